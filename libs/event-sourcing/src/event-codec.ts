@@ -1,0 +1,72 @@
+import type { JsonObject } from './event-store';
+
+/**
+ * Event schema versions and upcasters. A released event shape never changes: a new shape is a new version, and
+ * an upcaster turns data of version n into version n + 1. Reading applies the chain up to the current version, so
+ * the domain only ever sees current shapes.
+ */
+export type Upcaster = (data: JsonObject) => JsonObject;
+
+export interface EventSchema {
+  readonly currentVersion: number;
+  /** `upcasters[n]` turns version n into version n + 1. */
+  readonly upcasters?: Readonly<Record<number, Upcaster>>;
+}
+
+export type EventSchemas<Type extends string = string> = Readonly<Record<Type, EventSchema>>;
+
+/** The stored form of a domain event: its type name, its data and the schema version of that data. */
+export interface StoredEventShape {
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly schemaVersion: number;
+}
+
+export class UnknownEventTypeError extends Error {
+  override readonly name = 'UnknownEventTypeError';
+  constructor(readonly type: string) {
+    super(`Unknown event type ${type}`);
+  }
+}
+
+export class UnsupportedSchemaVersionError extends Error {
+  override readonly name = 'UnsupportedSchemaVersionError';
+  constructor(
+    readonly type: string,
+    readonly version: number,
+  ) {
+    super(`No upcaster path for ${type} v${version}`);
+  }
+}
+
+export function upcast(schemas: EventSchemas, stored: StoredEventShape): JsonObject {
+  const schema = schemas[stored.type];
+  if (!schema) throw new UnknownEventTypeError(stored.type);
+  let data = stored.data;
+  for (let version = stored.schemaVersion; version < schema.currentVersion; version++) {
+    const step = schema.upcasters?.[version];
+    if (!step) throw new UnsupportedSchemaVersionError(stored.type, stored.schemaVersion);
+    data = step(data);
+  }
+  if (stored.schemaVersion > schema.currentVersion) throw new UnsupportedSchemaVersionError(stored.type, stored.schemaVersion);
+  return data;
+}
+
+export interface EventCodec<Event> {
+  encode(event: Event): StoredEventShape;
+  decode(stored: StoredEventShape): Event;
+}
+
+/** Codec for events shaped `{ type, data }` whose data is plain JSON (primitives, ISO strings, integer money). */
+export function createEventCodec<Event extends { readonly type: string; readonly data: object }>(
+  schemas: EventSchemas<Event['type']>,
+): EventCodec<Event> {
+  return {
+    encode: (event) => {
+      const schema = (schemas as EventSchemas)[event.type];
+      if (!schema) throw new UnknownEventTypeError(event.type);
+      return { type: event.type, data: event.data as JsonObject, schemaVersion: schema.currentVersion };
+    },
+    decode: (stored) => ({ type: stored.type, data: upcast(schemas, stored) }) as unknown as Event,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The EventStore port: what the command loop, the projections and the relay need from an event store.
+ * Adapters: libs/eventstore-sqlite (embedded) and libs/eventstore-esdb (EventStoreDB). Both pass the same
+ * contract suite (libs/event-sourcing/src/testing).
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * A position in the store-wide log ($all). Opaque to callers, but ordered: positions of later events compare
+ * greater with `comparePositions` (plain string comparison; adapters encode them so that this holds).
+ */
+export type Position = string;
+
+export function comparePositions(a: Position, b: Position): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** An event to append. `eventId` is a UUID chosen by the writer; re-appending it is idempotent (see append). */
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface RecordedEvent extends NewEvent {
+  readonly streamId: string;
+  /** 0-based revision within the stream. */
+  readonly revision: number;
+  readonly position: Position;
+}
+
+/**
+ * `'no_stream'`: the stream must not exist. `'any'`: no check. A number: the revision of the stream's last event
+ * (the first event of a stream is revision 0).
+ */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream (pass it as the next expected revision). */
+  readonly nextExpectedRevision: number;
+  /** Position of the last event appended (or found, for an idempotent re-append). */
+  readonly position: Position;
+}
+
+export type ReadDirection = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Default `'forwards'`. */
+  readonly direction?: ReadDirection;
+  /** First revision to return (inclusive). Default: the start (forwards) or the end (backwards). */
+  readonly fromRevision?: number;
+  /** Default: no limit. */
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Return events strictly after this position; default: from the very beginning. */
+  readonly after?: Position;
+  /** Default: no limit. */
+  readonly maxCount?: number;
+}
+
+export interface SubscribeToAllOptions {
+  /** Deliver events strictly after this checkpoint; default: from the very beginning. */
+  readonly after?: Position;
+}
+
+/**
+ * A catch-up subscription on $all: first the history after the checkpoint, then live events, each exactly once and
+ * in position order. Iterate it with `for await`; `close()` ends the iteration.
+ */
+export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically: all events or none.
+   * Idempotent: appending events whose ids were already appended by an identical earlier call (same stream, same
+   * expected revision) succeeds again without writing, and returns the same result.
+   * @throws ConcurrencyError when the stream's revision is not the expected one.
+   */
+  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+
+  /** @throws StreamNotFoundError when the stream has no events. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /** The store-wide log of user events (no system events), forwards in position order. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+
+  close(): Promise<void>;
+}
+
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual last revision, or `'no_stream'`. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+export class StreamNotFoundError extends Error {
+  override readonly name = 'StreamNotFoundError';
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} not found`);
+  }
+}

@@ -1,0 +1,52 @@
+import type { JsonObject } from './event-store';
+
+export const CHANNELS = ['REST', 'GRPC', 'SCHEDULER', 'PROCESS', 'CLI'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface Actor {
+  readonly id: string;
+  readonly roles: readonly string[];
+}
+
+/** Metadata stored with every event (DESIGN 2.6). `eventId` is the event's own id, repeated for auditors. */
+export interface EventMetadata {
+  readonly eventId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly actor: Actor;
+  readonly channel: Channel;
+  readonly idempotencyKey?: string;
+  /** ISO-8601 UTC instant at which the event was recorded. */
+  readonly recordedAt: string;
+  readonly schemaVersion: number;
+}
+
+/** What the caller of a command supplies; the loop adds eventId, recordedAt and schemaVersion per event. */
+export interface CommandMetadata {
+  readonly correlationId: string;
+  /** Defaults to the correlation id (a command that starts a conversation). */
+  readonly causationId?: string;
+  readonly actor: Actor;
+  readonly channel: Channel;
+  readonly idempotencyKey?: string;
+}
+
+export function toJsonMetadata(metadata: EventMetadata): JsonObject {
+  const json: JsonObject = {
+    eventId: metadata.eventId,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    actor: { id: metadata.actor.id, roles: [...metadata.actor.roles] },
+    channel: metadata.channel,
+    recordedAt: metadata.recordedAt,
+    schemaVersion: metadata.schemaVersion,
+  };
+  if (metadata.idempotencyKey !== undefined) json.idempotencyKey = metadata.idempotencyKey;
+  return json;
+}
+
+/** Reads our metadata back from a stored event; tolerant of events written by other tools (missing fields). */
+export function readEventMetadata(metadata: JsonObject): Partial<EventMetadata> & { schemaVersion: number } {
+  const version = metadata.schemaVersion;
+  return { ...(metadata as Partial<EventMetadata>), schemaVersion: typeof version === 'number' ? version : 1 };
+}
