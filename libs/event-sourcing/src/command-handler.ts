@@ -93,6 +93,11 @@ export interface CommandResult<State> {
   readonly events: readonly AppendedEvent[];
   /** Position of the last appended event, when something was appended. */
   readonly position?: Position;
+  /**
+   * True when the stream already held this actor's events for the command's idempotency key: nothing was decided
+   * or written, and `events` are the ones the first execution appended.
+   */
+  readonly replayed: boolean;
   /** Revision of the stream's last event after the command. */
   readonly revision: number | 'no_stream';
   readonly state: State;
@@ -102,6 +107,22 @@ export interface CommandHandlerDeps {
   readonly store: EventStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+}
+
+/**
+ * Events this actor appended earlier under the same idempotency key. Checked on every attempt, inside the
+ * read → append cycle, so two racing requests with one key cannot both write: the loser's append conflicts, it
+ * re-reads, and finds the winner's events here.
+ */
+function findIdempotentEvents(events: readonly RecordedEvent[], metadata: CommandMetadata): AppendedEvent[] {
+  const key = metadata.idempotencyKey;
+  if (key === undefined) return [];
+  return events
+    .filter((event) => {
+      const stored = readEventMetadata(event.metadata);
+      return stored.idempotencyKey === key && stored.actor?.id === metadata.actor.id;
+    })
+    .map(({ eventId, type, data, metadata: eventMetadata, revision }) => ({ eventId, type, data, metadata: eventMetadata, revision }));
 }
 
 /**
@@ -119,11 +140,15 @@ export async function handleCommand<Command, Event, State>(
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     const loaded = await loadAggregate(deps.store, aggregate, streamId);
+    const earlier = findIdempotentEvents(loaded.events, options.metadata);
+    if (earlier.length > 0) {
+      return { streamId, events: earlier, revision: earlier[earlier.length - 1].revision, state: loaded.state, replayed: true };
+    }
     if (options.expectedRevision !== undefined && loaded.revision !== options.expectedRevision) {
       throw new ConcurrencyError(streamId, options.expectedRevision, loaded.revision);
     }
     const decided = aggregate.decider.decide(command, loaded.state);
-    if (decided.length === 0) return { streamId, events: [], revision: loaded.revision, state: loaded.state };
+    if (decided.length === 0) return { streamId, events: [], revision: loaded.revision, state: loaded.state, replayed: false };
 
     const recordedAt = deps.clock.now();
     const { metadata } = options;
@@ -152,7 +177,7 @@ export async function handleCommand<Command, Event, State>(
       const firstRevision = result.nextExpectedRevision - newEvents.length + 1;
       const events = newEvents.map((event, index) => ({ ...event, revision: firstRevision + index }));
       const state = decided.reduce(aggregate.decider.evolve, loaded.state);
-      return { streamId, events, position: result.position, revision: result.nextExpectedRevision, state };
+      return { streamId, events, position: result.position, revision: result.nextExpectedRevision, state, replayed: false };
     } catch (error) {
       const retryable = error instanceof ConcurrencyError && options.expectedRevision === undefined;
       if (!retryable || attempt >= maxAttempts) throw error;
