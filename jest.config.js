@@ -20,6 +20,8 @@ module.exports = {
     '^.+\\.ts$': [
       '@swc/jest',
       {
+        // .swcrc (the build's config) excludes specs; tests configure SWC here instead.
+        swcrc: false,
         jsc: {
           parser: { syntax: 'typescript', decorators: true },
           transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },

@@ -1,0 +1,201 @@
+/**
+ * Pure mapping between the EventStore port and @eventstore/db-client: positions, revisions, events, metadata and
+ * errors. No I/O here, so all of it is unit-tested against the client's real classes.
+ */
+import {
+  ANY,
+  CancelledError,
+  DeadlineExceededError,
+  NO_STREAM,
+  NotLeaderError,
+  StreamDeletedError,
+  StreamNotFoundError as EsdbStreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
+  WrongExpectedVersionError,
+  convertToCommandError,
+  isSystemStream,
+  jsonEvent,
+  type AppendExpectedRevision,
+  type EventData,
+  type Position as EsdbPosition,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import {
+  ConcurrencyError,
+  StreamNotFoundError,
+  type ExpectedRevision,
+  type JsonObject,
+  type NewEvent,
+  type Position,
+  type RecordedEvent,
+} from '@lib/event-sourcing';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Positions: ESDB's { commit, prepare } are unsigned 64-bit integers (at most 20 decimal digits). Zero-padding both
+// to 20 digits makes plain string comparison (comparePositions) agree with ESDB's (commit, prepare) order.
+
+const POSITION_DIGITS = 20;
+const POSITION_FORMAT = /^(\d{20})-(\d{20})$/;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+export function encodePosition(position: EsdbPosition): Position {
+  return `${encodeUint64(position.commit)}-${encodeUint64(position.prepare)}`;
+}
+
+export function decodePosition(position: Position): EsdbPosition {
+  const match = POSITION_FORMAT.exec(position);
+  const commit = match ? BigInt(match[1]) : -1n;
+  const prepare = match ? BigInt(match[2]) : -1n;
+  if (!match || commit > UINT64_MAX || prepare > UINT64_MAX) {
+    throw new RangeError(`Not an EventStoreDB position: ${JSON.stringify(position)}`);
+  }
+  return { commit, prepare };
+}
+
+export function compareEsdbPositions(a: EsdbPosition, b: EsdbPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+function encodeUint64(value: bigint): string {
+  if (value < 0n || value > UINT64_MAX) throw new RangeError(`Position part out of range: ${value}`);
+  return value.toString(10).padStart(POSITION_DIGITS, '0');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Revisions: bigint on the wire, number in the port.
+
+export function toRevisionNumber(revision: bigint): number {
+  if (revision < 0n || revision > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`Stream revision ${revision} cannot be represented exactly as a number`);
+  }
+  return Number(revision);
+}
+
+export function toEsdbRevision(revision: number): bigint {
+  if (!Number.isSafeInteger(revision) || revision < 0) {
+    throw new RangeError(`A stream revision is a non-negative integer, got ${revision}`);
+  }
+  return BigInt(revision);
+}
+
+export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'no_stream') return NO_STREAM;
+  if (expected === 'any') return ANY;
+  return toEsdbRevision(expected);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events. The wire type is the port's type unchanged (`PolicyIssued`); the schema version stays in our metadata
+// (`schemaVersion`), exactly as in SQLite, so upcasters see the same { type, data, schemaVersion } from both stores.
+// Metadata gets `$correlationId`/`$causationId` copies so EventStoreDB's own tooling ($by_correlation_id, the UI)
+// links the events; they are stripped again on read, so the round trip is exact.
+
+const LINK_FIELDS = [
+  ['correlationId', '$correlationId'],
+  ['causationId', '$causationId'],
+] as const;
+
+const UUID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toEventData(event: NewEvent): EventData {
+  // EventStoreDB event ids are UUIDs; keeping ours is what makes a re-append idempotent on the server.
+  if (!UUID_FORMAT.test(event.eventId)) throw new TypeError(`EventStoreDB event ids are UUIDs, got ${event.eventId}`);
+  return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: withEsdbLinks(event.metadata) });
+}
+
+export function withEsdbLinks(metadata: JsonObject): JsonObject {
+  const linked: JsonObject = { ...metadata };
+  for (const [field, esdbField] of LINK_FIELDS) {
+    const value = metadata[field];
+    if (typeof value === 'string' && !(esdbField in metadata)) linked[esdbField] = value;
+  }
+  return linked;
+}
+
+export function withoutEsdbLinks(metadata: JsonObject): JsonObject {
+  const plain: JsonObject = { ...metadata };
+  for (const [field, esdbField] of LINK_FIELDS) {
+    if (esdbField in plain && plain[esdbField] === plain[field]) delete plain[esdbField];
+  }
+  return plain;
+}
+
+/** Maps an event read from a stream or $all. Only JSON events with an object body are ours. */
+export function fromEsdbEvent(event: EsdbRecordedEvent): RecordedEvent {
+  const where = `${event.streamId}@${event.revision}`;
+  if (!event.isJson || !isJsonObject(event.data)) throw new TypeError(`Event ${where} is not a JSON object event`);
+  // Stream reads carry a position on servers >= 22.6 (older ones are not supported); a server that does not know it
+  // (an event of a legacy explicit transaction) sends -1, which arrives as the uint64 maximum.
+  if (!event.position || event.position.commit === UINT64_MAX) {
+    throw new TypeError(`Event ${where} was read without its $all position`);
+  }
+  return {
+    eventId: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: isJsonObject(event.metadata) ? withoutEsdbLinks(event.metadata) : {},
+    streamId: event.streamId,
+    revision: toRevisionNumber(event.revision),
+    position: encodePosition(event.position),
+  };
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+/**
+ * Whether an event from $all is one of ours: a JSON event outside the system streams and types (`$…`), and within
+ * the configured stream prefixes, when there are any.
+ */
+export function isOwnEvent(event: EsdbRecordedEvent, streamPrefixes?: readonly string[]): boolean {
+  if (isSystemStream(event.streamId) || event.type.startsWith('$') || !event.isJson) return false;
+  return !streamPrefixes || streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors.
+
+export function mapAppendError(streamId: string, expected: ExpectedRevision, error: unknown): unknown {
+  const converted = toCommandError(error);
+  if (converted instanceof WrongExpectedVersionError) {
+    const actual = converted.actualVersion;
+    return new ConcurrencyError(streamId, expected, actual === NO_STREAM ? 'no_stream' : toRevisionNumber(actual));
+  }
+  return converted;
+}
+
+/** A missing stream, and a deleted one (no events left to read), are the port's StreamNotFoundError. */
+export function mapReadStreamError(streamId: string, error: unknown): unknown {
+  const converted = toCommandError(error);
+  if (converted instanceof EsdbStreamNotFoundError || converted instanceof StreamDeletedError) {
+    return new StreamNotFoundError(streamId);
+  }
+  return converted;
+}
+
+/**
+ * Errors after which a subscription is worth re-opening: the connection dropped, the node went away or stepped
+ * down, or the server cancelled the call. Access and argument errors are permanent.
+ */
+export function isTransientError(error: unknown): boolean {
+  const converted = toCommandError(error);
+  return (
+    converted instanceof UnavailableError ||
+    converted instanceof CancelledError ||
+    converted instanceof DeadlineExceededError ||
+    converted instanceof TimeoutError ||
+    converted instanceof NotLeaderError ||
+    // gRPC INTERNAL/UNKNOWN, e.g. "RST_STREAM" when a proxy or the server drops the HTTP/2 stream.
+    converted instanceof UnknownError
+  );
+}
+
+/** Some client paths reject with the raw gRPC ServiceError; classify it like the client does. */
+function toCommandError(error: unknown): unknown {
+  return error instanceof Error ? convertToCommandError(error) : error;
+}

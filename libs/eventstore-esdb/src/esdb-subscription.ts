@@ -1,0 +1,123 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  START,
+  UnavailableError,
+  type AllStreamSubscription,
+  type Position as EsdbPosition,
+  type ReadPosition,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import { type AllSubscription, type RecordedEvent } from '@lib/event-sourcing';
+import { compareEsdbPositions, fromEsdbEvent, isTransientError } from './esdb-mapping';
+
+export interface ResubscribeOptions {
+  /** Delay before the first resubscription after a drop; doubled per consecutive failure. Default 500 ms. */
+  readonly initialDelayMs?: number;
+  /** Upper bound of that delay. Default 10 s. */
+  readonly maxDelayMs?: number;
+  /**
+   * Consecutive failed attempts after which the error ends the iteration (the process should then fail loudly and
+   * restart from its durable checkpoint). Reset whenever the server confirms a subscription or delivers an event.
+   * Default 10.
+   */
+  readonly maxAttempts?: number;
+  /** Told about every drop that will be retried, e.g. to log it. */
+  readonly onDropped?: (error: unknown, attempt: number) => void;
+}
+
+export interface ResubscribingSubscriptionOptions extends ResubscribeOptions {
+  /** Opens a catch-up subscription on $all from a position (the client's subscribeToAll). */
+  readonly subscribe: (from: ReadPosition) => AllStreamSubscription;
+  /** Deliver only events strictly after this position. */
+  readonly after?: EsdbPosition;
+  /** Which events are delivered; the others are passed over (but still advance the resume position). */
+  readonly accepts: (event: EsdbRecordedEvent) => boolean;
+  readonly onClose?: () => void;
+}
+
+/**
+ * A catch-up subscription on $all that survives dropped connections: it resubscribes from the last position it
+ * passed and skips anything at or before it, so each event is delivered once and in order.
+ */
+export class ResubscribingAllSubscription implements AllSubscription {
+  #closed = false;
+  #iterated = false;
+  #current: AllStreamSubscription | undefined;
+  readonly #stop = new AbortController();
+
+  constructor(private readonly options: ResubscribingSubscriptionOptions) {}
+
+  /** One iteration per subscription; once it is closed, iterating again yields nothing. */
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    if (this.#iterated && !this.#closed) throw new Error('An $all subscription can be iterated only once');
+    this.#iterated = true;
+    return this.#deliver();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stop.abort();
+    if (this.#current) await this.#release(this.#current);
+    this.options.onClose?.();
+  }
+
+  async *#deliver(): AsyncGenerator<RecordedEvent> {
+    const { initialDelayMs = 500, maxDelayMs = 10_000, maxAttempts = 10 } = this.options;
+    let last = this.options.after;
+    let failures = 0;
+    try {
+      while (!this.#closed) {
+        const subscription = this.options.subscribe(last ?? START);
+        this.#current = subscription;
+        subscription.once('confirmation', () => (failures = 0));
+        let dropped: unknown;
+        try {
+          for await (const resolved of subscription) {
+            const event = resolved.event;
+            // The server may repeat the event at the resume position; never deliver anything twice.
+            if (!event || (last && compareEsdbPositions(event.position, last) <= 0)) continue;
+            failures = 0;
+            if (!this.options.accepts(event)) {
+              last = event.position;
+              continue;
+            }
+            const recorded = fromEsdbEvent(event);
+            last = event.position;
+            yield recorded;
+          }
+          dropped = new UnavailableError(undefined, 'EventStoreDB ended the $all subscription');
+        } catch (error) {
+          dropped = error;
+        } finally {
+          await this.#release(subscription);
+        }
+        if (this.#closed) return;
+        failures += 1;
+        if (!isTransientError(dropped) || failures >= maxAttempts) throw dropped;
+        this.options.onDropped?.(dropped, failures);
+        const delayMs = Math.min(maxDelayMs, initialDelayMs * 2 ** (failures - 1));
+        await sleep(delayMs, undefined, { signal: this.#stop.signal }).catch(() => undefined);
+      }
+    } finally {
+      this.#closed = true;
+      this.#stop.abort();
+      this.options.onClose?.();
+    }
+  }
+
+  /**
+   * Ends the local stream first (so a pending read returns at once), then cancels the gRPC call. Only the current
+   * subscription is released, so close() and the iteration's own clean-up never release one twice.
+   */
+  async #release(subscription: AllStreamSubscription): Promise<void> {
+    if (this.#current !== subscription) return;
+    this.#current = undefined;
+    subscription.on('error', ignoreLateError);
+    subscription.destroy();
+    await subscription.unsubscribe().catch(() => undefined);
+  }
+}
+
+/** The client emits errors on its stream even after we let go of it; unheard, they would crash the process. */
+export function ignoreLateError(): void {}
