@@ -51,7 +51,8 @@ export async function loadAggregate<Command, Event, State>(
   try {
     recorded = await store.readStream(streamId);
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return { state: aggregate.decider.initialState(), revision: 'no_stream', events: [] };
+    if (error instanceof StreamNotFoundError)
+      return { state: aggregate.decider.initialState(), revision: 'no_stream', events: [] };
     throw error;
   }
   const asOf = options.asOf === undefined ? undefined : Date.parse(options.asOf);
@@ -122,7 +123,13 @@ function findIdempotentEvents(events: readonly RecordedEvent[], metadata: Comman
       const stored = readEventMetadata(event.metadata);
       return stored.idempotencyKey === key && stored.actor?.id === metadata.actor.id;
     })
-    .map(({ eventId, type, data, metadata: eventMetadata, revision }) => ({ eventId, type, data, metadata: eventMetadata, revision }));
+    .map(({ eventId, type, data, metadata: eventMetadata, revision }) => ({
+      eventId,
+      type,
+      data,
+      metadata: eventMetadata,
+      revision,
+    }));
 }
 
 /**
@@ -142,13 +149,20 @@ export async function handleCommand<Command, Event, State>(
     const loaded = await loadAggregate(deps.store, aggregate, streamId);
     const earlier = findIdempotentEvents(loaded.events, options.metadata);
     if (earlier.length > 0) {
-      return { streamId, events: earlier, revision: earlier[earlier.length - 1].revision, state: loaded.state, replayed: true };
+      return {
+        streamId,
+        events: earlier,
+        revision: earlier[earlier.length - 1].revision,
+        state: loaded.state,
+        replayed: true,
+      };
     }
     if (options.expectedRevision !== undefined && loaded.revision !== options.expectedRevision) {
       throw new ConcurrencyError(streamId, options.expectedRevision, loaded.revision);
     }
     const decided = aggregate.decider.decide(command, loaded.state);
-    if (decided.length === 0) return { streamId, events: [], revision: loaded.revision, state: loaded.state, replayed: false };
+    if (decided.length === 0)
+      return { streamId, events: [], revision: loaded.revision, state: loaded.state, replayed: false };
 
     const recordedAt = deps.clock.now();
     const { metadata } = options;
@@ -177,7 +191,14 @@ export async function handleCommand<Command, Event, State>(
       const firstRevision = result.nextExpectedRevision - newEvents.length + 1;
       const events = newEvents.map((event, index) => ({ ...event, revision: firstRevision + index }));
       const state = decided.reduce(aggregate.decider.evolve, loaded.state);
-      return { streamId, events, position: result.position, revision: result.nextExpectedRevision, state, replayed: false };
+      return {
+        streamId,
+        events,
+        position: result.position,
+        revision: result.nextExpectedRevision,
+        state,
+        replayed: false,
+      };
     } catch (error) {
       const retryable = error instanceof ConcurrencyError && options.expectedRevision === undefined;
       if (!retryable || attempt >= maxAttempts) throw error;

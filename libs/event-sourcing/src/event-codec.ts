@@ -48,7 +48,8 @@ export function upcast(schemas: EventSchemas, stored: StoredEventShape): JsonObj
     if (!step) throw new UnsupportedSchemaVersionError(stored.type, stored.schemaVersion);
     data = step(data);
   }
-  if (stored.schemaVersion > schema.currentVersion) throw new UnsupportedSchemaVersionError(stored.type, stored.schemaVersion);
+  if (stored.schemaVersion > schema.currentVersion)
+    throw new UnsupportedSchemaVersionError(stored.type, stored.schemaVersion);
   return data;
 }
 

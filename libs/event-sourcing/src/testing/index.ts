@@ -1,0 +1,1 @@
+export { describeEventStoreContract, testEvent, type EventStoreContractHarness } from './event-store-contract';

@@ -1,0 +1,295 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ConcurrencyError,
+  createEventCodec,
+  handleCommand,
+  loadAggregate,
+  type Aggregate,
+  type AppendResult,
+  type CommandHandlerDeps,
+  type CommandMetadata,
+  type Decider,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+} from '@lib/event-sourcing';
+import { testEvent } from '@lib/event-sourcing/testing';
+import { SqliteEventStore } from './sqlite-event-store';
+
+// The kernel's command loop against a real store. A tiny counter with one rule: the total never exceeds 10.
+type CounterCommand = { type: 'Increment'; by: number };
+type CounterEvent = { type: 'Incremented'; data: { by: number } };
+type CounterState = { total: number };
+
+class LimitExceededError extends Error {
+  override readonly name = 'LimitExceededError';
+}
+
+const LIMIT = 10;
+const counterDecider: Decider<CounterCommand, CounterEvent, CounterState> = {
+  initialState: () => ({ total: 0 }),
+  evolve: (state, event) => ({ total: state.total + event.data.by }),
+  decide: (command, state) => {
+    if (command.by === 0) return [];
+    if (state.total + command.by > LIMIT) throw new LimitExceededError(`${state.total} + ${command.by} > ${LIMIT}`);
+    return [{ type: 'Incremented', data: { by: command.by } }];
+  },
+};
+// Version 1 stored `{ amount }`; version 2 renamed it to `by`.
+const counterCodec = createEventCodec<CounterEvent>({
+  Incremented: { currentVersion: 2, upcasters: { 1: (data) => ({ by: data.amount }) } },
+});
+
+/** The decider, recording every state `decide` saw: proves when the loop re-decided and on what. */
+function observedCounter() {
+  const decidedOn: number[] = [];
+  const aggregate: Aggregate<CounterCommand, CounterEvent, CounterState> = {
+    codec: counterCodec,
+    decider: {
+      ...counterDecider,
+      decide: (command, state) => {
+        decidedOn.push(state.total);
+        return counterDecider.decide(command, state);
+      },
+    },
+  };
+  return { aggregate, decidedOn };
+}
+
+/** The real store; `beforeAppend` lets a competing writer get in between a command's read and its append. */
+class RacedStore implements EventStore {
+  constructor(
+    private readonly inner: EventStore,
+    private readonly beforeAppend: () => Promise<void>,
+  ) {}
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    await this.beforeAppend();
+    return this.inner.append(streamId, events, expected);
+  }
+  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
+  subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
+  close = () => this.inner.close();
+}
+
+const metadata: CommandMetadata = {
+  correlationId: '6f1c1d54-7a3b-4b8e-9a43-0c2f7b1e5d10',
+  actor: { id: 'clerk-1', roles: ['clerk'] },
+  channel: 'REST',
+};
+
+describe('command loop: read → fold → decide → append', () => {
+  let directory: string;
+  let store: SqliteEventStore;
+  let ticks: number;
+  let ids: number;
+  let deps: CommandHandlerDeps;
+
+  const clock = { now: () => new Date(Date.UTC(2024, 0, 1, 9, 0, ticks++)).toISOString() };
+  const idGenerator = { newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` };
+  const increment = (by: number): CounterCommand => ({ type: 'Increment', by });
+  /** A competing writer: appends +by with the revision it reads, as another API instance would. */
+  const competitor = (stream: string, by: number) => async () => {
+    await handleCommand(deps, { decider: counterDecider, codec: counterCodec }, stream, increment(by), { metadata });
+  };
+
+  beforeEach(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'command-loop-'));
+    store = await SqliteEventStore.open({ path: path.join(directory, 'events.sqlite') });
+    ticks = 0;
+    ids = 0;
+    deps = { store, clock, ids: idGenerator };
+  });
+
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('a new stream is created with its first event at revision 0', async () => {
+    const { aggregate } = observedCounter();
+    const result = await handleCommand(deps, aggregate, 'counter-new', increment(3), { metadata });
+
+    expect(result).toMatchObject({ revision: 0, state: { total: 3 }, replayed: false });
+    expect(await store.readStream('counter-new')).toHaveLength(1);
+  });
+
+  it('two racing commands: the loser re-reads and re-decides on the winner’s state, both land', async () => {
+    await handleCommand(deps, observedCounter().aggregate, 'counter-race', increment(1), { metadata });
+    const { aggregate, decidedOn } = observedCounter();
+
+    const results = await Promise.all([
+      handleCommand(deps, aggregate, 'counter-race', increment(2), { metadata }),
+      handleCommand(deps, aggregate, 'counter-race', increment(3), { metadata }),
+    ]);
+
+    // Both decided on total 1; the loser decided again on the winner's state (1 + 2 or 1 + 3).
+    expect(decidedOn.slice(0, 2)).toEqual([1, 1]);
+    expect(decidedOn).toHaveLength(3);
+    expect([3, 4]).toContain(decidedOn[2]);
+    expect(results.map((result) => result.revision).sort()).toEqual([1, 2]);
+    expect(Math.max(...results.map((result) => result.state.total))).toBe(6);
+    const loaded = await loadAggregate(store, aggregate, 'counter-race');
+    expect(loaded).toMatchObject({ revision: 2, state: { total: 6 } });
+  });
+
+  it('a rule broken by the newer state after the re-read → the domain error, and nothing written', async () => {
+    await handleCommand(deps, counterAggregate(), 'counter-limit', increment(8), { metadata });
+    let raced = false;
+    const racedDeps = {
+      ...deps,
+      store: new RacedStore(store, async () => {
+        if (raced) return;
+        raced = true;
+        await competitor('counter-limit', 2)(); // total is now 10: another +2 breaks the rule
+      }),
+    };
+    const { aggregate, decidedOn } = observedCounter();
+
+    await expect(
+      handleCommand(racedDeps, aggregate, 'counter-limit', increment(2), { metadata }),
+    ).rejects.toBeInstanceOf(LimitExceededError);
+    expect(decidedOn).toEqual([8, 10]);
+    expect((await store.readStream('counter-limit')).map((event) => event.data)).toEqual([{ by: 8 }, { by: 2 }]);
+  });
+
+  it('If-Match with a stale revision fails at once: no decision, no retry, nothing written', async () => {
+    await handleCommand(deps, counterAggregate(), 'counter-if-match', increment(1), { metadata });
+    await handleCommand(deps, counterAggregate(), 'counter-if-match', increment(1), { metadata });
+    const { aggregate, decidedOn } = observedCounter();
+
+    const error = await handleCommand(deps, aggregate, 'counter-if-match', increment(1), {
+      metadata,
+      expectedRevision: 0,
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ConcurrencyError);
+    expect(error).toMatchObject({ expected: 0, actual: 1 });
+    expect(decidedOn).toEqual([]);
+    expect(await store.readStream('counter-if-match')).toHaveLength(2);
+  });
+
+  it('If-Match current at read but overtaken before the append → ConcurrencyError without a retry', async () => {
+    await handleCommand(deps, counterAggregate(), 'counter-if-match-race', increment(1), { metadata });
+    let raced = false;
+    const racedDeps = {
+      ...deps,
+      store: new RacedStore(store, async () => {
+        if (!raced) await competitor('counter-if-match-race', 1)();
+        raced = true;
+      }),
+    };
+    const { aggregate, decidedOn } = observedCounter();
+
+    await expect(
+      handleCommand(racedDeps, aggregate, 'counter-if-match-race', increment(1), { metadata, expectedRevision: 0 }),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', expected: 0, actual: 1 });
+    expect(decidedOn).toEqual([1]);
+  });
+
+  it('retries are bounded: a writer that always wins → ConcurrencyError after maxAttempts decisions', async () => {
+    await handleCommand(deps, counterAggregate(), 'counter-contended', increment(1), { metadata });
+    const racedDeps = { ...deps, store: new RacedStore(store, competitor('counter-contended', 1)) };
+    const { aggregate, decidedOn } = observedCounter();
+
+    await expect(
+      handleCommand(racedDeps, aggregate, 'counter-contended', increment(1), { metadata, maxAttempts: 3 }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(decidedOn).toEqual([1, 2, 3]);
+    expect(await store.readStream('counter-contended')).toHaveLength(4); // the first event + the competitor's three
+  });
+
+  it('a decision with no events writes nothing and reports the current revision', async () => {
+    await handleCommand(deps, counterAggregate(), 'counter-noop', increment(4), { metadata });
+
+    const result = await handleCommand(deps, counterAggregate(), 'counter-noop', increment(0), { metadata });
+
+    expect(result).toMatchObject({ events: [], revision: 0, state: { total: 4 }, replayed: false });
+    expect(result.position).toBeUndefined();
+  });
+
+  it('appended events carry ids, clock time, schema version and the command’s correlation', async () => {
+    const result = await handleCommand(deps, counterAggregate(), 'counter-metadata', increment(5), {
+      metadata: { ...metadata, idempotencyKey: 'key-1' },
+    });
+
+    const [stored] = await store.readStream('counter-metadata');
+    expect(result.events).toEqual([
+      { eventId: stored.eventId, type: 'Incremented', data: { by: 5 }, metadata: stored.metadata, revision: 0 },
+    ]);
+    expect(result.position).toBe(stored.position);
+    expect(stored.metadata).toEqual({
+      eventId: '00000000-0000-4000-8000-000000000001',
+      correlationId: metadata.correlationId,
+      causationId: metadata.correlationId,
+      actor: { id: 'clerk-1', roles: ['clerk'] },
+      channel: 'REST',
+      idempotencyKey: 'key-1',
+      recordedAt: '2024-01-01T09:00:00.000Z',
+      schemaVersion: 2,
+    });
+  });
+
+  it('the same idempotency key from the same actor replays the first events and writes nothing', async () => {
+    const keyed = { metadata: { ...metadata, idempotencyKey: 'pay-2024-01' } };
+    const first = await handleCommand(deps, counterAggregate(), 'counter-idempotent', increment(2), keyed);
+
+    const again = await handleCommand(deps, counterAggregate(), 'counter-idempotent', increment(2), keyed);
+    const otherActor = await handleCommand(deps, counterAggregate(), 'counter-idempotent', increment(2), {
+      metadata: { ...keyed.metadata, actor: { id: 'clerk-2', roles: ['clerk'] } },
+    });
+
+    expect(again).toMatchObject({ replayed: true, events: first.events, revision: 0 });
+    expect(otherActor).toMatchObject({ replayed: false, revision: 1 });
+    expect(await store.readStream('counter-idempotent')).toHaveLength(2);
+  });
+
+  describe('loading an aggregate', () => {
+    beforeEach(async () => {
+      for (const by of [1, 2, 3])
+        await handleCommand(deps, counterAggregate(), 'counter-history', increment(by), { metadata });
+    });
+
+    it('a missing stream is the initial state with revision no_stream', async () => {
+      expect(await loadAggregate(store, counterAggregate(), 'counter-none')).toEqual({
+        state: { total: 0 },
+        revision: 'no_stream',
+        events: [],
+      });
+    });
+
+    it('toRevision folds the events up to and including that revision', async () => {
+      const loaded = await loadAggregate(store, counterAggregate(), 'counter-history', { toRevision: 1 });
+      expect(loaded).toMatchObject({ revision: 1, state: { total: 3 } });
+      expect(loaded.events).toHaveLength(2);
+    });
+
+    it('asOf folds what was recorded at or before that instant', async () => {
+      // The clock ticks one second per event: 09:00:00, 09:00:01, 09:00:02.
+      const asOf = (instant: string) => loadAggregate(store, counterAggregate(), 'counter-history', { asOf: instant });
+      expect(await asOf('2024-01-01T09:00:01.000Z')).toMatchObject({ revision: 1, state: { total: 3 } });
+      expect(await asOf('2024-01-01T09:00:01.999Z')).toMatchObject({ revision: 1 });
+      expect(await asOf('2024-01-01T08:59:59.999Z')).toMatchObject({ revision: 'no_stream', state: { total: 0 } });
+      expect(await asOf('2030-01-01T00:00:00.000Z')).toMatchObject({ revision: 2, state: { total: 6 } });
+    });
+
+    it('events stored in an older schema version are upcast before folding', async () => {
+      const legacy = testEvent('Incremented', { amount: 7 });
+      await store.append(
+        'counter-legacy',
+        [{ ...legacy, metadata: { ...legacy.metadata, schemaVersion: 1 } }],
+        'no_stream',
+      );
+
+      const result = await handleCommand(deps, counterAggregate(), 'counter-legacy', increment(3), { metadata });
+
+      expect(result).toMatchObject({ revision: 1, state: { total: 10 } });
+    });
+  });
+});
+
+function counterAggregate(): Aggregate<CounterCommand, CounterEvent, CounterState> {
+  return { decider: counterDecider, codec: counterCodec };
+}

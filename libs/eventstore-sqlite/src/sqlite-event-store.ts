@@ -1,0 +1,205 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import {
+  ConcurrencyError,
+  StreamNotFoundError,
+  type AllSubscription,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+} from '@lib/event-sourcing';
+import { SqliteAllSubscription } from './sqlite-all-subscription';
+import { decodePosition, encodePosition, SQLITE_FILE_PRAGMAS } from './sqlite-file';
+import { SqliteWriter, type EncodedEvent, type GroupCommitStats, type WriterFileSettings } from './sqlite-writer';
+
+export interface SqliteEventStoreOptions {
+  /** The database file, e.g. `$DATA_DIR/events.sqlite`; its folder is created when missing. */
+  readonly path: string;
+  /** How often an idle live subscription looks for events appended by other processes. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** SQLite's "no limit" for LIMIT ?. */
+const NO_LIMIT = -1;
+
+/**
+ * The embedded EventStore on `node:sqlite` (DESIGN 1). Appends go to one writer connection in a worker thread that
+ * commits them in groups (see SqliteWriter); an append resolves only after its group's commit returned, with the
+ * WAL fsync'd (synchronous=FULL). Reads run on a connection of the calling thread: in WAL mode they see every
+ * committed append and never wait for the writer.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly subscriptions = new Set<SqliteAllSubscription>();
+  private readonly statements: {
+    streamForwards: StatementSync;
+    streamBackwards: StatementSync;
+    streamExists: StatementSync;
+    allAfter: StatementSync;
+  };
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly writer: SqliteWriter,
+    private readonly reader: DatabaseSync,
+    private readonly commits: CommitSignal,
+    private readonly pollIntervalMs: number,
+  ) {
+    const columns = 'position, stream_id, revision, event_id, type, data, metadata';
+    this.statements = {
+      streamForwards: reader.prepare(
+        `SELECT ${columns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      streamBackwards: reader.prepare(
+        `SELECT ${columns} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+      streamExists: reader.prepare('SELECT 1 FROM events WHERE stream_id = ? LIMIT 1'),
+      allAfter: reader.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    };
+  }
+
+  static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    const commits = new CommitSignal();
+    // The writer creates the schema; the reader opens after it, so it always finds the table.
+    const writer = await SqliteWriter.start(options.path, () => commits.notify());
+    const reader = new DatabaseSync(options.path);
+    reader.exec(SQLITE_FILE_PRAGMAS);
+    reader.exec('PRAGMA query_only = ON');
+    return new SqliteEventStore(writer, reader, commits, options.pollIntervalMs ?? 250);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const encoded = encodeAppend(streamId, events, expectedRevision);
+    const outcome = await this.writer.append({ streamId, expected: expectedRevision, events: encoded });
+    if (outcome.ok)
+      return { nextExpectedRevision: outcome.nextExpectedRevision, position: encodePosition(outcome.position) };
+    if ('conflict' in outcome) throw new ConcurrencyError(streamId, expectedRevision, outcome.conflict);
+    throw new Error(outcome.error);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = options.maxCount ?? NO_LIMIT;
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.streamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.statements.streamForwards.all(streamId, options.fromRevision ?? 0, limit);
+    if (rows.length === 0 && this.statements.streamExists.get(streamId) === undefined) {
+      throw new StreamNotFoundError(streamId);
+    }
+    return (rows as unknown as EventRow[]).map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const after = options.after === undefined ? 0 : decodePosition(options.after);
+    return this.readAllPage(after, options.maxCount ?? NO_LIMIT);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    this.assertOpen();
+    const checkpoint = options.after === undefined ? 0 : decodePosition(options.after);
+    const subscription = new SqliteAllSubscription(
+      {
+        readPage: (after, maxCount) => this.readAllPage(after, maxCount),
+        onNextCommit: (wake) => this.commits.once(wake),
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      checkpoint,
+      decodePosition,
+      (closed) => this.subscriptions.delete(closed),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Commits and appends so far: how well concurrent appends share commits (for tests and the benchmark). */
+  groupCommitStats(): GroupCommitStats {
+    return this.writer.groupCommitStats();
+  }
+
+  /** The durability settings of the writer connection (WAL, synchronous=FULL), for health checks and tests. */
+  writerFileSettings(): Promise<WriterFileSettings> {
+    return this.writer.fileSettings();
+  }
+
+  /** Finishes queued appends, ends open subscriptions, stops the writer and closes the file. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.writer.close();
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+      this.reader.close();
+    })();
+    return this.closing;
+  }
+
+  private readAllPage(after: number, maxCount: number): RecordedEvent[] {
+    if (!this.reader.isOpen) return [];
+    return (this.statements.allAfter.all(after, maxCount) as unknown as EventRow[]).map(toRecordedEvent);
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('The event store is closed');
+  }
+}
+
+/** Wakes idle live subscriptions when this process's writer committed something. */
+class CommitSignal {
+  private waiters = new Set<() => void>();
+
+  once(wake: () => void): () => void {
+    this.waiters.add(wake);
+    return () => this.waiters.delete(wake);
+  }
+
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    waiters.forEach((wake) => wake());
+  }
+}
+
+function encodeAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): EncodedEvent[] {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  if (events.length === 0) throw new TypeError(`Append to ${streamId} needs at least one event`);
+  if (expected !== 'any' && expected !== 'no_stream' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+    throw new TypeError(`Invalid expected revision ${String(expected)}`);
+  }
+  return events.map((event) => {
+    if (!UUID.test(event.eventId)) throw new TypeError(`Event id ${event.eventId} is not a UUID`);
+    return [event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)];
+  });
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: encodePosition(row.position),
+    eventId: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}

@@ -1,0 +1,195 @@
+import * as path from 'node:path';
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS } from './sqlite-file';
+
+/** An event as the worker stores it: data and metadata already JSON text (serialised on the caller's thread). */
+export type EncodedEvent = [eventId: string, type: string, data: string, metadata: string];
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly expected: 'no_stream' | 'any' | number;
+  readonly events: EncodedEvent[];
+}
+
+export type AppendOutcome =
+  | { readonly ok: true; readonly nextExpectedRevision: number; readonly position: number }
+  | { readonly ok: false; readonly conflict: number | 'no_stream' }
+  | { readonly ok: false; readonly error: string };
+
+/** How well appends share commits: `appends / commits` is the mean group size. */
+export interface GroupCommitStats {
+  /** Write transactions committed (one fsync each). */
+  readonly commits: number;
+  /** Appends those transactions carried (successful or rejected). */
+  readonly appends: number;
+  readonly largestBatch: number;
+  /** The writer thread's event-loop utilisation so far (compare two readings with `performance.eventLoopUtilization`). */
+  readonly writerBusy: EventLoopUtilization;
+}
+
+/** The writer connection's durability settings, as SQLite reports them. */
+export interface WriterFileSettings {
+  /** `'wal'`. */
+  readonly journalMode: string;
+  /** 2 = FULL: the WAL is fsync'd at every commit. */
+  readonly synchronous: number;
+}
+
+type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'batch-done'; results: AppendOutcome[] }
+  | ({ kind: 'settings' } & WriterFileSettings)
+  | { kind: 'closed' };
+
+interface PendingAppend {
+  readonly request: AppendRequest;
+  resolve(outcome: AppendOutcome): void;
+  reject(error: Error): void;
+}
+
+const WORKER_SCRIPT = path.join(__dirname, 'writer.worker.js');
+/** Bounds one transaction (and one message) when a burst queues far more appends than a commit takes. */
+const MAX_APPENDS_PER_BATCH = 2000;
+/**
+ * One batch at a time: appends that arrive while it commits form the next group. (Measured: a second batch in flight
+ * or splitting groups to overlap the threads gained nothing here, fsync being cheap next to index updates.)
+ */
+const MAX_BATCHES_IN_FLIGHT = 1;
+
+/**
+ * Group commit in front of the writer worker. At most one batch is in flight; appends arriving meanwhile queue here
+ * and all go as the next batch, so the commit rate adapts to the load: one append alone is committed at once,
+ * 64 concurrent appends share one or two fsyncs.
+ */
+export class SqliteWriter {
+  private readonly queue: PendingAppend[] = [];
+  private readonly inFlight: PendingAppend[][] = [];
+  private flushScheduled = false;
+  private closing: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private settingsWaiters: Array<{ resolve(settings: WriterFileSettings): void; reject(error: Error): void }> = [];
+  private stats = { commits: 0, appends: 0, largestBatch: 0 };
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onCommitted: () => void,
+  ) {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'batch-done') this.settleBatch(message.results);
+      if (message.kind === 'settings') {
+        this.settingsWaiters.shift()?.resolve({ journalMode: message.journalMode, synchronous: message.synchronous });
+        if (this.isIdle()) this.worker.unref();
+      }
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`SQLite writer stopped (exit code ${code})`)));
+    worker.unref();
+  }
+
+  /** Starts the worker; resolves once the file is open with its settings and schema in place. */
+  static async start(file: string, onCommitted: () => void): Promise<SqliteWriter> {
+    const worker = new Worker(WORKER_SCRIPT, {
+      workerData: { path: file, pragmas: SQLITE_FILE_PRAGMAS, schema: SQLITE_EVENTS_SCHEMA },
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => message.kind === 'ready' && done();
+      const onError = (error: Error) => done(error);
+      const onExit = (code: number) => done(new Error(`SQLite writer exited during start-up (exit code ${code})`));
+      const done = (error?: Error) => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (error) reject(error);
+        else resolve();
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    });
+    return new SqliteWriter(worker, onCommitted);
+  }
+
+  append(request: AppendRequest): Promise<AppendOutcome> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error('The event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  groupCommitStats(): GroupCommitStats {
+    return { ...this.stats, writerBusy: this.worker.performance.eventLoopUtilization() };
+  }
+
+  /** Asks the writer connection itself: journal_mode and synchronous are per connection. */
+  fileSettings(): Promise<WriterFileSettings> {
+    if (this.failure || this.closing) return Promise.reject(this.failure ?? new Error('The event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.settingsWaiters.push({ resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ kind: 'settings' });
+    });
+  }
+
+  /** Lets queued appends finish, then stops the worker (which closes its connection). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await new Promise<void>((resolve) => (this.isIdle() ? resolve() : this.idleWaiters.push(resolve)));
+      if (this.failure) return;
+      this.worker.ref();
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.worker.postMessage({ kind: 'close' });
+      await exited;
+    })();
+    return this.closing;
+  }
+
+  private scheduleFlush(): void {
+    if (this.inFlight.length >= MAX_BATCHES_IN_FLIGHT || this.flushScheduled || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    // After the current I/O callbacks and microtasks: every append issued meanwhile joins this batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inFlight.length >= MAX_BATCHES_IN_FLIGHT || this.queue.length === 0 || this.failure) return;
+    const batch = this.queue.splice(0, MAX_APPENDS_PER_BATCH);
+    this.inFlight.push(batch);
+    this.worker.ref();
+    this.worker.postMessage({ kind: 'batch', appends: batch.map((pending) => pending.request) });
+  }
+
+  private settleBatch(results: AppendOutcome[]): void {
+    const batch = this.inFlight.shift() ?? [];
+    this.stats = {
+      commits: this.stats.commits + 1,
+      appends: this.stats.appends + batch.length,
+      largestBatch: Math.max(this.stats.largestBatch, batch.length),
+    };
+    batch.forEach((pending, index) => pending.resolve(results[index]));
+    if (results.some((outcome) => outcome.ok)) this.onCommitted();
+    if (this.queue.length > 0) this.scheduleFlush();
+    else this.becameIdle();
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight.length === 0 && this.queue.length === 0;
+  }
+
+  private becameIdle(): void {
+    this.worker.unref();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    waiters.forEach((wake) => wake());
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = this.closing ? new Error('The event store is closed') : error;
+    for (const pending of [...this.inFlight.splice(0).flat(), ...this.queue.splice(0)]) pending.reject(this.failure);
+    for (const waiter of this.settingsWaiters.splice(0)) waiter.reject(this.failure);
+    this.becameIdle();
+  }
+}
