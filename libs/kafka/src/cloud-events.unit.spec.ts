@@ -1,0 +1,180 @@
+import { type RecordedEvent } from '@lib/event-sourcing';
+import {
+  MalformedCloudEventError,
+  CloudEventMappingError,
+  UnknownStreamCategoryError,
+  parseCloudEvent,
+  parseCloudEventType,
+  serializeCloudEvent,
+  toCloudEvent,
+  topicFor,
+  type PolicyServicingCloudEvent,
+} from './cloud-events';
+
+function recorded(overrides: Partial<RecordedEvent> = {}): RecordedEvent {
+  return {
+    streamId: 'policy-P2024-0001',
+    revision: 3,
+    position: '00000000000000000042',
+    eventId: '6f1c2a36-0d8e-4e5b-9d57-3a2f1f0b7c11',
+    type: 'PremiumPaid',
+    data: { installmentNo: 2, amount: { amount: 125000, currency: 'CNY' }, paidOn: '2024-03-01' },
+    metadata: {
+      eventId: '6f1c2a36-0d8e-4e5b-9d57-3a2f1f0b7c11',
+      correlationId: 'corr-1',
+      causationId: 'cause-1',
+      actor: { id: 'desk-7', roles: ['servicing'] },
+      channel: 'REST',
+      recordedAt: '2024-03-01T08:15:30.123Z',
+      schemaVersion: 2,
+    },
+    ...overrides,
+  };
+}
+
+function valueOf(event: object): Buffer {
+  return Buffer.from(JSON.stringify(event));
+}
+
+const wellFormed: PolicyServicingCloudEvent = toCloudEvent(recorded());
+
+function withAttribute(attribute: string, value: unknown): Buffer {
+  return valueOf({ ...wellFormed, [attribute]: value });
+}
+
+function withoutAttribute(attribute: string): Buffer {
+  const copy: Record<string, unknown> = { ...wellFormed };
+  delete copy[attribute];
+  return valueOf(copy);
+}
+
+function malformedReason(value: Buffer | null): string {
+  try {
+    parseCloudEvent(value);
+  } catch (error) {
+    expect(error).toBeInstanceOf(MalformedCloudEventError);
+    return (error as MalformedCloudEventError).reason;
+  }
+  throw new Error('expected a MalformedCloudEventError');
+}
+
+describe('toCloudEvent', () => {
+  it('maps a recorded policy event to a CloudEvents 1.0 structured event with our extensions', () => {
+    expect(toCloudEvent(recorded(), { source: '/policy-servicing/test' })).toEqual({
+      specversion: '1.0',
+      id: '6f1c2a36-0d8e-4e5b-9d57-3a2f1f0b7c11',
+      source: '/policy-servicing/test',
+      type: 'policy.PremiumPaid.v2',
+      subject: 'policy-P2024-0001',
+      time: '2024-03-01T08:15:30.123Z',
+      datacontenttype: 'application/json',
+      data: { installmentNo: 2, amount: { amount: 125000, currency: 'CNY' }, paidOn: '2024-03-01' },
+      streamrevision: 3,
+      position: '00000000000000000042',
+      correlationid: 'corr-1',
+      causationid: 'cause-1',
+    });
+  });
+
+  it('names agent events agent.<Type>.v<n> and defaults the source', () => {
+    const event = toCloudEvent(recorded({ streamId: 'agent-A-17', type: 'AgentRegistered' }));
+    expect(event.type).toBe('agent.AgentRegistered.v2');
+    expect(event.source).toBe('/policy-servicing');
+  });
+
+  it('takes schema version 1 when the metadata has none (events written by other tools)', () => {
+    const event = recorded();
+    const { schemaVersion: _schemaVersion, ...metadata } = event.metadata;
+    expect(toCloudEvent({ ...event, metadata }).type).toBe('policy.PremiumPaid.v1');
+  });
+
+  it('leaves out correlation and causation ids the metadata does not have', () => {
+    const metadata = { recordedAt: '2024-03-01T08:15:30.123Z', schemaVersion: 1 };
+    const event = toCloudEvent(recorded({ metadata }));
+    expect(event).not.toHaveProperty('correlationid');
+    expect(event).not.toHaveProperty('causationid');
+  });
+
+  it('refuses an event without recordedAt rather than inventing a time', () => {
+    const metadata = { ...recorded().metadata, recordedAt: null };
+    expect(() => toCloudEvent(recorded({ metadata }))).toThrow(CloudEventMappingError);
+  });
+
+  it('refuses streams outside the published categories', () => {
+    expect(() => toCloudEvent(recorded({ streamId: 'scheduler-2024-03-01' }))).toThrow(UnknownStreamCategoryError);
+  });
+
+  it('round-trips through serializeCloudEvent and parseCloudEvent', () => {
+    expect(parseCloudEvent(serializeCloudEvent(wellFormed))).toEqual(wellFormed);
+  });
+});
+
+describe('topicFor', () => {
+  it('sends policy streams to policy.events.v1 and agent streams to agent.events.v1', () => {
+    expect(topicFor('policy-P2024-0001')).toBe('policy.events.v1');
+    expect(topicFor('agent-A-17')).toBe('agent.events.v1');
+  });
+
+  it('uses the configured topic names', () => {
+    expect(topicFor('agent-A-17', { policy: 'p.test', agent: 'a.test' })).toBe('a.test');
+  });
+
+  it.each(['customer-C1', 'policy', 'policy-', 'policyP1', 'Policy-P1', '$all', ''])(
+    'throws for stream id %p, which has no published category',
+    (streamId) => {
+      expect(() => topicFor(streamId)).toThrow(UnknownStreamCategoryError);
+    },
+  );
+});
+
+describe('parseCloudEventType', () => {
+  it('splits category, stored event type and schema version', () => {
+    expect(parseCloudEventType('policy.PolicyIssued.v1')).toEqual({
+      category: 'policy',
+      eventType: 'PolicyIssued',
+      schemaVersion: 1,
+    });
+    expect(parseCloudEventType('agent.AgentRegistered.v12')?.schemaVersion).toBe(12);
+  });
+
+  it.each(['PolicyIssued', 'policy.PolicyIssued', 'policy.PolicyIssued.v0', 'claims.ClaimFiled.v1', 'policy..v1'])(
+    'returns null for %p',
+    (type) => {
+      expect(parseCloudEventType(type)).toBeNull();
+    },
+  );
+});
+
+describe('parseCloudEvent', () => {
+  it('accepts a JSON string as well as bytes', () => {
+    expect(parseCloudEvent(JSON.stringify(wellFormed))).toEqual(wellFormed);
+  });
+
+  it('drops attributes it does not know', () => {
+    expect(parseCloudEvent(withAttribute('traceparent', '00-abc-def-01'))).toEqual(wellFormed);
+  });
+
+  it.each<[string, Buffer | null, string]>([
+    ['a tombstone (null value)', null, 'empty message value'],
+    ['an empty value', Buffer.alloc(0), 'empty message value'],
+    ['text that is not JSON', Buffer.from('PolicyIssued P-1'), 'not JSON'],
+    ['a JSON array', Buffer.from('[1,2]'), 'not a JSON object'],
+    ['another specversion', withAttribute('specversion', '0.3'), 'specversion'],
+    ['no id', withoutAttribute('id'), 'id is not'],
+    ['an empty source', withAttribute('source', ''), 'source is not'],
+    ['a foreign type', withAttribute('type', 'com.example.thing'), 'type "com.example.thing"'],
+    ['a subject of another category', withAttribute('subject', 'agent-A-1'), 'subject'],
+    ['a time without a zone', withAttribute('time', '2024-03-01T08:15:30'), 'time is not'],
+    ['an impossible time', withAttribute('time', '2024-02-31T25:00:00Z'), 'time is not'],
+    ['another datacontenttype', withAttribute('datacontenttype', 'text/plain'), 'datacontenttype'],
+    ['data that is not an object', withAttribute('data', 'x'), 'data is not'],
+    ['no data', withoutAttribute('data'), 'data is not'],
+    ['a negative streamrevision', withAttribute('streamrevision', -1), 'streamrevision'],
+    ['a fractional streamrevision', withAttribute('streamrevision', 1.5), 'streamrevision'],
+    ['a streamrevision as string', withAttribute('streamrevision', '3'), 'streamrevision'],
+    ['no position', withoutAttribute('position'), 'position is not'],
+    ['a numeric correlationid', withAttribute('correlationid', 7), 'correlationid'],
+  ])('rejects %s with a MalformedCloudEventError', (_case, value, reason) => {
+    expect(malformedReason(value)).toContain(reason);
+  });
+});
