@@ -1,0 +1,103 @@
+/**
+ * Every way `decide` can reject a command. The transport maps `kind` to a status:
+ * `conflict` → 409 / ALREADY_EXISTS, `not_found` → 404 / NOT_FOUND, `rule` → 422 / FAILED_PRECONDITION.
+ */
+export type DomainErrorKind = 'conflict' | 'not_found' | 'rule';
+
+const CONFLICT_CODES = ['POLICY_ALREADY_EXISTS', 'AGENT_ALREADY_EXISTS'] as const;
+const NOT_FOUND_CODES = ['POLICY_NOT_FOUND', 'AGENT_NOT_FOUND', 'REMINDER_NOT_FOUND'] as const;
+const RULE_CODES = [
+  // any command
+  'POLICY_CLOSED',
+  'DATE_IN_FUTURE',
+  'INVALID_DATE',
+  'INVALID_AMOUNT',
+  'CURRENCY_MISMATCH',
+  'INVALID_CURRENCY',
+  'INVALID_POLICY_ID',
+  'INVALID_AGENT_ID',
+  'POLICY_NOT_IN_FORCE',
+  // issue
+  'MATURITY_NOT_AFTER_EFFECTIVE_DATE',
+  'PAYMENT_TERM_INVALID',
+  'SUM_ASSURED_INVALID',
+  'SURVIVAL_BENEFIT_OUTSIDE_TERM',
+  'SURVIVAL_BENEFIT_PLAN_INVALID',
+  // beneficiaries
+  'BENEFICIARY_SHARES_INVALID',
+  'BENEFICIARY_ORDER_INVALID',
+  'DUPLICATE_BENEFICIARY',
+  'INSURED_AS_BENEFICIARY',
+  'INSURED_CONSENT_REQUIRED',
+  // contract changes
+  'CONTRACT_CHANGE_EMPTY',
+  'POLICYHOLDER_CHANGE_CONSENT_REQUIRED',
+  'PREMIUM_OVERDUE',
+  'FREQUENCY_CHANGE_NOT_ON_ANNIVERSARY',
+  'FREQUENCY_CHANGE_NOT_ALLOWED',
+  'UNDERWRITING_REQUIRED',
+  'WAIVER_ACTIVE',
+  'RIDER_ENDS_AFTER_MATURITY',
+  'DUPLICATE_RIDER',
+  'UNKNOWN_RIDER',
+  // premiums and reminders
+  'INSTALLMENT_NOT_OPEN',
+  'INSTALLMENT_NOT_OVERDUE',
+  'REMINDER_DELIVERY_ALREADY_RECORDED',
+  'INSTALLMENT_OUT_OF_ORDER',
+  'PREMIUM_AMOUNT_MISMATCH',
+  'DUPLICATE_RECEIPT',
+  // lapse, waiver, reinstatement, termination
+  'NO_OVERDUE_INSTALLMENT',
+  'GRACE_PERIOD_NOT_OVER',
+  'WAIVER_ALREADY_ACTIVE',
+  'WAIVER_IN_WAITING_PERIOD',
+  'WAIVER_EVIDENCE_REQUIRED',
+  'NOTHING_TO_WAIVE',
+  'POLICY_NOT_LAPSED',
+  'REINSTATEMENT_BEFORE_LAPSE',
+  'REINSTATEMENT_WINDOW_EXPIRED',
+  'HEALTH_DECLARATION_REQUIRED',
+  'ARREARS_MISMATCH',
+  'REINSTATEMENT_WINDOW_OPEN',
+  // transfer, benefits, servicing agents
+  'TRANSFER_TO_SAME_BRANCH',
+  'UNKNOWN_BENEFIT_PERIOD',
+  'SURVIVAL_BENEFIT_ALREADY_PAID',
+  'BENEFIT_NOT_DUE',
+  'LIFE_CONFIRMATION_REQUIRED',
+  'POLICY_NOT_ORPHANED',
+  'ASSIGNEE_NOT_ELIGIBLE',
+  'AGENT_NOT_ACTIVE',
+] as const;
+
+export const DOMAIN_ERROR_CODES = [...CONFLICT_CODES, ...NOT_FOUND_CODES, ...RULE_CODES] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+export function domainErrorKindOf(code: DomainErrorCode): DomainErrorKind {
+  if ((CONFLICT_CODES as readonly string[]).includes(code)) return 'conflict';
+  if ((NOT_FOUND_CODES as readonly string[]).includes(code)) return 'not_found';
+  return 'rule';
+}
+
+export function isDomainErrorCode(value: unknown): value is DomainErrorCode {
+  return typeof value === 'string' && (DOMAIN_ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** A rejected command: nothing is written. `detail` is for humans; clients branch on `code`. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  readonly kind: DomainErrorKind;
+
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+    this.kind = domainErrorKindOf(code);
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,26 @@
+// Public entry of @lib/policy-domain: pure commands, events (+ schemas, upcasters), state, deciders, rules, views.
+export * from './dates';
+export * from './money';
+export * from './ids';
+export * from './errors';
+export * from './rule-profiles';
+export * from './policy/policy-values';
+export * from './policy/premium-schedule';
+export * from './policy/policy-state';
+export * from './policy/premium-installments';
+export * from './policy/contract-changes';
+export * from './policy/policy-commands';
+export * from './policy/policy-events';
+export { evolvePolicy } from './policy/policy-evolve';
+export { decidePolicy, policyDecider } from './policy/policy-decider';
+export * from './policy/reinstatement-quote';
+export { samePerson } from './policy/beneficiary-rules';
+export * from './policy/policy-view';
+export * from './agent/agent-values';
+export * from './agent/agent-commands';
+export * from './agent/agent-events';
+export * from './agent/agent-state';
+export * from './agent/agent-decider';
+export * from './agent/agent-view';
+export * from './event-schemas';
+export * from './aggregates';

@@ -1,0 +1,249 @@
+import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
+import {
+  cny,
+  lapsePolicy,
+  payPremium,
+  policyIssued,
+  recordDelivery,
+  reinstatePolicy,
+  sendReminder,
+  terminatePolicy,
+  waivePremium,
+} from '../testing/policy-fixtures';
+import { type PolicyEvent } from './policy-events';
+import { type IssuedPolicy } from './policy-state';
+import { lapseEligibleFrom, mayLapseOn } from './premium-installments';
+
+const issued = policyIssued();
+// Installment 2 is due 2025-03-15; 60 days of grace end on 2025-05-14.
+
+function lapsedOn(lapseDate: string, given: PolicyEvent[] = [issued]): PolicyEvent[] {
+  return [...given, ...eventsOf([lapsePolicy(lapseDate)], given)];
+}
+
+describe('LapsePolicy', () => {
+  it('an unpaid annual installment lapses the day after the 60-day grace period, with a 2-year reinstatement deadline', () => {
+    givenPolicy([issued])
+      .when(lapsePolicy('2025-05-15'))
+      .then([
+        {
+          type: 'PolicyLapsed',
+          data: {
+            lapsedOn: '2025-05-15',
+            installmentNo: 2,
+            dueDate: '2025-03-15',
+            reinstatementDeadline: '2027-05-15',
+          },
+        },
+      ]);
+  });
+
+  it('on the last day of grace → GRACE_PERIOD_NOT_OVER, naming the first day it may lapse', () => {
+    givenPolicy([issued])
+      .when(lapsePolicy('2025-05-14'))
+      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
+  });
+
+  it('an overdue notice shortens it: 30 days after the notice, when that ends before the grace period', () => {
+    const noticed = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [issued])];
+    givenPolicy(noticed)
+      .when(lapsePolicy('2025-04-19'))
+      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-04-20/);
+    const [event] = givenPolicy(noticed).when(lapsePolicy('2025-04-20')).events();
+    expect(event!.data).toMatchObject({ lapsedOn: '2025-04-20', reinstatementDeadline: '2027-04-20' });
+  });
+
+  it('a DELIVERED notice counts like one with no outcome recorded yet', () => {
+    const given = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [issued])];
+    const delivered = [...given, ...eventsOf([recordDelivery('P-2024-0001-R1', 'DELIVERED', '2025-03-25')], given)];
+    expect(givenPolicy(delivered).when(lapsePolicy('2025-04-20')).events()).toHaveLength(1);
+  });
+
+  it.each(['RETURNED', 'UNREACHABLE'] as const)(
+    'a notice recorded as %s does not count: the 60-day grace applies',
+    (outcome) => {
+      const given = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [issued])];
+      const undelivered = [...given, ...eventsOf([recordDelivery('P-2024-0001-R1', outcome, '2025-03-30')], given)];
+      givenPolicy(undelivered)
+        .when(lapsePolicy('2025-04-20'))
+        .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
+      expect(givenPolicy(undelivered).when(lapsePolicy('2025-05-15')).events()).toHaveLength(1);
+    },
+  );
+
+  it('a notice sent late does not extend the grace period (the earlier end wins)', () => {
+    const late = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-05-01')], [issued])];
+    expect(givenPolicy(late).when(lapsePolicy('2025-05-15')).events()).toHaveLength(1);
+  });
+
+  it('a pre-due reminder starts no notice period', () => {
+    const reminded = [issued, ...eventsOf([sendReminder(2, 'PRE_DUE', '2025-03-01')], [issued])];
+    givenPolicy(reminded)
+      .when(lapsePolicy('2025-04-01'))
+      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
+  });
+
+  it('a notice for another installment does not count for this one', () => {
+    const paid = [issued, ...eventsOf([payPremium(2, '2025-03-01')], [issued])];
+    const noticed = [...paid, ...eventsOf([sendReminder(3, 'OVERDUE_NOTICE', '2026-03-20')], paid)];
+    givenPolicy(noticed)
+      .when(lapsePolicy('2026-04-19'))
+      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2026-04-20/);
+    givenPolicy(noticed).when(lapsePolicy('2026-04-01')).thenThrows('GRACE_PERIOD_NOT_OVER');
+  });
+
+  it('when every installment is paid (paid up) → NO_OVERDUE_INSTALLMENT', () => {
+    const payments = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => payPremium(n, `${2023 + n}-03-01`));
+    const paidUp = [issued, ...eventsOf(payments, [issued])];
+    givenPolicy(paidUp).when(lapsePolicy('2040-01-01')).thenThrows('NO_OVERDUE_INSTALLMENT');
+  });
+
+  it('when the remaining installments are waived → NO_OVERDUE_INSTALLMENT (waived installments never lapse)', () => {
+    const waived = [issued, ...eventsOf([waivePremium('2024-07-01')], [issued])];
+    givenPolicy(waived).when(lapsePolicy('2026-01-01')).thenThrows('NO_OVERDUE_INSTALLMENT');
+  });
+
+  it('an already lapsed policy → POLICY_NOT_IN_FORCE', () => {
+    givenPolicy(lapsedOn('2025-05-15')).when(lapsePolicy('2025-06-01')).thenThrows('POLICY_NOT_IN_FORCE');
+  });
+
+  it('tells the scheduler from which day the policy may lapse', () => {
+    const policy = policyStateAfter([issued]) as IssuedPolicy;
+    expect(lapseEligibleFrom(policy)).toBe('2025-05-15');
+    expect(mayLapseOn(policy, '2025-05-14')).toBe(false);
+    expect(mayLapseOn(policy, '2025-05-15')).toBe(true);
+  });
+
+  it('a lapse deadline from Feb 29 is clamped to Feb 28', () => {
+    const leap = policyIssued({
+      effectiveDate: '2023-12-31',
+      maturityDate: '2043-12-31',
+      survivalBenefits: [],
+      riders: [],
+    });
+    // installment 2 due 2024-12-31; lapsing on 2028-02-29 (leap day) gives a 2030-02-28 deadline
+    const [event] = givenPolicy([leap]).when(lapsePolicy('2028-02-29')).events();
+    expect(event!.data).toMatchObject({ reinstatementDeadline: '2030-02-28' });
+  });
+});
+
+describe('ReinstatePolicy', () => {
+  const lapsed = lapsedOn('2025-05-15');
+
+  it('pays the arrears (premium + simple interest) and puts the policy back in force', () => {
+    // 120,000 × 5 % × 78 / 365 = 1,282.19 → 1,282
+    givenPolicy(lapsed)
+      .when(reinstatePolicy('2025-06-01', cny(121_282), { healthDeclarationRef: 'HD-9' }))
+      .then([
+        {
+          type: 'PolicyReinstated',
+          data: {
+            reinstatedOn: '2025-06-01',
+            installmentsCovered: [2],
+            premiums: cny(120_000),
+            interest: cny(1_282),
+            total: cny(121_282),
+            healthDeclarationRef: 'HD-9',
+          },
+        },
+      ]);
+  });
+
+  it('after reinstatement the covered installments count as paid and the next one is due', () => {
+    const reinstated = [...lapsed, ...eventsOf([reinstatePolicy('2025-06-01', cny(121_282))], lapsed)];
+    const policy = policyStateAfter(reinstated) as IssuedPolicy;
+    expect(policy.status).toBe('IN_FORCE');
+    expect(policy.premium.paidInstallments).toBe(2);
+    expect(policy.lapse).toBeNull();
+    givenPolicy(reinstated).when(payPremium(2, '2025-06-02')).thenThrows('INSTALLMENT_NOT_OPEN');
+    expect(givenPolicy(reinstated).when(payPremium(3, '2026-03-01')).events()).toHaveLength(1);
+  });
+
+  it('on the deadline day covers every installment due by then', () => {
+    givenPolicy(lapsed)
+      .when(reinstatePolicy('2027-05-15', cny(360_000 + 13_003 + 7_003 + 1_003)))
+      .then([
+        {
+          type: 'PolicyReinstated',
+          data: {
+            reinstatedOn: '2027-05-15',
+            installmentsCovered: [2, 3, 4],
+            premiums: cny(360_000),
+            interest: cny(21_009),
+            total: cny(381_009),
+            healthDeclarationRef: 'HD-1',
+          },
+        },
+      ]);
+  });
+
+  it('the day after the deadline → REINSTATEMENT_WINDOW_EXPIRED', () => {
+    givenPolicy(lapsed)
+      .when(reinstatePolicy('2027-05-16', cny(381_009)))
+      .thenThrows('REINSTATEMENT_WINDOW_EXPIRED');
+  });
+
+  it('paying a different amount → ARREARS_MISMATCH stating the expected amount', () => {
+    givenPolicy(lapsed)
+      .when(reinstatePolicy('2025-06-01', cny(120_000)))
+      .thenThrows('ARREARS_MISMATCH', /121282 CNY/);
+  });
+
+  it('without a health declaration → HEALTH_DECLARATION_REQUIRED', () => {
+    givenPolicy(lapsed)
+      .when(reinstatePolicy('2025-06-01', cny(121_282), { healthDeclarationRef: ' ' }))
+      .thenThrows('HEALTH_DECLARATION_REQUIRED');
+  });
+
+  it('a policy in force → POLICY_NOT_LAPSED', () => {
+    givenPolicy([issued])
+      .when(reinstatePolicy('2025-06-01', cny(0)))
+      .thenThrows('POLICY_NOT_LAPSED');
+  });
+
+  it('dated before the lapse → REINSTATEMENT_BEFORE_LAPSE', () => {
+    givenPolicy(lapsed)
+      .when(reinstatePolicy('2025-05-14', cny(121_282)))
+      .thenThrows('REINSTATEMENT_BEFORE_LAPSE');
+  });
+
+  it('waived installments are not part of the arrears', () => {
+    // installment 2 (due 2025-03-15) is unpaid; a waiver from installment 3 (2026-03-15) on
+    const waived = [issued, ...eventsOf([waivePremium('2025-04-01')], [issued])];
+    const lapsedWithWaiver = lapsedOn('2025-05-15', waived);
+    // 2025-03-15 → 2026-06-01 = 443 days: 120,000 × 5 % × 443 / 365 = 7,282.19 → 7,282; installment 3 is waived
+    givenPolicy(lapsedWithWaiver)
+      .when(reinstatePolicy('2026-06-01', cny(127_282)))
+      .then([
+        {
+          type: 'PolicyReinstated',
+          data: {
+            reinstatedOn: '2026-06-01',
+            installmentsCovered: [2],
+            premiums: cny(120_000),
+            interest: cny(7_282),
+            total: cny(127_282),
+            healthDeclarationRef: 'HD-1',
+          },
+        },
+      ]);
+  });
+});
+
+describe('TerminatePolicy LAPSE_EXPIRED', () => {
+  const lapsed = lapsedOn('2025-05-15');
+
+  it('after the reinstatement deadline terminates the lapsed policy', () => {
+    givenPolicy(lapsed)
+      .when(terminatePolicy('2027-05-16', 'LAPSE_EXPIRED'))
+      .then([{ type: 'PolicyTerminated', data: { terminatedOn: '2027-05-16', reason: 'LAPSE_EXPIRED' } }]);
+  });
+
+  it('on the deadline day → REINSTATEMENT_WINDOW_OPEN', () => {
+    givenPolicy(lapsed).when(terminatePolicy('2027-05-15', 'LAPSE_EXPIRED')).thenThrows('REINSTATEMENT_WINDOW_OPEN');
+  });
+
+  it('for a policy in force → POLICY_NOT_LAPSED', () => {
+    givenPolicy([issued]).when(terminatePolicy('2027-05-16', 'LAPSE_EXPIRED')).thenThrows('POLICY_NOT_LAPSED');
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Policy commands. `data` mirrors the REST request body of DESIGN 3 field for field (plus the path parameter
+ * `reminderId` for RecordReminderDelivery); the policy id travels in the stream name. `context` carries the business
+ * date from the injected clock and the cross-aggregate facts the handler loaded, so `decide` does no I/O.
+ */
+import { type AgentSnapshot, type ReassignmentStrategy } from '../agent/agent-values';
+import { type BusinessDate } from '../dates';
+import { type Money } from '../money';
+import { type RuleProfile } from '../rule-profiles';
+import { type ContractChange } from './contract-changes';
+import {
+  type Beneficiary,
+  type BeneficiaryDesignator,
+  type DeliveryOutcome,
+  type Party,
+  type Payee,
+  type PaymentMethodType,
+  type PremiumTerms,
+  type ReminderChannel,
+  type ReminderKind,
+  type Rider,
+  type Servicing,
+  type SurvivalBenefitPlanEntry,
+  type TerminationReason,
+  type TransferReason,
+  type WaiverReason,
+} from './policy-values';
+
+export interface PolicyCommandContext {
+  /** Business date (YYYY-MM-DD) from the injected clock: things that happened may not be dated after it. */
+  readonly today: BusinessDate;
+}
+
+export interface IssuePolicyData {
+  readonly policyId: string;
+  readonly productCode: string;
+  readonly currency: string;
+  readonly policyholder: Party;
+  readonly insured: Party;
+  readonly beneficiaries: readonly Beneficiary[];
+  readonly sumAssured: Money;
+  readonly premium: PremiumTerms;
+  readonly effectiveDate: BusinessDate;
+  readonly maturityDate: BusinessDate;
+  readonly riders?: readonly Rider[];
+  readonly survivalBenefits?: readonly SurvivalBenefitPlanEntry[];
+  readonly servicing: Servicing;
+}
+export interface IssuePolicy {
+  readonly type: 'IssuePolicy';
+  readonly data: IssuePolicyData;
+  /** `ruleProfile`: the jurisdiction profile configured today; the event keeps a snapshot of it. */
+  readonly context: PolicyCommandContext & { readonly ruleProfile: RuleProfile };
+}
+
+export interface ChangeContract {
+  readonly type: 'ChangeContract';
+  readonly data: { readonly effectiveDate: BusinessDate; readonly changes: readonly ContractChange[] };
+  readonly context: PolicyCommandContext;
+}
+
+export interface ChangeBeneficiaries {
+  readonly type: 'ChangeBeneficiaries';
+  readonly data: {
+    readonly effectiveDate: BusinessDate;
+    readonly designatedBy: BeneficiaryDesignator;
+    readonly insuredConsent: boolean;
+    readonly beneficiaries: readonly Beneficiary[];
+  };
+  readonly context: PolicyCommandContext;
+}
+
+export interface SendPremiumReminder {
+  readonly type: 'SendPremiumReminder';
+  readonly data: {
+    readonly installmentNo: number;
+    readonly kind: ReminderKind;
+    readonly channel: ReminderChannel;
+    readonly sentOn: BusinessDate;
+  };
+  readonly context: PolicyCommandContext;
+}
+
+export interface RecordReminderDelivery {
+  readonly type: 'RecordReminderDelivery';
+  /** `reminderId` comes from the path (`/premium-reminders/{reminderId}/delivery`). */
+  readonly data: { readonly reminderId: string; readonly outcome: DeliveryOutcome; readonly recordedOn: BusinessDate };
+  readonly context: PolicyCommandContext;
+}
+
+export interface RecordPremiumPayment {
+  readonly type: 'RecordPremiumPayment';
+  readonly data: {
+    readonly installmentNo: number;
+    readonly amount: Money;
+    readonly paidOn: BusinessDate;
+    readonly receiptNo: string;
+    /** Defaults to the policy's payment method. */
+    readonly method?: PaymentMethodType;
+  };
+  readonly context: PolicyCommandContext;
+}
+
+export interface LapsePolicy {
+  readonly type: 'LapsePolicy';
+  readonly data: { readonly lapsedOn: BusinessDate };
+  readonly context: PolicyCommandContext;
+}
+
+export interface WaivePremium {
+  readonly type: 'WaivePremium';
+  readonly data: { readonly reason: WaiverReason; readonly eventDate: BusinessDate; readonly evidenceRef: string };
+  readonly context: PolicyCommandContext;
+}
+
+export interface ReinstatePolicy {
+  readonly type: 'ReinstatePolicy';
+  readonly data: {
+    readonly reinstatedOn: BusinessDate;
+    readonly arrearsPaid: Money;
+    readonly healthDeclarationRef: string;
+  };
+  readonly context: PolicyCommandContext;
+}
+
+export interface TransferPolicy {
+  readonly type: 'TransferPolicy';
+  readonly data: {
+    readonly toBranchCode: string;
+    readonly toRegion: string;
+    readonly effectiveDate: BusinessDate;
+    readonly reason: TransferReason;
+    readonly toAgentId?: string;
+  };
+  /** `toAgent`: the snapshot of `data.toAgentId` when one is given (null/absent when it is not registered). */
+  readonly context: PolicyCommandContext & { readonly toAgent?: AgentSnapshot | null };
+}
+
+export interface PaySurvivalBenefit {
+  readonly type: 'PaySurvivalBenefit';
+  readonly data: {
+    readonly periodNo: number;
+    readonly paidOn: BusinessDate;
+    readonly payee: Payee;
+    readonly paymentRef: string;
+    readonly lifeConfirmationRef: string;
+  };
+  readonly context: PolicyCommandContext;
+}
+
+export interface ReassignOrphanPolicy {
+  readonly type: 'ReassignOrphanPolicy';
+  readonly data: { readonly toAgentId: string; readonly effectiveDate: BusinessDate };
+  /**
+   * `currentAgent`: snapshot of the policy's servicing agent (null when not registered); `assignee`: snapshot of
+   * `data.toAgentId` (null when not registered); `strategy`: MANUAL for a supervisor, BALANCED/REGION for the
+   * process manager.
+   */
+  readonly context: PolicyCommandContext & {
+    readonly currentAgent: AgentSnapshot | null;
+    readonly assignee: AgentSnapshot | null;
+    readonly strategy: ReassignmentStrategy;
+  };
+}
+
+export interface TerminatePolicy {
+  readonly type: 'TerminatePolicy';
+  readonly data: { readonly terminatedOn: BusinessDate; readonly reason: TerminationReason };
+  readonly context: PolicyCommandContext;
+}
+
+export type PolicyCommand =
+  | IssuePolicy
+  | ChangeContract
+  | ChangeBeneficiaries
+  | SendPremiumReminder
+  | RecordReminderDelivery
+  | RecordPremiumPayment
+  | LapsePolicy
+  | WaivePremium
+  | ReinstatePolicy
+  | TransferPolicy
+  | PaySurvivalBenefit
+  | ReassignOrphanPolicy
+  | TerminatePolicy;
+
+export type PolicyCommandType = PolicyCommand['type'];
+
+export const POLICY_COMMAND_TYPES: readonly PolicyCommandType[] = [
+  'IssuePolicy',
+  'ChangeContract',
+  'ChangeBeneficiaries',
+  'SendPremiumReminder',
+  'RecordReminderDelivery',
+  'RecordPremiumPayment',
+  'LapsePolicy',
+  'WaivePremium',
+  'ReinstatePolicy',
+  'TransferPolicy',
+  'PaySurvivalBenefit',
+  'ReassignOrphanPolicy',
+  'TerminatePolicy',
+];

@@ -1,0 +1,213 @@
+/**
+ * Policy events: past-tense business facts with JSON data only (primitives, YYYY-MM-DD dates, integer money). The
+ * stored type name is the plain `type`; the schema version lives in metadata (see event-schemas.ts). Released shapes
+ * never change: a new shape is a new version plus an upcaster.
+ */
+import { type ReassignmentStrategy } from '../agent/agent-values';
+import { type BusinessDate } from '../dates';
+import { type Money } from '../money';
+import { type Jurisdiction } from '../rule-profiles';
+import { type ContractChange } from './contract-changes';
+import {
+  type Beneficiary,
+  type BeneficiaryDesignator,
+  type DeliveryOutcome,
+  type Party,
+  type Payee,
+  type PaymentMethodType,
+  type PremiumTerms,
+  type ReminderChannel,
+  type ReminderKind,
+  type Rider,
+  type Servicing,
+  type SurvivalBenefitKind,
+  type SurvivalBenefitPlanEntry,
+  type TerminationReason,
+  type TransferReason,
+  type WaiverReason,
+} from './policy-values';
+
+/** The rule parameters the policy was issued under (a snapshot; see rule-profiles.ts). */
+export interface RuleProfileSnapshot {
+  readonly graceDays: number;
+  readonly overdueNoticeDays: number | null;
+  readonly reinstatementWindowYears: number;
+  readonly reinstatementInterestBasisPoints: number;
+  readonly waiverWaitingDays: number;
+}
+
+export interface PolicyIssued {
+  readonly type: 'PolicyIssued';
+  readonly data: {
+    readonly policyId: string;
+    readonly productCode: string;
+    readonly currency: string;
+    readonly policyholder: Party;
+    readonly insured: Party;
+    readonly beneficiaries: readonly Beneficiary[];
+    readonly sumAssured: Money;
+    readonly premium: PremiumTerms;
+    readonly effectiveDate: BusinessDate;
+    readonly maturityDate: BusinessDate;
+    readonly riders: readonly Rider[];
+    readonly survivalBenefits: readonly SurvivalBenefitPlanEntry[];
+    readonly servicing: Servicing;
+    readonly jurisdiction: Jurisdiction;
+    readonly ruleProfile: RuleProfileSnapshot;
+    /** Issuing implies installment 1 (due on the effective date) was collected with the application. */
+    readonly firstInstallment: { readonly installmentNo: 1; readonly dueDate: BusinessDate; readonly amount: Money };
+  };
+}
+
+export interface ContractChanged {
+  readonly type: 'ContractChanged';
+  readonly data: {
+    readonly endorsementNo: string;
+    readonly effectiveDate: BusinessDate;
+    readonly changes: readonly ContractChange[];
+  };
+}
+
+export interface BeneficiariesChanged {
+  readonly type: 'BeneficiariesChanged';
+  readonly data: {
+    readonly endorsementNo: string;
+    readonly effectiveDate: BusinessDate;
+    readonly designatedBy: BeneficiaryDesignator;
+    readonly insuredConsent: boolean;
+    readonly beneficiaries: readonly Beneficiary[];
+  };
+}
+
+/** Schema v2 (current): v1 had no `kind`; a v1 reminder reads as PRE_DUE (see event-schemas.ts). */
+export interface PremiumReminderSent {
+  readonly type: 'PremiumReminderSent';
+  readonly data: {
+    readonly reminderId: string;
+    readonly installmentNo: number;
+    readonly dueDate: BusinessDate;
+    readonly amount: Money;
+    readonly channel: ReminderChannel;
+    readonly kind: ReminderKind;
+    readonly sentOn: BusinessDate;
+  };
+}
+
+export interface PremiumReminderDeliveryRecorded {
+  readonly type: 'PremiumReminderDeliveryRecorded';
+  readonly data: { readonly reminderId: string; readonly outcome: DeliveryOutcome; readonly recordedOn: BusinessDate };
+}
+
+export interface PremiumPaid {
+  readonly type: 'PremiumPaid';
+  readonly data: {
+    readonly installmentNo: number;
+    readonly dueDate: BusinessDate;
+    readonly amount: Money;
+    readonly paidOn: BusinessDate;
+    readonly receiptNo: string;
+    readonly method: PaymentMethodType;
+  };
+}
+
+export interface PolicyLapsed {
+  readonly type: 'PolicyLapsed';
+  readonly data: {
+    readonly lapsedOn: BusinessDate;
+    readonly installmentNo: number;
+    readonly dueDate: BusinessDate;
+    readonly reinstatementDeadline: BusinessDate;
+  };
+}
+
+export interface PremiumWaived {
+  readonly type: 'PremiumWaived';
+  readonly data: {
+    readonly reason: WaiverReason;
+    readonly eventDate: BusinessDate;
+    readonly evidenceRef: string;
+    readonly waivedFromInstallment: number;
+    readonly waivedFromDate: BusinessDate;
+  };
+}
+
+export interface PolicyReinstated {
+  readonly type: 'PolicyReinstated';
+  readonly data: {
+    readonly reinstatedOn: BusinessDate;
+    readonly installmentsCovered: readonly number[];
+    readonly premiums: Money;
+    readonly interest: Money;
+    readonly total: Money;
+    readonly healthDeclarationRef: string;
+  };
+}
+
+export interface PolicyTransferred {
+  readonly type: 'PolicyTransferred';
+  readonly data: {
+    readonly fromBranchCode: string;
+    readonly toBranchCode: string;
+    readonly fromRegion: string;
+    readonly toRegion: string;
+    readonly effectiveDate: BusinessDate;
+    readonly reason: TransferReason;
+    /** The new servicing agent; null when the servicing agent stays. */
+    readonly toAgentId: string | null;
+  };
+}
+
+export interface SurvivalBenefitPaid {
+  readonly type: 'SurvivalBenefitPaid';
+  readonly data: {
+    readonly periodNo: number;
+    readonly kind: SurvivalBenefitKind;
+    readonly dueDate: BusinessDate;
+    readonly amount: Money;
+    readonly paidOn: BusinessDate;
+    readonly payee: Payee;
+    readonly paymentRef: string;
+    readonly lifeConfirmationRef: string;
+  };
+}
+
+export interface PolicyMatured {
+  readonly type: 'PolicyMatured';
+  readonly data: { readonly maturityDate: BusinessDate; readonly periodNo: number; readonly paidOn: BusinessDate };
+}
+
+export interface OrphanPolicyReassigned {
+  readonly type: 'OrphanPolicyReassigned';
+  readonly data: {
+    readonly fromAgentId: string;
+    readonly toAgentId: string;
+    readonly effectiveDate: BusinessDate;
+    readonly strategy: ReassignmentStrategy;
+  };
+}
+
+export interface PolicyTerminated {
+  readonly type: 'PolicyTerminated';
+  readonly data: { readonly terminatedOn: BusinessDate; readonly reason: TerminationReason };
+}
+
+export type PolicyEvent =
+  | PolicyIssued
+  | ContractChanged
+  | BeneficiariesChanged
+  | PremiumReminderSent
+  | PremiumReminderDeliveryRecorded
+  | PremiumPaid
+  | PolicyLapsed
+  | PremiumWaived
+  | PolicyReinstated
+  | PolicyTransferred
+  | SurvivalBenefitPaid
+  | PolicyMatured
+  | OrphanPolicyReassigned
+  | PolicyTerminated;
+
+export type PolicyEventType = PolicyEvent['type'];
+
+/** Events that carry an endorsement number (contract-changing servicing transactions). */
+export const ENDORSEMENT_EVENT_TYPES: readonly PolicyEventType[] = ['ContractChanged', 'BeneficiariesChanged'];

@@ -1,0 +1,152 @@
+import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
+import {
+  changeBeneficiaries,
+  changeContract,
+  cny,
+  issuePolicy,
+  lapsePolicy,
+  payPremium,
+  paySurvivalBenefit,
+  policyIssued,
+  reassignOrphanPolicy,
+  recordDelivery,
+  reinstatePolicy,
+  sendReminder,
+  terminatePolicy,
+  transferPolicy,
+  waivePremium,
+} from '../testing/policy-fixtures';
+import { type PolicyCommand, type PolicyCommandType } from './policy-commands';
+import { type PolicyEvent } from './policy-events';
+import { type IssuedPolicy } from './policy-state';
+
+const issued = policyIssued();
+const lapsed = [issued, ...eventsOf([lapsePolicy('2025-05-15')], [issued])];
+
+/** One well-formed command of every servicing type (dated 2026-01-10). */
+const servicingCommands: Record<Exclude<PolicyCommandType, 'IssuePolicy'>, PolicyCommand> = {
+  ChangeContract: changeContract('2026-01-10', [{ kind: 'DISCLOSURE', text: 'note' }]),
+  ChangeBeneficiaries: changeBeneficiaries({ effectiveDate: '2026-01-10' }, '2026-01-10'),
+  SendPremiumReminder: sendReminder(2, 'PRE_DUE', '2026-01-10'),
+  RecordReminderDelivery: recordDelivery('P-2024-0001-R1', 'DELIVERED', '2026-01-10'),
+  RecordPremiumPayment: payPremium(2, '2026-01-10'),
+  LapsePolicy: lapsePolicy('2026-01-10'),
+  WaivePremium: waivePremium('2026-01-10'),
+  ReinstatePolicy: reinstatePolicy('2026-01-10', cny(1)),
+  TransferPolicy: transferPolicy({ effectiveDate: '2026-01-10' }, { today: '2026-01-10' }),
+  PaySurvivalBenefit: paySurvivalBenefit(1, '2030-01-10'),
+  ReassignOrphanPolicy: reassignOrphanPolicy('A-002', { today: '2026-01-10' }),
+  TerminatePolicy: terminatePolicy('2026-01-10', 'SURRENDER'),
+};
+
+const closedPolicies: [string, PolicyEvent[]][] = [
+  ['TERMINATED', [issued, { type: 'PolicyTerminated', data: { terminatedOn: '2025-01-10', reason: 'SURRENDER' } }]],
+  ['MATURED', [issued, ...eventsOf([paySurvivalBenefit(3, '2044-03-15')], [issued])]],
+];
+
+describe('policy lifecycle', () => {
+  describe.each(closedPolicies)('on a %s policy', (_status, history) => {
+    it.each(Object.entries(servicingCommands))('%s → POLICY_CLOSED', (_type, command) => {
+      givenPolicy(history).when(command).thenThrows('POLICY_CLOSED');
+    });
+
+    it('IssuePolicy → POLICY_ALREADY_EXISTS (the number stays taken)', () => {
+      givenPolicy(history).when(issuePolicy()).thenThrows('POLICY_ALREADY_EXISTS');
+    });
+  });
+
+  it.each(Object.entries(servicingCommands))(
+    '%s before the policy is issued → 404 POLICY_NOT_FOUND',
+    (_type, command) => {
+      const error = givenPolicy([]).when(command).thenThrows('POLICY_NOT_FOUND');
+      expect(error.kind).toBe('not_found');
+    },
+  );
+
+  describe('dates of things that happened may not lie after today', () => {
+    const tomorrow = '2026-01-11';
+    const today = { today: '2026-01-10' };
+    const future: [string, PolicyCommand, PolicyEvent[]][] = [
+      ['sentOn', { ...sendReminder(2, 'PRE_DUE', tomorrow), context: today }, [issued]],
+      ['recordedOn', { ...recordDelivery('P-2024-0001-R1', 'DELIVERED', tomorrow), context: today }, [issued]],
+      ['paidOn (premium)', { ...payPremium(2, tomorrow), context: today }, [issued]],
+      ['lapsedOn', { ...lapsePolicy(tomorrow), context: today }, [issued]],
+      ['eventDate', { ...waivePremium(tomorrow), context: today }, [issued]],
+      ['reinstatedOn', { ...reinstatePolicy(tomorrow, cny(1)), context: today }, lapsed],
+      ['terminatedOn', { ...terminatePolicy(tomorrow, 'SURRENDER'), context: today }, [issued]],
+      [
+        'paidOn (survival benefit)',
+        { ...paySurvivalBenefit(1, '2030-01-11'), context: { today: '2030-01-10' } },
+        [issued],
+      ],
+    ];
+    it.each(future)('%s after today → DATE_IN_FUTURE', (_field, command, given) => {
+      givenPolicy(given).when(command).thenThrows('DATE_IN_FUTURE');
+    });
+
+    it('effective dates may lie in the future', () => {
+      const later = { today: '2024-03-15' };
+      expect(
+        givenPolicy([issued])
+          .when({ ...transferPolicy({ effectiveDate: '2030-01-01' }), context: later })
+          .events(),
+      ).toHaveLength(1);
+      expect(
+        givenPolicy([])
+          .when(issuePolicy({}, { today: '2024-01-01' }))
+          .events(),
+      ).toHaveLength(1);
+      expect(
+        givenPolicy([issued])
+          .when(changeContract('2030-01-01', [{ kind: 'DISCLOSURE', text: 'x' }], '2025-01-01'))
+          .events(),
+      ).toHaveLength(1);
+    });
+  });
+
+  describe('TerminatePolicy', () => {
+    it.each(['SURRENDER', 'DEATH', 'RESCINDED'] as const)('%s terminates a policy in force', (reason) => {
+      givenPolicy([issued])
+        .when(terminatePolicy('2025-01-10', reason))
+        .then([{ type: 'PolicyTerminated', data: { terminatedOn: '2025-01-10', reason } }]);
+    });
+
+    it.each(['SURRENDER', 'DEATH', 'RESCINDED'] as const)('%s terminates a lapsed policy', (reason) => {
+      const terminated = [...lapsed, ...eventsOf([terminatePolicy('2025-06-10', reason)], lapsed)];
+      const policy = policyStateAfter(terminated) as IssuedPolicy;
+      expect(policy.status).toBe('TERMINATED');
+      expect(policy.termination).toEqual({ terminatedOn: '2025-06-10', reason });
+    });
+  });
+
+  it('replays a whole servicing history into the expected state', () => {
+    const history = eventsOf([
+      issuePolicy(),
+      sendReminder(2, 'PRE_DUE', '2025-02-13'),
+      payPremium(2, '2025-03-10'),
+      sendReminder(3, 'OVERDUE_NOTICE', '2026-03-20'),
+      recordDelivery('P-2024-0001-R2', 'RETURNED', '2026-03-28'),
+      lapsePolicy('2026-05-15'),
+      reinstatePolicy('2026-06-01', cny(120_000 + 1_282)),
+      changeBeneficiaries({}, '2026-06-02'),
+      changeContract('2026-06-02', [{ kind: 'CONTACT', email: 'li@example.cn' }]),
+      transferPolicy({ effectiveDate: '2026-07-01' }, { today: '2026-07-01' }),
+      waivePremium('2026-08-01'),
+      paySurvivalBenefit(1, '2029-03-15'),
+    ]);
+    const policy = policyStateAfter(history) as IssuedPolicy;
+    expect(policy).toMatchObject({
+      status: 'IN_FORCE',
+      endorsementCount: 2,
+      reinstatementCount: 1,
+      servicing: { branchCode: 'SH01', region: 'EAST', agentId: 'A-001' },
+      waiver: { waivedFromInstallment: 4, waivedFromDate: '2027-03-15' },
+      premium: { paidInstallments: 3 },
+    });
+    expect(policy.reminders.map((reminder) => [reminder.reminderId, reminder.delivery?.outcome ?? null])).toEqual([
+      ['P-2024-0001-R1', null],
+      ['P-2024-0001-R2', 'RETURNED'],
+    ]);
+    expect(policy.survivalBenefits[0]!.payment).toMatchObject({ paidOn: '2029-03-15' });
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * The premium schedule (DESIGN 2.3). Installment k is due `effectiveDate + (k − 1)·period` months, computed from the
+ * effective date each time (never chained from the previous due date) and clamped to the month's last day, so a
+ * Jan 31 monthly policy is due Feb 28 (Feb 29 in a leap year), then Mar 31 again.
+ *
+ * A frequency change (effective on a policy anniversary) starts a new segment: installments before the anniversary
+ * keep their numbers and dates, the numbering continues from there at the new period, still counted in months from
+ * the effective date. The schedule ends with the payment term; SINGLE has exactly one installment.
+ */
+import { addMonthsClamped, type BusinessDate } from '../dates';
+import { type Money } from '../money';
+import { type PremiumFrequency, type PremiumTerms } from './policy-values';
+
+export const MONTHS_BETWEEN_INSTALLMENTS: Readonly<Record<PremiumFrequency, number | null>> = {
+  ANNUAL: 12,
+  SEMI_ANNUAL: 6,
+  QUARTERLY: 3,
+  MONTHLY: 1,
+  SINGLE: null,
+};
+
+export interface ScheduleSegment {
+  readonly firstInstallmentNo: number;
+  /** Months from the policy's effective date to the segment's first due date (0, or a whole number of years). */
+  readonly monthsFromEffective: number;
+  readonly frequency: PremiumFrequency;
+}
+
+/** The modal premium payable for installments due on or after `effectiveFrom` (until a later-applied rate). */
+export interface PremiumRate {
+  readonly effectiveFrom: BusinessDate;
+  readonly modalPremium: Money;
+}
+
+export interface PremiumSchedule {
+  readonly effectiveDate: BusinessDate;
+  readonly paymentTermYears: number;
+  readonly segments: readonly ScheduleSegment[];
+  /** In the order the contract applied them; the last applicable one wins. */
+  readonly rates: readonly PremiumRate[];
+}
+
+export interface ScheduledInstallment {
+  readonly installmentNo: number;
+  readonly dueDate: BusinessDate;
+  readonly amount: Money;
+}
+
+export function newPremiumSchedule(effectiveDate: BusinessDate, premium: PremiumTerms): PremiumSchedule {
+  return {
+    effectiveDate,
+    paymentTermYears: premium.paymentTermYears,
+    segments: [{ firstInstallmentNo: 1, monthsFromEffective: 0, frequency: premium.frequency }],
+    rates: [{ effectiveFrom: effectiveDate, modalPremium: premium.modalPremium }],
+  };
+}
+
+/** Due date of installment `installmentNo` for a policy that never changed frequency. */
+export function installmentDueDate(
+  effectiveDate: BusinessDate,
+  frequency: PremiumFrequency,
+  installmentNo: number,
+): BusinessDate {
+  const period = MONTHS_BETWEEN_INSTALLMENTS[frequency] ?? 0;
+  return addMonthsClamped(effectiveDate, (installmentNo - 1) * period);
+}
+
+function installmentsInSpan(frequency: PremiumFrequency, fromMonths: number, toMonths: number): number {
+  const period = MONTHS_BETWEEN_INSTALLMENTS[frequency];
+  if (period === null) return 1;
+  return Math.max(0, Math.ceil((toMonths - fromMonths) / period));
+}
+
+function termMonths(schedule: PremiumSchedule): number {
+  return schedule.paymentTermYears * 12;
+}
+
+function segmentEnd(schedule: PremiumSchedule, index: number): number {
+  return schedule.segments[index + 1]?.monthsFromEffective ?? termMonths(schedule);
+}
+
+export function installmentCount(schedule: PremiumSchedule): number {
+  return schedule.segments.reduce(
+    (count, segment, index) =>
+      count + installmentsInSpan(segment.frequency, segment.monthsFromEffective, segmentEnd(schedule, index)),
+    0,
+  );
+}
+
+export function currentFrequency(schedule: PremiumSchedule): PremiumFrequency {
+  return schedule.segments[schedule.segments.length - 1]!.frequency;
+}
+
+/** The modal premium that applies to an installment due on `dueDate`. */
+export function premiumDueOn(schedule: PremiumSchedule, dueDate: BusinessDate): Money {
+  let applicable = schedule.rates[0]!;
+  for (const rate of schedule.rates) if (rate.effectiveFrom <= dueDate) applicable = rate;
+  return applicable.modalPremium;
+}
+
+/** Installment `installmentNo` of the schedule, or null when the schedule has no such installment. */
+export function scheduledInstallment(schedule: PremiumSchedule, installmentNo: number): ScheduledInstallment | null {
+  if (!Number.isInteger(installmentNo) || installmentNo < 1) return null;
+  for (const [index, segment] of schedule.segments.entries()) {
+    const count = installmentsInSpan(segment.frequency, segment.monthsFromEffective, segmentEnd(schedule, index));
+    const offset = installmentNo - segment.firstInstallmentNo;
+    if (offset >= 0 && offset < count) {
+      const period = MONTHS_BETWEEN_INSTALLMENTS[segment.frequency] ?? 0;
+      const dueDate = addMonthsClamped(schedule.effectiveDate, segment.monthsFromEffective + offset * period);
+      return { installmentNo, dueDate, amount: premiumDueOn(schedule, dueDate) };
+    }
+  }
+  return null;
+}
+
+export function scheduledInstallments(schedule: PremiumSchedule): ScheduledInstallment[] {
+  const count = installmentCount(schedule);
+  const installments: ScheduledInstallment[] = [];
+  for (let installmentNo = 1; installmentNo <= count; installmentNo++) {
+    installments.push(scheduledInstallment(schedule, installmentNo)!);
+  }
+  return installments;
+}
+
+/** Number of installments due before the schedule point `monthsFromEffective`. */
+export function installmentsBefore(schedule: PremiumSchedule, monthsFromEffective: number): number {
+  return schedule.segments.reduce((count, segment, index) => {
+    if (segment.monthsFromEffective >= monthsFromEffective) return count;
+    const end = Math.min(segmentEnd(schedule, index), monthsFromEffective);
+    return count + installmentsInSpan(segment.frequency, segment.monthsFromEffective, end);
+  }, 0);
+}
+
+/** The schedule with a new frequency and modal premium from the `anniversaryYear`-th policy anniversary on. */
+export function withFrequencyChange(
+  schedule: PremiumSchedule,
+  anniversaryYear: number,
+  frequency: PremiumFrequency,
+  modalPremium: Money,
+): PremiumSchedule {
+  const monthsFromEffective = anniversaryYear * 12;
+  const kept = schedule.segments.filter((segment) => segment.monthsFromEffective < monthsFromEffective);
+  const firstInstallmentNo = installmentsBefore(schedule, monthsFromEffective) + 1;
+  return {
+    ...schedule,
+    segments: [...kept, { firstInstallmentNo, monthsFromEffective, frequency }],
+    rates: [
+      ...schedule.rates,
+      { effectiveFrom: addMonthsClamped(schedule.effectiveDate, monthsFromEffective), modalPremium },
+    ],
+  };
+}
+
+/** The schedule with a new modal premium for installments due on or after `effectiveFrom`. */
+export function withPremiumRate(
+  schedule: PremiumSchedule,
+  effectiveFrom: BusinessDate,
+  modalPremium: Money,
+): PremiumSchedule {
+  return { ...schedule, rates: [...schedule.rates, { effectiveFrom, modalPremium }] };
+}

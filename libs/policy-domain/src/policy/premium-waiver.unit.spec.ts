@@ -1,0 +1,67 @@
+import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
+import { lapsePolicy, payPremium, policyIssued, waivePremium } from '../testing/policy-fixtures';
+import { type IssuedPolicy } from './policy-state';
+import { premiumInstallments } from './premium-installments';
+
+const issued = policyIssued();
+// effective 2024-03-15: the 90-day waiting period ends 2024-06-13
+
+describe('WaivePremium', () => {
+  it('waives from the first installment due after the event date', () => {
+    givenPolicy([issued])
+      .when(waivePremium('2024-07-01', { reason: 'POLICYHOLDER_CRITICAL_ILLNESS', evidenceRef: 'DX-42' }))
+      .then([
+        {
+          type: 'PremiumWaived',
+          data: {
+            reason: 'POLICYHOLDER_CRITICAL_ILLNESS',
+            eventDate: '2024-07-01',
+            evidenceRef: 'DX-42',
+            waivedFromInstallment: 2,
+            waivedFromDate: '2025-03-15',
+          },
+        },
+      ]);
+  });
+
+  it('an installment due on the event date itself still has to be paid', () => {
+    const [event] = givenPolicy([issued]).when(waivePremium('2025-03-15')).events();
+    expect(event!.data).toMatchObject({ waivedFromInstallment: 3, waivedFromDate: '2026-03-15' });
+  });
+
+  it('waived installments need no payment: every later installment shows as WAIVED', () => {
+    const waived = [issued, ...eventsOf([waivePremium('2024-07-01')], [issued])];
+    const statuses = premiumInstallments(policyStateAfter(waived) as IssuedPolicy).map((i) => i.status);
+    expect(statuses).toEqual(['PAID', ...Array<string>(9).fill('WAIVED')]);
+  });
+
+  it('on the first day after the waiting period is accepted; the day before → WAIVER_IN_WAITING_PERIOD', () => {
+    expect(givenPolicy([issued]).when(waivePremium('2024-06-13')).events()).toHaveLength(1);
+    givenPolicy([issued])
+      .when(waivePremium('2024-06-12'))
+      .thenThrows('WAIVER_IN_WAITING_PERIOD', /2024-06-13/);
+  });
+
+  it('a second waiver → WAIVER_ALREADY_ACTIVE', () => {
+    const waived = [issued, ...eventsOf([waivePremium('2024-07-01')], [issued])];
+    givenPolicy(waived).when(waivePremium('2024-08-01')).thenThrows('WAIVER_ALREADY_ACTIVE');
+  });
+
+  it('with no installment left to fall due → NOTHING_TO_WAIVE', () => {
+    const payments = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => payPremium(n, `${2023 + n}-03-01`));
+    const paidUp = [issued, ...eventsOf(payments, [issued])];
+    givenPolicy(paidUp).when(waivePremium('2034-01-01')).thenThrows('NOTHING_TO_WAIVE');
+    givenPolicy([issued]).when(waivePremium('2033-03-15')).thenThrows('NOTHING_TO_WAIVE');
+  });
+
+  it('without evidence → WAIVER_EVIDENCE_REQUIRED', () => {
+    givenPolicy([issued])
+      .when(waivePremium('2024-07-01', { evidenceRef: '' }))
+      .thenThrows('WAIVER_EVIDENCE_REQUIRED');
+  });
+
+  it('on a lapsed policy → POLICY_NOT_IN_FORCE', () => {
+    const lapsed = [issued, ...eventsOf([lapsePolicy('2025-05-15')], [issued])];
+    givenPolicy(lapsed).when(waivePremium('2025-06-01')).thenThrows('POLICY_NOT_IN_FORCE');
+  });
+});
