@@ -82,6 +82,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImports] }] },
   },
   {
+    // Nest resolves constructor parameters through decorator metadata: those imports must stay value imports.
+    files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -1,5 +1,44 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Clock, IdGenerator } from '@lib/event-sourcing';
+import type { Logger } from 'pino';
+import { AgentsModule } from './agents/agents.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { WhoAmIController } from './auth/whoami.controller';
+import type { AppConfig } from './config/app-config';
+import { EventStoreModule } from './event-store/event-store.module';
+import type { OpenedEventStore } from './event-store/open-event-store';
 import { HealthController } from './health/health.controller';
+import { PoliciesModule } from './policies/policies.module';
+import { ProblemFilter } from './problem/problem.filter';
+import { CoreModule } from './core.module';
 
-@Module({ controllers: [HealthController] })
-export class AppModule {}
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly eventStore: OpenedEventStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot(options.eventStore, options.clock, options.ids),
+        CoreModule.forRoot(options.config, options.logger),
+        PoliciesModule,
+        AgentsModule,
+      ],
+      controllers: [HealthController, WhoAmIController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

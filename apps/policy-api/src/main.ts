@@ -1,13 +1,46 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createPolicyApi } from './app.factory';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { createLogger } from './logging/logger';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`policy-api: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await createPolicyApi(config, { logger });
   app.enableShutdownHooks();
-  const port = Number(process.env.HTTP_PORT ?? 3000);
-  await app.listen(port, '0.0.0.0');
-  process.stdout.write(`policy-api listening on http://127.0.0.1:${port}\n`);
+  await app.listen(config.httpPort, '0.0.0.0');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.httpPort;
+  if (config.generatedAdminKey) {
+    // Printed once, on stderr and outside the JSON logs: it is a secret.
+    process.stderr.write(
+      `\npolicy-api: API_KEYS is unset; generated an admin key for this run:\n  Authorization: Bearer ${config.apiKeys[0].secret}\n` +
+        `Set API_KEYS="id:secret:role+role,…" to configure keys.\n\n`,
+    );
+  }
+  logger.info(
+    {
+      port,
+      dataDir: config.dataDir,
+      eventStore: config.eventStoreConnectionString === undefined ? 'embedded-sqlite' : 'eventstoredb',
+      jurisdiction: config.jurisdiction,
+    },
+    `policy-api listening on http://127.0.0.1:${port} (OpenAPI at /docs)`,
+  );
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `policy-api: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ConcurrencyError,
+  handleCommand,
+  loadAggregate,
+  type Aggregate,
+  type Clock,
+  type CommandHandlerDeps,
+  type CommandMetadata,
+  type CommandResult,
+  type EventStore,
+  type IdGenerator,
+  type LoadedState,
+} from '@lib/event-sourcing';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { concurrencyProblem } from '../problem/error-classification';
+import { CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
+import { businessDateOf } from '../event-store/system-clock';
+import type { RequestContext } from './request-context';
+
+export interface RunOptions {
+  /** The command's name, e.g. `RecordPremiumPayment`; with the stream it identifies the idempotent operation. */
+  readonly operation: string;
+  /** The validated request payload (hashed for Idempotency-Key reuse detection). */
+  readonly payload: unknown;
+  /** Problem code when the target stream does not exist (for an If-Match on a missing stream). */
+  readonly notFoundCode: string;
+  /** Creation commands ignore If-Match (the stream must not exist). */
+  readonly creates?: boolean;
+}
+
+/** What every command response carries (DESIGN 3): the stream's revision after the command and the events written. */
+export interface WrittenEvents {
+  readonly revision: number;
+  readonly events: { readonly eventId: string; readonly type: string; readonly revision: number }[];
+  /** True when an earlier execution with the same Idempotency-Key was replayed; nothing was written. */
+  readonly replayed: boolean;
+}
+
+/**
+ * Runs a domain command through the kernel's command loop with the request's metadata: binds the Idempotency-Key
+ * first, passes If-Match as the expected revision, and turns concurrency failures into the API's problems.
+ */
+@Injectable()
+export class CommandRunner {
+  private readonly deps: CommandHandlerDeps;
+
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(CLOCK) readonly clock: Clock,
+    @Inject(ID_GENERATOR) ids: IdGenerator,
+    private readonly idempotency: IdempotencyService,
+  ) {
+    this.deps = { store, clock, ids };
+  }
+
+  /** Today's business date (UTC) from the injected clock. */
+  today(): string {
+    return businessDateOf(this.clock.now());
+  }
+
+  async run<Command, Event, State>(
+    aggregate: Aggregate<Command, Event, State>,
+    streamId: string,
+    command: Command,
+    context: RequestContext,
+    options: RunOptions,
+  ): Promise<CommandResult<State>> {
+    await this.bindIdempotencyKey(streamId, context, options);
+    const expectedRevision = options.creates === true ? undefined : context.expectedRevision;
+    try {
+      return await handleCommand(this.deps, aggregate, streamId, command, {
+        expectedRevision,
+        metadata: this.metadataOf(context),
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw concurrencyProblem(error, expectedRevision, options.notFoundCode);
+      throw error;
+    }
+  }
+
+  /**
+   * For commands whose context depends on the target's current state (e.g. the policy's current agent): reads the
+   * stream, builds the command from it, and appends only if the stream is still at that revision; on a concurrent
+   * change the whole cycle (read → context → decide) runs again, so the context never describes an older state.
+   */
+  async runWithLoadedState<Command, Event, State>(
+    aggregate: Aggregate<Command, Event, State>,
+    streamId: string,
+    buildCommand: (loaded: LoadedState<State>) => Promise<Command>,
+    context: RequestContext,
+    options: RunOptions,
+  ): Promise<CommandResult<State>> {
+    await this.bindIdempotencyKey(streamId, context, options);
+    const metadata = this.metadataOf(context);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await loadAggregate(this.store, aggregate, streamId);
+      const command = await buildCommand(loaded);
+      // If-Match is checked against the revision read (after any idempotent replay, inside handleCommand).
+      const pinned =
+        loaded.revision === 'no_stream' ? context.expectedRevision : (context.expectedRevision ?? loaded.revision);
+      try {
+        return await handleCommand(this.deps, aggregate, streamId, command, {
+          expectedRevision: pinned,
+          metadata,
+          maxAttempts: 1,
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        const retryable = context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
+        if (!retryable) throw concurrencyProblem(error, context.expectedRevision, options.notFoundCode);
+      }
+    }
+  }
+
+  private async bindIdempotencyKey(streamId: string, context: RequestContext, options: RunOptions): Promise<void> {
+    const { idempotencyKey } = context;
+    if (idempotencyKey === undefined) return;
+    await this.idempotency.bind(
+      { ...context, idempotencyKey },
+      { route: `${options.operation} ${streamId}`, payload: options.payload, streamId },
+    );
+  }
+
+  private metadataOf(context: RequestContext): CommandMetadata {
+    return {
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      actor: context.actor,
+      channel: context.channel,
+      idempotencyKey: context.idempotencyKey,
+    };
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+export function writtenEvents(result: CommandResult<unknown>): WrittenEvents {
+  return {
+    revision: result.revision === 'no_stream' ? -1 : result.revision,
+    events: result.events.map(({ eventId, type, revision }) => ({ eventId, type, revision })),
+    replayed: result.replayed,
+  };
+}

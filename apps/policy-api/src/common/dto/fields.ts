@@ -1,0 +1,145 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { isRealDate } from '@lib/policy-domain';
+
+/**
+ * Composed field decorators: validation and the OpenAPI description in one place, so the two never drift apart.
+ * Optional fields may be absent but never `null` (the domain types say `field?: T`, not `T | null`).
+ */
+interface FieldOptions {
+  readonly optional?: boolean;
+  readonly description?: string;
+  readonly example?: unknown;
+}
+
+function presence(options: FieldOptions): PropertyDecorator {
+  return options.optional === true ? ValidateIf((_object, value) => value !== undefined) : IsDefined();
+}
+
+function doc(options: FieldOptions, schema: ApiPropertyOptions): PropertyDecorator {
+  const described = { ...schema, description: options.description, example: options.example } as ApiPropertyOptions;
+  return options.optional === true ? ApiPropertyOptional(described) : ApiProperty(described);
+}
+
+export const BUSINESS_DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar date `YYYY-MM-DD` (`2026-02-30` is rejected). */
+export function IsBusinessDate(validationOptions?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isBusinessDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: validationOptions,
+      validator: {
+        validate: (value: unknown) => isRealDate(value),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a real calendar date YYYY-MM-DD`,
+      },
+    });
+  };
+}
+
+/** A non-blank string of at most `maxLength` characters, optionally matching a pattern. */
+export function TextField(
+  maxLength: number,
+  options: FieldOptions & { pattern?: RegExp; patternMessage?: string } = {},
+): PropertyDecorator {
+  const decorators = [
+    presence(options),
+    IsString(),
+    Length(1, maxLength),
+    Matches(/\S/, { message: '$property must not be blank' }),
+  ];
+  if (options.pattern !== undefined)
+    decorators.push(
+      Matches(options.pattern, { message: options.patternMessage ?? `$property must match ${options.pattern.source}` }),
+    );
+  return applyDecorators(
+    ...decorators,
+    doc(options, {
+      type: String,
+      minLength: 1,
+      maxLength,
+      ...(options.pattern === undefined ? {} : { pattern: options.pattern.source }),
+    }),
+  );
+}
+
+export function EnumField(values: readonly string[], options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    presence(options),
+    IsIn(values as string[], { message: `$property must be one of ${values.join(', ')}` }),
+    doc(options, { enum: [...values], type: String }),
+  );
+}
+
+export function IntField(min: number, max: number, options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    presence(options),
+    IsInt(),
+    Min(min),
+    Max(max),
+    doc(options, { type: 'integer', minimum: min, maximum: max }),
+  );
+}
+
+export function BooleanField(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(presence(options), IsBoolean(), doc(options, { type: Boolean }));
+}
+
+export function DateField(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    presence(options),
+    IsBusinessDate(),
+    doc(options, {
+      type: String,
+      format: 'date',
+      example: options.example ?? '2026-01-15',
+      pattern: BUSINESS_DATE_FORMAT.source,
+    }),
+  );
+}
+
+/** One nested object (never an array or a primitive). */
+export function NestedField(type: () => new () => object, options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(presence(options), IsObject(), ValidateNested(), Type(type), doc(options, { type }));
+}
+
+/** An array of nested objects with size bounds. */
+export function NestedArrayField(
+  type: () => new () => object,
+  minItems: number,
+  maxItems: number,
+  options: FieldOptions = {},
+): PropertyDecorator {
+  return applyDecorators(
+    presence(options),
+    IsArray(),
+    ArrayMinSize(minItems),
+    ArrayMaxSize(maxItems),
+    IsObject({ each: true }),
+    ValidateNested({ each: true }),
+    Type(type),
+    doc(options, { type, isArray: true, minItems, maxItems }),
+  );
+}

@@ -1,0 +1,101 @@
+import { isAbsolute, resolve } from 'node:path';
+import { generateAdminKey, parseApiKeys, type ApiKey } from './api-keys';
+
+export const JURISDICTIONS = ['CN', 'US'] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  readonly httpPort: number;
+  /** Absolute path; holds events.sqlite in embedded mode. */
+  readonly dataDir: string;
+  /** Set → EventStoreDB; unset → the embedded SQLite store. */
+  readonly eventStoreConnectionString?: string;
+  readonly apiKeys: readonly ApiKey[];
+  /** True when API_KEYS was unset and one admin key was generated (printed once at start-up). */
+  readonly generatedAdminKey: boolean;
+  readonly jurisdiction: Jurisdiction;
+  readonly logLevel: LogLevel;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function present(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * Reads and validates the environment once at start-up. Every problem is collected, so one failed start shows
+ * them all. Throws ConfigError.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+
+  const rawPort = present(env.HTTP_PORT);
+  let httpPort = 3000;
+  if (rawPort !== undefined) {
+    httpPort = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
+    if (!(httpPort >= 0 && httpPort <= 65535))
+      problems.push(`HTTP_PORT must be an integer 0–65535, got ${JSON.stringify(rawPort)}`);
+  }
+
+  const rawDataDir = present(env.DATA_DIR) ?? './data';
+  const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(cwd, rawDataDir);
+
+  const eventStoreConnectionString = present(env.EVENTSTORE_CONNECTION_STRING);
+  if (eventStoreConnectionString !== undefined && !/^esdb(\+discover)?:\/\/\S+$/.test(eventStoreConnectionString)) {
+    problems.push(
+      'EVENTSTORE_CONNECTION_STRING must be an EventStoreDB URL (esdb://host:2113?tls=false or esdb+discover://…)',
+    );
+  }
+
+  const rawKeys = present(env.API_KEYS);
+  let apiKeys: ApiKey[] = [];
+  let generatedAdminKey = false;
+  if (rawKeys === undefined) {
+    if (eventStoreConnectionString !== undefined) {
+      problems.push(
+        'API_KEYS is required when EVENTSTORE_CONNECTION_STRING is set (a key is generated only in embedded mode)',
+      );
+    } else {
+      apiKeys = [generateAdminKey()];
+      generatedAdminKey = true;
+    }
+  } else {
+    const parsed = parseApiKeys(rawKeys);
+    problems.push(...parsed.errors);
+    apiKeys = parsed.keys;
+  }
+
+  const jurisdiction = (present(env.JURISDICTION) ?? 'CN').toUpperCase();
+  if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
+    problems.push(`JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`);
+  }
+
+  const logLevel = (present(env.LOG_LEVEL) ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    httpPort,
+    dataDir,
+    eventStoreConnectionString,
+    apiKeys,
+    generatedAdminKey,
+    jurisdiction: jurisdiction as Jurisdiction,
+    logLevel: logLevel as LogLevel,
+  };
+}

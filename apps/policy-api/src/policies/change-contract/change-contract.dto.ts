@@ -1,0 +1,196 @@
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { plainToInstance, Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, ValidateNested } from 'class-validator';
+import { CONTRACT_CHANGE_KINDS, GENDERS, ID_TYPES, PREMIUM_FREQUENCIES } from '@lib/policy-domain';
+import { BooleanField, DateField, EnumField, IntField, NestedField, TextField } from '../../common/dto/fields';
+import { MoneyDto } from '../../common/dto/money.dto';
+import {
+  CODE_MESSAGE,
+  CODE_PATTERN,
+  PartyDto,
+  PaymentMethodDto,
+  REFERENCE_MAX,
+  RiderDto,
+} from '../shared/policy-values.dto';
+
+const PARTIES = ['POLICYHOLDER', 'INSURED'] as const;
+const RECEIVING_METHODS = ['LUMP_SUM', 'ANNUAL', 'MONTHLY'] as const;
+
+/**
+ * The discriminated change kinds of ChangeContract (`changes[].kind`). class-transformer picks the subclass by
+ * `kind`; an unknown kind stays this base class and fails on `kind` (and on every field it does not know).
+ */
+export class ContractChangeDto {
+  @IsDefined()
+  @IsIn(CONTRACT_CHANGE_KINDS as unknown as string[], {
+    message: `$property must be one of ${CONTRACT_CHANGE_KINDS.join(', ')}`,
+  })
+  @ApiProperty({ enum: CONTRACT_CHANGE_KINDS })
+  kind!: (typeof CONTRACT_CHANGE_KINDS)[number];
+}
+
+export class ContactChangeDto extends ContractChangeDto {
+  declare kind: 'CONTACT';
+  @TextField(32, {
+    optional: true,
+    pattern: /^\+?[0-9 ()-]{3,32}$/,
+    patternMessage: '$property must be a phone number',
+  })
+  phone?: string;
+  @TextField(254, {
+    optional: true,
+    pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+    patternMessage: '$property must be an e-mail address',
+  })
+  email?: string;
+  @TextField(500, { optional: true })
+  address?: string;
+}
+
+export class PolicyholderChangeDto extends ContractChangeDto {
+  declare kind: 'POLICYHOLDER';
+  @NestedField(() => PartyDto)
+  newPolicyholder!: PartyDto;
+  @BooleanField({ description: 'Must be true' })
+  insuredConsent!: boolean;
+  @BooleanField({ description: 'Must be true' })
+  previousPolicyholderConsent!: boolean;
+}
+
+export class PersonalDetailsChangeDto extends ContractChangeDto {
+  declare kind: 'PERSONAL_DETAILS';
+  @EnumField(PARTIES)
+  party!: (typeof PARTIES)[number];
+  @TextField(100, { optional: true })
+  name?: string;
+  @EnumField(GENDERS, { optional: true })
+  gender?: (typeof GENDERS)[number];
+  @DateField({ optional: true })
+  birthDate?: string;
+  @EnumField(ID_TYPES, { optional: true })
+  idType?: (typeof ID_TYPES)[number];
+  @TextField(64, { optional: true })
+  idNumber?: string;
+}
+
+export class OccupationChangeDto extends ContractChangeDto {
+  declare kind: 'OCCUPATION';
+  @EnumField(PARTIES)
+  party!: (typeof PARTIES)[number];
+  @TextField(32, { pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE })
+  occupationCode!: string;
+}
+
+export class PaymentMethodChangeDto extends ContractChangeDto {
+  declare kind: 'PAYMENT_METHOD';
+  @NestedField(() => PaymentMethodDto)
+  paymentMethod!: PaymentMethodDto;
+}
+
+export class PremiumFrequencyChangeDto extends ContractChangeDto {
+  declare kind: 'PREMIUM_FREQUENCY';
+  @EnumField(PREMIUM_FREQUENCIES)
+  frequency!: (typeof PREMIUM_FREQUENCIES)[number];
+  @NestedField(() => MoneyDto)
+  modalPremium!: MoneyDto;
+}
+
+export class SumAssuredChangeDto extends ContractChangeDto {
+  declare kind: 'SUM_ASSURED';
+  @NestedField(() => MoneyDto)
+  sumAssured!: MoneyDto;
+  @NestedField(() => MoneyDto)
+  modalPremium!: MoneyDto;
+  @TextField(REFERENCE_MAX, { optional: true, description: 'Required for an increase' })
+  underwritingRef?: string;
+}
+
+export class RiderAddedChangeDto extends ContractChangeDto {
+  declare kind: 'RIDER_ADDED';
+  @NestedField(() => RiderDto)
+  rider!: RiderDto;
+}
+
+export class RiderRemovedChangeDto extends ContractChangeDto {
+  declare kind: 'RIDER_REMOVED';
+  @TextField(32, { pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE })
+  riderCode!: string;
+}
+
+export class BenefitOptionChangeDto extends ContractChangeDto {
+  declare kind: 'BENEFIT_OPTION';
+  @EnumField(RECEIVING_METHODS)
+  receivingMethod!: (typeof RECEIVING_METHODS)[number];
+  @IntField(0, 120, { optional: true })
+  receivingAge?: number;
+}
+
+export class DisclosureChangeDto extends ContractChangeDto {
+  declare kind: 'DISCLOSURE';
+  @TextField(4000)
+  text!: string;
+  @TextField(REFERENCE_MAX, { optional: true })
+  documentRef?: string;
+}
+
+const CHANGE_TYPES = [
+  { name: 'CONTACT', value: ContactChangeDto },
+  { name: 'POLICYHOLDER', value: PolicyholderChangeDto },
+  { name: 'PERSONAL_DETAILS', value: PersonalDetailsChangeDto },
+  { name: 'OCCUPATION', value: OccupationChangeDto },
+  { name: 'PAYMENT_METHOD', value: PaymentMethodChangeDto },
+  { name: 'PREMIUM_FREQUENCY', value: PremiumFrequencyChangeDto },
+  { name: 'SUM_ASSURED', value: SumAssuredChangeDto },
+  { name: 'RIDER_ADDED', value: RiderAddedChangeDto },
+  { name: 'RIDER_REMOVED', value: RiderRemovedChangeDto },
+  { name: 'BENEFIT_OPTION', value: BenefitOptionChangeDto },
+  { name: 'DISCLOSURE', value: DisclosureChangeDto },
+] satisfies { name: (typeof CONTRACT_CHANGE_KINDS)[number]; value: new () => ContractChangeDto }[];
+
+const CHANGE_CLASS_BY_KIND = new Map<unknown, new () => ContractChangeDto>(
+  CHANGE_TYPES.map((type) => [type.name, type.value]),
+);
+
+/**
+ * The discriminator: each element becomes the class of its `kind`; an unknown kind becomes the base class (which
+ * rejects it), and anything that is not an object stays as it is for IsObject to reject. (class-transformer's own
+ * discriminator option throws on null elements.)
+ */
+function toChangeInstances(changes: unknown): unknown {
+  if (!Array.isArray(changes)) return changes;
+  return changes.map((change: unknown) => {
+    if (change === null || typeof change !== 'object' || Array.isArray(change)) return change;
+    const type = CHANGE_CLASS_BY_KIND.get((change as { kind?: unknown }).kind) ?? ContractChangeDto;
+    return plainToInstance(type, change);
+  });
+}
+
+export type AnyContractChangeDto = InstanceType<(typeof CHANGE_TYPES)[number]['value']>;
+
+@ApiExtraModels(...CHANGE_TYPES.map((type) => type.value))
+export class ChangeContractDto {
+  @DateField()
+  effectiveDate!: string;
+
+  @IsDefined()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => toChangeInstances(obj.changes), { toClassOnly: true })
+  @ApiProperty({
+    description: 'All changes form one endorsement, applied atomically in order',
+    type: 'array',
+    minItems: 1,
+    maxItems: 20,
+    items: {
+      oneOf: CHANGE_TYPES.map((type) => ({ $ref: getSchemaPath(type.value) })),
+      discriminator: {
+        propertyName: 'kind',
+        mapping: Object.fromEntries(CHANGE_TYPES.map((type) => [type.name, getSchemaPath(type.value)])),
+      },
+    },
+  })
+  changes!: AnyContractChangeDto[];
+}

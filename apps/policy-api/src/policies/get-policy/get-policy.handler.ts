@@ -1,0 +1,48 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { loadAggregate, readEventMetadata, type EventStore } from '@lib/event-sourcing';
+import { isIssued, policyAggregate, policyStreamId, policyView } from '@lib/policy-domain';
+import { loadAgentSnapshot } from '../../agents/shared/load-agent-snapshot';
+import { EVENT_STORE } from '../../event-store/tokens';
+import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
+import { GetPolicyQuery, type PolicyQueryResult } from './get-policy.query';
+
+@QueryHandler(GetPolicyQuery)
+export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQueryResult> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ policyId, at }: GetPolicyQuery): Promise<PolicyQueryResult> {
+    const loaded = await loadAggregate(this.store, policyAggregate, policyStreamId(policyId), {
+      toRevision: at.revision,
+      asOf: at.asOf,
+    });
+    if (loaded.revision === 'no_stream' || !isIssued(loaded.state)) {
+      throw new ApiProblem('NOT_FOUND', PROBLEM_CODES.POLICY_NOT_FOUND, notFoundDetail(policyId, at));
+    }
+    if (at.revision !== undefined && loaded.revision < at.revision) {
+      throw new ApiProblem(
+        'NOT_FOUND',
+        PROBLEM_CODES.POLICY_NOT_FOUND,
+        `Policy ${policyId} has no revision ${at.revision} (latest ${loaded.revision})`,
+      );
+    }
+    // Orphaned = the servicing agent had departed at the same point in time as the policy state shown.
+    const agentAsOf =
+      at.asOf ??
+      (at.revision === undefined
+        ? undefined
+        : readEventMetadata(loaded.events[loaded.events.length - 1].metadata).recordedAt);
+    const agent = await loadAgentSnapshot(this.store, loaded.state.servicing.agentId, agentAsOf);
+    return {
+      view: policyView(loaded.state, {
+        revision: loaded.revision,
+        servicingAgentDeparted: agent?.status === 'DEPARTED',
+      }),
+    };
+  }
+}
+
+function notFoundDetail(policyId: string, at: GetPolicyQuery['at']): string {
+  if (at.asOf !== undefined) return `Policy ${policyId} had no recorded events at or before ${at.asOf}`;
+  return `Policy ${policyId} does not exist`;
+}

@@ -1,0 +1,16 @@
+import { Query } from '@nestjs/cqrs';
+import type { PolicyView } from '@lib/policy-domain';
+
+export interface PolicyQueryResult {
+  readonly view: PolicyView;
+}
+
+/** The current state, or the state after `revision`, or the state from the events recorded at or before `asOf`. */
+export class GetPolicyQuery extends Query<PolicyQueryResult> {
+  constructor(
+    readonly policyId: string,
+    readonly at: { readonly revision?: number; readonly asOf?: string } = {},
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,29 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ruleProfileFor, type IssuePolicy, type RuleProfile } from '@lib/policy-domain';
+import { CommandRunner } from '../../common/command-runner';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { PolicyCommandResult } from '../shared/policy-command-result';
+import { runPolicyCommand } from '../shared/run-policy-command';
+import { IssuePolicyCommand } from './issue-policy.command';
+
+@CommandHandler(IssuePolicyCommand)
+export class IssuePolicyHandler implements ICommandHandler<IssuePolicyCommand, PolicyCommandResult> {
+  private readonly ruleProfile: RuleProfile;
+
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ruleProfile = ruleProfileFor(config.jurisdiction);
+  }
+
+  execute({ dto, context }: IssuePolicyCommand): Promise<PolicyCommandResult> {
+    const command: IssuePolicy = {
+      type: 'IssuePolicy',
+      data: dto,
+      context: { today: this.runner.today(), ruleProfile: this.ruleProfile },
+    };
+    return runPolicyCommand(this.runner, dto.policyId, command, context, dto);
+  }
+}

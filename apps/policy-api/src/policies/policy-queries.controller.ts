@@ -1,0 +1,83 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { PolicyView, ReinstatementQuote } from '@lib/policy-domain';
+import { RequirePermission } from '../auth/permission.decorator';
+import { PolicyIdPipe } from '../common/id-params';
+import { ApiProblems, QUERY_PROBLEMS } from '../common/openapi';
+import { ApiProblem } from '../problem/api-problem';
+import { GetPolicyEventsQueryDto, DEFAULT_EVENTS_PAGE } from './get-policy-events/get-policy-events.dto';
+import { GetPolicyEventsQuery, type PolicyEventsPage } from './get-policy-events/get-policy-events.query';
+import { GetPolicyQueryDto } from './get-policy/get-policy.dto';
+import { GetPolicyQuery } from './get-policy/get-policy.query';
+import { PolicyEventsPageDoc, PolicyViewDoc, ReinstatementQuoteDoc } from './get-policy/policy-view.doc';
+import { GetReinstatementQuoteQueryDto } from './get-reinstatement-quote/get-reinstatement-quote.dto';
+import { GetReinstatementQuoteQuery } from './get-reinstatement-quote/get-reinstatement-quote.query';
+
+@ApiTags('policy queries')
+@Controller('v1/policies')
+export class PolicyQueriesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id')
+  @RequirePermission('policy:read')
+  @ApiOperation({
+    summary: 'The policy (clerk, supervisor, auditor): current, after ?revision=n, or as recorded at ?asOf=<instant>',
+  })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiOkResponse({
+    type: PolicyViewDoc,
+    headers: { ETag: { description: '"<revision>" of the state shown', schema: { type: 'string' } } },
+  })
+  @ApiProblems(...QUERY_PROBLEMS)
+  async get(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Query() query: GetPolicyQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PolicyView> {
+    if (query.asOf !== undefined && query.revision !== undefined) {
+      throw ApiProblem.validation('Give either asOf or revision, not both', [
+        { path: 'asOf', message: 'not together with revision' },
+      ]);
+    }
+    const at = { asOf: query.asOf, revision: query.revision === undefined ? undefined : Number(query.revision) };
+    const { view } = await this.queries.execute(new GetPolicyQuery(policyId, at));
+    response.setHeader('ETag', `"${view.revision}"`);
+    return view;
+  }
+
+  @Get(':id/events')
+  @RequirePermission('policy:read')
+  @ApiOperation({ summary: "The policy's history with audit metadata, in revision order, paged" })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiOkResponse({ type: PolicyEventsPageDoc })
+  @ApiProblems(...QUERY_PROBLEMS)
+  async events(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Query() query: GetPolicyEventsQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PolicyEventsPage> {
+    const page = await this.queries.execute(
+      new GetPolicyEventsQuery(policyId, Number(query.fromRevision ?? 0), Number(query.limit ?? DEFAULT_EVENTS_PAGE)),
+    );
+    response.setHeader('ETag', `"${page.revision}"`);
+    return page;
+  }
+
+  @Get(':id/reinstatement-quote')
+  @RequirePermission('policy:read')
+  @ApiOperation({ summary: 'Reinstatement arrears of a lapsed policy on a date (?on=YYYY-MM-DD, default today)' })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiOkResponse({ type: ReinstatementQuoteDoc })
+  @ApiProblems(...QUERY_PROBLEMS, 422)
+  async reinstatementQuote(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Query() query: GetReinstatementQuoteQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReinstatementQuote> {
+    const { quote, revision } = await this.queries.execute(new GetReinstatementQuoteQuery(policyId, query.on));
+    response.setHeader('ETag', `"${revision}"`);
+    return quote;
+  }
+}

@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { RequestContext } from '../../common/request-context';
+import type { PolicyCommandResult } from '../shared/policy-command-result';
+import type { ReassignOrphanPolicyDto } from './reassign-orphan-policy.dto';
+
+export class ReassignOrphanPolicyCommand extends Command<PolicyCommandResult> {
+  constructor(
+    readonly policyId: string,
+    readonly dto: ReassignOrphanPolicyDto,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { WrittenEvents } from '../../common/command-runner';
+
+export class WrittenEventDoc {
+  @ApiProperty({ format: 'uuid' })
+  eventId!: string;
+  @ApiProperty({ example: 'PremiumPaid' })
+  type!: string;
+  @ApiProperty({ example: 3 })
+  revision!: number;
+}
+
+/** 201 body of every policy command (DESIGN 3); the ETag header carries the same revision. */
+export class PolicyCommandResponse {
+  @ApiProperty({ example: 'P2026000001' })
+  policyId!: string;
+  @ApiProperty({ description: "The stream's revision after the command", example: 3 })
+  revision!: number;
+  @ApiProperty({ type: () => WrittenEventDoc, isArray: true })
+  events!: WrittenEventDoc[];
+}
+
+export interface PolicyCommandResult extends WrittenEvents {
+  readonly policyId: string;
+}

@@ -1,0 +1,60 @@
+/**
+ * A transport-agnostic error result: REST renders it as RFC 9457 problem+json, gRPC (later) as a status code with
+ * the code in the details. `kind` decides the status; `code` is the stable machine-readable reason.
+ */
+export const PROBLEM_KINDS = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PRECONDITION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'BUSINESS_RULE',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+export interface FieldError {
+  /** Dotted path into the request body or parameter name, e.g. `beneficiaries.1.sharePercent`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  constructor(
+    readonly kind: ProblemKind,
+    readonly code: string,
+    readonly detail: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(`${code}: ${detail}`);
+  }
+
+  static validation(detail: string, errors?: readonly FieldError[]): ApiProblem {
+    return new ApiProblem('VALIDATION', 'VALIDATION_FAILED', detail, errors);
+  }
+}
+
+/** Codes that are not a business rule's own code. Business rules use the domain's codes (DESIGN 2.5). */
+export const PROBLEM_CODES = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  POLICY_NOT_FOUND: 'POLICY_NOT_FOUND',
+  AGENT_NOT_FOUND: 'AGENT_NOT_FOUND',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  POLICY_ALREADY_EXISTS: 'POLICY_ALREADY_EXISTS',
+  AGENT_ALREADY_EXISTS: 'AGENT_ALREADY_EXISTS',
+  CONCURRENCY_CONFLICT: 'CONCURRENCY_CONFLICT',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;

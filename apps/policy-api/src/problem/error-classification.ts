@@ -1,0 +1,128 @@
+import { HttpException } from '@nestjs/common';
+import { ConcurrencyError, StreamNotFoundError } from '@lib/event-sourcing';
+import { isDomainError, type DomainErrorKind } from '@lib/policy-domain';
+import { ApiProblem, PROBLEM_CODES, type ProblemKind } from './api-problem';
+
+/**
+ * The one mapping from anything thrown to a transport-agnostic ApiProblem (REST renders it with `httpStatusOf`,
+ * gRPC will map the same kinds to its status codes). Unknown errors become INTERNAL with no detail.
+ */
+export function toApiProblem(
+  error: unknown,
+  isStoreUnavailable: (error: unknown) => boolean = () => false,
+): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  if (isDomainError(error)) return new ApiProblem(DOMAIN_KIND_TO_PROBLEM[error.kind], error.code, error.detail);
+  if (error instanceof ConcurrencyError) {
+    return new ApiProblem(
+      'CONFLICT',
+      PROBLEM_CODES.CONCURRENCY_CONFLICT,
+      'The stream was changed concurrently; retry the request',
+    );
+  }
+  if (error instanceof StreamNotFoundError) return new ApiProblem('NOT_FOUND', 'NOT_FOUND', 'Not found');
+  if (error instanceof HttpException) return fromHttpException(error);
+  if (isStoreUnavailable(error)) {
+    return new ApiProblem(
+      'UNAVAILABLE',
+      PROBLEM_CODES.SERVICE_UNAVAILABLE,
+      'The event store is unavailable; retry later',
+    );
+  }
+  const bodyParserProblem = fromBodyParserError(error);
+  if (bodyParserProblem !== undefined) return bodyParserProblem;
+  return new ApiProblem('INTERNAL', PROBLEM_CODES.INTERNAL_ERROR, 'An unexpected error occurred');
+}
+
+const DOMAIN_KIND_TO_PROBLEM: Record<DomainErrorKind, ProblemKind> = {
+  conflict: 'CONFLICT',
+  not_found: 'NOT_FOUND',
+  rule: 'BUSINESS_RULE',
+};
+
+/**
+ * A ConcurrencyError of the command loop, seen with the request's context: with If-Match it is a stale precondition
+ * (or, when the stream does not exist at all, an unknown resource); without it, the retries were exhausted.
+ */
+export function concurrencyProblem(
+  error: ConcurrencyError,
+  expectedRevision: number | undefined,
+  notFoundCode: string,
+): ApiProblem {
+  if (expectedRevision === undefined) {
+    return new ApiProblem(
+      'CONFLICT',
+      PROBLEM_CODES.CONCURRENCY_CONFLICT,
+      'The stream kept changing concurrently; retry the request',
+    );
+  }
+  if (error.actual === 'no_stream')
+    return new ApiProblem('NOT_FOUND', notFoundCode, `${error.streamId} does not exist`);
+  return new ApiProblem(
+    'PRECONDITION_FAILED',
+    PROBLEM_CODES.PRECONDITION_FAILED,
+    `If-Match "${expectedRevision}" is stale: the current revision is ${String(error.actual)}`,
+  );
+}
+
+function fromHttpException(error: HttpException): ApiProblem {
+  const status = error.getStatus();
+  switch (status) {
+    case 400:
+      return ApiProblem.validation(error.message);
+    case 401:
+      return new ApiProblem('UNAUTHENTICATED', PROBLEM_CODES.UNAUTHENTICATED, 'A valid API key is required');
+    case 403:
+      return new ApiProblem('FORBIDDEN', PROBLEM_CODES.FORBIDDEN, 'Forbidden');
+    case 404:
+      return new ApiProblem('NOT_FOUND', PROBLEM_CODES.ROUTE_NOT_FOUND, error.message);
+    case 405:
+      return new ApiProblem('NOT_FOUND', PROBLEM_CODES.METHOD_NOT_ALLOWED, error.message);
+    case 413:
+      return new ApiProblem(
+        'PAYLOAD_TOO_LARGE',
+        PROBLEM_CODES.PAYLOAD_TOO_LARGE,
+        'The request body is larger than 256 KiB',
+      );
+    case 415:
+      return new ApiProblem(
+        'UNSUPPORTED_MEDIA_TYPE',
+        PROBLEM_CODES.UNSUPPORTED_MEDIA_TYPE,
+        'Request bodies must be application/json',
+      );
+    default:
+      return status < 500
+        ? ApiProblem.validation(error.message)
+        : new ApiProblem('INTERNAL', PROBLEM_CODES.INTERNAL_ERROR, 'An unexpected error occurred');
+  }
+}
+
+/** Errors of Express's body parser carry a `type` (https://github.com/expressjs/body-parser#errors). */
+function fromBodyParserError(error: unknown): ApiProblem | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error) || typeof error.type !== 'string')
+    return undefined;
+  switch (error.type) {
+    case 'entity.too.large':
+      return new ApiProblem(
+        'PAYLOAD_TOO_LARGE',
+        PROBLEM_CODES.PAYLOAD_TOO_LARGE,
+        'The request body is larger than 256 KiB',
+      );
+    case 'entity.parse.failed':
+      return ApiProblem.validation('The request body is not valid JSON', [{ path: '', message: 'malformed JSON' }]);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiProblem(
+        'UNSUPPORTED_MEDIA_TYPE',
+        PROBLEM_CODES.UNSUPPORTED_MEDIA_TYPE,
+        'Request bodies must be UTF-8 application/json',
+      );
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'entity.verify.failed':
+    case 'parameters.too.many':
+      return ApiProblem.validation('The request body could not be read');
+    default:
+      return undefined;
+  }
+}

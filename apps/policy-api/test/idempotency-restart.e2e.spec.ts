@@ -1,0 +1,119 @@
+import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
+import { issuePolicyBody, money, MODAL_PREMIUM } from './support/fixtures';
+
+/** Idempotency-Key and durability: the same key replays the first response; everything survives a restart. */
+describe('idempotency keys and restart on the same data dir', () => {
+  let api: TestApi;
+  const policyId = 'IDEM-0001';
+  const path = `/v1/policies/${policyId}`;
+  const payment = { installmentNo: 2, amount: money(MODAL_PREMIUM), paidOn: '2023-01-10', receiptNo: 'R-IDEM-2' };
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api.close();
+    removeDataDir(api.dataDir);
+  });
+
+  const post = (url: string, body: object, key?: string, role: Parameters<typeof bearer>[0] = 'clerk') => {
+    const call = api.http().post(url).set('Authorization', bearer(role));
+    return (key === undefined ? call : call.set('Idempotency-Key', key)).send(body);
+  };
+  const history = async () =>
+    (await api.http().get(`${path}/events`).set('Authorization', bearer('auditor')).expect(200)).body;
+
+  let firstIssue: { status: number; body: unknown; headers: Record<string, string> };
+  let firstPayment: { status: number; body: unknown; headers: Record<string, string> };
+
+  it('same key + same body → the first response again (same event ids), nothing written', async () => {
+    firstIssue = await post('/v1/policies', issuePolicyBody(policyId), 'issue-IDEM-0001');
+    expect(firstIssue.status).toBe(201);
+    const replay = await post('/v1/policies', issuePolicyBody(policyId), 'issue-IDEM-0001');
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(firstIssue.body);
+    expect(replay.headers.etag).toBe('"0"');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+
+    firstPayment = await post(`${path}/premium-payments`, payment, 'pay-IDEM-0001-2');
+    expect(firstPayment.status).toBe(201);
+    const again = await post(`${path}/premium-payments`, payment, 'pay-IDEM-0001-2');
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(firstPayment.body);
+    expect(again.headers.etag).toBe(firstPayment.headers.etag);
+
+    const events = (await history()).events;
+    expect(events.map((event: { type: string }) => event.type)).toEqual(['PolicyIssued', 'PremiumPaid']);
+    expect(events[1].metadata.idempotencyKey).toBe('pay-IDEM-0001-2');
+  });
+
+  it('same key + different body (or another route) → 422 IDEMPOTENCY_KEY_REUSED, nothing written', async () => {
+    const otherBody = await post(`${path}/premium-payments`, { ...payment, receiptNo: 'R-OTHER' }, 'pay-IDEM-0001-2');
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const otherRoute = await post(
+      `${path}/premium-reminders`,
+      { installmentNo: 3, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2023-12-01' },
+      'pay-IDEM-0001-2',
+    );
+    expect(otherRoute.status).toBe(422);
+    expect(otherRoute.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await history()).revision).toBe(1);
+  });
+
+  it('keys are per API key: another caller may use the same key string', async () => {
+    const reminder = await post(
+      `${path}/premium-reminders`,
+      { installmentNo: 3, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2023-12-01' },
+      'pay-IDEM-0001-2',
+      'system',
+    );
+    expect(reminder.status).toBe(201);
+    expect((await history()).revision).toBe(2);
+  });
+
+  it('a rejected first attempt wrote nothing, so the retry with the same key executes', async () => {
+    const tooEarly = { installmentNo: 3, amount: money(MODAL_PREMIUM), paidOn: '2026-07-01', receiptNo: 'R-IDEM-3' };
+    const rejected = await post(`${path}/premium-payments`, tooEarly, 'pay-IDEM-0001-3');
+    expect(rejected.status).toBe(422);
+    expect(rejected.body.code).toBe('DATE_IN_FUTURE');
+    api.clock.setToday('2026-07-02');
+    const retried = await post(`${path}/premium-payments`, tooEarly, 'pay-IDEM-0001-3');
+    expect(retried.status).toBe(201);
+    expect(retried.body.revision).toBe(3);
+  });
+
+  it('concurrent requests with one key write once and all answer the same events', async () => {
+    const body = { installmentNo: 4, amount: money(MODAL_PREMIUM), paidOn: '2026-07-01', receiptNo: 'R-IDEM-4' };
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => post(`${path}/premium-payments`, body, 'pay-IDEM-0001-4')),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(8).fill(201));
+    const eventIds = new Set(responses.map((response) => response.body.events[0].eventId));
+    expect(eventIds.size).toBe(1);
+    const events = (await history()).events;
+    expect(events.filter((event: { type: string }) => event.type === 'PremiumPaid')).toHaveLength(3);
+  });
+
+  it('after a restart: same state, same history, idempotency keys still honoured', async () => {
+    const viewBefore = (await api.http().get(path).set('Authorization', bearer('clerk')).expect(200)).body;
+    const historyBefore = await history();
+    await api.close();
+
+    api = await startTestApi({ dataDir: api.dataDir, today: '2026-07-02' });
+    const viewAfter = await api.http().get(path).set('Authorization', bearer('clerk')).expect(200);
+    expect(viewAfter.body).toEqual(viewBefore);
+    expect(viewAfter.headers.etag).toBe(`"${viewBefore.revision}"`);
+    expect(await history()).toEqual(historyBefore);
+
+    const replayedIssue = await post('/v1/policies', issuePolicyBody(policyId), 'issue-IDEM-0001');
+    expect(replayedIssue.status).toBe(201);
+    expect(replayedIssue.body).toEqual(firstIssue.body);
+    const replayedPayment = await post(`${path}/premium-payments`, payment, 'pay-IDEM-0001-2');
+    expect(replayedPayment.body).toEqual(firstPayment.body);
+    const reused = await post(`${path}/premium-payments`, { ...payment, receiptNo: 'R-X' }, 'pay-IDEM-0001-2');
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await history()).revision).toBe(historyBefore.revision);
+  });
+});

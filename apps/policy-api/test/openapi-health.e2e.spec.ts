@@ -1,0 +1,66 @@
+import { removeDataDir, startTestApi, type TestApi } from './support/test-api';
+
+describe('OpenAPI document and /health', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api.close();
+    removeDataDir(api.dataDir);
+  });
+
+  it('/health needs no key and reports the store ready', async () => {
+    const response = await api.http().get('/health').expect(200);
+    expect(response.body).toEqual({ status: 'ok', eventStore: { mode: 'embedded-sqlite', ready: true } });
+    expect(response.headers['x-correlation-id']).toEqual(expect.any(String));
+  });
+
+  it('/docs-json describes every route with its body, 201 response and problems; /docs serves the UI', async () => {
+    const { body: document } = await api.http().get('/docs-json').expect(200);
+    const commands: [string, string][] = [
+      ['/v1/policies', 'IssuePolicyDto'],
+      ['/v1/policies/{id}/contract-changes', 'ChangeContractDto'],
+      ['/v1/policies/{id}/beneficiary-changes', 'ChangeBeneficiariesDto'],
+      ['/v1/policies/{id}/premium-reminders', 'SendPremiumReminderDto'],
+      ['/v1/policies/{id}/premium-reminders/{reminderId}/delivery', 'RecordReminderDeliveryDto'],
+      ['/v1/policies/{id}/premium-payments', 'RecordPremiumPaymentDto'],
+      ['/v1/policies/{id}/lapses', 'LapsePolicyDto'],
+      ['/v1/policies/{id}/waivers', 'WaivePremiumDto'],
+      ['/v1/policies/{id}/reinstatements', 'ReinstatePolicyDto'],
+      ['/v1/policies/{id}/transfers', 'TransferPolicyDto'],
+      ['/v1/policies/{id}/survival-benefit-payments', 'PaySurvivalBenefitDto'],
+      ['/v1/policies/{id}/orphan-reassignments', 'ReassignOrphanPolicyDto'],
+      ['/v1/policies/{id}/terminations', 'TerminatePolicyDto'],
+      ['/v1/agents', 'RegisterAgentDto'],
+      ['/v1/agents/{id}/departure', 'RecordAgentDepartureDto'],
+    ];
+    for (const [path, dto] of commands) {
+      const operation = document.paths[path]?.post;
+      expect({ path, body: operation?.requestBody?.content?.['application/json']?.schema?.$ref }).toEqual({
+        path,
+        body: `#/components/schemas/${dto}`,
+      });
+      expect(Object.keys(operation.responses)).toEqual(
+        expect.arrayContaining(['201', '400', '401', '403', '404', '409', '412', '413', '415', '422']),
+      );
+      expect(operation.responses['422'].content['application/problem+json'].schema.$ref).toBe(
+        '#/components/schemas/ProblemDoc',
+      );
+    }
+    for (const path of [
+      '/v1/policies/{id}',
+      '/v1/policies/{id}/events',
+      '/v1/policies/{id}/reinstatement-quote',
+      '/v1/agents/{id}',
+      '/health',
+    ]) {
+      expect(document.paths[path]?.get).toBeDefined();
+    }
+    const changeKinds = document.components.schemas.ChangeContractDto.properties.changes.items;
+    expect(Object.keys(changeKinds.discriminator.mapping)).toHaveLength(11);
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const ui = await api.http().get('/docs/').expect(200);
+    expect(ui.text).toContain('swagger');
+  });
+});

@@ -1,0 +1,254 @@
+/**
+ * REST throughput of the embedded mode (DESIGN 7: benchmarks print figures, tests never assert timings).
+ *
+ *   npm run bench:api          BENCH_CLIENTS=32 BENCH_SECONDS=15 BENCH_LOG_LEVEL=warn by default
+ *
+ * Starts the built policy-api (dist) in a child process on a fresh data dir, then N concurrent keep-alive clients
+ * (node:http with a keep-alive agent: about half the client CPU of fetch/undici, which matters when client and
+ * server share two cores) run a mixed servicing workload for BENCH_SECONDS: each client issues a policy, then cycles
+ * premium payment → contract change → premium reminder → GET policy on it (a fresh policy every 12 commands, so
+ * streams stay realistic). Every command is a durable append (fsync'd group commit). Then the same clients call the
+ * authenticated no-op route GET /v1/whoami for the same time: the framework's own ceiling on this server.
+ */
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startApiServer } from './api-server';
+import { KeepAliveClient } from './api-client';
+import { format, LatencyRecorder } from './api-stats';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const SECRET = `bench-${randomUUID()}`;
+const AUTH = { Authorization: `Bearer ${SECRET}` };
+const COMMANDS_PER_POLICY = 12;
+const today = new Date().toISOString().slice(0, 10);
+
+interface Phase {
+  readonly name: string;
+  serverCpuSeconds: number;
+  clientCpuSeconds: number;
+  readonly commands: LatencyRecorder;
+  readonly reads: LatencyRecorder;
+  readonly failures: Map<string, number>;
+  measuring: boolean;
+}
+
+function newPhase(name: string): Phase {
+  return {
+    name,
+    serverCpuSeconds: NaN,
+    clientCpuSeconds: NaN,
+    commands: new LatencyRecorder(),
+    reads: new LatencyRecorder(),
+    failures: new Map(),
+    measuring: false,
+  };
+}
+
+function issueBody(policyId: string): object {
+  return {
+    policyId,
+    productCode: 'ENDOW-40',
+    currency: 'CNY',
+    policyholder: {
+      name: 'Bench Holder',
+      gender: 'M',
+      birthDate: '1980-05-20',
+      idType: 'ID_CARD',
+      idNumber: `H${policyId}`,
+    },
+    insured: {
+      name: 'Bench Insured',
+      gender: 'F',
+      birthDate: '1982-03-02',
+      idType: 'ID_CARD',
+      idNumber: `I${policyId}`,
+    },
+    beneficiaries: [{ name: 'Bench Child', relationship: 'CHILD', order: 1, sharePercent: 100 }],
+    sumAssured: { amount: 100_000_000, currency: 'CNY' },
+    premium: {
+      modalPremium: { amount: 250_000, currency: 'CNY' },
+      frequency: 'ANNUAL',
+      paymentTermYears: 40,
+      paymentMethod: { type: 'BANK_DEBIT' },
+    },
+    effectiveDate: '2000-01-15',
+    maturityDate: '2060-01-15',
+    servicing: { branchCode: 'SH-001', region: 'EAST', agentId: 'AG-BENCH' },
+  };
+}
+
+let client: KeepAliveClient;
+
+async function timed(
+  phase: Phase,
+  kind: 'commands' | 'reads',
+  method: string,
+  url: string,
+  body: object | undefined,
+  expected: number,
+): Promise<void> {
+  const started = performance.now();
+  const response = await client.request(method, url, AUTH, body === undefined ? undefined : JSON.stringify(body));
+  const elapsed = performance.now() - started;
+  if (!phase.measuring) return;
+  if (response.status !== expected) {
+    const key = `${method} ${url.replace(/\/v1\/policies\/[^/]+/, '/v1/policies/{id}')} → ${response.status}`;
+    phase.failures.set(key, (phase.failures.get(key) ?? 0) + 1);
+    return;
+  }
+  phase[kind].record(elapsed);
+}
+
+/** One client: its own policies, so its commands never conflict with another client's. */
+async function servicingClient(clientNo: number, phase: Phase, until: () => boolean): Promise<void> {
+  for (let policyNo = 0; !until(); policyNo++) {
+    const policyId = `B${clientNo.toString(36).toUpperCase()}-${policyNo}-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const policyUrl = `/v1/policies/${policyId}`;
+    await timed(phase, 'commands', 'POST', '/v1/policies', issueBody(policyId), 201);
+    let nextInstallment = 2;
+    for (let step = 1; step < COMMANDS_PER_POLICY && !until(); step++) {
+      switch (step % 3) {
+        case 1:
+          await timed(
+            phase,
+            'commands',
+            'POST',
+            `${policyUrl}/premium-payments`,
+            {
+              installmentNo: nextInstallment,
+              amount: { amount: 250_000, currency: 'CNY' },
+              paidOn: today,
+              receiptNo: `R-${nextInstallment}`,
+            },
+            201,
+          );
+          nextInstallment++;
+          break;
+        case 2:
+          await timed(
+            phase,
+            'commands',
+            'POST',
+            `${policyUrl}/contract-changes`,
+            {
+              effectiveDate: today,
+              changes: [{ kind: 'CONTACT', phone: `+86 138 ${String(step).padStart(4, '0')} 0000` }],
+            },
+            201,
+          );
+          break;
+        default:
+          await timed(
+            phase,
+            'commands',
+            'POST',
+            `${policyUrl}/premium-reminders`,
+            { installmentNo: nextInstallment, kind: 'PRE_DUE', channel: 'SMS', sentOn: today },
+            201,
+          );
+          await timed(phase, 'reads', 'GET', policyUrl, undefined, 200);
+      }
+    }
+  }
+}
+
+async function noOpClient(phase: Phase, until: () => boolean): Promise<void> {
+  while (!until()) await timed(phase, 'reads', 'GET', '/v1/whoami', undefined, 200);
+}
+
+async function runPhase(
+  phase: Phase,
+  cpuSeconds: () => number,
+  client: (clientNo: number, until: () => boolean) => Promise<void>,
+): Promise<number> {
+  let stop = false;
+  const until = () => stop;
+  const clients = Array.from({ length: CLIENTS }, (_, clientNo) => client(clientNo, until));
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_SECONDS * 1000));
+  phase.measuring = true;
+  const cpuAtStart = cpuSeconds();
+  const clientCpuAtStart = process.cpuUsage();
+  const started = performance.now();
+  let lastCount = 0;
+  const progress = setInterval(() => {
+    const count = phase.commands.count + phase.reads.count;
+    const elapsed = (performance.now() - started) / 1000;
+    process.stdout.write(
+      `  ${phase.name}: ${format(elapsed, 0)}/${SECONDS} s, ${count} requests (${count - lastCount}/s)\n`,
+    );
+    lastCount = count;
+  }, 1000);
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  phase.measuring = false;
+  const seconds = (performance.now() - started) / 1000;
+  phase.serverCpuSeconds = cpuSeconds() - cpuAtStart;
+  const clientCpu = process.cpuUsage(clientCpuAtStart);
+  phase.clientCpuSeconds = (clientCpu.user + clientCpu.system) / 1e6;
+  clearInterval(progress);
+  stop = true;
+  await Promise.all(clients);
+  return seconds;
+}
+
+function printFailures(phase: Phase): void {
+  for (const [key, count] of phase.failures) process.stdout.write(`  unexpected: ${key} × ${count}\n`);
+}
+
+async function main(): Promise<void> {
+  const mainJs = path.resolve(__dirname, '../apps/policy-api/src/main.js');
+  process.stdout.write(
+    `policy-api REST benchmark: ${CLIENTS} clients, ${SECONDS} s per phase (+${WARM_UP_SECONDS} s warm-up), LOG_LEVEL=${LOG_LEVEL}\n`,
+  );
+  const server = await startApiServer({ apiKeys: `bench:${SECRET}:admin`, logLevel: LOG_LEVEL, mainJs });
+  process.stdout.write(`server pid ${server.pid} at ${server.baseUrl}, data dir ${server.dataDir}\n`);
+  client = new KeepAliveClient(server.baseUrl, CLIENTS);
+  try {
+    const servicing = newPhase('servicing workload');
+    const servicingSeconds = await runPhase(servicing, server.cpuSeconds, (clientNo, until) =>
+      servicingClient(clientNo, servicing, until),
+    );
+    const noOp = newPhase('no-op GET /v1/whoami');
+    const noOpSeconds = await runPhase(noOp, server.cpuSeconds, (_clientNo, until) => noOpClient(noOp, until));
+
+    const commandRate = servicing.commands.count / servicingSeconds;
+    const readRate = servicing.reads.count / servicingSeconds;
+    const noOpRate = noOp.reads.count / noOpSeconds;
+    process.stdout.write('\nresults\n');
+    process.stdout.write(
+      `  durable commands: ${format(commandRate, 0)}/s  p50 ${format(servicing.commands.percentile(50), 2)} ms  p99 ${format(servicing.commands.percentile(99), 2)} ms  (${servicing.commands.count} in ${format(servicingSeconds)} s)\n`,
+    );
+    process.stdout.write(
+      `  GET policy during the mix: ${format(readRate, 0)}/s  p50 ${format(servicing.reads.percentile(50), 2)} ms  p99 ${format(servicing.reads.percentile(99), 2)} ms\n`,
+    );
+    process.stdout.write(
+      `  all requests of the mix: ${format(commandRate + readRate, 0)}/s\n` +
+        `  no-op ceiling (authenticated GET /v1/whoami): ${format(noOpRate, 0)}/s  p50 ${format(noOp.reads.percentile(50), 2)} ms  p99 ${format(noOp.reads.percentile(99), 2)} ms\n` +
+        `  ratio commands / no-op: ${format((commandRate / noOpRate) * 100)} %   (all mix requests / no-op: ${format(((commandRate + readRate) / noOpRate) * 100)} %)\n`,
+    );
+    const requests = servicing.commands.count + servicing.reads.count;
+    process.stdout.write(
+      `  server CPU: mix ${format((servicing.serverCpuSeconds / servicingSeconds) * 100, 0)} % of a core, ${format((servicing.serverCpuSeconds * 1000) / requests, 3)} ms per request; ` +
+        `no-op ${format((noOp.serverCpuSeconds / noOpSeconds) * 100, 0)} % of a core, ${format((noOp.serverCpuSeconds * 1000) / noOp.reads.count, 3)} ms per request (host has ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})\n`,
+    );
+    process.stdout.write(
+      `  client CPU (this process): mix ${format((servicing.clientCpuSeconds / servicingSeconds) * 100, 0)} %, no-op ${format((noOp.clientCpuSeconds / noOpSeconds) * 100, 0)} % of a core\n`,
+    );
+    printFailures(servicing);
+    printFailures(noOp);
+    const target = commandRate >= 1500 && servicing.commands.percentile(99) <= 50;
+    process.stdout.write(`  target ≥ 1500 commands/s at p99 ≤ 50 ms with 32 clients: ${target ? 'met' : 'NOT met'}\n`);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
