@@ -1,0 +1,133 @@
+/**
+ * The pure core of `applyBatch`, shared by both stores: decode the events, skip the ones a stream already applied
+ * (revision ≤ its last applied revision: a redelivery), fold the rest onto each stream's state and merge their row
+ * changes. The store then writes the changes, the streams' new revisions and the checkpoint in one transaction.
+ */
+import { comparePositions, type Position, type RecordedEvent } from '@lib/event-sourcing';
+import { initialAgentState, initialPolicyState, type AgentState, type PolicyState } from '@lib/policy-domain';
+import { projectAgentEvent } from './agent-projection';
+import { projectPolicyEvent } from './policy-projection';
+import { decodeForProjection, ProjectionError, type ProjectionEvent } from './projection-event';
+import { ChangeSet } from './row-changes';
+
+/** The per-stream context projections need: the stream's domain state, folded with the domain's own evolve. */
+export type FoldedState =
+  | { readonly category: 'policy'; readonly state: PolicyState }
+  | { readonly category: 'agent'; readonly state: AgentState };
+
+/** What the store keeps per stream (projection_stream_revisions): the last applied revision and the state after it. */
+export interface StreamProgress {
+  readonly revision: number;
+  readonly folded: FoldedState;
+}
+
+export interface DecodedBatch {
+  /** Events of projected streams (policy, agent), in delivery order. */
+  readonly events: readonly ProjectionEvent[];
+  /** Events of other streams: nothing to project, but they count for the checkpoint. */
+  readonly ignored: readonly RecordedEvent[];
+  /** The projected streams of the batch, each once (what the store loads progress for). */
+  readonly streamIds: readonly string[];
+}
+
+export interface CheckpointAdvance {
+  readonly position: Position;
+  readonly recordedAt: string | null;
+}
+
+export interface BatchProjection {
+  readonly changes: ChangeSet;
+  /** The streams this batch advanced, with their new last revision and state. */
+  readonly advanced: ReadonlyMap<string, StreamProgress>;
+  readonly applied: number;
+  /** Redelivered events (revision ≤ the stream's last applied revision): no effect. */
+  readonly skipped: number;
+  readonly ignored: number;
+  /** The greatest position among the applied and ignored events; null when the batch changed nothing. */
+  readonly checkpoint: CheckpointAdvance | null;
+}
+
+/** @throws ProjectionError for an event of a projected stream that cannot be decoded. */
+export function decodeBatch(recorded: readonly RecordedEvent[]): DecodedBatch {
+  const events: ProjectionEvent[] = [];
+  const ignored: RecordedEvent[] = [];
+  const streamIds = new Set<string>();
+  for (const event of recorded) {
+    const decoded = decodeForProjection(event);
+    if (decoded === null) {
+      ignored.push(event);
+    } else {
+      events.push(decoded);
+      streamIds.add(decoded.streamId);
+    }
+  }
+  return { events, ignored, streamIds: [...streamIds] };
+}
+
+function initialFoldedState(event: ProjectionEvent): FoldedState {
+  return event.category === 'policy'
+    ? { category: 'policy', state: initialPolicyState() }
+    : { category: 'agent', state: initialAgentState() };
+}
+
+function recordedAtOf(event: RecordedEvent): string | null {
+  const recordedAt = event.metadata.recordedAt;
+  return typeof recordedAt === 'string' ? recordedAt : null;
+}
+
+/**
+ * Projects a decoded batch given each stream's progress before it.
+ * @throws ProjectionError when an event cannot be applied: a gap in a stream's revisions (an earlier event was never
+ * applied), an event that does not fit the stream (e.g. before PolicyIssued), or a state of another category.
+ */
+export function projectBatch(
+  batch: DecodedBatch,
+  progressOf: (streamId: string) => StreamProgress | undefined,
+): BatchProjection {
+  const changes = new ChangeSet();
+  const advanced = new Map<string, StreamProgress>();
+  let applied = 0;
+  let skipped = 0;
+  let checkpoint: CheckpointAdvance | null = null;
+  const advanceCheckpoint = (position: Position, recordedAt: string | null) => {
+    if (checkpoint === null || comparePositions(position, checkpoint.position) > 0)
+      checkpoint = { position, recordedAt };
+  };
+
+  for (const event of batch.events) {
+    const progress = advanced.get(event.streamId) ?? progressOf(event.streamId);
+    const lastRevision = progress?.revision ?? -1;
+    if (event.revision <= lastRevision) {
+      skipped++;
+      continue;
+    }
+    const fail = (reason: string, cause?: unknown) =>
+      new ProjectionError(event.streamId, event.revision, event.event.type, reason, { cause });
+    if (event.revision !== lastRevision + 1) {
+      throw fail(`revision ${lastRevision + 1} was never applied (the stream's events must arrive in order)`);
+    }
+    const folded = progress?.folded ?? initialFoldedState(event);
+    let next: FoldedState;
+    try {
+      if (event.category === 'policy') {
+        if (folded.category !== 'policy') throw new Error(`the stream holds ${folded.category} state`);
+        const projection = projectPolicyEvent(event, folded.state);
+        changes.addAll(projection.changes);
+        next = { category: 'policy', state: projection.state };
+      } else {
+        if (folded.category !== 'agent') throw new Error(`the stream holds ${folded.category} state`);
+        const projection = projectAgentEvent(event, folded.state);
+        changes.addAll(projection.changes);
+        next = { category: 'agent', state: projection.state };
+      }
+    } catch (error) {
+      if (error instanceof ProjectionError) throw error;
+      throw fail(error instanceof Error ? error.message : String(error), error);
+    }
+    advanced.set(event.streamId, { revision: event.revision, folded: next });
+    applied++;
+    advanceCheckpoint(event.position, event.recordedAt);
+  }
+  for (const event of batch.ignored) advanceCheckpoint(event.position, recordedAtOf(event));
+  return { changes, advanced, applied, skipped, ignored: batch.ignored.length, checkpoint };
+}

@@ -1,0 +1,75 @@
+/**
+ * The input of a projection: a stored event decoded into its current domain shape (upcast with the domain's codec)
+ * plus where it sits in the log. Streams of other categories are not projected.
+ */
+import { readEventMetadata, type Position, type RecordedEvent } from '@lib/event-sourcing';
+import {
+  agentEventCodec,
+  agentIdFromStreamId,
+  policyEventCodec,
+  policyIdFromStreamId,
+  type AgentEvent,
+  type PolicyEvent,
+} from '@lib/policy-domain';
+
+interface EventPlace {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: Position;
+  readonly eventId: string;
+  /** When the event store recorded the event (metadata `recordedAt`), or null when the writer did not say. */
+  readonly recordedAt: string | null;
+}
+
+export interface PolicyProjectionEvent extends EventPlace {
+  readonly category: 'policy';
+  readonly policyId: string;
+  readonly event: PolicyEvent;
+}
+
+export interface AgentProjectionEvent extends EventPlace {
+  readonly category: 'agent';
+  readonly agentId: string;
+  readonly event: AgentEvent;
+}
+
+export type ProjectionEvent = PolicyProjectionEvent | AgentProjectionEvent;
+
+/** A stored event that the read models cannot interpret; the batch is not applied (send it to the DLQ). */
+export class ProjectionError extends Error {
+  override readonly name = 'ProjectionError';
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly eventType: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot project ${eventType} at ${streamId}@${revision}: ${reason}`, options);
+  }
+}
+
+/** Decodes a recorded event of a policy or agent stream; null for any other stream (nothing to project). */
+export function decodeForProjection(recorded: RecordedEvent): ProjectionEvent | null {
+  const metadata = readEventMetadata(recorded.metadata);
+  const stored = { type: recorded.type, data: recorded.data, schemaVersion: metadata.schemaVersion };
+  const place: EventPlace = {
+    streamId: recorded.streamId,
+    revision: recorded.revision,
+    position: recorded.position,
+    eventId: recorded.eventId,
+    recordedAt: typeof metadata.recordedAt === 'string' ? metadata.recordedAt : null,
+  };
+  try {
+    const policyId = policyIdFromStreamId(recorded.streamId);
+    if (policyId !== null) {
+      return { ...place, category: 'policy', policyId, event: policyEventCodec.decode(stored) };
+    }
+    const agentId = agentIdFromStreamId(recorded.streamId);
+    if (agentId !== null) return { ...place, category: 'agent', agentId, event: agentEventCodec.decode(stored) };
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ProjectionError(recorded.streamId, recorded.revision, recorded.type, reason, { cause: error });
+  }
+}

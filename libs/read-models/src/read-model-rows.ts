@@ -1,0 +1,166 @@
+/**
+ * The rows of the reporting read models (DESIGN 5), as plain data. Money is integer minor units in the row's
+ * `currency`; dates are `YYYY-MM-DD`; instants are ISO-8601 UTC strings.
+ */
+import {
+  type AgentRole,
+  type AgentStatus,
+  type BusinessDate,
+  type Jurisdiction,
+  type PolicyEventType,
+  type PolicyStatus,
+  type PremiumFrequency,
+  type ReassignmentStrategy,
+  type SurvivalBenefitKind,
+  type TerminationReason,
+  type TransferReason,
+} from '@lib/policy-domain';
+
+/**
+ * One row per policy: the per-policy context every report joins (branch, agent, status). It holds no revision or
+ * timestamp on purpose: an event that changes none of these facts (a reminder, a delivery outcome) leaves the row
+ * untouched, which saves a write per event; how far the model has caught up is the checkpoint's job.
+ */
+export interface PolicySummaryRow {
+  readonly policyId: string;
+  readonly status: PolicyStatus;
+  /** The termination reason for TERMINATED; null otherwise. */
+  readonly statusReason: TerminationReason | null;
+  readonly productCode: string;
+  readonly currency: string;
+  readonly jurisdiction: Jurisdiction;
+  readonly branchCode: string;
+  readonly region: string;
+  readonly agentId: string;
+  readonly effectiveDate: BusinessDate;
+  readonly maturityDate: BusinessDate;
+  readonly frequency: PremiumFrequency;
+  readonly modalPremium: number;
+  readonly sumAssured: number;
+  readonly paymentTermYears: number;
+  readonly installmentCount: number;
+  readonly paidInstallments: number;
+  /** The next installment that is neither paid nor waived (null when paid up, fully waived or closed). */
+  readonly nextInstallmentNo: number | null;
+  readonly nextDueDate: BusinessDate | null;
+  /** The first day LapsePolicy is allowed (domain rule of DESIGN 2.4); null unless IN_FORCE with an open installment. */
+  readonly lapseEligibleFrom: BusinessDate | null;
+  readonly premiumWaiver: boolean;
+  readonly lapsedOn: BusinessDate | null;
+  readonly reinstatementDeadline: BusinessDate | null;
+  readonly terminatedOn: BusinessDate | null;
+  readonly endorsementCount: number;
+  readonly reinstatementCount: number;
+}
+
+/**
+ * DUE: open, no reminder yet · REMINDED: open, at least one reminder sent · PAID · WAIVED (active premium waiver) ·
+ * LAPSED: the open installment that lapsed the policy · CANCELLED: left unpaid when the policy closed (terminated or
+ * matured). "Overdue" is not stored (it depends on the day you ask): an open installment (DUE or REMINDED) whose due
+ * date lies before the query's `asOf`.
+ */
+export const INSTALLMENT_STATUSES = ['DUE', 'REMINDED', 'PAID', 'WAIVED', 'LAPSED', 'CANCELLED'] as const;
+export type InstallmentStatus = (typeof INSTALLMENT_STATUSES)[number];
+export const OPEN_INSTALLMENT_STATUSES: readonly InstallmentStatus[] = ['DUE', 'REMINDED'];
+
+export interface PremiumInstallmentRow {
+  readonly policyId: string;
+  readonly installmentNo: number;
+  readonly dueDate: BusinessDate;
+  readonly amount: number;
+  readonly currency: string;
+  readonly status: InstallmentStatus;
+  readonly paidOn: BusinessDate | null;
+  readonly settledBy: 'AT_ISSUE' | 'PREMIUM_PAYMENT' | 'REINSTATEMENT' | null;
+  readonly receiptNo: string | null;
+  readonly preDueReminders: number;
+  readonly overdueNotices: number;
+  readonly lastRemindedOn: BusinessDate | null;
+}
+
+export type SurvivalBenefitStatus = 'DUE' | 'PAID' | 'CANCELLED';
+
+export interface SurvivalBenefitRow {
+  readonly policyId: string;
+  readonly periodNo: number;
+  readonly kind: SurvivalBenefitKind;
+  readonly dueDate: BusinessDate;
+  readonly amount: number;
+  readonly currency: string;
+  /** CANCELLED: still unpaid when the policy closed. */
+  readonly status: SurvivalBenefitStatus;
+  readonly paidOn: BusinessDate | null;
+  readonly paymentRef: string | null;
+  readonly payeeName: string | null;
+}
+
+export type LapseOutcome = 'LAPSED' | 'REINSTATED' | 'TERMINATED';
+
+/** One row per lapse of a policy (lapseNo 1, 2, … in the policy's history) and how it ended. */
+export interface LapseReinstatementRow {
+  readonly policyId: string;
+  readonly lapseNo: number;
+  readonly lapsedOn: BusinessDate;
+  readonly installmentNo: number;
+  readonly dueDate: BusinessDate;
+  readonly reinstatementDeadline: BusinessDate;
+  /** LAPSED while the lapse is open; REINSTATED or TERMINATED once it ended. */
+  readonly status: LapseOutcome;
+  readonly reinstatedOn: BusinessDate | null;
+  readonly installmentsCovered: number | null;
+  readonly reinstatementPremiums: number | null;
+  readonly reinstatementInterest: number | null;
+  readonly reinstatementTotal: number | null;
+  readonly currency: string;
+  readonly terminatedOn: BusinessDate | null;
+  readonly terminationReason: TerminationReason | null;
+}
+
+export interface TransferRow {
+  readonly policyId: string;
+  /** Revision of the PolicyTransferred event (a policy may be transferred several times). */
+  readonly revision: number;
+  readonly effectiveDate: BusinessDate;
+  readonly reason: TransferReason;
+  readonly fromBranchCode: string;
+  readonly toBranchCode: string;
+  readonly fromRegion: string;
+  readonly toRegion: string;
+  readonly fromAgentId: string;
+  readonly toAgentId: string;
+}
+
+/** The agent part of agent_workload; the workload figures are aggregated when the report is read. */
+export interface AgentRow {
+  readonly agentId: string;
+  readonly name: string;
+  readonly role: AgentRole;
+  readonly branchCode: string;
+  readonly region: string;
+  readonly status: AgentStatus;
+  readonly departedOn: BusinessDate | null;
+  readonly reassignment: ReassignmentStrategy | null;
+}
+
+/** Policy transactions per business day, branch and event type. */
+export interface ServicingActivityRow {
+  /** The transaction's business date: its `…On` date, or the effective date of issue, endorsements and transfers. */
+  readonly activityDate: BusinessDate;
+  /** The branch servicing the policy when the transaction happened. */
+  readonly branchCode: string;
+  readonly transactionType: PolicyEventType;
+  readonly transactions: number;
+}
+
+/** Table name → row type of every read-model table that projections write. */
+export interface ReadModelRows {
+  readonly policy_summary: PolicySummaryRow;
+  readonly premium_installments: PremiumInstallmentRow;
+  readonly survival_benefits: SurvivalBenefitRow;
+  readonly lapses_reinstatements: LapseReinstatementRow;
+  readonly transfers: TransferRow;
+  readonly agent_workload: AgentRow;
+  readonly servicing_activity: ServicingActivityRow;
+}
+
+export type ReadModelTable = keyof ReadModelRows;

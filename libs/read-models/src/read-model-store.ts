@@ -1,0 +1,236 @@
+/**
+ * The read-model store port: applying batches of recorded events exactly once, reporting how far it has caught up,
+ * the report queries of DESIGN 5, the scheduler queries of DESIGN 6, and rebuild-then-swap.
+ * Implementations: PostgresReadModelStore (production) and SqliteReadModelStore (embedded mode).
+ *
+ * Paging (every query): keyset paging in each query's stable order. Pass `limit` (1–1000, default 100) and the
+ * `nextCursor` of the previous page as `cursor`; `nextCursor` is null on the last page. Cursors are opaque strings.
+ */
+import { type Position, type RecordedEvent } from '@lib/event-sourcing';
+import { type BusinessDate, type PolicyStatus } from '@lib/policy-domain';
+import {
+  type AgentRow,
+  type LapseReinstatementRow,
+  type PolicySummaryRow,
+  type PremiumInstallmentRow,
+  type ServicingActivityRow,
+  type SurvivalBenefitRow,
+  type TransferRow,
+} from './read-model-rows';
+
+/** How far the read model has caught up with the event log. */
+export interface ReadModelCheckpoint {
+  /** The greatest log position applied (null before the first event). Compare with the log's head for the lag. */
+  readonly position: Position | null;
+  /** recordedAt of the event at `position`: `now − lastRecordedAt` is the lag when the log has moved on. */
+  readonly lastRecordedAt: string | null;
+  /** Events applied so far (redeliveries not counted). */
+  readonly eventsApplied: number;
+}
+
+export interface ApplyBatchResult {
+  readonly applied: number;
+  /** Redelivered events (revision ≤ the stream's last applied revision): no effect. */
+  readonly skipped: number;
+  /** Events of streams that are not projected (neither policy nor agent streams). */
+  readonly ignored: number;
+  readonly checkpoint: ReadModelCheckpoint;
+}
+
+export interface PageRequest {
+  /** 1–1000, default 100. */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string | null;
+}
+
+export interface ReportPage<Row> {
+  readonly rows: Row[];
+  readonly nextCursor: string | null;
+  /** Read before the rows: the rows reflect at least this much of the log. */
+  readonly checkpoint: ReadModelCheckpoint;
+}
+
+export interface DateRange {
+  /** Inclusive, `YYYY-MM-DD`. */
+  readonly from: BusinessDate;
+  /** Inclusive, `YYYY-MM-DD`. */
+  readonly to: BusinessDate;
+}
+
+// ---- Reports (DESIGN 5) ----
+
+/** GET /v1/reports/premiums-due?from&to&branchCode — installments due in the range, any status. */
+export interface PremiumsDueQuery extends DateRange, PageRequest {
+  readonly branchCode?: string;
+  /** The day `overdue` is judged on (the API passes today). */
+  readonly asOf: BusinessDate;
+}
+
+export interface PremiumDueReportRow extends PremiumInstallmentRow {
+  /** Open (DUE or REMINDED) with a due date before `asOf`. */
+  readonly overdue: boolean;
+  readonly policyStatus: PolicyStatus;
+  readonly branchCode: string;
+  readonly region: string;
+  readonly agentId: string;
+}
+
+/** GET /v1/reports/servicing-activity?from&to&branchCode — ordered by day, branch, transaction type. */
+export interface ServicingActivityQuery extends DateRange, PageRequest {
+  readonly branchCode?: string;
+}
+
+/** GET /v1/reports/agent-workload?branchCode&region — ordered by agent id. */
+export interface AgentWorkloadQuery extends PageRequest {
+  readonly branchCode?: string;
+  readonly region?: string;
+  /** Open receivables are judged as of this day (the API passes today; the orphan balancer the departure date). */
+  readonly asOf: BusinessDate;
+}
+
+export interface AgentWorkloadReportRow extends AgentRow {
+  /** Policies the agent services that are not closed (IN_FORCE or LAPSED). */
+  readonly policies: number;
+  /**
+   * Unpaid, non-waived installments of those policies that are overdue or due within
+   * OPEN_RECEIVABLES_HORIZON_DAYS of `asOf` (DESIGN 2.5, the load of orphan balancing).
+   */
+  readonly openReceivables: number;
+  /** Of `policies`, those orphaned: all of them once the agent departed, until reassigned. */
+  readonly orphans: number;
+}
+
+/** GET /v1/reports/survival-benefits?from&to — benefits due or paid in the range, ordered by due date. */
+export interface SurvivalBenefitsQuery extends DateRange, PageRequest {}
+
+export interface SurvivalBenefitReportRow extends SurvivalBenefitRow {
+  readonly policyStatus: PolicyStatus;
+  readonly branchCode: string;
+}
+
+/** GET /v1/reports/lapses?from&to — lapses that began, were reinstated or ended in termination in the range. */
+export interface LapsesQuery extends DateRange, PageRequest {}
+
+export interface LapseReportRow extends LapseReinstatementRow {
+  readonly branchCode: string;
+}
+
+/** GET /v1/reports/transfers?from&to — transfers effective in the range. */
+export interface TransfersQuery extends DateRange, PageRequest {}
+
+// ---- Scheduler (DESIGN 6): open work by date; all only for IN_FORCE policies ----
+
+export interface OpenInstallmentRow extends PremiumInstallmentRow {
+  readonly branchCode: string;
+  readonly region: string;
+  readonly agentId: string;
+}
+
+export interface LapseCandidateRow {
+  readonly policyId: string;
+  /** The next open installment, whose non-payment allows the lapse. */
+  readonly installmentNo: number;
+  readonly dueDate: BusinessDate;
+  readonly lapseEligibleFrom: BusinessDate;
+  readonly branchCode: string;
+  readonly agentId: string;
+}
+
+export interface DateQuery extends PageRequest {
+  readonly date: BusinessDate;
+}
+
+export interface ReadModelReader {
+  checkpoint(): Promise<ReadModelCheckpoint>;
+  policySummary(policyId: string): Promise<PolicySummaryRow | null>;
+
+  premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>>;
+  servicingActivity(query: ServicingActivityQuery): Promise<ReportPage<ServicingActivityRow>>;
+  agentWorkload(query: AgentWorkloadQuery): Promise<ReportPage<AgentWorkloadReportRow>>;
+  survivalBenefits(query: SurvivalBenefitsQuery): Promise<ReportPage<SurvivalBenefitReportRow>>;
+  lapses(query: LapsesQuery): Promise<ReportPage<LapseReportRow>>;
+  transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>>;
+
+  /** Open installments due in [from, to] (pre-due reminders: call with today + 30 and today + 7). */
+  installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>>;
+  /** Open installments due before `date` (overdue notices from the day after the due date). */
+  unpaidInstallmentsDueBefore(query: DateQuery): Promise<ReportPage<OpenInstallmentRow>>;
+  /** Policies whose lapse-eligible date (DESIGN 2.4, computed by the domain) is on or before `date`. */
+  policiesEligibleForLapse(query: DateQuery): Promise<ReportPage<LapseCandidateRow>>;
+  /** Open lapses whose reinstatement deadline lies before `date` (LAPSE_EXPIRED terminations). */
+  lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>>;
+  /** Unpaid survival benefits due on `date` (due notices). */
+  survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>>;
+}
+
+export interface ReadModelWriter {
+  /**
+   * Applies the events in one transaction: their row changes, each stream's last applied revision and the
+   * checkpoint. Events whose revision is ≤ their stream's last applied revision are skipped, so a redelivered batch
+   * changes nothing. Events of a stream must come in revision order (interleaving streams is fine).
+   * @throws ProjectionError when an event cannot be projected; nothing of the batch is applied (the caller retries
+   * the events one by one to find it and dead-letters it).
+   */
+  applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult>;
+}
+
+export interface ReadModelStore extends ReadModelReader, ReadModelWriter {
+  readonly kind: 'postgres' | 'sqlite';
+  /**
+   * Creates fresh, empty tables and returns a store writing into them. Readers of this store keep seeing the
+   * current tables until `completeRebuild()` swaps the fresh ones in atomically.
+   */
+  beginRebuild(): Promise<RebuildingReadModelStore>;
+  close(): Promise<void>;
+}
+
+export interface CompleteRebuildOptions {
+  /**
+   * Swap even when the rebuilt tables have applied less of the log than the live ones. Off by default: events the
+   * live projector applied but the rebuild did not would otherwise be lost (the live consumer does not see them again).
+   */
+  readonly allowBehindLive?: boolean;
+  /** Keep the replaced tables (PostgreSQL: schema `<schema>__retired_<id>`; SQLite: tables `rt_<id>__<table>`) instead of dropping them. Default false. */
+  readonly keepReplaced?: boolean;
+}
+
+export interface RebuildingReadModelStore extends ReadModelReader, ReadModelWriter {
+  readonly rebuildId: string;
+  /**
+   * Atomically replaces the live tables with the rebuilt ones (readers see the old or the new model, never a mix).
+   * @throws RebuildBehindLiveError when the rebuild has not yet applied the live checkpoint position.
+   */
+  completeRebuild(options?: CompleteRebuildOptions): Promise<void>;
+  /** Drops the fresh tables; the live ones stay. */
+  abandonRebuild(): Promise<void>;
+}
+
+export class RebuildBehindLiveError extends Error {
+  override readonly name = 'RebuildBehindLiveError';
+  constructor(
+    readonly rebuiltPosition: Position | null,
+    readonly livePosition: Position | null,
+  ) {
+    super(
+      `The rebuild reached position ${String(rebuiltPosition)} but the live read model is at ${String(livePosition)}: ` +
+        'catch up further before swapping.',
+    );
+  }
+}
+
+/** A query parameter is invalid (the API answers 400). */
+export class InvalidReportQueryError extends Error {
+  override readonly name = 'InvalidReportQueryError';
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** Days ahead of `asOf` in which a due installment counts as an open receivable (DESIGN 2.5). */
+export const OPEN_RECEIVABLES_HORIZON_DAYS = 60;
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;

@@ -1,0 +1,377 @@
+/**
+ * The report and scheduler queries, written once for both SQL dialects: named parameters (`:name`), table names
+ * supplied by the store (schema-qualified in PostgreSQL, prefixed in SQLite), camelCase column aliases, and keyset
+ * paging on each query's ORDER BY. Date arithmetic happens here, with the domain's calendar functions, not in SQL.
+ */
+import { addDays, isRealDate, type BusinessDate } from '@lib/policy-domain';
+import {
+  DEFAULT_PAGE_LIMIT,
+  InvalidReportQueryError,
+  MAX_PAGE_LIMIT,
+  OPEN_RECEIVABLES_HORIZON_DAYS,
+  type AgentWorkloadQuery,
+  type DateQuery,
+  type DateRange,
+  type LapsesQuery,
+  type PageRequest,
+  type PremiumsDueQuery,
+  type ServicingActivityQuery,
+  type SurvivalBenefitsQuery,
+  type TransfersQuery,
+} from '../read-model-store';
+import { type ReadModelTable } from '../read-model-rows';
+import { READ_MODEL_TABLES, type TableDefinition } from '../read-model-tables';
+
+export type SqlValue = string | number | null;
+
+export interface SqlQuery {
+  /** SQL with `:name` parameters. */
+  readonly text: string;
+  readonly params: Readonly<Record<string, SqlValue>>;
+  /** Result fields that SQLite returns as 0/1. */
+  readonly booleanFields: readonly string[];
+  /** Row fields of the ORDER BY, in order: the values a cursor carries. */
+  readonly sortFields: readonly string[];
+  /** Page size; the query fetches one row more to know whether another page follows. */
+  readonly limit: number;
+}
+
+/** Maps a read-model table name to the name the SQL must use. */
+export type TableNamer = (table: string) => string;
+
+const OPEN = `('DUE', 'REMINDED')`;
+const RECEIVABLE = `('DUE', 'REMINDED', 'LAPSED')`;
+const NOT_CLOSED = `('IN_FORCE', 'LAPSED')`;
+
+function selectList(alias: string, table: ReadModelTable, except: readonly string[] = []): string {
+  const definition = READ_MODEL_TABLES[table] as TableDefinition<unknown>;
+  return definition.columns
+    .filter((column) => !except.includes(column.field))
+    .map((column) => `${alias}.${column.column} AS "${column.field}"`)
+    .join(', ');
+}
+
+function checkDate(field: string, value: unknown): BusinessDate {
+  if (!isRealDate(value)) throw new InvalidReportQueryError(field, 'must be a real date YYYY-MM-DD');
+  return value;
+}
+
+function checkRange(range: DateRange): void {
+  checkDate('from', range.from);
+  checkDate('to', range.to);
+  if (range.from > range.to) throw new InvalidReportQueryError('to', 'must not lie before from');
+}
+
+function checkLimit(page: PageRequest): number {
+  const limit = page.limit ?? DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+    throw new InvalidReportQueryError('limit', `must be an integer 1–${MAX_PAGE_LIMIT}`);
+  }
+  return limit;
+}
+
+function optionalText(field: string, value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 64)
+    throw new InvalidReportQueryError(field, 'must be a short string');
+  return value;
+}
+
+export function encodeCursor(values: readonly SqlValue[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, length: number): SqlValue[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidReportQueryError('cursor', 'is not a cursor of this report');
+  }
+  const valid =
+    Array.isArray(values) &&
+    values.length === length &&
+    values.every((value) => typeof value === 'string' || typeof value === 'number');
+  if (!valid) throw new InvalidReportQueryError('cursor', 'is not a cursor of this report');
+  return values as SqlValue[];
+}
+
+interface QueryParts {
+  readonly select: string;
+  readonly from: string;
+  readonly where: readonly string[];
+  readonly params: Record<string, SqlValue>;
+  /** [SQL expression, row field] of the ORDER BY. */
+  readonly orderBy: readonly (readonly [string, string])[];
+  readonly booleanFields?: readonly string[];
+}
+
+function paged(parts: QueryParts, page: PageRequest): SqlQuery {
+  const limit = checkLimit(page);
+  const where = [...parts.where];
+  const params: Record<string, SqlValue> = { ...parts.params, pageLimit: limit + 1 };
+  if (page.cursor) {
+    const values = decodeCursor(page.cursor, parts.orderBy.length);
+    const keys = values.map((value, index) => {
+      params[`cursor${index}`] = value;
+      return `:cursor${index}`;
+    });
+    where.push(`(${parts.orderBy.map(([expression]) => expression).join(', ')}) > (${keys.join(', ')})`);
+  }
+  const text =
+    `SELECT ${parts.select} FROM ${parts.from}` +
+    (where.length > 0 ? ` WHERE ${where.map((condition) => `(${condition})`).join(' AND ')}` : '') +
+    ` ORDER BY ${parts.orderBy.map(([expression]) => expression).join(', ')} LIMIT :pageLimit`;
+  return {
+    text,
+    params,
+    booleanFields: parts.booleanFields ?? [],
+    sortFields: parts.orderBy.map(([, field]) => field),
+    limit,
+  };
+}
+
+/** Splits the fetched rows into the page and the cursor of the next one. */
+export function toPage<Row extends object>(rows: Row[], query: SqlQuery): { rows: Row[]; nextCursor: string | null } {
+  if (rows.length <= query.limit) return { rows, nextCursor: null };
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1] as Record<string, SqlValue>;
+  return { rows: page, nextCursor: encodeCursor(query.sortFields.map((field) => last[field] ?? null)) };
+}
+
+export function policySummaryQuery(t: TableNamer, policyId: string): SqlQuery {
+  return {
+    text: `SELECT ${selectList('s', 'policy_summary')} FROM ${t('policy_summary')} s WHERE s.policy_id = :policyId`,
+    params: { policyId },
+    booleanFields: ['premiumWaiver'],
+    sortFields: [],
+    limit: 1,
+  };
+}
+
+export function premiumsDueQuery(t: TableNamer, query: PremiumsDueQuery): SqlQuery {
+  checkRange(query);
+  const asOf = checkDate('asOf', query.asOf);
+  const branchCode = optionalText('branchCode', query.branchCode);
+  const where = ['i.due_date BETWEEN :from AND :to'];
+  const params: Record<string, SqlValue> = { from: query.from, to: query.to, asOf };
+  if (branchCode !== undefined) {
+    where.push('s.branch_code = :branchCode');
+    params.branchCode = branchCode;
+  }
+  return paged(
+    {
+      select:
+        `${selectList('i', 'premium_installments')}, ` +
+        `CASE WHEN i.status IN ${OPEN} AND i.due_date < :asOf THEN TRUE ELSE FALSE END AS "overdue", ` +
+        `s.status AS "policyStatus", s.branch_code AS "branchCode", s.region AS "region", s.agent_id AS "agentId"`,
+      from: `${t('premium_installments')} i JOIN ${t('policy_summary')} s ON s.policy_id = i.policy_id`,
+      where,
+      params,
+      orderBy: [
+        ['i.due_date', 'dueDate'],
+        ['i.policy_id', 'policyId'],
+        ['i.installment_no', 'installmentNo'],
+      ],
+      booleanFields: ['overdue'],
+    },
+    query,
+  );
+}
+
+export function servicingActivityQuery(t: TableNamer, query: ServicingActivityQuery): SqlQuery {
+  checkRange(query);
+  const branchCode = optionalText('branchCode', query.branchCode);
+  const where = ['a.activity_date BETWEEN :from AND :to'];
+  const params: Record<string, SqlValue> = { from: query.from, to: query.to };
+  if (branchCode !== undefined) {
+    where.push('a.branch_code = :branchCode');
+    params.branchCode = branchCode;
+  }
+  return paged(
+    {
+      select: selectList('a', 'servicing_activity'),
+      from: `${t('servicing_activity')} a`,
+      where,
+      params,
+      orderBy: [
+        ['a.activity_date', 'activityDate'],
+        ['a.branch_code', 'branchCode'],
+        ['a.transaction_type', 'transactionType'],
+      ],
+    },
+    query,
+  );
+}
+
+export function agentWorkloadQuery(t: TableNamer, query: AgentWorkloadQuery): SqlQuery {
+  const asOf = checkDate('asOf', query.asOf);
+  const branchCode = optionalText('branchCode', query.branchCode);
+  const region = optionalText('region', query.region);
+  const where: string[] = [];
+  const params: Record<string, SqlValue> = { receivablesUntil: addDays(asOf, OPEN_RECEIVABLES_HORIZON_DAYS) };
+  if (branchCode !== undefined) {
+    where.push('a.branch_code = :branchCode');
+    params.branchCode = branchCode;
+  }
+  if (region !== undefined) {
+    where.push('a.region = :region');
+    params.region = region;
+  }
+  // Per-agent subqueries (not a GROUP BY over every policy): a page costs only its own agents' policies.
+  const policies = `(SELECT COUNT(*) FROM ${t('policy_summary')} s WHERE s.agent_id = a.agent_id AND s.status IN ${NOT_CLOSED})`;
+  const openReceivables =
+    `(SELECT COUNT(*) FROM ${t('policy_summary')} s JOIN ${t('premium_installments')} i ON i.policy_id = s.policy_id ` +
+    `WHERE s.agent_id = a.agent_id AND s.status IN ${NOT_CLOSED} AND i.status IN ${RECEIVABLE} ` +
+    `AND i.due_date <= :receivablesUntil)`;
+  return paged(
+    {
+      select:
+        `${selectList('a', 'agent_workload')}, ${policies} AS "policies", ${openReceivables} AS "openReceivables", ` +
+        `CASE WHEN a.status = 'DEPARTED' THEN ${policies} ELSE 0 END AS "orphans"`,
+      from: `${t('agent_workload')} a`,
+      where,
+      params,
+      orderBy: [['a.agent_id', 'agentId']],
+    },
+    query,
+  );
+}
+
+export function survivalBenefitsQuery(t: TableNamer, query: SurvivalBenefitsQuery): SqlQuery {
+  checkRange(query);
+  return paged(
+    {
+      select: `${selectList('b', 'survival_benefits')}, s.status AS "policyStatus", s.branch_code AS "branchCode"`,
+      from: `${t('survival_benefits')} b JOIN ${t('policy_summary')} s ON s.policy_id = b.policy_id`,
+      where: ['b.due_date BETWEEN :from AND :to OR b.paid_on BETWEEN :from AND :to'],
+      params: { from: query.from, to: query.to },
+      orderBy: [
+        ['b.due_date', 'dueDate'],
+        ['b.policy_id', 'policyId'],
+        ['b.period_no', 'periodNo'],
+      ],
+    },
+    query,
+  );
+}
+
+const LAPSE_ORDER: QueryParts['orderBy'] = [
+  ['l.lapsed_on', 'lapsedOn'],
+  ['l.policy_id', 'policyId'],
+  ['l.lapse_no', 'lapseNo'],
+];
+
+export function lapsesQuery(t: TableNamer, query: LapsesQuery): SqlQuery {
+  checkRange(query);
+  return paged(
+    {
+      select: `${selectList('l', 'lapses_reinstatements')}, s.branch_code AS "branchCode"`,
+      from: `${t('lapses_reinstatements')} l JOIN ${t('policy_summary')} s ON s.policy_id = l.policy_id`,
+      where: [
+        'l.lapsed_on BETWEEN :from AND :to OR l.reinstated_on BETWEEN :from AND :to OR l.terminated_on BETWEEN :from AND :to',
+      ],
+      params: { from: query.from, to: query.to },
+      orderBy: LAPSE_ORDER,
+    },
+    query,
+  );
+}
+
+export function transfersQuery(t: TableNamer, query: TransfersQuery): SqlQuery {
+  checkRange(query);
+  return paged(
+    {
+      select: selectList('x', 'transfers'),
+      from: `${t('transfers')} x`,
+      where: ['x.effective_date BETWEEN :from AND :to'],
+      params: { from: query.from, to: query.to },
+      orderBy: [
+        ['x.effective_date', 'effectiveDate'],
+        ['x.policy_id', 'policyId'],
+        ['x.revision', 'revision'],
+      ],
+    },
+    query,
+  );
+}
+
+function openInstallments(
+  t: TableNamer,
+  condition: string,
+  params: Record<string, SqlValue>,
+  page: PageRequest,
+): SqlQuery {
+  return paged(
+    {
+      select:
+        `${selectList('i', 'premium_installments')}, ` +
+        `s.branch_code AS "branchCode", s.region AS "region", s.agent_id AS "agentId"`,
+      from: `${t('premium_installments')} i JOIN ${t('policy_summary')} s ON s.policy_id = i.policy_id`,
+      where: [`i.status IN ${OPEN}`, condition, `s.status = 'IN_FORCE'`],
+      params,
+      orderBy: [
+        ['i.due_date', 'dueDate'],
+        ['i.policy_id', 'policyId'],
+        ['i.installment_no', 'installmentNo'],
+      ],
+    },
+    page,
+  );
+}
+
+export function installmentsDueBetweenQuery(t: TableNamer, query: DateRange & PageRequest): SqlQuery {
+  checkRange(query);
+  return openInstallments(t, 'i.due_date BETWEEN :from AND :to', { from: query.from, to: query.to }, query);
+}
+
+export function unpaidInstallmentsDueBeforeQuery(t: TableNamer, query: DateQuery): SqlQuery {
+  return openInstallments(t, 'i.due_date < :date', { date: checkDate('date', query.date) }, query);
+}
+
+export function policiesEligibleForLapseQuery(t: TableNamer, query: DateQuery): SqlQuery {
+  return paged(
+    {
+      select:
+        `s.policy_id AS "policyId", s.next_installment_no AS "installmentNo", s.next_due_date AS "dueDate", ` +
+        `s.lapse_eligible_from AS "lapseEligibleFrom", s.branch_code AS "branchCode", s.agent_id AS "agentId"`,
+      from: `${t('policy_summary')} s`,
+      where: [`s.status = 'IN_FORCE'`, 's.lapse_eligible_from <= :date'],
+      params: { date: checkDate('date', query.date) },
+      orderBy: [
+        ['s.lapse_eligible_from', 'lapseEligibleFrom'],
+        ['s.policy_id', 'policyId'],
+      ],
+    },
+    query,
+  );
+}
+
+export function lapsedWithDeadlineBeforeQuery(t: TableNamer, query: DateQuery): SqlQuery {
+  return paged(
+    {
+      select: `${selectList('l', 'lapses_reinstatements')}, s.branch_code AS "branchCode"`,
+      from: `${t('lapses_reinstatements')} l JOIN ${t('policy_summary')} s ON s.policy_id = l.policy_id`,
+      where: [`l.status = 'LAPSED'`, `s.status = 'LAPSED'`, 'l.reinstatement_deadline < :date'],
+      params: { date: checkDate('date', query.date) },
+      orderBy: LAPSE_ORDER,
+    },
+    query,
+  );
+}
+
+export function survivalBenefitsDueOnQuery(t: TableNamer, query: DateQuery): SqlQuery {
+  return paged(
+    {
+      select: `${selectList('b', 'survival_benefits')}, s.status AS "policyStatus", s.branch_code AS "branchCode"`,
+      from: `${t('survival_benefits')} b JOIN ${t('policy_summary')} s ON s.policy_id = b.policy_id`,
+      where: [`b.status = 'DUE'`, `s.status = 'IN_FORCE'`, 'b.due_date = :date'],
+      params: { date: checkDate('date', query.date) },
+      orderBy: [
+        ['b.policy_id', 'policyId'],
+        ['b.period_no', 'periodNo'],
+      ],
+    },
+    query,
+  );
+}

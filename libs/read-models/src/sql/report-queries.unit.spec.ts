@@ -1,0 +1,85 @@
+import { InvalidReportQueryError } from '../read-model-store';
+import {
+  agentWorkloadQuery,
+  decodeCursor,
+  encodeCursor,
+  premiumsDueQuery,
+  toPage,
+  type SqlQuery,
+} from './report-queries';
+import { toPositional } from './sql-text';
+
+const table = (name: string) => name;
+
+describe('report queries', () => {
+  it('a cursor carries the sort-key values of the last row and decodes back to them', () => {
+    const cursor = encodeCursor(['2025-03-15', 'P-1', 2]);
+
+    expect(decodeCursor(cursor, 3)).toEqual(['2025-03-15', 'P-1', 2]);
+  });
+
+  it.each([
+    ['garbage', 'not base64 JSON'],
+    [encodeCursor(['2025-03-15']), 'a cursor of another report (wrong length)'],
+    [Buffer.from('{"a":1}').toString('base64url'), 'not an array'],
+  ])('a cursor that is %s is rejected (%s)', (cursor) => {
+    expect(() => decodeCursor(cursor, 3)).toThrow(InvalidReportQueryError);
+  });
+
+  it('a page one row short of the limit is the last one; a full page hands out the cursor of its last row', () => {
+    const query = premiumsDueQuery(table, { from: '2025-01-01', to: '2025-12-31', asOf: '2025-06-01', limit: 2 });
+    const rows = [
+      { dueDate: '2025-01-01', policyId: 'A', installmentNo: 1 },
+      { dueDate: '2025-01-01', policyId: 'B', installmentNo: 1 },
+      { dueDate: '2025-02-01', policyId: 'A', installmentNo: 2 },
+    ];
+
+    expect(toPage(rows.slice(0, 2), query)).toEqual({ rows: rows.slice(0, 2), nextCursor: null });
+    const page = toPage(rows, query);
+    expect(page.rows).toEqual(rows.slice(0, 2));
+    expect(decodeCursor(page.nextCursor!, 3)).toEqual(['2025-01-01', 'B', 1]);
+  });
+
+  it('the next page starts strictly after the cursor row in the report order', () => {
+    const query: SqlQuery = premiumsDueQuery(table, {
+      from: '2025-01-01',
+      to: '2025-12-31',
+      asOf: '2025-06-01',
+      cursor: encodeCursor(['2025-01-01', 'B', 1]),
+    });
+
+    expect(query.text).toContain('(i.due_date, i.policy_id, i.installment_no) > (:cursor0, :cursor1, :cursor2)');
+    expect(query.params).toMatchObject({ cursor0: '2025-01-01', cursor1: 'B', cursor2: 1, pageLimit: 101 });
+  });
+
+  it.each([
+    [{ from: '2025-02-30', to: '2025-03-01' }, 'from'],
+    [{ from: '2025-03-02', to: '2025-03-01' }, 'to'],
+    [{ from: '2025-03-01', to: '2025-03-01', limit: 0 }, 'limit'],
+    [{ from: '2025-03-01', to: '2025-03-01', limit: 1001 }, 'limit'],
+    [{ from: '2025-03-01', to: '2025-03-01', asOf: 'today' }, 'asOf'],
+  ])('invalid parameters %j are rejected naming %s', (parameters, field) => {
+    const error = (() => {
+      try {
+        premiumsDueQuery(table, { asOf: '2025-06-01', ...parameters });
+      } catch (caught) {
+        return caught;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(InvalidReportQueryError);
+    expect((error as InvalidReportQueryError).field).toBe(field);
+  });
+
+  it('open receivables count installments due up to 60 days after asOf (DESIGN 2.5)', () => {
+    expect(agentWorkloadQuery(table, { asOf: '2025-01-15' }).params.receivablesUntil).toBe('2025-03-16');
+  });
+
+  it('named parameters become numbered ones, a repeated name keeping its number', () => {
+    expect(toPositional('a = :x AND b BETWEEN :y AND :x', { x: 1, y: 2 })).toEqual({
+      text: 'a = $1 AND b BETWEEN $2 AND $1',
+      values: [1, 2],
+    });
+    expect(() => toPositional('a = :missing', {})).toThrow('No value for SQL parameter :missing');
+  });
+});

@@ -1,0 +1,456 @@
+/**
+ * The SQLite read-model store of the embedded mode (`$DATA_DIR/read-models.sqlite`, WAL). `node:sqlite` is
+ * synchronous, so a batch is one `BEGIN IMMEDIATE … COMMIT` that nothing else in the process can interleave with;
+ * another process (e.g. `policyctl rebuild`) waits on the write lock (busy_timeout).
+ *
+ * Rebuild: fresh tables in the same file under the prefix `rb_<id>__`; completing renames the live tables away and
+ * the fresh ones into their place inside one transaction, so readers (WAL snapshots) see the old or the new model.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { comparePositions, type RecordedEvent } from '@lib/event-sourcing';
+import { decodeBatch, projectBatch, type StreamProgress } from '../projections/project-batch';
+import {
+  RebuildBehindLiveError,
+  type AgentWorkloadQuery,
+  type AgentWorkloadReportRow,
+  type ApplyBatchResult,
+  type CompleteRebuildOptions,
+  type DateQuery,
+  type DateRange,
+  type LapseCandidateRow,
+  type LapseReportRow,
+  type LapsesQuery,
+  type OpenInstallmentRow,
+  type PageRequest,
+  type PremiumDueReportRow,
+  type PremiumsDueQuery,
+  type ReadModelCheckpoint,
+  type ReadModelStore,
+  type RebuildingReadModelStore,
+  type ReportPage,
+  type ServicingActivityQuery,
+  type SurvivalBenefitReportRow,
+  type SurvivalBenefitsQuery,
+  type TransfersQuery,
+} from '../read-model-store';
+import {
+  type PolicySummaryRow,
+  type ReadModelTable,
+  type ServicingActivityRow,
+  type TransferRow,
+} from '../read-model-rows';
+import {
+  ALL_TABLE_NAMES,
+  CHECKPOINT_TABLE,
+  READ_MODEL_TABLES,
+  STREAM_REVISIONS_TABLE,
+  type ColumnType,
+  type TableDefinition,
+} from '../read-model-tables';
+import * as queries from '../sql/report-queries';
+import { newRebuildId } from '../sql/sql-text';
+import { StateCache } from '../state-cache';
+
+export const SQLITE_READ_MODELS_FILE = 'read-models.sqlite';
+
+export interface SqliteReadModelStoreOptions {
+  /** The database file; default `<dataDir>/read-models.sqlite`. */
+  readonly path?: string;
+  /** `$DATA_DIR`; default `./data`. */
+  readonly dataDir?: string;
+  /** Folded stream states kept in memory between batches; default 20 000. */
+  readonly stateCacheSize?: number;
+}
+
+/**
+ * WAL lets report readers run beside the projector. synchronous=NORMAL: a read model is derived data; a commit lost
+ * to a power cut is re-applied from the checkpoint, which is lost with it.
+ */
+const PRAGMAS = `
+  PRAGMA journal_mode = WAL;
+  PRAGMA synchronous = NORMAL;
+  PRAGMA busy_timeout = 10000;
+  PRAGMA cache_size = -32000;
+`;
+
+const SQLITE_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
+  text: 'TEXT',
+  integer: 'INTEGER',
+  bigint: 'INTEGER',
+  date: 'TEXT',
+  boolean: 'INTEGER',
+};
+
+type SqlRow = Record<string, SQLInputValue>;
+
+function columnOf(definition: TableDefinition<unknown>, field: string): string {
+  return definition.columns.find((column) => column.field === field)!.column;
+}
+
+function tableExists(db: DatabaseSync, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
+
+/** Creates the tables under `prefix`; indexes only with a new table (after a swap they keep their rebuild names). */
+function createTables(db: DatabaseSync, prefix: string): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const definition of Object.values(READ_MODEL_TABLES) as TableDefinition<unknown>[]) {
+      const name = `${prefix}${definition.name}`;
+      if (tableExists(db, name)) continue;
+      const columns = definition.columns.map(
+        (column) => `${column.column} ${SQLITE_COLUMN_TYPES[column.type]}${column.nullable ? '' : ' NOT NULL'}`,
+      );
+      const primaryKey = definition.primaryKey.map((field) => columnOf(definition, field)).join(', ');
+      db.exec(`CREATE TABLE ${name} (${columns.join(', ')}, PRIMARY KEY (${primaryKey})) STRICT`);
+      for (const index of definition.indexes) {
+        db.exec(
+          `CREATE INDEX ${name}_${index.name} ON ${name} (${index.columns.join(', ')})` +
+            (index.where ? ` WHERE ${index.where}` : ''),
+        );
+      }
+    }
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${prefix}${STREAM_REVISIONS_TABLE} (` +
+        `stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, folded_state TEXT NOT NULL) STRICT, WITHOUT ROWID`,
+    );
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${prefix}${CHECKPOINT_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), ` +
+        `position TEXT, last_recorded_at TEXT, events_applied INTEGER NOT NULL DEFAULT 0) STRICT`,
+    );
+    db.exec(`INSERT INTO ${prefix}${CHECKPOINT_TABLE} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+interface TableStatements {
+  readonly upsert: StatementSync;
+  readonly delete: StatementSync;
+  readonly fields: readonly string[];
+  readonly booleans: ReadonlySet<string>;
+  readonly keyFields: readonly string[];
+}
+
+interface CheckpointRow {
+  position: string | null;
+  last_recorded_at: string | null;
+  events_applied: number;
+}
+
+function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
+  return {
+    position: row?.position ?? null,
+    lastRecordedAt: row?.last_recorded_at ?? null,
+    eventsApplied: Number(row?.events_applied ?? 0),
+  };
+}
+
+/** Reads and writes one generation of the read-model tables (one table-name prefix). */
+abstract class SqliteReadModelTables {
+  private readonly tableStatements = new Map<ReadModelTable, TableStatements>();
+  private readonly queryStatements = new Map<string, StatementSync>();
+  private readonly stateCache: StateCache;
+  private readonly progressStatements: {
+    readonly select: StatementSync;
+    readonly upsert: StatementSync;
+    readonly checkpoint: StatementSync;
+    readonly advance: StatementSync;
+  };
+  protected closed = false;
+
+  protected constructor(
+    protected readonly db: DatabaseSync,
+    protected readonly prefix: string,
+    stateCacheSize: number,
+  ) {
+    this.stateCache = new StateCache(stateCacheSize);
+    const revisions = `${prefix}${STREAM_REVISIONS_TABLE}`;
+    const checkpoint = `${prefix}${CHECKPOINT_TABLE}`;
+    this.progressStatements = {
+      select: db.prepare(`SELECT revision, folded_state FROM ${revisions} WHERE stream_id = ?`),
+      upsert: db.prepare(
+        `INSERT INTO ${revisions} (stream_id, revision, folded_state) VALUES (?, ?, ?) ` +
+          `ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, folded_state = excluded.folded_state`,
+      ),
+      checkpoint: db.prepare(`SELECT position, last_recorded_at, events_applied FROM ${checkpoint} WHERE id = 1`),
+      advance: db.prepare(
+        `UPDATE ${checkpoint} SET ` +
+          `last_recorded_at = CASE WHEN position IS NULL OR :position > position THEN :recordedAt ELSE last_recorded_at END, ` +
+          `position = CASE WHEN position IS NULL OR :position > position THEN :position ELSE position END, ` +
+          `events_applied = events_applied + :applied WHERE id = 1`,
+      ),
+    };
+  }
+
+  protected readonly table = (name: string): string => `${this.prefix}${name}`;
+
+  protected assertOpen(): void {
+    if (this.closed) throw new Error(`Read-model store (tables ${this.prefix || 'live'}) is closed`);
+  }
+
+  private statementsOf(table: ReadModelTable): TableStatements {
+    let statements = this.tableStatements.get(table);
+    if (statements) return statements;
+    const definition = READ_MODEL_TABLES[table] as TableDefinition<unknown>;
+    const name = this.table(definition.name);
+    const keyColumns = definition.primaryKey.map((field) => columnOf(definition, field));
+    const set = definition.columns
+      .filter((column) => !definition.primaryKey.includes(column.field as never))
+      .map((column) =>
+        definition.counters?.includes(column.field as never)
+          ? `${column.column} = ${name}.${column.column} + excluded.${column.column}`
+          : `${column.column} = excluded.${column.column}`,
+      )
+      .join(', ');
+    statements = {
+      upsert: this.db.prepare(
+        `INSERT INTO ${name} (${definition.columns.map((column) => column.column).join(', ')}) ` +
+          `VALUES (${definition.columns.map(() => '?').join(', ')}) ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${set}`,
+      ),
+      delete: this.db.prepare(`DELETE FROM ${name} WHERE ${keyColumns.map((column) => `${column} = ?`).join(' AND ')}`),
+      fields: definition.columns.map((column) => column.field),
+      booleans: new Set(definition.columns.filter((column) => column.type === 'boolean').map((column) => column.field)),
+      keyFields: definition.primaryKey,
+    };
+    this.tableStatements.set(table, statements);
+    return statements;
+  }
+
+  private loadProgress(streamId: string): StreamProgress | undefined {
+    const row = this.progressStatements.select.get(streamId) as { revision: number; folded_state: string } | undefined;
+    if (row === undefined) return undefined;
+    const cached = this.stateCache.get(streamId);
+    if (cached !== undefined && cached.revision === row.revision) return cached;
+    return { revision: row.revision, folded: JSON.parse(row.folded_state) as StreamProgress['folded'] };
+  }
+
+  async applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult> {
+    this.assertOpen();
+    const batch = decodeBatch(events);
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const progress = new Map<string, StreamProgress | undefined>();
+      for (const streamId of batch.streamIds) progress.set(streamId, this.loadProgress(streamId));
+      const projection = projectBatch(batch, (streamId) => progress.get(streamId));
+      for (const [streamId, { revision, folded }] of projection.advanced) {
+        this.progressStatements.upsert.run(streamId, revision, JSON.stringify(folded));
+      }
+      for (const table of projection.changes.tables()) {
+        const statements = this.statementsOf(table);
+        const { upserts, deletes } = projection.changes.changesOf(table);
+        for (const key of deletes as SqlRow[])
+          statements.delete.run(...statements.keyFields.map((field) => key[field]!));
+        for (const row of upserts as unknown as SqlRow[]) {
+          statements.upsert.run(
+            ...statements.fields.map((field) => {
+              const value = row[field] ?? null;
+              return statements.booleans.has(field) ? (value ? 1 : 0) : value;
+            }),
+          );
+        }
+      }
+      if (projection.checkpoint !== null) {
+        this.progressStatements.advance.run({
+          position: projection.checkpoint.position,
+          recordedAt: projection.checkpoint.recordedAt,
+          applied: projection.applied,
+        });
+      }
+      const checkpoint = this.readCheckpoint();
+      this.db.exec('COMMIT');
+      for (const [streamId, advanced] of projection.advanced) this.stateCache.set(streamId, advanced);
+      return { applied: projection.applied, skipped: projection.skipped, ignored: projection.ignored, checkpoint };
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  protected readCheckpoint(): ReadModelCheckpoint {
+    return toCheckpoint(this.progressStatements.checkpoint.get() as CheckpointRow | undefined);
+  }
+
+  async checkpoint(): Promise<ReadModelCheckpoint> {
+    this.assertOpen();
+    return this.readCheckpoint();
+  }
+
+  private run<Row extends object>(query: queries.SqlQuery): Row[] {
+    let statement = this.queryStatements.get(query.text);
+    if (!statement) {
+      statement = this.db.prepare(query.text);
+      if (this.queryStatements.size < 200) this.queryStatements.set(query.text, statement);
+    }
+    const rows = statement.all(query.params as Record<string, SQLInputValue>) as Record<string, unknown>[];
+    return rows.map((row) => {
+      const plain: Record<string, unknown> = { ...row };
+      for (const field of query.booleanFields) plain[field] = plain[field] === 1;
+      return plain as Row;
+    });
+  }
+
+  private async page<Row extends object>(query: queries.SqlQuery): Promise<ReportPage<Row>> {
+    this.assertOpen();
+    // One read transaction: the checkpoint and the rows come from the same snapshot.
+    this.db.exec('BEGIN');
+    try {
+      const checkpoint = this.readCheckpoint();
+      const page = queries.toPage(this.run<Row>(query), query);
+      return { ...page, checkpoint };
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  async policySummary(policyId: string): Promise<PolicySummaryRow | null> {
+    this.assertOpen();
+    const [row] = this.run<PolicySummaryRow>(queries.policySummaryQuery(this.table, policyId));
+    return row ?? null;
+  }
+
+  premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>> {
+    return this.page(queries.premiumsDueQuery(this.table, query));
+  }
+
+  servicingActivity(query: ServicingActivityQuery): Promise<ReportPage<ServicingActivityRow>> {
+    return this.page(queries.servicingActivityQuery(this.table, query));
+  }
+
+  agentWorkload(query: AgentWorkloadQuery): Promise<ReportPage<AgentWorkloadReportRow>> {
+    return this.page(queries.agentWorkloadQuery(this.table, query));
+  }
+
+  survivalBenefits(query: SurvivalBenefitsQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {
+    return this.page(queries.survivalBenefitsQuery(this.table, query));
+  }
+
+  lapses(query: LapsesQuery): Promise<ReportPage<LapseReportRow>> {
+    return this.page(queries.lapsesQuery(this.table, query));
+  }
+
+  transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>> {
+    return this.page(queries.transfersQuery(this.table, query));
+  }
+
+  installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>> {
+    return this.page(queries.installmentsDueBetweenQuery(this.table, query));
+  }
+
+  unpaidInstallmentsDueBefore(query: DateQuery): Promise<ReportPage<OpenInstallmentRow>> {
+    return this.page(queries.unpaidInstallmentsDueBeforeQuery(this.table, query));
+  }
+
+  policiesEligibleForLapse(query: DateQuery): Promise<ReportPage<LapseCandidateRow>> {
+    return this.page(queries.policiesEligibleForLapseQuery(this.table, query));
+  }
+
+  lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>> {
+    return this.page(queries.lapsedWithDeadlineBeforeQuery(this.table, query));
+  }
+
+  survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {
+    return this.page(queries.survivalBenefitsDueOnQuery(this.table, query));
+  }
+}
+
+export class SqliteReadModelStore extends SqliteReadModelTables implements ReadModelStore {
+  readonly kind = 'sqlite' as const;
+
+  private constructor(
+    db: DatabaseSync,
+    private readonly stateCacheSize: number,
+  ) {
+    super(db, '', stateCacheSize);
+  }
+
+  /** Opens (creating when missing) the database file and its tables. */
+  static open(options: SqliteReadModelStoreOptions = {}): SqliteReadModelStore {
+    const path = options.path ?? join(options.dataDir ?? './data', SQLITE_READ_MODELS_FILE);
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new DatabaseSync(path);
+    try {
+      db.exec(PRAGMAS);
+      createTables(db, '');
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteReadModelStore(db, options.stateCacheSize ?? 20_000);
+  }
+
+  async beginRebuild(): Promise<RebuildingReadModelStore> {
+    this.assertOpen();
+    const rebuildId = newRebuildId(Date.now(), Math.random());
+    const prefix = `rb_${rebuildId}__`;
+    createTables(this.db, prefix);
+    return new SqliteRebuild(this.db, prefix, rebuildId, this.stateCacheSize);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+class SqliteRebuild extends SqliteReadModelTables implements RebuildingReadModelStore {
+  constructor(
+    db: DatabaseSync,
+    prefix: string,
+    readonly rebuildId: string,
+    stateCacheSize: number,
+  ) {
+    super(db, prefix, stateCacheSize);
+  }
+
+  async completeRebuild(options: CompleteRebuildOptions = {}): Promise<void> {
+    this.assertOpen();
+    const retiredPrefix = `rt_${this.rebuildId}__`;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      if (!options.allowBehindLive && tableExists(this.db, CHECKPOINT_TABLE)) {
+        const live = this.db
+          .prepare(`SELECT position, last_recorded_at, events_applied FROM ${CHECKPOINT_TABLE}`)
+          .get();
+        const livePosition = toCheckpoint(live as CheckpointRow | undefined).position;
+        const rebuiltPosition = this.readCheckpoint().position;
+        if (
+          livePosition !== null &&
+          (rebuiltPosition === null || comparePositions(rebuiltPosition, livePosition) < 0)
+        ) {
+          throw new RebuildBehindLiveError(rebuiltPosition, livePosition);
+        }
+      }
+      for (const name of ALL_TABLE_NAMES) {
+        if (tableExists(this.db, name)) {
+          this.db.exec(`ALTER TABLE ${name} RENAME TO ${retiredPrefix}${name}`);
+          if (!options.keepReplaced) this.db.exec(`DROP TABLE ${retiredPrefix}${name}`);
+        }
+        this.db.exec(`ALTER TABLE ${this.prefix}${name} RENAME TO ${name}`);
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.closed = true;
+  }
+
+  async abandonRebuild(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const name of ALL_TABLE_NAMES) this.db.exec(`DROP TABLE IF EXISTS ${this.prefix}${name}`);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

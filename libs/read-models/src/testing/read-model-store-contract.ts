@@ -1,0 +1,557 @@
+/**
+ * The behavioural suite every ReadModelStore passes (PostgreSQL and SQLite): a scripted servicing history, produced by
+ * the domain's deciders, is applied in batches; the reports and scheduler queries must return the expected rows;
+ * redelivery is harmless; the checkpoint advances; a rebuild swaps in identical tables while the old ones serve reads.
+ */
+import { type RecordedEvent } from '@lib/event-sourcing';
+import { ProjectionError } from '../projections/projection-event';
+import {
+  RebuildBehindLiveError,
+  type PageRequest,
+  type ReadModelReader,
+  type ReadModelStore,
+  type ReportPage,
+} from '../read-model-store';
+import { cny, ScenarioLog } from './scenario-log';
+
+export interface ReadModelStoreFixture {
+  readonly store: ReadModelStore;
+  /** A second store on the same tables, as another projector instance or process would open it. */
+  openAnother(): Promise<ReadModelStore>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Branches BJ01 (NORTH) and SH01 (EAST); agents A-001, A-002 (BJ01) and A-003 (SH01).
+ * P-0001 pays installment 2 · P-0002 is reminded and noticed, unpaid · P-0003 lapsed in 2024 (deadline 2026-03-11) ·
+ * P-0004 moves from BJ01 to SH01 and pays there · P-0005 is paid up and receives a survival benefit, then is reassigned when
+ * A-001 departs · P-0006 lapses and is reinstated.
+ */
+export function servicingHistory(): ScenarioLog {
+  const log = new ScenarioLog()
+    .registerAgent('A-001', 'BJ01', 'NORTH')
+    .registerAgent('A-002', 'BJ01', 'NORTH')
+    .registerAgent('A-003', 'SH01', 'EAST')
+    .issue({ policyId: 'P-0001' })
+    .issue({ policyId: 'P-0002', effectiveDate: '2024-05-20' })
+    .issue({
+      policyId: 'P-0003',
+      effectiveDate: '2023-01-10',
+      servicing: { branchCode: 'BJ01', region: 'NORTH', agentId: 'A-002' },
+    })
+    .issue({
+      policyId: 'P-0004',
+      effectiveDate: '2024-03-01',
+      servicing: { branchCode: 'BJ01', region: 'NORTH', agentId: 'A-002' },
+    })
+    .issue({
+      policyId: 'P-0005',
+      effectiveDate: '2020-06-01',
+      maturityDate: '2030-06-01',
+      premium: { modalPremium: cny(80_000), frequency: 'ANNUAL', paymentTermYears: 5, paymentMethod: { type: 'CASH' } },
+      survivalBenefits: [
+        { periodNo: 1, kind: 'SURVIVAL', dueDate: '2025-06-01', amount: cny(300_000) },
+        { periodNo: 2, kind: 'MATURITY', dueDate: '2030-06-01', amount: cny(1_000_000) },
+      ],
+    })
+    .issue({
+      policyId: 'P-0006',
+      effectiveDate: '2023-09-01',
+      servicing: { branchCode: 'BJ01', region: 'NORTH', agentId: 'A-002' },
+    });
+  log.pay('P-0005', '2021-06-01').pay('P-0005', '2022-06-01').pay('P-0005', '2023-06-01').pay('P-0005', '2024-06-01');
+  log.lapse('P-0003', '2024-03-11');
+  log.lapse('P-0006', '2024-11-01').reinstate('P-0006', '2025-02-01');
+  log
+    .transfer('P-0004', { branchCode: 'SH01', region: 'EAST', agentId: 'A-003' }, '2025-02-01')
+    .pay('P-0004', '2025-03-05');
+  log.pay('P-0001', '2025-03-10');
+  log.remind('P-0002', 2, 'PRE_DUE', '2025-04-20').remind('P-0002', 2, 'OVERDUE_NOTICE', '2025-05-21');
+  log.payBenefit('P-0005', 1, '2025-06-03');
+  log.departAgent('A-001', '2025-06-15').reassignOrphan('P-0005', 'A-002', '2025-06-20');
+  return log;
+}
+
+function batches(events: readonly RecordedEvent[], size: number): RecordedEvent[][] {
+  const result: RecordedEvent[][] = [];
+  for (let start = 0; start < events.length; start += size) result.push(events.slice(start, start + size));
+  return result;
+}
+
+async function applyAll(
+  store: { applyBatch: ReadModelStore['applyBatch'] },
+  events: readonly RecordedEvent[],
+  size = 7,
+) {
+  for (const batch of batches(events, size)) await store.applyBatch(batch);
+}
+
+/** Every row of a report, following the cursors page by page. */
+export async function allRows<Row>(
+  fetch: (page: PageRequest) => Promise<ReportPage<Row>>,
+  limit = 1000,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ReportPage<Row> = await fetch({ limit, cursor });
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return rows;
+}
+
+/** Every report and scheduler query over the whole history, for before/after comparisons. */
+export async function reportSnapshot(reader: ReadModelReader) {
+  const wholeHistory = { from: '2000-01-01', to: '2099-12-31' };
+  return {
+    checkpoint: await reader.checkpoint(),
+    premiumsDue: await allRows((page) => reader.premiumsDue({ ...wholeHistory, asOf: '2025-06-01', ...page })),
+    servicingActivity: await allRows((page) => reader.servicingActivity({ ...wholeHistory, ...page })),
+    agentWorkload: await allRows((page) => reader.agentWorkload({ asOf: '2025-06-01', ...page })),
+    survivalBenefits: await allRows((page) => reader.survivalBenefits({ ...wholeHistory, ...page })),
+    lapses: await allRows((page) => reader.lapses({ ...wholeHistory, ...page })),
+    transfers: await allRows((page) => reader.transfers({ ...wholeHistory, ...page })),
+    dueBetween: await allRows((page) => reader.installmentsDueBetween({ ...wholeHistory, ...page })),
+    lapseCandidates: await allRows((page) => reader.policiesEligibleForLapse({ date: '2099-12-31', ...page })),
+    expiredLapses: await allRows((page) => reader.lapsedWithDeadlineBefore({ date: '2099-12-31', ...page })),
+    summaries: await Promise.all(
+      ['P-0001', 'P-0002', 'P-0003', 'P-0004', 'P-0005', 'P-0006'].map((id) => reader.policySummary(id)),
+    ),
+  };
+}
+
+export function describeReadModelStoreContract(
+  name: string,
+  createFixture: () => Promise<ReadModelStoreFixture>,
+): void {
+  describe(`${name} read-model store`, () => {
+    const history = servicingHistory();
+
+    describe('reports over a scripted servicing history', () => {
+      let fixture: ReadModelStoreFixture;
+      let store: ReadModelStore;
+
+      beforeAll(async () => {
+        fixture = await createFixture();
+        store = fixture.store;
+        await applyAll(store, history.events);
+      });
+      afterAll(() => fixture?.dispose());
+
+      it('premiums due: installments due in the range with status and overdue flag, by due date', async () => {
+        const page = await store.premiumsDue({ from: '2025-01-01', to: '2025-12-31', asOf: '2025-06-01' });
+
+        expect(page.rows.map((row) => [row.policyId, row.installmentNo, row.dueDate, row.status, row.overdue])).toEqual(
+          [
+            ['P-0003', 3, '2025-01-10', 'DUE', true],
+            ['P-0004', 2, '2025-03-01', 'PAID', false],
+            ['P-0001', 2, '2025-03-15', 'PAID', false],
+            ['P-0002', 2, '2025-05-20', 'REMINDED', true],
+            ['P-0006', 3, '2025-09-01', 'DUE', false],
+          ],
+        );
+        expect(page.rows[3]).toMatchObject({
+          amount: 120_000,
+          currency: 'CNY',
+          preDueReminders: 1,
+          overdueNotices: 1,
+          lastRemindedOn: '2025-05-21',
+          policyStatus: 'IN_FORCE',
+          branchCode: 'BJ01',
+          region: 'NORTH',
+          agentId: 'A-001',
+        });
+        expect(page.rows[1]).toMatchObject({ paidOn: '2025-03-05', settledBy: 'PREMIUM_PAYMENT', branchCode: 'SH01' });
+        expect(page.nextCursor).toBeNull();
+      });
+
+      it('premiums due filtered by branch: the policy moved to SH01 no longer counts for BJ01', async () => {
+        const bj01 = await store.premiumsDue({
+          from: '2025-01-01',
+          to: '2025-12-31',
+          asOf: '2025-06-01',
+          branchCode: 'BJ01',
+        });
+        const sh01 = await store.premiumsDue({
+          from: '2025-01-01',
+          to: '2025-12-31',
+          asOf: '2025-06-01',
+          branchCode: 'SH01',
+        });
+
+        expect(bj01.rows.map((row) => row.policyId)).toEqual(['P-0003', 'P-0001', 'P-0002', 'P-0006']);
+        expect(sh01.rows.map((row) => row.policyId)).toEqual(['P-0004']);
+      });
+
+      it('servicing activity: transactions per business day, branch and type', async () => {
+        const page = await store.servicingActivity({ from: '2025-01-01', to: '2025-12-31' });
+
+        expect(page.rows).toEqual([
+          { activityDate: '2025-02-01', branchCode: 'BJ01', transactionType: 'PolicyReinstated', transactions: 1 },
+          { activityDate: '2025-02-01', branchCode: 'BJ01', transactionType: 'PolicyTransferred', transactions: 1 },
+          { activityDate: '2025-03-05', branchCode: 'SH01', transactionType: 'PremiumPaid', transactions: 1 },
+          { activityDate: '2025-03-10', branchCode: 'BJ01', transactionType: 'PremiumPaid', transactions: 1 },
+          { activityDate: '2025-04-20', branchCode: 'BJ01', transactionType: 'PremiumReminderSent', transactions: 1 },
+          { activityDate: '2025-05-21', branchCode: 'BJ01', transactionType: 'PremiumReminderSent', transactions: 1 },
+          { activityDate: '2025-06-03', branchCode: 'BJ01', transactionType: 'SurvivalBenefitPaid', transactions: 1 },
+          {
+            activityDate: '2025-06-20',
+            branchCode: 'BJ01',
+            transactionType: 'OrphanPolicyReassigned',
+            transactions: 1,
+          },
+        ]);
+        const sh01 = await store.servicingActivity({ from: '2025-01-01', to: '2025-12-31', branchCode: 'SH01' });
+        expect(sh01.rows.map((row) => row.activityDate)).toEqual(['2025-03-05']);
+        const issues = await store.servicingActivity({ from: '2020-06-01', to: '2020-06-01' });
+        expect(issues.rows).toEqual([
+          { activityDate: '2020-06-01', branchCode: 'BJ01', transactionType: 'PolicyIssued', transactions: 1 },
+        ]);
+      });
+
+      it('agent workload: policies, open receivables and orphans; a departed agent’s policies are orphans until reassigned', async () => {
+        const north = await store.agentWorkload({ branchCode: 'BJ01', asOf: '2025-06-01' });
+
+        expect(
+          north.rows.map((row) => [row.agentId, row.status, row.policies, row.openReceivables, row.orphans]),
+        ).toEqual([
+          ['A-001', 'DEPARTED', 2, 1, 2],
+          ['A-002', 'ACTIVE', 3, 2, 0],
+        ]);
+        expect(north.rows[0]).toMatchObject({ departedOn: '2025-06-15', reassignment: 'MANUAL', region: 'NORTH' });
+        const east = await store.agentWorkload({ region: 'EAST', asOf: '2025-06-01' });
+        expect(east.rows.map((row) => [row.agentId, row.policies, row.openReceivables, row.orphans])).toEqual([
+          ['A-003', 1, 0, 0],
+        ]);
+      });
+
+      it('open receivables look 60 days ahead of asOf', async () => {
+        // P-0006 installment 3 falls due 2025-09-01: inside the horizon from 2025-07-03 on.
+        const before = await store.agentWorkload({ branchCode: 'BJ01', asOf: '2025-07-02' });
+        const after = await store.agentWorkload({ branchCode: 'BJ01', asOf: '2025-07-03' });
+
+        expect(before.rows.find((row) => row.agentId === 'A-002')!.openReceivables).toBe(2);
+        expect(after.rows.find((row) => row.agentId === 'A-002')!.openReceivables).toBe(3);
+      });
+
+      it('survival benefits: due or paid in the range', async () => {
+        const page = await store.survivalBenefits({ from: '2025-01-01', to: '2025-12-31' });
+
+        expect(page.rows).toEqual([
+          {
+            policyId: 'P-0005',
+            periodNo: 1,
+            kind: 'SURVIVAL',
+            dueDate: '2025-06-01',
+            amount: 300_000,
+            currency: 'CNY',
+            status: 'PAID',
+            paidOn: '2025-06-03',
+            paymentRef: 'PAY-P-0005-1',
+            payeeName: 'Li Wei',
+            policyStatus: 'IN_FORCE',
+            branchCode: 'BJ01',
+          },
+        ]);
+      });
+
+      it('lapses: lapses that began, were reinstated or ended in the range', async () => {
+        const in2024 = await store.lapses({ from: '2024-01-01', to: '2024-12-31' });
+        const in2025 = await store.lapses({ from: '2025-01-01', to: '2025-12-31' });
+
+        expect(in2024.rows.map((row) => [row.policyId, row.lapseNo, row.lapsedOn, row.status])).toEqual([
+          ['P-0003', 1, '2024-03-11', 'LAPSED'],
+          ['P-0006', 1, '2024-11-01', 'REINSTATED'],
+        ]);
+        expect(in2024.rows[0]).toMatchObject({
+          reinstatementDeadline: '2026-03-11',
+          installmentNo: 2,
+          branchCode: 'BJ01',
+        });
+        expect(in2025.rows).toHaveLength(1);
+        expect(in2025.rows[0]).toMatchObject({
+          policyId: 'P-0006',
+          reinstatedOn: '2025-02-01',
+          installmentsCovered: 1,
+          reinstatementPremiums: 120_000,
+        });
+        expect(in2025.rows[0]!.reinstatementTotal).toBe(120_000 + in2025.rows[0]!.reinstatementInterest!);
+      });
+
+      it('transfers: effective in the range, with both branches and agents', async () => {
+        const page = await store.transfers({ from: '2025-01-01', to: '2025-12-31' });
+
+        expect(page.rows).toEqual([
+          {
+            policyId: 'P-0004',
+            revision: 1,
+            effectiveDate: '2025-02-01',
+            reason: 'RELOCATION',
+            fromBranchCode: 'BJ01',
+            toBranchCode: 'SH01',
+            fromRegion: 'NORTH',
+            toRegion: 'EAST',
+            fromAgentId: 'A-002',
+            toAgentId: 'A-003',
+          },
+        ]);
+        expect((await store.transfers({ from: '2025-02-02', to: '2025-12-31' })).rows).toEqual([]);
+      });
+
+      it('policy summary: the per-policy context', async () => {
+        expect(await store.policySummary('P-0002')).toMatchObject({
+          status: 'IN_FORCE',
+          agentId: 'A-001',
+          nextInstallmentNo: 2,
+          nextDueDate: '2025-05-20',
+          lapseEligibleFrom: '2025-06-21',
+          premiumWaiver: false,
+        });
+        expect(await store.policySummary('P-0005')).toMatchObject({
+          agentId: 'A-002',
+          nextInstallmentNo: null,
+          paidInstallments: 5,
+        });
+        expect(await store.policySummary('P-0404')).toBeNull();
+      });
+
+      it('scheduler: open installments due in a window (pre-due reminders)', async () => {
+        const page = await store.installmentsDueBetween({ from: '2025-09-01', to: '2025-09-01' });
+
+        expect(page.rows.map((row) => [row.policyId, row.installmentNo, row.status, row.branchCode])).toEqual([
+          ['P-0006', 3, 'DUE', 'BJ01'],
+        ]);
+      });
+
+      it('scheduler: open installments of in-force policies due before a date (overdue notices)', async () => {
+        const page = await store.unpaidInstallmentsDueBefore({ date: '2025-06-01' });
+
+        expect(page.rows.map((row) => [row.policyId, row.installmentNo, row.overdueNotices])).toEqual([
+          ['P-0002', 2, 1],
+        ]);
+        expect((await store.unpaidInstallmentsDueBefore({ date: '2025-05-20' })).rows).toEqual([]);
+      });
+
+      it('scheduler: policies that may lapse on a date', async () => {
+        expect((await store.policiesEligibleForLapse({ date: '2025-06-20' })).rows).toEqual([]);
+        expect((await store.policiesEligibleForLapse({ date: '2025-06-21' })).rows).toEqual([
+          {
+            policyId: 'P-0002',
+            installmentNo: 2,
+            dueDate: '2025-05-20',
+            lapseEligibleFrom: '2025-06-21',
+            branchCode: 'BJ01',
+            agentId: 'A-001',
+          },
+        ]);
+      });
+
+      it('scheduler: lapses past their reinstatement deadline (LAPSE_EXPIRED)', async () => {
+        expect((await store.lapsedWithDeadlineBefore({ date: '2026-03-11' })).rows).toEqual([]);
+        const page = await store.lapsedWithDeadlineBefore({ date: '2026-03-12' });
+        expect(page.rows.map((row) => [row.policyId, row.lapseNo, row.reinstatementDeadline])).toEqual([
+          ['P-0003', 1, '2026-03-11'],
+        ]);
+      });
+
+      it('scheduler: survival benefits due on a date, for in-force policies', async () => {
+        const page = await store.survivalBenefitsDueOn({ date: '2029-03-15' });
+
+        expect(page.rows.map((row) => [row.policyId, row.periodNo])).toEqual([
+          ['P-0001', 1],
+          ['P-0002', 1],
+          ['P-0004', 1],
+          ['P-0006', 1],
+        ]);
+      });
+
+      it('pages walk a report in a stable order without repeats or gaps', async () => {
+        const whole = await store.premiumsDue({
+          from: '2020-01-01',
+          to: '2035-12-31',
+          asOf: '2025-06-01',
+          limit: 1000,
+        });
+        const paged = await allRows(
+          (page) => store.premiumsDue({ from: '2020-01-01', to: '2035-12-31', asOf: '2025-06-01', ...page }),
+          3,
+        );
+
+        expect(whole.rows.length).toBeGreaterThan(20);
+        expect(paged).toEqual(whole.rows);
+      });
+
+      it('every report says how far the model has caught up', async () => {
+        const page = await store.transfers({ from: '2025-01-01', to: '2025-12-31' });
+        const last = history.events.at(-1)!;
+
+        expect(page.checkpoint).toEqual({
+          position: last.position,
+          lastRecordedAt: last.metadata.recordedAt,
+          eventsApplied: history.events.length,
+        });
+      });
+    });
+
+    describe('exactly-once effect', () => {
+      let fixture: ReadModelStoreFixture;
+
+      beforeEach(async () => {
+        fixture = await createFixture();
+      });
+      afterEach(() => fixture?.dispose());
+
+      it('the checkpoint advances batch by batch: position and recordedAt of the last event, events applied', async () => {
+        const { store } = fixture;
+        expect(await store.checkpoint()).toEqual({ position: null, lastRecordedAt: null, eventsApplied: 0 });
+
+        const first = await store.applyBatch(history.events.slice(0, 5));
+        expect(first).toEqual({
+          applied: 5,
+          skipped: 0,
+          ignored: 0,
+          checkpoint: {
+            position: history.events[4]!.position,
+            lastRecordedAt: history.events[4]!.metadata.recordedAt,
+            eventsApplied: 5,
+          },
+        });
+        await store.applyBatch(history.events.slice(5, 9));
+        expect(await store.checkpoint()).toMatchObject({ position: history.events[8]!.position, eventsApplied: 9 });
+      });
+
+      it('applying the same batch twice changes nothing', async () => {
+        const { store } = fixture;
+        await applyAll(store, history.events);
+        const before = await reportSnapshot(store);
+
+        const again = await store.applyBatch(history.events);
+
+        expect(again).toMatchObject({ applied: 0, skipped: history.events.length });
+        expect(await reportSnapshot(store)).toEqual(before);
+      });
+
+      it('an event with an older revision is skipped, the newer ones of the batch apply', async () => {
+        const { store } = fixture;
+        const log = new ScenarioLog().issue({ policyId: 'P-0009' }).pay('P-0009', '2025-03-10');
+        await store.applyBatch(log.events);
+        const paidBefore = await store.premiumsDue({ from: '2025-01-01', to: '2025-12-31', asOf: '2025-06-01' });
+        const mark = log.events.length;
+        log.pay('P-0009', '2026-03-10');
+
+        const result = await store.applyBatch([log.events[1]!, log.events[0]!, ...log.since(mark)]);
+
+        expect(result).toMatchObject({ applied: 1, skipped: 2 });
+        expect((await store.premiumsDue({ from: '2025-01-01', to: '2025-12-31', asOf: '2025-06-01' })).rows).toEqual(
+          paidBefore.rows,
+        );
+        const activity = await store.servicingActivity({ from: '2025-03-10', to: '2025-03-10' });
+        expect(activity.rows.map((row) => row.transactions)).toEqual([1]);
+        expect((await store.checkpoint()).eventsApplied).toBe(3);
+      });
+
+      it('a batch with an event that cannot be projected applies nothing', async () => {
+        const { store } = fixture;
+        const log = new ScenarioLog()
+          .issue({ policyId: 'P-0009' })
+          .pay('P-0009', '2025-03-10')
+          .pay('P-0009', '2026-03-10');
+        await store.applyBatch(log.events.slice(0, 1));
+
+        await expect(store.applyBatch([log.events[2]!])).rejects.toThrow(ProjectionError);
+
+        expect(await store.checkpoint()).toMatchObject({ position: log.events[0]!.position, eventsApplied: 1 });
+        expect((await store.policySummary('P-0009'))!.paidInstallments).toBe(1);
+      });
+
+      it('two writers delivering the same events concurrently apply each event once', async () => {
+        const another = await fixture.openAnother();
+        try {
+          const all = batches(history.events, 10);
+          await Promise.all([
+            (async () => {
+              for (const batch of all) await fixture.store.applyBatch(batch);
+            })(),
+            (async () => {
+              for (const batch of all) await another.applyBatch(batch);
+            })(),
+          ]);
+        } finally {
+          await another.close();
+        }
+
+        const checkpoint = await fixture.store.checkpoint();
+        expect(checkpoint.eventsApplied).toBe(history.events.length);
+        const activity = await allRows((page) =>
+          fixture.store.servicingActivity({ from: '2000-01-01', to: '2099-12-31', ...page }),
+        );
+        const transactions = activity.reduce((sum, row) => sum + row.transactions, 0);
+        const policyEvents = history.events.filter((event) => event.streamId.startsWith('policy-')).length;
+        expect(transactions).toBe(policyEvents);
+      });
+    });
+
+    describe('rebuild', () => {
+      let fixture: ReadModelStoreFixture;
+
+      beforeEach(async () => {
+        fixture = await createFixture();
+      });
+      afterEach(() => fixture?.dispose());
+
+      it('builds fresh tables while the old ones serve reads, then swaps them in with identical reports', async () => {
+        const { store } = fixture;
+        await applyAll(store, history.events);
+        const live = await reportSnapshot(store);
+        const rebuild = await store.beginRebuild();
+
+        const half = Math.floor(history.events.length / 2);
+        await applyAll(rebuild, history.events.slice(0, half), 50);
+        expect(await reportSnapshot(store)).toEqual(live);
+        expect((await rebuild.checkpoint()).eventsApplied).toBe(half);
+        await expect(rebuild.completeRebuild()).rejects.toThrow(RebuildBehindLiveError);
+        expect(await reportSnapshot(store)).toEqual(live);
+
+        await applyAll(rebuild, history.events.slice(half), 50);
+        await rebuild.completeRebuild();
+
+        expect(await reportSnapshot(store)).toEqual(live);
+        await expect(rebuild.applyBatch(history.events.slice(0, 1))).rejects.toThrow(/closed/);
+      });
+
+      it('after the swap the live store carries on: redeliveries are skipped, new events apply', async () => {
+        const { store } = fixture;
+        const log = servicingHistory();
+        await applyAll(store, log.events);
+        const rebuild = await store.beginRebuild();
+        await applyAll(rebuild, log.events, 100);
+        await rebuild.completeRebuild();
+        const mark = log.events.length;
+        log.pay('P-0001', '2026-03-10');
+
+        const result = await store.applyBatch([...log.events.slice(-3), ...log.since(mark)]);
+
+        expect(result).toMatchObject({ applied: 1, skipped: 3 });
+        const due = await store.premiumsDue({ from: '2026-03-15', to: '2026-03-15', asOf: '2026-03-15' });
+        expect(due.rows.map((row) => [row.policyId, row.status])).toEqual([['P-0001', 'PAID']]);
+      });
+
+      it('an abandoned rebuild leaves the live tables as they were', async () => {
+        const { store } = fixture;
+        await applyAll(store, history.events);
+        const live = await reportSnapshot(store);
+        const rebuild = await store.beginRebuild();
+        await rebuild.applyBatch(history.events.slice(0, 3));
+
+        await rebuild.abandonRebuild();
+
+        expect(await reportSnapshot(store)).toEqual(live);
+        const second = await store.beginRebuild();
+        await applyAll(second, history.events, 100);
+        await second.completeRebuild();
+        expect(await reportSnapshot(store)).toEqual(live);
+      });
+    });
+  });
+}
