@@ -7,6 +7,7 @@ import { installHttpPipeline } from './common/http-pipeline';
 import { setupOpenApi } from './common/openapi';
 import type { AppConfig } from './config/app-config';
 import { openEventStore } from './event-store/open-event-store';
+import { connectGrpc } from './grpc/grpc-transport';
 import { systemClock, uuidGenerator } from './event-store/system-clock';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { DtoValidationPipe } from './problem/validation';
@@ -19,8 +20,9 @@ export interface PolicyApiOverrides {
 }
 
 /**
- * Builds the REST app (not yet listening): opens the configured event store, wires Nest, the HTTP pipeline
- * (correlation id, content type, 256 KiB JSON bodies, problem+json), validation and the OpenAPI document.
+ * Builds the app (not yet listening): opens the configured event store, wires Nest, the HTTP pipeline
+ * (correlation id, content type, 256 KiB JSON bodies, problem+json), validation, the OpenAPI document, and the
+ * gRPC transport on GRPC_PORT (bound by `app.startAllMicroservices()`; REST-only callers simply never start it).
  * Used by main.ts, the e2e tests and the benchmark.
  */
 export async function createPolicyApi(
@@ -46,6 +48,7 @@ export async function createPolicyApi(
     installHttpPipeline(app, logger);
     app.useGlobalPipes(new DtoValidationPipe());
     setupOpenApi(app);
+    connectGrpc(app, config);
     return app;
   } catch (error) {
     await eventStore.store.close();

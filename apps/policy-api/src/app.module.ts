@@ -9,6 +9,7 @@ import { WhoAmIController } from './auth/whoami.controller';
 import type { AppConfig } from './config/app-config';
 import { EventStoreModule } from './event-store/event-store.module';
 import type { OpenedEventStore } from './event-store/open-event-store';
+import { GrpcModule } from './grpc/grpc.module';
 import { HealthController } from './health/health.controller';
 import { PoliciesModule } from './policies/policies.module';
 import { ProblemFilter } from './problem/problem.filter';
@@ -33,6 +34,7 @@ export class AppModule {
         CoreModule.forRoot(options.config, options.logger),
         PoliciesModule,
         AgentsModule,
+        GrpcModule,
       ],
       controllers: [HealthController, WhoAmIController],
       providers: [

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createPolicyApi } from './app.factory';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { grpcAddress } from './grpc/grpc-transport';
 import { createLogger } from './logging/logger';
 
 async function bootstrap(): Promise<void> {
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app = await createPolicyApi(config, { logger });
   app.enableShutdownHooks();
+  await app.startAllMicroservices();
   await app.listen(config.httpPort, '0.0.0.0');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.httpPort;
@@ -30,11 +32,12 @@ async function bootstrap(): Promise<void> {
   logger.info(
     {
       port,
+      grpc: grpcAddress(config),
       dataDir: config.dataDir,
       eventStore: config.eventStoreConnectionString === undefined ? 'embedded-sqlite' : 'eventstoredb',
       jurisdiction: config.jurisdiction,
     },
-    `policy-api listening on http://127.0.0.1:${port} (OpenAPI at /docs)`,
+    `policy-api listening on http://127.0.0.1:${port} (OpenAPI at /docs); gRPC on ${grpcAddress(config)}`,
   );
 }
 

@@ -1,10 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiProblem } from '../problem/api-problem';
 import type { ApiRequest } from './api-request';
-import type { RequestContext } from './request-context';
+import { parseIdempotencyKey, type RequestContext } from './request-context';
 
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
-const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
+export { MAX_IDEMPOTENCY_KEY_LENGTH, parseIdempotencyKey } from './request-context';
 
 /** `If-Match: "<revision>"` → revision; `*` or absent → undefined. @throws ApiProblem 400 when malformed. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -18,17 +17,6 @@ export function parseIfMatch(header: string | undefined): number | undefined {
     ]);
   }
   return Number(match[1]);
-}
-
-/** @throws ApiProblem 400 when the Idempotency-Key is empty, longer than 128 characters or not visible ASCII. */
-export function parseIdempotencyKey(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (header.length === 0 || header.length > MAX_IDEMPOTENCY_KEY_LENGTH || !VISIBLE_ASCII.test(header)) {
-    throw ApiProblem.validation(`Idempotency-Key must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters`, [
-      { path: 'Idempotency-Key', message: `1–${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters` },
-    ]);
-  }
-  return header;
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -8,6 +8,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface AppConfig {
   readonly httpPort: number;
+  /** gRPC port (DESIGN 4), bound on 0.0.0.0 beside the REST port. */
+  readonly grpcPort: number;
   /** Absolute path; holds events.sqlite in embedded mode. */
   readonly dataDir: string;
   /** Set → EventStoreDB; unset → the embedded SQLite store. */
@@ -48,6 +50,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     httpPort = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
     if (!(httpPort >= 0 && httpPort <= 65535))
       problems.push(`HTTP_PORT must be an integer 0–65535, got ${JSON.stringify(rawPort)}`);
+  }
+
+  const rawGrpcPort = present(env.GRPC_PORT);
+  let grpcPort = 50051;
+  if (rawGrpcPort !== undefined) {
+    grpcPort = /^\d{1,5}$/.test(rawGrpcPort) ? Number(rawGrpcPort) : NaN;
+    // Unlike HTTP_PORT, 0 (an ephemeral port) is refused: Nest's gRPC transport cannot report the port it got.
+    if (!(grpcPort >= 1 && grpcPort <= 65535))
+      problems.push(`GRPC_PORT must be an integer 1–65535, got ${JSON.stringify(rawGrpcPort)}`);
   }
 
   const rawDataDir = present(env.DATA_DIR) ?? './data';
@@ -91,6 +102,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     httpPort,
+    grpcPort,
     dataDir,
     eventStoreConnectionString,
     apiKeys,

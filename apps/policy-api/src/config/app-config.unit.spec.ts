@@ -67,6 +67,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('GRPC_PORT: default 50051; 1–65535 accepted; 0 (ephemeral) and non-numbers refused', () => {
+    expect(loadConfig({}).grpcPort).toBe(50051);
+    expect(loadConfig({ GRPC_PORT: '50052' }).grpcPort).toBe(50052);
+    for (const bad of ['0', '65536', 'abc', '-1']) {
+      expect(() => loadConfig({ GRPC_PORT: bad })).toThrow(/GRPC_PORT must be an integer 1–65535/);
+    }
+  });
+
   it('collects all problems into one ConfigError', () => {
     let caught: unknown;
     try {

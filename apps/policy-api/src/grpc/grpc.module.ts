@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AgentCommandServiceController } from './agent-command-service.controller';
+import { GrpcHealth } from './grpc-health';
+import { GRPC_PACKAGE_DEFINITION, GrpcMessages } from './grpc-messages';
+import { PolicyCommandServiceController } from './policy-command-service.controller';
+import { PolicyQueryServiceController } from './policy-query-service.controller';
+import { loadPolicyProtos } from './proto-files';
+
+/**
+ * The gRPC API (DESIGN 4): controllers of PolicyCommandService and PolicyQueryService over the same command and
+ * query handlers as REST, the proto package definition (loaded once, shared with the transport), and health.
+ */
+@Module({
+  controllers: [PolicyCommandServiceController, AgentCommandServiceController, PolicyQueryServiceController],
+  providers: [{ provide: GRPC_PACKAGE_DEFINITION, useFactory: () => loadPolicyProtos() }, GrpcMessages, GrpcHealth],
+  exports: [GRPC_PACKAGE_DEFINITION, GrpcHealth],
+})
+export class GrpcModule {}

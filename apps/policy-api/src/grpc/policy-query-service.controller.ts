@@ -1,0 +1,94 @@
+import { Controller, UseFilters, UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { GrpcMethod } from '@nestjs/microservices';
+import { from, type Observable } from 'rxjs';
+import { GetAgentQuery } from '../agents/get-agent/get-agent.query';
+import { RequirePermission } from '../auth/permission.decorator';
+import { AgentIdPipe, PolicyIdPipe } from '../common/id-params';
+import { GetPolicyEventsQueryDto, MAX_EVENTS_PAGE } from '../policies/get-policy-events/get-policy-events.dto';
+import { GetPolicyEventsQuery, type PolicyEventsPage } from '../policies/get-policy-events/get-policy-events.query';
+import { GetPolicyQueryDto } from '../policies/get-policy/get-policy.dto';
+import { GetPolicyQuery } from '../policies/get-policy/get-policy.query';
+import { GetReinstatementQuoteQueryDto } from '../policies/get-reinstatement-quote/get-reinstatement-quote.dto';
+import { GetReinstatementQuoteQuery } from '../policies/get-reinstatement-quote/get-reinstatement-quote.query';
+import { sendResponseMetadata, type GrpcCall } from './grpc-call';
+import { GrpcAuthGuard } from './grpc-auth.guard';
+import { GrpcMessages, type JsonObject } from './grpc-messages';
+import { GrpcProblemFilter } from './grpc-problem.filter';
+import { POLICY_QUERY_SERVICE } from './proto-files';
+
+const policyId = { policyId: new PolicyIdPipe() };
+/** int64 request fields arrive as numbers; the REST query DTOs validate query-string text. */
+const asText = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
+
+/** PolicyQueryService: the same Nest queries as the REST GET routes. */
+@Controller()
+@UseGuards(GrpcAuthGuard)
+@UseFilters(GrpcProblemFilter)
+export class PolicyQueryServiceController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly messages: GrpcMessages,
+  ) {}
+
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetPolicy')
+  @RequirePermission('policy:read')
+  async getPolicy(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto, ids } = this.messages.decode(request, {
+      message: 'GetPolicyRequest',
+      dto: GetPolicyQueryDto,
+      ids: policyId,
+      toBody: ({ asOf, revision }) => ({ asOf, revision: asText(revision) }),
+    });
+    const at = { asOf: dto.asOf, revision: dto.revision === undefined ? undefined : Number(dto.revision) };
+    const { view } = await this.queries.execute(new GetPolicyQuery(ids.policyId, at));
+    return this.messages.reply(call, 'Policy', view, view.revision);
+  }
+
+  /**
+   * Streams the history page by page (the REST page query, MAX_EVENTS_PAGE at a time) to the end of the stream.
+   * The first page is read before the stream opens, so an unknown policy fails with NOT_FOUND and no messages.
+   */
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetPolicyHistory')
+  @RequirePermission('policy:read')
+  async getPolicyHistory(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<Observable<JsonObject>> {
+    const { dto, ids } = this.messages.decode(request, {
+      message: 'GetPolicyHistoryRequest',
+      dto: GetPolicyEventsQueryDto,
+      ids: policyId,
+      toBody: ({ fromRevision }) => ({ fromRevision: asText(fromRevision) }),
+    });
+    const readPage = (fromRevision: number): Promise<PolicyEventsPage> =>
+      this.queries.execute(new GetPolicyEventsQuery(ids.policyId, fromRevision, MAX_EVENTS_PAGE));
+    const first = await readPage(Number(dto.fromRevision ?? 0));
+    sendResponseMetadata(call, first.revision);
+    const messages = this.messages;
+    async function* entries(): AsyncGenerator<JsonObject> {
+      for (let page: PolicyEventsPage | undefined = first; page !== undefined;) {
+        for (const entry of page.events) yield messages.message('PolicyHistoryEntry', entry);
+        page = page.nextFromRevision === null ? undefined : await readPage(page.nextFromRevision);
+      }
+    }
+    return from(entries());
+  }
+
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetReinstatementQuote')
+  @RequirePermission('policy:read')
+  async getReinstatementQuote(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto, ids } = this.messages.decode(request, {
+      message: 'GetReinstatementQuoteRequest',
+      dto: GetReinstatementQuoteQueryDto,
+      ids: policyId,
+    });
+    const { quote, revision } = await this.queries.execute(new GetReinstatementQuoteQuery(ids.policyId, dto.on));
+    return this.messages.reply(call, 'ReinstatementQuote', quote, revision);
+  }
+
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetAgent')
+  @RequirePermission('agent:read')
+  async getAgent(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { ids } = this.messages.decode(request, { message: 'GetAgentRequest', ids: { agentId: new AgentIdPipe() } });
+    const { view } = await this.queries.execute(new GetAgentQuery(ids.agentId));
+    return this.messages.reply(call, 'Agent', view, view.revision);
+  }
+}
