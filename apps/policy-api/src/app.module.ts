@@ -10,8 +10,12 @@ import type { AppConfig } from './config/app-config';
 import { EventStoreModule } from './event-store/event-store.module';
 import type { OpenedEventStore } from './event-store/open-event-store';
 import { GrpcModule } from './grpc/grpc.module';
+import { OrphansModule } from './orphans/orphans.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { HealthController } from './health/health.controller';
 import { PoliciesModule } from './policies/policies.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { ReportsModule } from './reports/reports.module';
 import { ProblemFilter } from './problem/problem.filter';
 import { CoreModule } from './core.module';
 
@@ -34,7 +38,11 @@ export class AppModule {
         CoreModule.forRoot(options.config, options.logger),
         PoliciesModule,
         AgentsModule,
+        ProjectionsModule,
+        ReportsModule,
         GrpcModule,
+        SchedulerModule,
+        OrphansModule,
       ],
       controllers: [HealthController, WhoAmIController],
       providers: [

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { generateAdminKey, parseApiKeys, type ApiKey } from './api-keys';
+import { loadSchedulerConfig, type SchedulerConfig } from '../scheduler/scheduler-config';
 
 export const JURISDICTIONS = ['CN', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -19,6 +20,19 @@ export interface AppConfig {
   readonly generatedAdminKey: boolean;
   readonly jurisdiction: Jurisdiction;
   readonly logLevel: LogLevel;
+  /** READ_MODEL_URL: a postgres:// URL → PostgreSQL read models; unset → SQLite at `$DATA_DIR/read-models.sqlite`. */
+  readonly readModelUrl?: string;
+  /** READ_MODEL_SCHEMA (PostgreSQL only); the store's default (`read_models`) when unset. */
+  readonly readModelSchema?: string;
+  /** KAFKA_BROKERS as a list; empty = embedded mode. */
+  readonly kafkaBrokers: readonly string[];
+  /**
+   * Whether this process projects the event store into the read models itself (DESIGN 1: the embedded mode, when
+   * KAFKA_BROKERS is unset). With Kafka the projector app does that job and the API only reads the read models.
+   */
+  readonly embeddedProjection: boolean;
+  /** Time-driven servicing and the orphan process manager (DESIGN 6, 2.5): SCHEDULER_* and ORPHAN_REASSIGNMENT_*. */
+  readonly scheduler: SchedulerConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -99,6 +113,23 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
+  const readModelSchema = present(env.READ_MODEL_SCHEMA);
+  if (readModelSchema !== undefined && !/^[a-z_][a-z0-9_]{0,39}$/.test(readModelSchema)) {
+    problems.push(
+      `READ_MODEL_SCHEMA must be a lower-case SQL identifier of at most 40 characters, got ${JSON.stringify(readModelSchema)}`,
+    );
+  }
+  const kafkaBrokers = (present(env.KAFKA_BROKERS) ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+
+  const readModelUrl = present(env.READ_MODEL_URL);
+  if (readModelUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(readModelUrl)) {
+    problems.push('READ_MODEL_URL must be a postgres:// or postgresql:// URL');
+  }
+  const scheduler = loadSchedulerConfig(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     httpPort,
@@ -109,5 +140,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     generatedAdminKey,
     jurisdiction: jurisdiction as Jurisdiction,
     logLevel: logLevel as LogLevel,
+    readModelUrl,
+    readModelSchema,
+    kafkaBrokers,
+    embeddedProjection: kafkaBrokers.length === 0,
+    scheduler,
   };
 }

@@ -6,11 +6,13 @@ import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-load
 export const POLICY_PACKAGE = 'policy.v1';
 export const POLICY_COMMAND_SERVICE = 'PolicyCommandService';
 export const POLICY_QUERY_SERVICE = 'PolicyQueryService';
+export const REPORT_SERVICE = 'ReportService';
 
-/** Everything served: the two services, and the google.rpc error details so reflection clients can decode them. */
+/** Everything served: the three services, and the google.rpc error details so reflection clients can decode them. */
 const PROTO_FILES = [
   'policy/v1/policy_command_service.proto',
   'policy/v1/policy_query_service.proto',
+  'policy/v1/report_service.proto',
   'google/rpc/status.proto',
   'google/rpc/error_details.proto',
 ];

@@ -14,7 +14,7 @@ import { ReassignOrphanPolicyCommand } from './reassign-orphan-policy.command';
 export class ReassignOrphanPolicyHandler implements ICommandHandler<ReassignOrphanPolicyCommand, PolicyCommandResult> {
   constructor(private readonly runner: CommandRunner) {}
 
-  async execute({ policyId, dto, context }: ReassignOrphanPolicyCommand): Promise<PolicyCommandResult> {
+  async execute({ policyId, dto, context, strategy }: ReassignOrphanPolicyCommand): Promise<PolicyCommandResult> {
     const { store } = this.runner;
     const result = await this.runner.runWithLoadedState(
       policyAggregate,
@@ -27,7 +27,7 @@ export class ReassignOrphanPolicyHandler implements ICommandHandler<ReassignOrph
         return {
           type: 'ReassignOrphanPolicy',
           data: dto,
-          context: { today: this.runner.today(), currentAgent, assignee, strategy: 'MANUAL' },
+          context: { today: this.runner.today(), currentAgent, assignee, strategy },
         };
       },
       context,

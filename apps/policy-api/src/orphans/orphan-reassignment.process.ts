@@ -1,0 +1,295 @@
+import {
+  readEventMetadata,
+  StreamNotFoundError,
+  toJsonMetadata,
+  type Actor,
+  type AllSubscription,
+  type Clock,
+  type EventStore,
+  type IdGenerator,
+  type Position,
+  type RecordedEvent,
+} from '@lib/event-sourcing';
+import { agentEventCodec, agentIdFromStreamId, type AgentDeparted, type IssuedPolicy } from '@lib/policy-domain';
+import type { AgentWorkloadReportRow, ReadModelReader } from '@lib/read-models';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../common/request-context';
+import { ReassignOrphanPolicyCommand } from '../policies/reassign-orphan-policy/reassign-orphan-policy.command';
+import type { PolicyCommandResult } from '../policies/shared/policy-command-result';
+import type { ReadModelCatchUp } from '../scheduler/read-model-catch-up';
+import { ruleRejectionCode } from '../scheduler/servicing-day';
+import { balanceOrphans } from './orphan-balancing';
+import { readPlan, recordPlan, type OrphanReassignmentPlan } from './orphan-reassignment-plan';
+import { openPoliciesOfAgent } from './policies-of-agent';
+
+export const ORPHAN_PROCESS_ACTOR: Actor = { id: 'system', roles: ['system'] };
+/** The subscription checkpoint of the process manager (lower-case: no agent or policy stream can have this name). */
+export const ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM = 'checkpoint-orphanreassignment';
+const CHECKPOINT_STORED = 'ProcessCheckpointStored';
+/** Events read past the last stored checkpoint before it is stored again while nothing needs doing. */
+const CHECKPOINT_EVERY = 5_000;
+
+export function orphanReassignmentKey(departedAgentId: string, policyId: string): string {
+  return `orphan:${departedAgentId}:${policyId}`;
+}
+
+export interface OrphanReassignmentDeps {
+  readonly store: EventStore;
+  /** Sends a command through the API's command bus. */
+  readonly send: (command: ReassignOrphanPolicyCommand) => Promise<PolicyCommandResult>;
+  /** The read-model store (opened lazily by the app's connection). */
+  readonly readModels: () => Promise<ReadModelReader>;
+  readonly catchUp: ReadModelCatchUp;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly catchUpTimeoutMs: number;
+  /** Pause before the subscription restarts from its checkpoint after a failure. Default 5 s. */
+  readonly retryDelayMs?: number;
+}
+
+export interface DepartureOutcome {
+  readonly departedAgentId: string;
+  readonly reassigned: number;
+  readonly replayed: number;
+  readonly skipped: number;
+  /** Left orphaned: no eligible agent in the policy's branch (BALANCED) or region (REGION). */
+  readonly unassigned: number;
+}
+
+/**
+ * The orphan-reassignment process manager (DESIGN 2.5): on `AgentDeparted` with BALANCED or REGION, reassigns each of
+ * the agent's open policies by the balancing rule via ReassignOrphanPolicy (channel PROCESS, actor `system`,
+ * idempotency key `orphan:{agentId}:{policyId}`).
+ *
+ * Durability, in three parts:
+ * - Trigger: a catch-up subscription on $all from a checkpoint kept in the event store
+ *   (`checkpoint-orphanreassignment`). The checkpoint is stored only after a departure is fully handled (and, while
+ *   nothing is to be done, every few thousand events), so a crash mid-departure replays that AgentDeparted.
+ * - Decision: the mapping is computed once, from the open receivables as of the departure date, and recorded as
+ *   `OrphanReassignmentPlanned` on `orphanreassignment-{agentId}` with expected revision no_stream. After a crash
+ *   (or in a second instance) the recorded plan is reused, so the remaining policies follow exactly the rule the first
+ *   ones did, even though the receivables of the policies already moved now count for their new agents.
+ * - Execution: every planned command is sent again on resume; those already written are answered from their first
+ *   events by the idempotency key and write nothing, and the domain rejects reassigning a policy that is no longer
+ *   orphaned — so no policy is ever assigned twice.
+ */
+export class OrphanReassignmentProcess {
+  private subscription: AllSubscription | undefined;
+  private loop: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = true;
+
+  constructor(private readonly deps: OrphanReassignmentDeps) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.runFromCheckpoint();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  /** Handles one AgentDeparted (also used on resume); @throws on anything but a rule rejection of a single policy. */
+  async handleDeparture(recorded: RecordedEvent, departed: AgentDeparted): Promise<DepartureOutcome> {
+    const { departedAgentId, log } = {
+      departedAgentId: departed.data.agentId,
+      log: this.deps.logger.child({ component: 'orphan-reassignment', departedAgentId: departed.data.agentId }),
+    };
+    const metadata = readEventMetadata(recorded.metadata);
+    const correlationId = metadata.correlationId ?? recorded.eventId;
+    const plan =
+      (await readPlan(this.deps.store, departedAgentId)) ??
+      (await this.decidePlan(departed, { correlationId, causationId: recorded.eventId }));
+    log.info({ assignments: plan.assignments.length, strategy: plan.strategy }, 'reassigning orphaned policies');
+
+    let reassigned = 0;
+    let replayed = 0;
+    let skipped = 0;
+    let unassigned = 0;
+    for (const { policyId, toAgentId } of plan.assignments) {
+      if (toAgentId === null) {
+        unassigned++;
+        log.warn({ policyId, outcome: 'unassigned' }, 'no eligible agent: the policy stays orphaned');
+        continue;
+      }
+      const context: RequestContext = {
+        actor: ORPHAN_PROCESS_ACTOR,
+        channel: 'PROCESS',
+        correlationId,
+        causationId: recorded.eventId,
+        idempotencyKey: orphanReassignmentKey(departedAgentId, policyId),
+      };
+      const command = new ReassignOrphanPolicyCommand(
+        policyId,
+        { toAgentId, effectiveDate: plan.departedOn },
+        context,
+        plan.strategy,
+      );
+      try {
+        const result = await this.deps.send(command);
+        if (result.replayed) replayed++;
+        else reassigned++;
+        log.info({ policyId, toAgentId, outcome: result.replayed ? 'replayed' : 'sent' }, 'ReassignOrphanPolicy');
+      } catch (error) {
+        const code = ruleRejectionCode(error);
+        if (code === null) throw error;
+        skipped++;
+        log.info({ policyId, toAgentId, outcome: 'skipped', code }, `ReassignOrphanPolicy skipped: ${code}`);
+      }
+    }
+    const outcome = { departedAgentId, reassigned, replayed, skipped, unassigned };
+    log.info(outcome, 'departure handled');
+    return outcome;
+  }
+
+  private async decidePlan(
+    departed: AgentDeparted,
+    cause: { correlationId: string; causationId: string },
+  ): Promise<OrphanReassignmentPlan> {
+    const { agentId: departedAgentId, departedOn, reassignment } = departed.data;
+    const strategy = reassignment === 'REGION' ? 'REGION' : 'BALANCED';
+    // The receivables are read from the read models: they must have seen the departure and everything before it.
+    await this.deps.catchUp.waitUntilCaughtUp(this.deps.catchUpTimeoutMs);
+    const policies = await openPoliciesOfAgent(this.deps.store, departedAgentId);
+    const groupOf = (policy: IssuedPolicy) =>
+      strategy === 'REGION' ? policy.servicing.region : policy.servicing.branchCode;
+    const eligibleByGroup = new Map<string, AgentWorkloadReportRow[]>();
+    for (const group of new Set(policies.map(groupOf))) {
+      eligibleByGroup.set(group, await this.eligibleAgents(strategy, group, departedOn));
+    }
+    const openReceivables = new Map<string, number>();
+    for (const agents of eligibleByGroup.values()) {
+      for (const agent of agents) openReceivables.set(agent.agentId, agent.openReceivables);
+    }
+    const assignments = balanceOrphans(
+      policies.map((policy) => ({
+        policyId: policy.policyId,
+        eligibleAgentIds: (eligibleByGroup.get(groupOf(policy)) ?? []).map((agent) => agent.agentId),
+      })),
+      openReceivables,
+    );
+    const plan: OrphanReassignmentPlan = {
+      departedAgentId,
+      departedOn,
+      strategy,
+      openReceivables: [...openReceivables]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([agentId, count]) => ({ agentId, openReceivables: count })),
+      assignments,
+    };
+    return recordPlan(
+      this.deps.store,
+      plan,
+      {
+        ...cause,
+        actor: ORPHAN_PROCESS_ACTOR,
+        channel: 'PROCESS',
+        recordedAt: this.deps.clock.now(),
+      },
+      this.deps.ids.newId(),
+    );
+  }
+
+  /** Active SERVICING agents of the branch (BALANCED) or region (REGION), with open receivables as of the date. */
+  private async eligibleAgents(
+    strategy: 'BALANCED' | 'REGION',
+    group: string,
+    asOf: string,
+  ): Promise<AgentWorkloadReportRow[]> {
+    const agents: AgentWorkloadReportRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await (
+        await this.deps.readModels()
+      ).agentWorkload({
+        ...(strategy === 'REGION' ? { region: group } : { branchCode: group }),
+        asOf,
+        cursor,
+        limit: 500,
+      });
+      agents.push(...page.rows.filter((agent) => agent.role === 'SERVICING' && agent.status === 'ACTIVE'));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return agents;
+  }
+
+  private async runFromCheckpoint(): Promise<void> {
+    const log = this.deps.logger.child({ component: 'orphan-reassignment' });
+    try {
+      let checkpoint = await this.readCheckpoint();
+      let sinceStored = 0;
+      this.subscription = this.deps.store.subscribeToAll(checkpoint === null ? {} : { after: checkpoint });
+      if (this.stopped) await this.subscription.close();
+      for await (const recorded of this.subscription) {
+        const departed = departureOf(recorded);
+        if (departed !== null && departed.data.reassignment !== 'MANUAL') {
+          await this.handleDeparture(recorded, departed);
+          sinceStored = CHECKPOINT_EVERY;
+        }
+        checkpoint = recorded.position;
+        if (++sinceStored >= CHECKPOINT_EVERY) {
+          await this.storeCheckpoint(checkpoint);
+          sinceStored = 0;
+        }
+      }
+    } catch (error) {
+      if (this.stopped) return;
+      log.error({ err: error }, 'orphan reassignment failed; resuming from the checkpoint');
+      await this.subscription?.close();
+      this.retryTimer = setTimeout(() => {
+        if (!this.stopped) this.loop = this.runFromCheckpoint();
+      }, this.deps.retryDelayMs ?? 5_000);
+      this.retryTimer.unref();
+    }
+  }
+
+  private async readCheckpoint(): Promise<Position | null> {
+    try {
+      const [last] = await this.deps.store.readStream(ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM, {
+        direction: 'backwards',
+        maxCount: 1,
+      });
+      return typeof last.data.position === 'string' ? last.data.position : null;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  private async storeCheckpoint(position: Position): Promise<void> {
+    const eventId = this.deps.ids.newId();
+    await this.deps.store.append(
+      ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM,
+      [
+        {
+          eventId,
+          type: CHECKPOINT_STORED,
+          data: { position },
+          metadata: toJsonMetadata({
+            eventId,
+            correlationId: eventId,
+            causationId: eventId,
+            actor: ORPHAN_PROCESS_ACTOR,
+            channel: 'PROCESS',
+            recordedAt: this.deps.clock.now(),
+            schemaVersion: 1,
+          }),
+        },
+      ],
+      'any',
+    );
+  }
+}
+
+function departureOf(recorded: RecordedEvent): AgentDeparted | null {
+  if (recorded.type !== 'AgentDeparted' || agentIdFromStreamId(recorded.streamId) === null) return null;
+  const { schemaVersion } = readEventMetadata(recorded.metadata);
+  const event = agentEventCodec.decode({ type: recorded.type, data: recorded.data, schemaVersion });
+  return event.type === 'AgentDeparted' ? event : null;
+}

@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AllSubscription, EventStore, RecordedEvent } from '@lib/event-sourcing';
+import { ProjectionError, type ReadModelStore } from '@lib/read-models';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EVENT_STORE } from '../event-store/tokens';
+import { LOGGER } from '../logging/logger';
+import { batchEvents } from './event-batches';
+import { ReadModelConnection } from './read-model-connection';
+
+/** Events per applyBatch (one read-model transaction) and how long a live batch waits for more. */
+export const PROJECTION_BATCH = { maxBatchSize: 500, maxWaitMs: 5 } as const;
+/** Retry delays: 0.5 s, doubling, at most 30 s. */
+const BACKOFF_MS = { first: 500, max: 30_000 } as const;
+
+export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped';
+
+class ProjectorStopped extends Error {}
+
+function backoffMs(attempt: number): number {
+  return Math.min(BACKOFF_MS.max, BACKOFF_MS.first * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * The embedded projection feed (DESIGN 1 and 5): in the API process, a catch-up subscription on the event store's
+ * `$all` from the read models' own checkpoint, applied in batches with `applyBatch` (exactly once per stream
+ * revision, so a restart or a retry re-applies nothing). Runs only when KAFKA_BROKERS is unset; with Kafka the
+ * projector app feeds the read models and the API only reads them.
+ *
+ * Every event goes to the store, the other streams' too (idempotency index streams): the store ignores them but
+ * moves its checkpoint past them, so "caught up" means caught up with the whole log.
+ *
+ * Failures never reach the API: the feed logs them and retries with backoff (0.5 s … 30 s). An event the
+ * projections cannot apply (ProjectionError) is isolated by applying its batch event by event; the events before it
+ * are applied and the feed then retries that one event, logging it as an error, since skipping it would corrupt
+ * its stream's read-model rows. The lag shows in every report's `caughtUp`.
+ */
+@Injectable()
+export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly stopSignal = new AbortController();
+  private running: Promise<void> | undefined;
+  private subscription: AllSubscription | undefined;
+  private currentState: EmbeddedProjectorState;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly readModels: ReadModelConnection,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.currentState = config.embeddedProjection ? 'starting' : 'disabled';
+  }
+
+  get state(): EmbeddedProjectorState {
+    return this.currentState;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.embeddedProjection || this.running !== undefined) return;
+    this.running = this.run();
+  }
+
+  /** Stops the feed before the stores close (they close in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopSignal.abort();
+    await this.subscription?.close();
+    await this.running;
+    if (this.currentState !== 'disabled') this.currentState = 'stopped';
+  }
+
+  private get stopped(): boolean {
+    return this.stopSignal.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const store = await this.readModels.store();
+        const { position } = await store.checkpoint();
+        this.subscription = this.events.subscribeToAll(position === null ? {} : { after: position });
+        if (this.stopped) break;
+        this.currentState = 'running';
+        this.logger.info({ after: position }, 'embedded projection subscribed to $all');
+        for await (const batch of batchEvents(this.subscription, PROJECTION_BATCH)) {
+          await this.applyWithRetry(store, batch);
+          failures = 0;
+        }
+        if (!this.stopped) throw new Error('the $all subscription ended');
+      } catch (error) {
+        if (this.stopped || error instanceof ProjectorStopped) break;
+        failures++;
+        this.currentState = 'retrying';
+        this.logger.warn(
+          { err: error, attempt: failures, retryInMs: backoffMs(failures) },
+          'embedded projection failed; resubscribing after a pause',
+        );
+        await this.pause(backoffMs(failures)).catch(() => undefined);
+      } finally {
+        await this.subscription?.close().catch(() => undefined);
+        this.subscription = undefined;
+      }
+    }
+  }
+
+  /** Applies the batch, retrying with backoff until it is applied or the feed stops. */
+  private async applyWithRetry(store: ReadModelStore, batch: readonly RecordedEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.applyBatch(batch);
+        if (this.currentState === 'retrying') this.currentState = 'running';
+        return;
+      } catch (error) {
+        if (this.stopped) throw new ProjectorStopped();
+        if (error instanceof ProjectionError && batch.length > 1) {
+          for (const event of batch) await this.applyWithRetry(store, [event]);
+          return;
+        }
+        this.currentState = 'retrying';
+        const context = { err: error, attempt, retryInMs: backoffMs(attempt), events: batch.length };
+        if (error instanceof ProjectionError) {
+          this.logger.error(
+            { ...context, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
+            'embedded projection cannot apply an event; retrying it (the read models stay behind until it applies)',
+          );
+        } else {
+          this.logger.warn(context, 'embedded projection could not apply a batch; retrying');
+        }
+        await this.pause(backoffMs(attempt));
+      }
+    }
+  }
+
+  /** @throws ProjectorStopped when the feed is stopped during the pause. */
+  private async pause(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.stopSignal.signal });
+    } catch {
+      throw new ProjectorStopped();
+    }
+  }
+}

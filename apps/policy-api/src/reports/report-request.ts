@@ -1,0 +1,67 @@
+/**
+ * The report queries of DESIGN 5, transport-neutral: REST query strings and gRPC request messages both become one of
+ * these (after validation at the edge) and run through the same GetReportQuery handler.
+ */
+export const REPORT_NAMES = [
+  'premiums-due',
+  'servicing-activity',
+  'agent-workload',
+  'survival-benefits',
+  'lapses',
+  'transfers',
+] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+interface ReportPageRequest {
+  /** 1–1000; the store's default (100) when absent. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page (opaque). */
+  readonly cursor?: string;
+}
+
+interface DateRangeRequest extends ReportPageRequest {
+  /** Inclusive, `YYYY-MM-DD`. */
+  readonly from: string;
+  /** Inclusive, `YYYY-MM-DD`, not before `from`. */
+  readonly to: string;
+}
+
+export interface PremiumsDueRequest extends DateRangeRequest {
+  readonly report: 'premiums-due';
+  readonly branchCode?: string;
+  /** The day `overdue` is judged on; today when absent. */
+  readonly asOf?: string;
+}
+
+export interface ServicingActivityRequest extends DateRangeRequest {
+  readonly report: 'servicing-activity';
+  readonly branchCode?: string;
+}
+
+export interface AgentWorkloadRequest extends ReportPageRequest {
+  readonly report: 'agent-workload';
+  readonly branchCode?: string;
+  readonly region?: string;
+  /** The day open receivables are judged on; today when absent. */
+  readonly asOf?: string;
+}
+
+export interface SurvivalBenefitsRequest extends DateRangeRequest {
+  readonly report: 'survival-benefits';
+}
+
+export interface LapsesRequest extends DateRangeRequest {
+  readonly report: 'lapses';
+}
+
+export interface TransfersRequest extends DateRangeRequest {
+  readonly report: 'transfers';
+}
+
+export type ReportRequest =
+  | PremiumsDueRequest
+  | ServicingActivityRequest
+  | AgentWorkloadRequest
+  | SurvivalBenefitsRequest
+  | LapsesRequest
+  | TransfersRequest;

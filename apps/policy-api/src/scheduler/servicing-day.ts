@@ -1,0 +1,284 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Actor, IdGenerator } from '@lib/event-sourcing';
+import { addDays, isDomainError, isRealDate, type BusinessDate, type ReminderChannel } from '@lib/policy-domain';
+import type { ReportPage, SurvivalBenefitReportRow } from '@lib/read-models';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../common/request-context';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ID_GENERATOR } from '../event-store/tokens';
+import { LOGGER } from '../logging/logger';
+import { LapsePolicyCommand } from '../policies/lapse-policy/lapse-policy.command';
+import { SendPremiumReminderCommand } from '../policies/send-premium-reminder/send-premium-reminder.command';
+import type { PolicyCommandResult } from '../policies/shared/policy-command-result';
+import { TerminatePolicyCommand } from '../policies/terminate-policy/terminate-policy.command';
+import { ApiProblem } from '../problem/api-problem';
+import { ReadModelConnection } from '../projections/read-model-connection';
+import { ReadModelCatchUp } from './read-model-catch-up';
+import {
+  lapseExpiredKey,
+  lapseKey,
+  overdueNoticeKey,
+  PRE_DUE_REMINDER_DAYS,
+  preDueReminderKey,
+  type PreDueReminderDays,
+} from './scheduler-keys';
+
+/** The scheduler acts as the `system` role (DESIGN 3: reminders, lapses, LAPSE_EXPIRED terminations). */
+export const SCHEDULER_ACTOR: Actor = { id: 'system', roles: ['system'] };
+
+export type ScheduledAction = 'LAPSE_EXPIRED_TERMINATION' | 'LAPSE' | 'OVERDUE_NOTICE' | 'PRE_DUE_REMINDER';
+/** sent: events written · replayed: done before (same key) · skipped: a rule rejected it · failed: anything else. */
+export type CommandOutcome = 'sent' | 'replayed' | 'skipped' | 'failed';
+
+export interface ActionCounts {
+  sent: number;
+  replayed: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface ServicingDayReport {
+  readonly date: BusinessDate;
+  readonly actions: Record<ScheduledAction, ActionCounts>;
+  /**
+   * Survival benefits falling due today: the servicing desk's work list. No event is written for them — the due date
+   * is already a fact of the policy's plan, and payment needs a supervisor and a life confirmation; the desk works from
+   * these rows (and from GET /v1/reports/survival-benefits, status DUE).
+   */
+  readonly survivalBenefitsDue: readonly SurvivalBenefitReportRow[];
+}
+
+interface ScheduledCommand {
+  readonly action: ScheduledAction;
+  readonly policyId: string;
+  readonly idempotencyKey: string;
+  readonly build: (context: RequestContext) => LapsePolicyCommand | TerminatePolicyCommand | SendPremiumReminderCommand;
+}
+
+/** Commands of one phase in flight at once: enough to fill the store's group commit, few enough to stay polite. */
+const CONCURRENCY = 8;
+const PAGE_LIMIT = 500;
+
+async function allRows<Row>(fetch: (cursor: string | null) => Promise<ReportPage<Row>>): Promise<Row[]> {
+  const rows: Row[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await fetch(cursor);
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return rows;
+}
+
+function emptyCounts(): Record<ScheduledAction, ActionCounts> {
+  const counts = () => ({ sent: 0, replayed: 0, skipped: 0, failed: 0 });
+  return {
+    LAPSE_EXPIRED_TERMINATION: counts(),
+    LAPSE: counts(),
+    OVERDUE_NOTICE: counts(),
+    PRE_DUE_REMINDER: counts(),
+  };
+}
+
+/**
+ * The servicing day (DESIGN 6) for a business date D: finds the due work in the read models and sends it through the
+ * command bus as the `system` actor on channel SCHEDULER, each command with a deterministic idempotency key.
+ *
+ * Phase 1 (state changes): LAPSE_EXPIRED terminations for lapses whose reinstatement deadline lies before D, and
+ * lapses for policies whose lapse-eligible date (DESIGN 2.4, with the overdue notices and their delivery outcomes)
+ * is on or before D. Phase 2 (after the read models saw phase 1): overdue notices for open installments due on D − 1,
+ * pre-due reminders for open installments due on D + 30 and D + 7, and the survival benefits due on D.
+ *
+ * The read models only propose work; each command re-checks its rules on the policy's own events, so a stale row can
+ * only cause a logged skip, never a wrong event. Every command is logged with its outcome.
+ */
+@Injectable()
+export class ServicingDay {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly catchUp: ReadModelCatchUp,
+    private readonly readModels: ReadModelConnection,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** @throws RangeError for a date that is not a real YYYY-MM-DD; ReadModelCatchUpTimeoutError when the feed stalls. */
+  async run(date: BusinessDate): Promise<ServicingDayReport> {
+    if (!isRealDate(date)) throw new RangeError(`Not a business date: ${JSON.stringify(date)}`);
+    const correlationId = `run-day-${date}-${this.ids.newId()}`;
+    const counts = emptyCounts();
+    const log = this.logger.child({ component: 'scheduler', date, correlationId });
+    const { catchUpTimeoutMs } = this.config.scheduler;
+
+    await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
+    await this.send([...(await this.lapseExpiredTerminations(date)), ...(await this.lapses(date))], {
+      correlationId,
+      counts,
+      log,
+    });
+
+    await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
+    await this.send([...(await this.overdueNotices(date)), ...(await this.preDueReminders(date))], {
+      correlationId,
+      counts,
+      log,
+    });
+    const readModels = await this.readModels.store();
+    const survivalBenefitsDue = await allRows((cursor) =>
+      readModels.survivalBenefitsDueOn({ date, cursor, limit: PAGE_LIMIT }),
+    );
+    for (const benefit of survivalBenefitsDue) {
+      log.info(
+        {
+          action: 'SURVIVAL_BENEFIT_DUE',
+          policyId: benefit.policyId,
+          periodNo: benefit.periodNo,
+          kind: benefit.kind,
+          amount: benefit.amount,
+          currency: benefit.currency,
+          branchCode: benefit.branchCode,
+        },
+        'survival benefit due: for the servicing desk (payment needs a supervisor and a life confirmation)',
+      );
+    }
+    const report: ServicingDayReport = { date, actions: counts, survivalBenefitsDue };
+    log.info({ actions: counts, survivalBenefitsDue: survivalBenefitsDue.length }, 'servicing day done');
+    return report;
+  }
+
+  private async lapseExpiredTerminations(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const rows = await allRows((cursor) => readModels.lapsedWithDeadlineBefore({ date, cursor, limit: PAGE_LIMIT }));
+    return rows.map((row) => ({
+      action: 'LAPSE_EXPIRED_TERMINATION',
+      policyId: row.policyId,
+      idempotencyKey: lapseExpiredKey(row.policyId, row.lapseNo, date),
+      build: (context) =>
+        new TerminatePolicyCommand(row.policyId, { terminatedOn: date, reason: 'LAPSE_EXPIRED' }, context),
+    }));
+  }
+
+  private async lapses(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const rows = await allRows((cursor) => readModels.policiesEligibleForLapse({ date, cursor, limit: PAGE_LIMIT }));
+    return rows.map((row) => ({
+      action: 'LAPSE',
+      policyId: row.policyId,
+      idempotencyKey: lapseKey(row.policyId, row.installmentNo, date),
+      build: (context) => new LapsePolicyCommand(row.policyId, { lapsedOn: date }, context),
+    }));
+  }
+
+  private async overdueNotices(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const dueYesterday = addDays(date, -1);
+    const rows = await allRows((cursor) =>
+      readModels.installmentsDueBetween({ from: dueYesterday, to: dueYesterday, cursor, limit: PAGE_LIMIT }),
+    );
+    return rows.flatMap((row) =>
+      this.config.scheduler.overdueNoticeChannels.map((channel): ScheduledCommand => ({
+        action: 'OVERDUE_NOTICE',
+        policyId: row.policyId,
+        idempotencyKey: overdueNoticeKey(row.policyId, row.installmentNo, row.dueDate, channel),
+        build: (context) => reminder(row.policyId, row.installmentNo, 'OVERDUE_NOTICE', channel, date, context),
+      })),
+    );
+  }
+
+  private async preDueReminders(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const commands: ScheduledCommand[] = [];
+    for (const daysBefore of PRE_DUE_REMINDER_DAYS) {
+      const dueDate = addDays(date, daysBefore);
+      const rows = await allRows((cursor) =>
+        readModels.installmentsDueBetween({ from: dueDate, to: dueDate, cursor, limit: PAGE_LIMIT }),
+      );
+      for (const row of rows) {
+        for (const channel of this.config.scheduler.reminderChannels) {
+          commands.push(preDue(row.policyId, row.installmentNo, row.dueDate, daysBefore, channel, date));
+        }
+      }
+    }
+    return commands;
+  }
+
+  private async send(
+    commands: readonly ScheduledCommand[],
+    run: { correlationId: string; counts: Record<ScheduledAction, ActionCounts>; log: Logger },
+  ): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < commands.length) {
+        const scheduled = commands[next++];
+        const outcome = await this.execute(scheduled, run.correlationId, run.log);
+        run.counts[scheduled.action][outcome]++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, commands.length) }, worker));
+  }
+
+  private async execute(scheduled: ScheduledCommand, correlationId: string, log: Logger): Promise<CommandOutcome> {
+    const context: RequestContext = {
+      actor: SCHEDULER_ACTOR,
+      channel: 'SCHEDULER',
+      correlationId,
+      idempotencyKey: scheduled.idempotencyKey,
+    };
+    const entry = { action: scheduled.action, policyId: scheduled.policyId, idempotencyKey: scheduled.idempotencyKey };
+    try {
+      const result: PolicyCommandResult = await this.commandBus.execute(scheduled.build(context));
+      const outcome = result.replayed ? 'replayed' : 'sent';
+      log.info(
+        { ...entry, outcome, events: result.events.map((event) => event.type) },
+        `${scheduled.action} ${outcome}`,
+      );
+      return outcome;
+    } catch (error) {
+      const code = ruleRejectionCode(error);
+      if (code !== null) {
+        log.info({ ...entry, outcome: 'skipped', code }, `${scheduled.action} skipped: ${code}`);
+        return 'skipped';
+      }
+      log.error({ ...entry, outcome: 'failed', err: error }, `${scheduled.action} failed`);
+      return 'failed';
+    }
+  }
+}
+
+/** The code of a rejection by the rules (domain or API), or null for any other failure. */
+export function ruleRejectionCode(error: unknown): string | null {
+  if (isDomainError(error)) return error.code;
+  if (error instanceof ApiProblem && ['BUSINESS_RULE', 'CONFLICT', 'NOT_FOUND'].includes(error.kind)) {
+    return error.code;
+  }
+  return null;
+}
+
+function reminder(
+  policyId: string,
+  installmentNo: number,
+  kind: 'PRE_DUE' | 'OVERDUE_NOTICE',
+  channel: ReminderChannel,
+  sentOn: BusinessDate,
+  context: RequestContext,
+): SendPremiumReminderCommand {
+  return new SendPremiumReminderCommand(policyId, { installmentNo, kind, channel, sentOn }, context);
+}
+
+function preDue(
+  policyId: string,
+  installmentNo: number,
+  dueDate: BusinessDate,
+  daysBefore: PreDueReminderDays,
+  channel: ReminderChannel,
+  sentOn: BusinessDate,
+): ScheduledCommand {
+  return {
+    action: 'PRE_DUE_REMINDER',
+    policyId,
+    idempotencyKey: preDueReminderKey(policyId, installmentNo, dueDate, daysBefore, channel),
+    build: (context) => reminder(policyId, installmentNo, 'PRE_DUE', channel, sentOn, context),
+  };
+}

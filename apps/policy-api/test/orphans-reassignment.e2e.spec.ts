@@ -1,0 +1,235 @@
+import type { EventStore, RecordedEvent } from '@lib/event-sourcing';
+import { EVENT_STORE } from '../src/event-store/tokens';
+import { readPlan } from '../src/orphans/orphan-reassignment-plan';
+import { OrphanReassignmentProcess } from '../src/orphans/orphan-reassignment.process';
+import { OrphanReassignmentDependencies } from '../src/orphans/orphans.module';
+import type { ReassignOrphanPolicyCommand } from '../src/policies/reassign-orphan-policy/reassign-orphan-policy.command';
+import { issuePolicyBody, money } from './support/fixtures';
+import { bearer, makeDataDir, removeDataDir, startTestApi, type KeyRole, type TestApi } from './support/test-api';
+
+/**
+ * The orphan-reassignment process manager (DESIGN 2.5) on the real app: three SERVICING agents of branch SH-001 with
+ * different open receivables as of the departure date, a SALES agent departing with 10 policies (BALANCED). The
+ * expected mapping is worked out by hand from the rule below, not by the code under test.
+ */
+const TODAY = '2026-06-15';
+const ORPHANS = Array.from({ length: 10 }, (_, index) => `ORPH-${String(index + 1).padStart(2, '0')}`);
+
+/**
+ * Base loads (unpaid installments overdue or due by 2026-08-14): S-A 3, S-B 0, S-C 1. Each policy in policyId order to
+ * the lowest load (+1 per orphan already given), ties to the lowest agentId:
+ * 01 B(0) · 02 B/C tie at 1 → B · 03 C(1) · 04 B/C tie at 2 → B · 05 C(2) · 06 A/B/C tie at 3 → A · 07 B/C tie at 3 → B
+ * · 08 C(3) · 09 A/B/C tie at 4 → A · 10 B/C tie at 4 → B.
+ */
+const EXPECTED: Record<string, string> = {
+  'ORPH-01': 'S-B',
+  'ORPH-02': 'S-B',
+  'ORPH-03': 'S-C',
+  'ORPH-04': 'S-B',
+  'ORPH-05': 'S-C',
+  'ORPH-06': 'S-A',
+  'ORPH-07': 'S-B',
+  'ORPH-08': 'S-C',
+  'ORPH-09': 'S-A',
+  'ORPH-10': 'S-B',
+};
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('orphan reassignment process manager', () => {
+  const dataDir = makeDataDir();
+  let api: TestApi;
+  let store: EventStore;
+
+  const start = async (processManager: boolean) => {
+    api = await startTestApi({
+      dataDir,
+      today: TODAY,
+      env: { SCHEDULER_ENABLED: 'false', ORPHAN_REASSIGNMENT_ENABLED: String(processManager) },
+    });
+    store = api.app.get<EventStore>(EVENT_STORE);
+  };
+
+  async function post(url: string, role: KeyRole, body: object): Promise<void> {
+    const response = await api.http().post(url).set('Authorization', bearer(role)).send(body);
+    if (response.status !== 201) throw new Error(`${url}: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  const registerAgent = (agentId: string, role: string, branchCode: string, region: string) =>
+    post('/v1/agents', 'supervisor', { agentId, name: `Agent ${agentId}`, role, branchCode, region });
+  const issue = (
+    policyId: string,
+    servicing: { branchCode: string; region: string; agentId: string },
+    frequency: string,
+    effectiveDate: string,
+  ) =>
+    post(
+      '/v1/policies',
+      'clerk',
+      issuePolicyBody(policyId, {
+        premium: {
+          modalPremium: money(100_000),
+          frequency,
+          paymentTermYears: 10,
+          paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
+        },
+        effectiveDate,
+        maturityDate: '2040-01-01',
+        survivalBenefits: [],
+        servicing,
+      }),
+    );
+  const sh = (agentId: string) => ({ branchCode: 'SH-001', region: 'EAST', agentId });
+
+  async function reassignments(): Promise<RecordedEvent[]> {
+    return (await store.readAll()).filter((event) => event.type === 'OrphanPolicyReassigned');
+  }
+  async function mapping(): Promise<Record<string, string>> {
+    const result: Record<string, string> = {};
+    for (const event of await reassignments())
+      result[event.streamId.slice('policy-'.length)] = String(event.data.toAgentId);
+    return result;
+  }
+
+  beforeAll(async () => {
+    await start(false);
+    await registerAgent('S-A', 'SERVICING', 'SH-001', 'EAST');
+    await registerAgent('S-B', 'SERVICING', 'SH-001', 'EAST');
+    await registerAgent('S-C', 'SERVICING', 'SH-001', 'EAST');
+    await registerAgent('S-OTHER', 'SERVICING', 'BJ-001', 'EAST'); // same region, other branch: not BALANCED-eligible
+    await registerAgent('SALES-1', 'SALES', 'SH-001', 'EAST');
+    await registerAgent('S-GONE', 'SERVICING', 'SH-001', 'EAST');
+    await post('/v1/agents/S-GONE/departure', 'supervisor', { departedOn: '2026-06-01', reassignment: 'MANUAL' });
+    // S-A: monthly from 2026-05-20 → due 06-20 and 07-20 (2) + annual from 2025-07-01 → due 2026-07-01 (1) = 3.
+    await issue('LOAD-A1', sh('S-A'), 'MONTHLY', '2026-05-20');
+    await issue('LOAD-A2', sh('S-A'), 'ANNUAL', '2025-07-01');
+    // S-B: next due 2027-01-01 → 0. S-C: annual from 2025-08-01 → due 2026-08-01 (1).
+    await issue('LOAD-B1', sh('S-B'), 'ANNUAL', '2026-01-01');
+    await issue('LOAD-C1', sh('S-C'), 'ANNUAL', '2025-08-01');
+    // The orphans carry receivables of their own (monthly: due 06-25 and 07-25), which their new agents take over:
+    // the rule must still judge the later ones by the loads as of the departure, also after a crash.
+    for (const policyId of [...ORPHANS].reverse()) await issue(policyId, sh('SALES-1'), 'MONTHLY', '2026-05-25');
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+    removeDataDir(dataDir);
+  });
+
+  it('crashes after 4 reassignments; those 4 follow the rule', async () => {
+    const deps = api.app.get(OrphanReassignmentDependencies).deps();
+    let sent = 0;
+    const crashing = new OrphanReassignmentProcess({
+      ...deps,
+      retryDelayMs: 600_000,
+      send: async (command: ReassignOrphanPolicyCommand) => {
+        if (sent === 4) throw new Error('simulated crash');
+        sent++;
+        return deps.send(command);
+      },
+    });
+    crashing.start();
+    await post('/v1/agents/SALES-1/departure', 'supervisor', { departedOn: TODAY, reassignment: 'BALANCED' });
+    await waitFor('the plan', async () => (await readPlan(store, 'SALES-1')) ?? undefined);
+    await waitFor('4 reassignments', async () => ((await reassignments()).length === 4 ? true : undefined));
+    await crashing.stop();
+
+    expect(await mapping()).toEqual({
+      'ORPH-01': 'S-B',
+      'ORPH-02': 'S-B',
+      'ORPH-03': 'S-C',
+      'ORPH-04': 'S-B',
+    });
+    const plan = await readPlan(store, 'SALES-1');
+    expect(plan?.openReceivables).toEqual([
+      { agentId: 'S-A', openReceivables: 3 },
+      { agentId: 'S-B', openReceivables: 0 },
+      { agentId: 'S-C', openReceivables: 1 },
+    ]);
+  }, 60_000);
+
+  it('after a restart the remaining 6 follow the same rule; each policy is reassigned exactly once', async () => {
+    await api.close();
+    await start(true);
+    await waitFor('10 reassignments', async () => ((await reassignments()).length === 10 ? true : undefined));
+
+    expect(await mapping()).toEqual(EXPECTED);
+    const events = await reassignments();
+    expect(events.map((event) => event.streamId).sort()).toEqual(ORPHANS.map((id) => `policy-${id}`));
+    for (const event of events) {
+      const policyId = event.streamId.slice('policy-'.length);
+      expect(event.data).toEqual({
+        fromAgentId: 'SALES-1',
+        toAgentId: EXPECTED[policyId],
+        effectiveDate: TODAY,
+        strategy: 'BALANCED',
+      });
+      expect(event.metadata).toMatchObject({
+        channel: 'PROCESS',
+        actor: { id: 'system', roles: ['system'] },
+        idempotencyKey: `orphan:SALES-1:${policyId}`,
+      });
+    }
+    const view = await api.http().get('/v1/policies/ORPH-06').set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body.servicing).toEqual({ branchCode: 'SH-001', region: 'EAST', agentId: 'S-A', orphaned: false });
+  }, 60_000);
+
+  it('running it again changes nothing', async () => {
+    const before = (await store.readAll()).filter((event) => event.streamId.startsWith('policy-')).length;
+    const departed = (await store.readStream('agent-SALES-1')).find((event) => event.type === 'AgentDeparted')!;
+    const again = new OrphanReassignmentProcess(api.app.get(OrphanReassignmentDependencies).deps());
+    const outcome = await again.handleDeparture(departed, {
+      type: 'AgentDeparted',
+      data: { agentId: 'SALES-1', departedOn: TODAY, reassignment: 'BALANCED' },
+    });
+    expect(outcome).toEqual({ departedAgentId: 'SALES-1', reassigned: 0, replayed: 10, skipped: 0, unassigned: 0 });
+    expect((await store.readAll()).filter((event) => event.streamId.startsWith('policy-')).length).toBe(before);
+    expect(await mapping()).toEqual(EXPECTED);
+  });
+
+  it('REGION assigns within the region across branches', async () => {
+    await registerAgent('W-1', 'SERVICING', 'CD-001', 'WEST');
+    await registerAgent('W-2', 'SERVICING', 'XA-001', 'WEST');
+    await registerAgent('SALES-W', 'SALES', 'LZ-001', 'WEST');
+    for (const policyId of ['WEST-01', 'WEST-02', 'WEST-03']) {
+      await issue(policyId, { branchCode: 'LZ-001', region: 'WEST', agentId: 'SALES-W' }, 'ANNUAL', '2026-01-10');
+    }
+    await post('/v1/agents/SALES-W/departure', 'supervisor', { departedOn: TODAY, reassignment: 'REGION' });
+    await waitFor('3 more reassignments', async () => ((await reassignments()).length === 13 ? true : undefined));
+    const result = await mapping();
+    // Both at 0: W-1 (lower id), then W-2, then W-1 again.
+    expect([result['WEST-01'], result['WEST-02'], result['WEST-03']]).toEqual(['W-1', 'W-2', 'W-1']);
+    const event = (await reassignments()).find((candidate) => candidate.streamId === 'policy-WEST-01')!;
+    expect(event.data.strategy).toBe('REGION');
+  }, 30_000);
+
+  it('with no eligible agent the policies stay orphaned and show in the agent-workload report', async () => {
+    await registerAgent('SALES-GZ', 'SALES', 'GZ-001', 'SOUTH');
+    await issue('SOUTH-01', { branchCode: 'GZ-001', region: 'SOUTH', agentId: 'SALES-GZ' }, 'ANNUAL', '2026-01-10');
+    await issue('SOUTH-02', { branchCode: 'GZ-001', region: 'SOUTH', agentId: 'SALES-GZ' }, 'ANNUAL', '2026-01-10');
+    await post('/v1/agents/SALES-GZ/departure', 'supervisor', { departedOn: TODAY });
+    const plan = await waitFor('the plan', async () => (await readPlan(store, 'SALES-GZ')) ?? undefined);
+    expect(plan.assignments).toEqual([
+      { policyId: 'SOUTH-01', toAgentId: null },
+      { policyId: 'SOUTH-02', toAgentId: null },
+    ]);
+    const view = await api.http().get('/v1/policies/SOUTH-01').set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body.servicing.orphaned).toBe(true);
+
+    const report = await api
+      .http()
+      .get('/v1/reports/agent-workload?branchCode=GZ-001')
+      .set('Authorization', bearer('reporter'))
+      .expect(200);
+    expect(JSON.stringify(report.body)).toContain('SALES-GZ');
+    const rows = (report.body.items ?? report.body.rows) as { agentId: string; orphans: number; status: string }[];
+    expect(rows.find((row) => row.agentId === 'SALES-GZ')).toMatchObject({ status: 'DEPARTED', orphans: 2 });
+  }, 30_000);
+});

@@ -1,0 +1,164 @@
+import { parseArgs } from 'node:util';
+import type { EventStore, Position } from '@lib/event-sourcing';
+import { RebuildBehindLiveError, type ReadModelStore, type RebuildingReadModelStore } from '@lib/read-models';
+import { CliFailure, EXIT, Interrupted, UsageError, type CliIo } from '../cli-io';
+import { ProgressBar } from '../progress-bar';
+import { openEventStore, openReadModelStore } from '../stores';
+import type { CliCommand } from './cli-command';
+
+const DEFAULT_BATCH = 1000;
+/** Swap attempts: each failed one means the live read models moved on while we finished; read on and retry. */
+const MAX_SWAP_ATTEMPTS = 10;
+
+const USAGE = `Usage: policyctl rebuild [--batch-size <n>]
+
+Rebuilds every read model (DESIGN 5) from the event store into fresh tables, then swaps them in atomically:
+readers see the old read models until the swap and the new ones after it. Safe while the API (and its embedded
+projection) or the Kafka projector runs: the swap waits until the rebuild has caught up with them.
+
+Progress on stderr: events applied / events in the log (counted by a scan of $all first; events appended
+meanwhile are added as they are read), events/s and ETA.
+
+Options:
+  --batch-size <n>   events read and applied per transaction, 1–10000 (default ${DEFAULT_BATCH})
+  -h, --help         this text
+
+Environment: DATA_DIR (default ./data), EVENTSTORE_CONNECTION_STRING (EventStoreDB; else $DATA_DIR/events.sqlite),
+READ_MODEL_URL (PostgreSQL; else $DATA_DIR/read-models.sqlite), READ_MODEL_SCHEMA (default read_models).`;
+
+export interface RebuildSummary {
+  readonly events: number;
+  readonly position: Position | null;
+  readonly seconds: number;
+  readonly readModels: ReadModelStore['kind'];
+}
+
+function parseRebuildArgs(args: readonly string[]): { batchSize: number } | 'help' {
+  let values: { 'batch-size'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { 'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw UsageError.fromParseArgs(error);
+  }
+  if (values.help) return 'help';
+  const rawBatch = values['batch-size'];
+  const batchSize = rawBatch === undefined ? DEFAULT_BATCH : /^\d{1,5}$/.test(rawBatch) ? Number(rawBatch) : NaN;
+  if (!(batchSize >= 1 && batchSize <= 10_000)) {
+    throw new UsageError(`--batch-size must be an integer 1–10000, got ${JSON.stringify(rawBatch)}`);
+  }
+  return { batchSize };
+}
+
+async function countEvents(events: EventStore, io: CliIo, pageSize: number): Promise<number> {
+  const progress = new ProgressBar(io.stderr, 'counting events in the log', null);
+  let total = 0;
+  let after: Position | undefined;
+  for (;;) {
+    if (io.signal.aborted) throw new Interrupted();
+    const page = await events.readAll({ ...(after === undefined ? {} : { after }), maxCount: pageSize });
+    if (page.length === 0) break;
+    total += page.length;
+    after = page[page.length - 1].position;
+    progress.update(total);
+  }
+  progress.finish();
+  return total;
+}
+
+/** Reads $all after `after` into the rebuild, page by page; returns the new position and the events applied. */
+async function applyLog(
+  events: EventStore,
+  rebuild: RebuildingReadModelStore,
+  from: { after: Position | undefined; done: number },
+  total: number,
+  progress: ProgressBar,
+  io: CliIo,
+  batchSize: number,
+): Promise<{ after: Position | undefined; done: number }> {
+  let { after, done } = from;
+  for (;;) {
+    if (io.signal.aborted) throw new Interrupted();
+    const page = await events.readAll({ ...(after === undefined ? {} : { after }), maxCount: batchSize });
+    if (page.length === 0) return { after, done };
+    await rebuild.applyBatch(page);
+    after = page[page.length - 1].position;
+    done += page.length;
+    progress.update(done, Math.max(total, done));
+  }
+}
+
+/** The rebuild itself, on open stores (also used by tests). */
+export async function rebuildReadModels(
+  events: EventStore,
+  readModels: ReadModelStore,
+  io: CliIo,
+  batchSize = DEFAULT_BATCH,
+): Promise<RebuildSummary> {
+  const startedAt = performance.now();
+  const total = await countEvents(events, io, Math.max(batchSize, 5000));
+  const rebuild = await readModels.beginRebuild();
+  let swapped = false;
+  try {
+    const progress = new ProgressBar(io.stderr, 'rebuild', total);
+    let state: { after: Position | undefined; done: number } = { after: undefined, done: 0 };
+    for (let attempt = 1; !swapped; attempt++) {
+      state = await applyLog(events, rebuild, state, total, progress, io, batchSize);
+      try {
+        await rebuild.completeRebuild();
+        swapped = true;
+      } catch (error) {
+        if (!(error instanceof RebuildBehindLiveError) || attempt >= MAX_SWAP_ATTEMPTS) throw error;
+      }
+    }
+    progress.finish();
+    const { position } = await readModels.checkpoint();
+    return {
+      events: state.done,
+      position,
+      seconds: (performance.now() - startedAt) / 1000,
+      readModels: readModels.kind,
+    };
+  } finally {
+    if (!swapped) await rebuild.abandonRebuild().catch(() => undefined);
+  }
+}
+
+export const rebuildCommand: CliCommand = {
+  name: 'rebuild',
+  summary: 'rebuild every read model from the event store into fresh tables and swap them in',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseRebuildArgs(args);
+    if (parsed === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    const events = await openEventStore(io.env);
+    try {
+      const readModels = await openReadModelStore(io.env);
+      try {
+        io.stderr.write(`policyctl rebuild: events from ${events.description}, read models in ${readModels.kind}\n`);
+        const summary = await rebuildReadModels(events.store, readModels, io, parsed.batchSize);
+        io.stdout.write(
+          `Rebuilt the ${summary.readModels} read models from ${summary.events} events in ` +
+            `${summary.seconds.toFixed(1)} s and swapped them in (position ${summary.position ?? 'none'}).\n`,
+        );
+        return EXIT.ok;
+      } catch (error) {
+        if (error instanceof RebuildBehindLiveError) {
+          throw new CliFailure(`${error.message} (gave up after ${MAX_SWAP_ATTEMPTS} attempts; the live tables stay)`);
+        }
+        throw error;
+      } finally {
+        await readModels.close();
+      }
+    } finally {
+      await events.store.close();
+    }
+  },
+};

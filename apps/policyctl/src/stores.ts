@@ -1,0 +1,48 @@
+/**
+ * The stores of the configuration, read from the same environment as the API (DESIGN 1): EVENTSTORE_CONNECTION_STRING
+ * → EventStoreDB, else `$DATA_DIR/events.sqlite`; READ_MODEL_URL → PostgreSQL (schema READ_MODEL_SCHEMA), else
+ * `$DATA_DIR/read-models.sqlite`. DATA_DIR defaults to `./data`.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { EventStore } from '@lib/event-sourcing';
+import { SqliteEventStore } from '@lib/eventstore-sqlite';
+import { createReadModelStore, readModelStoreConfigFromEnv, type ReadModelStore } from '@lib/read-models';
+import { CliFailure } from './cli-io';
+
+export function dataDirOf(env: NodeJS.ProcessEnv): string {
+  const dataDir = env.DATA_DIR?.trim() || './data';
+  return isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
+}
+
+export interface OpenedEventStore {
+  readonly store: EventStore;
+  /** Where the events are, for messages. */
+  readonly description: string;
+}
+
+export async function openEventStore(env: NodeJS.ProcessEnv): Promise<OpenedEventStore> {
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
+  if (connectionString) {
+    if (!/^esdb(\+discover)?:\/\/\S+$/.test(connectionString)) {
+      throw new CliFailure('EVENTSTORE_CONNECTION_STRING must be an EventStoreDB URL (esdb://host:2113?tls=false)');
+    }
+    const { EsdbEventStore } = await import('@lib/eventstore-esdb');
+    const store = EsdbEventStore.connect(connectionString);
+    return { store, description: `EventStoreDB ${connectionString.replace(/\/\/[^@/]*@/, '//…@')}` };
+  }
+  const path = join(dataDirOf(env), 'events.sqlite');
+  // Opening would create an empty store: a wrong DATA_DIR must not look like a store without policies.
+  if (!existsSync(path))
+    throw new CliFailure(`no event store at ${path} (set DATA_DIR or EVENTSTORE_CONNECTION_STRING)`);
+  return { store: await SqliteEventStore.open({ path }), description: path };
+}
+
+export async function openReadModelStore(env: NodeJS.ProcessEnv): Promise<ReadModelStore> {
+  const config = readModelStoreConfigFromEnv(env);
+  try {
+    return await createReadModelStore({ ...config, dataDir: dataDirOf(env) });
+  } catch (error) {
+    throw new CliFailure(`cannot open the read models: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * policyctl against a real data dir written by the API (embedded SQLite event store and read models): `rebuild`
+ * yields the same reports as the live projection (and repairs damaged read models), also while the API runs;
+ * `replay` prints the audit trail and the state as of a revision or an instant; bad arguments exit 2 with usage.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../src/cli';
+import type { CliIo } from '../src/cli-io';
+import { bearer, makeDataDir, removeDataDir, startTestApi, type TestApi } from '../../policy-api/test/support/test-api';
+import { money, MODAL_PREMIUM } from '../../policy-api/test/support/fixtures';
+import { getReport, seedReportScenario, waitUntilCaughtUp } from '../../policy-api/test/support/report-scenario';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function policyctl(dataDir: string, ...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { DATA_DIR: dataDir },
+    signal: new AbortController().signal,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+const REPORT_URLS = [
+  '/v1/reports/premiums-due?from=2022-01-01&to=2030-12-31',
+  '/v1/reports/servicing-activity?from=2022-01-01&to=2030-12-31',
+  '/v1/reports/agent-workload?asOf=2026-06-15',
+  '/v1/reports/survival-benefits?from=2022-01-01&to=2030-12-31',
+  '/v1/reports/lapses?from=2022-01-01&to=2030-12-31',
+  '/v1/reports/transfers?from=2022-01-01&to=2030-12-31',
+];
+
+async function allReports(api: TestApi): Promise<unknown[]> {
+  return Promise.all(REPORT_URLS.map(async (url) => (await getReport(api, url).expect(200)).body.items));
+}
+
+describe('policyctl on an embedded data dir', () => {
+  const dataDir = makeDataDir();
+  let liveReports: unknown[];
+  let recordedAt: string[];
+
+  beforeAll(async () => {
+    const api = await startTestApi({ dataDir });
+    try {
+      await seedReportScenario(api);
+      await waitUntilCaughtUp(api);
+      liveReports = await allReports(api);
+      const history = await api
+        .http()
+        .get('/v1/policies/REP-0001/events')
+        .set('Authorization', bearer('auditor'))
+        .expect(200);
+      recordedAt = history.body.events.map((event: { recordedAt: string }) => event.recordedAt);
+    } finally {
+      await api.close();
+    }
+  });
+  afterAll(() => removeDataDir(dataDir));
+
+  describe('rebuild', () => {
+    it('rebuilds lost read models from the log, with progress, and swaps them in: the reports are as before', async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `read-models.sqlite${suffix}`), { force: true });
+
+      const run = await policyctl(dataDir, 'rebuild', '--batch-size', '4');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Rebuilt the sqlite read models from 9 events in [\d.]+ s and swapped them in/);
+      expect(run.stderr).toMatch(/counting events in the log {2}9 events/);
+      expect(run.stderr).toMatch(/rebuild {2}\[=+\] {2}9\/9 events {2}100% {2}[\d,]+ events\/s {2}ETA 00:00/);
+      expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
+
+      const api = await startTestApi({ dataDir });
+      try {
+        await waitUntilCaughtUp(api);
+        expect(await allReports(api)).toEqual(liveReports);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('runs beside the live API: the swap happens under its projection, which carries on afterwards', async () => {
+      const api = await startTestApi({ dataDir });
+      try {
+        await waitUntilCaughtUp(api);
+        const run = await policyctl(dataDir, 'rebuild');
+        expect(run.code).toBe(0);
+        await api
+          .http()
+          .post('/v1/policies/REP-0003/premium-payments')
+          .set('Authorization', bearer('clerk'))
+          .send({ installmentNo: 2, amount: money(MODAL_PREMIUM), paidOn: '2026-06-14', receiptNo: 'R-3-2' })
+          .expect(201);
+        await waitUntilCaughtUp(api);
+        const due = await getReport(api, '/v1/reports/premiums-due?from=2026-09-01&to=2026-09-01').expect(200);
+        expect(due.body.items).toEqual([expect.objectContaining({ policyId: 'REP-0003', status: 'PAID' })]);
+        expect(due.body.caughtUp).toMatchObject({ eventsApplied: 10, lagEvents: 0 });
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('bad options → exit 2 with the usage', async () => {
+      const run = await policyctl(dataDir, 'rebuild', '--batch-size', '0');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--batch-size must be an integer 1–10000');
+      expect(run.stderr).toContain('Usage: policyctl rebuild');
+    });
+  });
+
+  describe('replay', () => {
+    it('prints every event with its audit metadata and business data, then the resulting state', async () => {
+      const run = await policyctl(dataDir, 'replay', 'REP-0001');
+      expect(run.code).toBe(0);
+      const lines = run.stdout.split('\n');
+      expect(lines[0]).toBe('Policy REP-0001: 5 events (all; latest revision 4)');
+      expect(lines.filter((line) => /^#\d+ /.test(line)).map((line) => line.split(/\s+/).slice(0, 1)[0])).toEqual([
+        '#0',
+        '#1',
+        '#2',
+        '#3',
+        '#4',
+      ]);
+      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v1`);
+      expect(run.stdout).toMatch(
+        /actor clerk-key \[clerk\] {2}channel REST {2}correlation \S+ {2}causation \S+ {2}idempotency-key -/,
+      );
+      expect(run.stdout).toContain('actor system-key [system]');
+      expect(run.stdout).toMatch(/#2 .+PolicyLapsed v1\n.+\n {4}lapsedOn=2024-04-01 installmentNo=3/);
+      expect(run.stdout).toMatch(/amount=500000 CNY paidOn=2023-01-10 receiptNo=R-2/);
+      expect(run.stdout).toContain('Resulting state (revision 4): IN_FORCE');
+      expect(run.stdout).toContain('"branchCode": "BJ-002"');
+    });
+
+    it('--revision n: the trail and the state after revision n', async () => {
+      const run = await policyctl(dataDir, 'replay', 'REP-0001', '--revision', '2', '--json');
+      expect(run.code).toBe(0);
+      const replay = JSON.parse(run.stdout);
+      expect(replay.at).toEqual({ revision: 2 });
+      expect(replay.latestRevision).toBe(4);
+      expect(replay.events.map((event: { type: string }) => event.type)).toEqual([
+        'PolicyIssued',
+        'PremiumPaid',
+        'PolicyLapsed',
+      ]);
+      expect(replay.events[2]).toMatchObject({
+        revision: 2,
+        actor: { id: 'system-key', roles: ['system'] },
+        channel: 'REST',
+        idempotencyKey: null,
+        data: expect.objectContaining({ lapsedOn: '2024-04-01' }),
+      });
+      expect(replay.state).toMatchObject({
+        revision: 2,
+        status: 'LAPSED',
+        lapse: { lapsedOn: '2024-04-01', reinstatementDeadline: '2026-04-01' },
+      });
+    });
+
+    it('--as-of instant: only what was recorded by then', async () => {
+      const run = await policyctl(dataDir, 'replay', 'REP-0001', '--as-of', recordedAt[1], '--json');
+      expect(run.code).toBe(0);
+      const replay = JSON.parse(run.stdout);
+      expect(replay.events).toHaveLength(2);
+      expect(replay.state).toMatchObject({ revision: 1, status: 'IN_FORCE', premium: { paidInstallments: 2 } });
+
+      const before = await policyctl(dataDir, 'replay', 'REP-0001', '--as-of', '2020-01-01T00:00:00Z');
+      expect(before.code).toBe(1);
+      expect(before.stderr).toContain('policy REP-0001 had no recorded events at or before 2020-01-01T00:00:00Z');
+    });
+
+    it('an unknown policy or revision → exit 1 with a message', async () => {
+      const unknown = await policyctl(dataDir, 'replay', 'NOPE-0001');
+      expect(unknown).toMatchObject({ code: 1, stdout: '' });
+      expect(unknown.stderr).toBe('policyctl replay: policy NOPE-0001 not found\n');
+      const revision = await policyctl(dataDir, 'replay', 'REP-0001', '--revision', '9');
+      expect(revision.code).toBe(1);
+      expect(revision.stderr).toContain('policy REP-0001 has no revision 9 (latest 4)');
+    });
+
+    it.each([
+      [[], 'a policy id is required'],
+      [['rep-1'], 'policy id "rep-1" must match'],
+      [['REP-0001', 'REP-0002'], 'give exactly one policy id'],
+      [['REP-0001', '--revision', '-1'], "Option '--revision' argument is ambiguous"],
+      [['REP-0001', '--revision', 'x'], '--revision must be a non-negative integer'],
+      [['REP-0001', '--as-of', '2026-01-01'], '--as-of must be an ISO-8601 instant'],
+      [['REP-0001', '--as-of', '2026-01-01T00:00:00Z', '--revision', '1'], 'either --as-of or --revision'],
+      [['REP-0001', '--colour'], "Unknown option '--colour'"],
+    ])('replay %j → exit 2 with the usage', async (args, message) => {
+      const run = await policyctl(dataDir, 'replay', ...args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('Usage: policyctl replay <policyId>');
+    });
+  });
+
+  it('no command or an unknown one → exit 2 with the command list; --help → exit 0', async () => {
+    const none = await policyctl(dataDir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Commands:\n {2}rebuild .+\n {2}replay /);
+    const unknown = await policyctl(dataDir, 'frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    const help = await policyctl(dataDir, 'replay', '--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('Usage: policyctl replay');
+  });
+
+  it('a data dir without an event store → exit 1, nothing created', async () => {
+    const empty = makeDataDir();
+    try {
+      const run = await policyctl(empty, 'replay', 'REP-0001');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`no event store at ${join(empty, 'events.sqlite')}`);
+    } finally {
+      removeDataDir(empty);
+    }
+  });
+});
