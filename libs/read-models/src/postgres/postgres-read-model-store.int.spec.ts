@@ -7,7 +7,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
-import { describeReadModelStoreContract, type ReadModelStoreFixture } from '../testing/read-model-store-contract';
+import {
+  describeReadModelStoreContract,
+  reportSnapshot,
+  servicingHistory,
+  type ReadModelStoreFixture,
+} from '../testing/read-model-store-contract';
 import { PostgresReadModelStore } from './postgres-read-model-store';
 
 const url = process.env.READ_MODEL_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,8 +68,95 @@ async function createFixture(): Promise<ReadModelStoreFixture> {
   };
 }
 
+/** Persistence ('p' logged, 'u' unlogged) and secondary indexes of the tables of a schema. */
+async function tableLayout(schema: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ relname: string; relpersistence: string }>(
+      `SELECT c.relname, c.relpersistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ` +
+        `WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
+      [schema],
+    );
+    const indexes = await client.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE '%_pkey' ORDER BY indexname`,
+      [schema],
+    );
+    return {
+      persistence: new Set(tables.rows.map((row) => row.relpersistence)),
+      tables: tables.rows.length,
+      indexes: indexes.rows.map((row) => row.indexname),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function describePostgresRebuild(): void {
+  describe('PostgreSQL rebuild into unlogged tables with deferred indexes', () => {
+    const history = servicingHistory();
+    let schema: string;
+    let store: PostgresReadModelStore;
+
+    beforeEach(async () => {
+      schema = `rm_test_${process.pid}_${Date.now().toString(36)}_${fixtureCount++}`;
+      // Tiny buffers: the rebuild flushes often and reads dropped states back from its table.
+      store = await PostgresReadModelStore.connect({
+        url,
+        schema,
+        poolSize: 2,
+        rebuildFlushRows: 7,
+        rebuildStateCapacity: 3,
+      });
+    });
+    afterEach(async () => {
+      await store.close();
+      await dropSchemas(schema);
+    });
+
+    it('fills unlogged tables without secondary indexes; the swapped-in tables are logged and fully indexed', async () => {
+      for (let start = 0; start < history.events.length; start += 7) {
+        await store.applyBatch(history.events.slice(start, start + 7));
+      }
+      const live = await reportSnapshot(store);
+      const liveLayout = await tableLayout(schema);
+      const rebuild = await store.beginRebuild();
+      const rebuildSchema = `${schema}__rebuild_${rebuild.rebuildId}`;
+
+      for (let start = 0; start < history.events.length; start += 5) {
+        await rebuild.applyBatch(history.events.slice(start, start + 5));
+      }
+      expect(await tableLayout(rebuildSchema)).toMatchObject({ persistence: new Set(['u']), indexes: [] });
+      expect(await rebuild.checkpoint()).toEqual(live.checkpoint);
+      await rebuild.completeRebuild();
+
+      expect(await tableLayout(schema)).toEqual(liveLayout);
+      expect(liveLayout.persistence).toEqual(new Set(['p']));
+      expect(liveLayout.indexes.length).toBeGreaterThan(10);
+      expect(await reportSnapshot(store)).toEqual(live);
+    });
+
+    it('reports read from a rebuild in progress include every batch it applied', async () => {
+      const rebuild = await store.beginRebuild();
+      const half = Math.floor(history.events.length / 2);
+      for (let start = 0; start < half; start += 4) {
+        await rebuild.applyBatch(history.events.slice(start, Math.min(start + 4, half)));
+      }
+      const reference = await PostgresReadModelStore.connect({ url, schema: `${schema}__ref`, poolSize: 2 });
+      try {
+        await reference.applyBatch(history.events.slice(0, half));
+        expect(await reportSnapshot(rebuild)).toEqual(await reportSnapshot(reference));
+      } finally {
+        await reference.close();
+        await rebuild.abandonRebuild();
+      }
+    });
+  });
+}
+
 if (reason === null) {
   describeReadModelStoreContract('PostgreSQL', createFixture);
+  describePostgresRebuild();
 } else if (required) {
   describe('PostgreSQL read-model store', () => {
     it('needs a reachable PostgreSQL (CI or READ_MODEL_URL is set)', () => {

@@ -33,11 +33,25 @@ import {
   type TransferRow,
 } from '../read-model-rows';
 import { type PolicyProjectionEvent } from './projection-event';
+import { compactPolicyState } from './projection-state';
 import { upsert, type RowChange } from './row-changes';
 
 export interface PolicyProjection {
+  /** The policy state after the event, compacted to what the read models need (projection-state.ts). */
   readonly state: IssuedPolicy;
   readonly changes: RowChange[];
+}
+
+/** Summary rows of the states a batch goes through: each state's row is derived once (as `after`, then `before`). */
+const summaryRows = new WeakMap<IssuedPolicy, PolicySummaryRow>();
+
+function summaryRowOf(policy: IssuedPolicy): PolicySummaryRow {
+  let row = summaryRows.get(policy);
+  if (row === undefined) {
+    row = policySummaryRow(policy);
+    summaryRows.set(policy, row);
+  }
+  return row;
 }
 
 export function policySummaryRow(policy: IssuedPolicy): PolicySummaryRow {
@@ -227,11 +241,18 @@ export function activityDateOf(event: PolicyEvent): BusinessDate {
   }
 }
 
-/** Installments whose status may change when the policy closes: the unpaid ones. */
-function unpaidInstallmentNos(policy: IssuedPolicy): number[] {
+/**
+ * The unpaid installments from `from` on. A paid installment's row is final once written (its payment settled it for
+ * good), so events after the payment only ever re-derive unpaid ones; the compact state keeps no payments.
+ */
+function unpaidInstallmentNos(policy: IssuedPolicy, from = 1): number[] {
   const count = installmentCount(policy.premium.schedule);
   const unpaid: number[] = [];
-  for (let installmentNo = policy.premium.paidInstallments + 1; installmentNo <= count; installmentNo++) {
+  for (
+    let installmentNo = Math.max(from, policy.premium.paidInstallments + 1);
+    installmentNo <= count;
+    installmentNo++
+  ) {
     unpaid.push(installmentNo);
   }
   return unpaid;
@@ -243,13 +264,14 @@ function unpaidInstallmentNos(policy: IssuedPolicy): number[] {
  */
 export function projectPolicyEvent(projected: PolicyProjectionEvent, before: PolicyState): PolicyProjection {
   const { event } = projected;
+  // Rows are derived from the full evolved state (the payments of this event are still in it); the compact state
+  // is what the stream keeps for its next event.
   const after = evolvePolicy(before, event);
   if (!isIssued(after)) throw new Error('The policy is not issued after the event');
   const previous = isIssued(before) ? before : null;
   const changes: RowChange[] = [];
   const summary = policySummaryRow(after);
-  if (previous === null || !sameRow(summary, policySummaryRow(previous)))
-    changes.push(upsert('policy_summary', summary));
+  if (previous === null || !sameRow(summary, summaryRowOf(previous))) changes.push(upsert('policy_summary', summary));
   const installments = (installmentNos: readonly number[] | 'all') => {
     for (const row of premiumInstallmentRows(after, installmentNos)) changes.push(upsert('premium_installments', row));
   };
@@ -270,9 +292,11 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       benefits('all');
       break;
     case 'ContractChanged': {
-      // Frequency and sum-assured changes rewrite the schedule (renumbering, new amounts): rewrite every installment.
+      // Frequency and sum-assured changes rewrite the schedule (renumbering, new amounts): rewrite every unpaid
+      // installment. Paid ones keep their rows: a frequency change needs the installments after its anniversary
+      // unpaid, and a paid row shows its payment's amount, whatever the new rate.
       if (previous !== null && previous.premium.schedule !== after.premium.schedule) {
-        installments('all');
+        installments(unpaidInstallmentNos(after));
         const count = installmentCount(after.premium.schedule);
         const previousCount = installmentCount(previous.premium.schedule);
         for (let installmentNo = count + 1; installmentNo <= previousCount; installmentNo++) {
@@ -302,15 +326,10 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
         ),
       );
       break;
-    case 'PremiumWaived': {
-      const count = installmentCount(after.premium.schedule);
-      const waived: number[] = [];
-      for (let installmentNo = event.data.waivedFromInstallment; installmentNo <= count; installmentNo++) {
-        waived.push(installmentNo);
-      }
-      installments(waived);
+    case 'PremiumWaived':
+      // Installments paid in advance stay PAID.
+      installments(unpaidInstallmentNos(after, event.data.waivedFromInstallment));
       break;
-    }
     case 'PolicyReinstated': {
       const lapse = previous?.lapse ?? null;
       installments(lapse ? [...event.data.installmentsCovered, lapse.installmentNo] : event.data.installmentsCovered);
@@ -372,5 +391,7 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);
     }
   }
-  return { state: after, changes };
+  const state = compactPolicyState(after);
+  summaryRows.set(state, summary);
+  return { state, changes };
 }

@@ -4,22 +4,14 @@
  * changes. The store then writes the changes, the streams' new revisions and the checkpoint in one transaction.
  */
 import { comparePositions, type Position, type RecordedEvent } from '@lib/event-sourcing';
-import { initialAgentState, initialPolicyState, type AgentState, type PolicyState } from '@lib/policy-domain';
+import { initialAgentState, initialPolicyState } from '@lib/policy-domain';
 import { projectAgentEvent } from './agent-projection';
 import { projectPolicyEvent } from './policy-projection';
 import { decodeForProjection, ProjectionError, type ProjectionEvent } from './projection-event';
+import { type FoldedState, type StreamProgress } from './projection-state';
 import { ChangeSet } from './row-changes';
 
-/** The per-stream context projections need: the stream's domain state, folded with the domain's own evolve. */
-export type FoldedState =
-  | { readonly category: 'policy'; readonly state: PolicyState }
-  | { readonly category: 'agent'; readonly state: AgentState };
-
-/** What the store keeps per stream (projection_stream_revisions): the last applied revision and the state after it. */
-export interface StreamProgress {
-  readonly revision: number;
-  readonly folded: FoldedState;
-}
+export type { FoldedState, StreamProgress } from './projection-state';
 
 export interface DecodedBatch {
   /** Events of projected streams (policy, agent), in delivery order. */

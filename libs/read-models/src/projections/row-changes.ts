@@ -67,6 +67,32 @@ export class ChangeSet {
     for (const change of changes) this.add(change);
   }
 
+  /** Adds the changes of a later batch: its last change of a key wins, its counter increments add up. */
+  merge(later: ChangeSet): void {
+    for (const [table, laterRows] of later.byTable) {
+      let rows = this.byTable.get(table);
+      if (!rows) this.byTable.set(table, (rows = new Map()));
+      for (const [key, change] of laterRows) {
+        const previous = change.kind === 'increment' ? rows.get(key) : undefined;
+        if (previous?.kind === 'increment') {
+          const base = (previous.row as ReadModelRows['servicing_activity']).transactions;
+          const row = change.row as ReadModelRows['servicing_activity'];
+          rows.set(key, { kind: 'increment', row: { ...row, transactions: base + row.transactions } });
+        } else {
+          rows.set(key, change);
+        }
+      }
+    }
+    this.count += later.count;
+  }
+
+  /** Number of distinct rows the merged changes write. */
+  get rowCount(): number {
+    let rows = 0;
+    for (const table of this.byTable.values()) rows += table.size;
+    return rows;
+  }
+
   /** Number of changes added (before merging). */
   get size(): number {
     return this.count;

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { comparePositions, type RecordedEvent } from '@lib/event-sourcing';
 import { decodeBatch, projectBatch, type StreamProgress } from '../projections/project-batch';
+import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
 import {
   RebuildBehindLiveError,
   type AgentWorkloadQuery,
@@ -226,7 +227,7 @@ abstract class SqliteReadModelTables {
     if (row === undefined) return undefined;
     const cached = this.stateCache.get(streamId);
     if (cached !== undefined && cached.revision === row.revision) return cached;
-    return { revision: row.revision, folded: JSON.parse(row.folded_state) as StreamProgress['folded'] };
+    return { revision: row.revision, folded: decodeStreamState(row.folded_state) };
   }
 
   async applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult> {
@@ -238,7 +239,7 @@ abstract class SqliteReadModelTables {
       for (const streamId of batch.streamIds) progress.set(streamId, this.loadProgress(streamId));
       const projection = projectBatch(batch, (streamId) => progress.get(streamId));
       for (const [streamId, { revision, folded }] of projection.advanced) {
-        this.progressStatements.upsert.run(streamId, revision, JSON.stringify(folded));
+        this.progressStatements.upsert.run(streamId, revision, encodeStreamState(folded));
       }
       for (const table of projection.changes.tables()) {
         const statements = this.statementsOf(table);

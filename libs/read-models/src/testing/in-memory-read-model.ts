@@ -4,12 +4,21 @@
  */
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { decodeBatch, projectBatch, type BatchProjection, type StreamProgress } from '../projections/project-batch';
+import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
 import { isCounterTable } from '../projections/row-changes';
 import { type ReadModelRows, type ReadModelTable } from '../read-model-rows';
 import { READ_MODEL_TABLE_NAMES, READ_MODEL_TABLES, rowKey } from '../read-model-tables';
 
+export interface InMemoryReadModelOptions {
+  /** Keep each stream's state as the SQL stores store it (encoded, read back for the next batch). */
+  readonly storeStates?: boolean;
+}
+
 export class InMemoryReadModel {
   private readonly progress = new Map<string, StreamProgress>();
+
+  constructor(private readonly options: InMemoryReadModelOptions = {}) {}
+
   private readonly tables = new Map<ReadModelTable, Map<string, object>>(
     READ_MODEL_TABLE_NAMES.map((table) => [table, new Map()]),
   );
@@ -31,7 +40,14 @@ export class InMemoryReadModel {
         }
       }
     }
-    for (const [streamId, advanced] of projection.advanced) this.progress.set(streamId, advanced);
+    for (const [streamId, advanced] of projection.advanced) {
+      this.progress.set(
+        streamId,
+        this.options.storeStates
+          ? { revision: advanced.revision, folded: decodeStreamState(encodeStreamState(advanced.folded)) }
+          : advanced,
+      );
+    }
     return projection;
   }
 

@@ -1,0 +1,148 @@
+import { isIssued, type IssuedPolicy } from '@lib/policy-domain';
+import { InMemoryReadModel } from '../testing/in-memory-read-model';
+import { cny, ScenarioLog } from '../testing/scenario-log';
+import { policySummaryRow, premiumInstallmentRows, survivalBenefitRows } from './policy-projection';
+import { compactPolicyState, decodeStreamState, encodeStreamState } from './projection-state';
+
+const M = 'P-2024-0100';
+const A = 'P-2024-0200';
+const L = 'P-2024-0300';
+
+/** Every kind of policy event, including the ones that re-derive many installments at once. */
+function richHistory(): ScenarioLog {
+  const log = new ScenarioLog()
+    .registerAgent('A-001', 'BJ01', 'NORTH')
+    .registerAgent('A-002', 'SH01', 'EAST')
+    .registerAgent('A-003', 'BJ01', 'NORTH')
+    .issue({
+      policyId: M,
+      effectiveDate: '2024-01-31',
+      maturityDate: '2044-03-31',
+      premium: {
+        modalPremium: cny(10_000),
+        frequency: 'MONTHLY',
+        paymentTermYears: 10,
+        paymentMethod: { type: 'CASH' },
+      },
+    })
+    .issue({ policyId: A })
+    .issue({ policyId: L, effectiveDate: '2023-06-30', maturityDate: '2043-06-30', survivalBenefits: [] });
+  // M: monthly payments with reminders, a returned notice, then a frequency change on the first anniversary.
+  for (let month = 1; month <= 11; month++) {
+    const next = log.policyState(M).premium.paidInstallments + 1;
+    log.remind(M, next, 'PRE_DUE', '2024-02-20');
+    log.pay(M, '2024-02-25');
+  }
+  log
+    .remind(M, 13, 'PRE_DUE', '2025-01-20')
+    .changeContract(M, '2025-01-31', [
+      { kind: 'PREMIUM_FREQUENCY', frequency: 'ANNUAL', modalPremium: cny(110_000) },
+      { kind: 'CONTACT', phone: '13800000000' },
+    ])
+    .remind(M, 13, 'OVERDUE_NOTICE', '2025-02-05')
+    .recordDelivery(M, `${M}-R13`, 'RETURNED', '2025-02-10')
+    .pay(M, '2025-02-20')
+    .changeContract(M, '2025-03-01', [{ kind: 'SUM_ASSURED', sumAssured: cny(8_000_000), modalPremium: cny(100_000) }]);
+  // A: paid in advance, then premiums waived (the installment paid in advance stays PAID), a benefit, a transfer.
+  log
+    .pay(A, '2025-03-10')
+    .pay(A, '2025-12-01')
+    .waive(A, '2025-12-20')
+    .payBenefit(A, 1, '2029-03-15')
+    .transfer(A, { branchCode: 'SH01', region: 'EAST', agentId: 'A-002' }, '2029-04-01');
+  // L: lapses, is reinstated, lapses again and ends LAPSE_EXPIRED; its agent departs before that.
+  log
+    .remind(L, 2, 'OVERDUE_NOTICE', '2024-07-05')
+    .lapse(L, '2024-08-05')
+    .reinstate(L, '2025-01-10')
+    .departAgent('A-001', '2025-02-01')
+    .reassignOrphan(L, 'A-003', '2025-02-03')
+    .lapse(L, '2025-08-31')
+    .terminate(L, '2027-09-01', 'LAPSE_EXPIRED');
+  return log;
+}
+
+function tables(model: InMemoryReadModel) {
+  return {
+    summaries: model.rows('policy_summary'),
+    installments: model.rows('premium_installments'),
+    benefits: model.rows('survival_benefits'),
+    lapses: model.rows('lapses_reinstatements'),
+    transfers: model.rows('transfers'),
+    agents: model.rows('agent_workload'),
+    activity: model.rows('servicing_activity'),
+  };
+}
+
+describe('compact projection state', () => {
+  const log = richHistory();
+
+  it('a compact state reads back as itself, at every step of the history', () => {
+    const model = new InMemoryReadModel();
+    for (const event of log.events) {
+      const [advanced] = model.apply([event]).advanced.values();
+      expect(decodeStreamState(encodeStreamState(advanced!.folded))).toEqual(advanced!.folded);
+    }
+  });
+
+  it('stored and read back between every event, it projects the rows the full domain state gives', () => {
+    const stored = new InMemoryReadModel({ storeStates: true });
+    for (const event of log.events) stored.apply([event]);
+
+    for (const policyId of [M, A, L]) {
+      const full = log.policyState(policyId);
+      expect(stored.rowsOf('premium_installments', policyId)).toEqual(premiumInstallmentRows(full));
+      expect(stored.rowsOf('survival_benefits', policyId)).toEqual(survivalBenefitRows(full));
+      expect(stored.rows('policy_summary').find((row) => row.policyId === policyId)).toEqual(policySummaryRow(full));
+    }
+    const inMemory = new InMemoryReadModel();
+    inMemory.apply(log.events);
+    expect(tables(stored)).toEqual(tables(inMemory));
+    expect(stored.rowsOf('lapses_reinstatements', L).map((row) => row.status)).toEqual(['REINSTATED', 'TERMINATED']);
+  });
+
+  it('stays bounded as the policy ages: paid installments leave no payments or reminders behind', () => {
+    const aging = new ScenarioLog().issue({
+      policyId: M,
+      effectiveDate: '2024-01-31',
+      maturityDate: '2044-03-31',
+      premium: {
+        modalPremium: cny(10_000),
+        frequency: 'MONTHLY',
+        paymentTermYears: 10,
+        paymentMethod: { type: 'CASH' },
+      },
+    });
+    const storedSize = () =>
+      encodeStreamState({ category: 'policy', state: compactPolicyState(aging.policyState(M)) }).length;
+    const payMonths = (months: number) => {
+      for (let month = 0; month < months; month++) {
+        const next = aging.policyState(M).premium.paidInstallments + 1;
+        aging.remind(M, next, 'PRE_DUE', '2024-02-20').pay(M, '2024-02-25');
+      }
+    };
+
+    payMonths(6);
+    const afterHalfAYear = storedSize();
+    payMonths(54);
+    const afterFiveYears = storedSize();
+
+    // Only the paid-installment counter grows (a digit).
+    expect(afterFiveYears - afterHalfAYear).toBeLessThanOrEqual(1);
+    expect(afterFiveYears).toBeLessThan(1000);
+    expect(JSON.stringify(aging.policyState(M)).length).toBeGreaterThan(10 * afterFiveYears);
+  });
+
+  it('reads a full folded state stored by an earlier version, compacted', () => {
+    const full = log.policyState(A);
+    const stored = JSON.stringify({ category: 'policy', state: full });
+
+    const folded = decodeStreamState(stored);
+
+    expect(folded.category).toBe('policy');
+    const state = folded.state as IssuedPolicy;
+    expect(isIssued(state) && state.premium.payments).toEqual([]);
+    expect(policySummaryRow(state)).toEqual(policySummaryRow(full));
+    expect(decodeStreamState(encodeStreamState(folded))).toEqual(folded);
+  });
+});
