@@ -195,6 +195,11 @@ export interface CompleteRebuildOptions {
   readonly keepReplaced?: boolean;
 }
 
+/**
+ * The fresh tables are private until `completeRebuild`, and a crashed rebuild is started over, so an implementation
+ * may buffer a rebuild's writes across batches (PostgreSQL does): its readers still see every batch applied, and the
+ * swapped-in tables hold every batch, as durable as live ones.
+ */
 export interface RebuildingReadModelStore extends ReadModelReader, ReadModelWriter {
   readonly rebuildId: string;
   /**
