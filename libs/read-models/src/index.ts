@@ -19,3 +19,4 @@ export {
   type SqliteReadModelStoreOptions,
 } from './sqlite/sqlite-read-model-store';
 export * from './create-read-model-store';
+export * from './checkpoints';

@@ -1,0 +1,43 @@
+/** The event relay process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
+import { ConfigError } from './env-config';
+import { createRelayLogger, startRelay } from './relay';
+import { loadRelayConfig, type RelayConfig } from './relay-config';
+
+async function main(): Promise<void> {
+  let config: RelayConfig;
+  try {
+    config = loadRelayConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`event-relay: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createRelayLogger(config);
+  const relay = await startRelay(config, { logger });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'stopping: finishing the batch in hand and saving the checkpoint');
+    relay.stop().then(
+      () => logger.flush(() => process.exit(0)),
+      (error: unknown) => {
+        logger.error({ err: error }, 'graceful stop failed');
+        logger.flush(() => process.exit(1));
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `event-relay: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,459 @@
+/**
+ * The event relay (DESIGN 5): a catch-up subscription on the event store's `$all` from a durable checkpoint →
+ * CloudEvents on `policy.events.v1` / `agent.events.v1`, keyed by stream id.
+ *
+ * At-least-once: a batch (up to RELAY_BATCH_SIZE events, or what arrived within RELAY_LINGER_MS) is published with
+ * the idempotent producer (acks = all); only after Kafka acknowledged all of it does the checkpoint advance to the
+ * batch's last position. A crash in between republishes that batch after the restart: duplicates on the topic,
+ * never a gap; the projector skips revisions it already applied. Streams other than `policy-*` and `agent-*` (e.g.
+ * the API's `idempotency-*` records) are not published but still move the checkpoint.
+ *
+ * Kafka unreachable: the batch in hand is retried with backoff until Kafka takes it (commands are unaffected: they
+ * only touch the event store); the subscription is not read meanwhile, so the backlog stays in the store.
+ */
+import pino, { type Logger } from 'pino';
+import { type EventStore, type Position, type RecordedEvent } from '@lib/event-sourcing';
+import { SqliteEventStore } from '@lib/eventstore-sqlite';
+import { createKafka, ensureTopics, EventPublisher, STREAM_CATEGORIES, type Kafka } from '@lib/kafka';
+import { createCheckpointStore, type CheckpointStore } from '@lib/read-models';
+import { EventBatcher } from './event-batcher';
+import { type RelayConfig } from './relay-config';
+import { prometheusText, startWorkerHttp, type WorkerHttpServer } from './worker-http';
+
+export type RelayState = 'running' | 'waiting-for-kafka' | 'stopping' | 'stopped' | 'failed';
+
+export interface RelayStatus {
+  readonly state: RelayState;
+  /** Events acknowledged by Kafka since start (a republished batch counts again). */
+  readonly published: number;
+  /** Events of streams that are not published (idempotency records and the like). */
+  readonly notPublished: number;
+  readonly batches: number;
+  /** Last position whose batch Kafka acknowledged. */
+  readonly position: Position | null;
+  /** Last position durably saved (what a restart resumes after). */
+  readonly savedCheckpoint: Position | null;
+  /** recordedAt of the last published event and how long ago that was when it was published. */
+  readonly lastRecordedAt: string | null;
+  readonly lagMs: number | null;
+  readonly publishFailures: number;
+  readonly lastError: string | null;
+}
+
+export interface RelayOptions {
+  /** Default: JSON lines on stdout at the configured level. */
+  readonly logger?: Logger;
+  /** Called after each batch Kafka acknowledged (the benchmark measures stage rates with it). */
+  readonly onPublished?: (events: readonly RecordedEvent[]) => void;
+  /** How long `stop()` waits for a batch Kafka does not take before abandoning it; default 10 000 ms. */
+  readonly stopTimeoutMs?: number;
+}
+
+export interface RelayHandle {
+  readonly httpPort: number;
+  status(): RelayStatus;
+  /** Graceful: finishes the batch in hand, saves the checkpoint, disconnects. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const PUBLISHED_PREFIXES = STREAM_CATEGORIES.map((category) => `${category}-`);
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+function isPublished(event: RecordedEvent): boolean {
+  return PUBLISHED_PREFIXES.some((prefix) => event.streamId.startsWith(prefix));
+}
+
+export function createRelayLogger(config: Pick<RelayConfig, 'logLevel'>): Logger {
+  return pino(
+    { level: config.logLevel, base: { service: 'event-relay' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+async function openEventStore(config: RelayConfig): Promise<EventStore> {
+  if (config.eventStore.kind === 'esdb') {
+    // Loaded only in this mode, so the embedded relay does not pay for the gRPC client.
+    const { EsdbEventStore } = await import('@lib/eventstore-esdb');
+    return EsdbEventStore.connect(config.eventStore.connectionString, { streamPrefixes: PUBLISHED_PREFIXES });
+  }
+  return SqliteEventStore.open({ path: config.eventStore.path, pollIntervalMs: config.pollIntervalMs });
+}
+
+/** Opens the event store, the checkpoint store and the producer, serves /health, and starts relaying. */
+export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<RelayHandle> {
+  const logger = options.logger ?? createRelayLogger(config);
+  const checkpoints = await createCheckpointStore(config.checkpointStore);
+  let eventStore: EventStore;
+  try {
+    eventStore = await openEventStore(config);
+  } catch (error) {
+    await checkpoints.close();
+    throw error;
+  }
+  const relay = new Relay(config, options, logger, eventStore, checkpoints);
+  try {
+    await relay.start();
+  } catch (error) {
+    await relay.stop();
+    throw error;
+  }
+  return relay;
+}
+
+class Relay implements RelayHandle {
+  private readonly kafka: Kafka;
+  private readonly publisher: EventPublisher;
+  private http: WorkerHttpServer | undefined;
+  private running: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private stopRequested = false;
+  private closeSubscription: (() => Promise<void>) | undefined;
+  private topicsReady = false;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private wakeBackoff: (() => void) | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  private state: RelayState = 'running';
+  private published = 0;
+  private notPublished = 0;
+  private batches = 0;
+  private position: Position | null = null;
+  private savedCheckpoint: Position | null = null;
+  private lastSaveAt = 0;
+  private lastRecordedAt: string | null = null;
+  private lagMs: number | null = null;
+  private publishFailures = 0;
+  private lastError: string | null = null;
+  private publishedAtLastProgress = 0;
+
+  constructor(
+    private readonly config: RelayConfig,
+    private readonly options: RelayOptions,
+    private readonly logger: Logger,
+    private readonly eventStore: EventStore,
+    private readonly checkpoints: CheckpointStore,
+  ) {
+    this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'event-relay', logger, logLevel: 'error' });
+    this.publisher = new EventPublisher(this.kafka, { topics: config.topics });
+  }
+
+  get httpPort(): number {
+    return this.http?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.position = await this.checkpoints.load(this.config.checkpointName);
+    this.savedCheckpoint = this.position;
+    this.http = await startWorkerHttp(this.config.httpPort, {
+      health: () => {
+        const status = this.status();
+        return {
+          healthy: status.state !== 'failed' && status.state !== 'stopped',
+          body: { status: status.state, ...status },
+        };
+      },
+      metrics: () => this.metrics(),
+    });
+    this.logger.info(
+      {
+        checkpoint: this.position,
+        topics: this.config.topics,
+        eventStore: this.config.eventStore.kind,
+        checkpointStore: this.config.checkpointStore.kind,
+        httpPort: this.http.port,
+      },
+      `event-relay started after position ${this.position ?? '(beginning)'}`,
+    );
+    this.progressTimer = setInterval(() => this.logProgress(), this.config.progressIntervalMs).unref();
+    this.running = this.run().catch((error: unknown) => {
+      this.state = 'failed';
+      this.lastError = describe(error);
+      this.logger.fatal({ err: error }, 'event-relay stopped by an unexpected error');
+    });
+  }
+
+  status(): RelayStatus {
+    return {
+      state: this.state,
+      published: this.published,
+      notPublished: this.notPublished,
+      batches: this.batches,
+      position: this.position,
+      savedCheckpoint: this.savedCheckpoint,
+      lastRecordedAt: this.lastRecordedAt,
+      lagMs: this.lagMs,
+      publishFailures: this.publishFailures,
+      lastError: this.lastError,
+    };
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopRequested = true;
+    if (this.state !== 'failed') this.state = 'stopping';
+    this.wakeBackoff?.();
+    await this.closeSubscription?.();
+    if (this.running) {
+      const timeoutMs = this.options.stopTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        this.running.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        this.logger.warn({ timeoutMs }, 'Kafka did not take the batch in hand before the stop timeout: abandoned');
+      }
+    }
+    clearInterval(this.progressTimer);
+    clearTimeout(this.checkpointTimer);
+    await this.saving;
+    await this.saveCheckpoint().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'saving the final checkpoint failed; a restart republishes from the last one'),
+    );
+    await this.publisher.disconnect().catch(() => undefined);
+    await this.eventStore.close().catch(() => undefined);
+    await this.checkpoints.close().catch(() => undefined);
+    await this.http?.close();
+    if (this.state !== 'failed') this.state = 'stopped';
+    this.logger.info({ published: this.published, checkpoint: this.savedCheckpoint }, 'event-relay stopped');
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopRequested) {
+      const subscription = this.eventStore.subscribeToAll(this.position === null ? {} : { after: this.position });
+      this.closeSubscription = () => subscription.close();
+      try {
+        const batcher = new EventBatcher(
+          subscription[Symbol.asyncIterator](),
+          this.config.batchSize,
+          this.config.lingerMs,
+        );
+        // The next batch is read (and decoded) while Kafka acknowledges the current one; publishing itself stays
+        // strictly one batch at a time, which keeps every stream's events in order on its partition.
+        let next = batcher.next();
+        for (;;) {
+          const batch = await next;
+          if (batch.length === 0) break;
+          next = batcher.next();
+          if (!(await this.relayBatch(batch))) break;
+          failures = 0;
+        }
+        // A batch read ahead but not published is read again after the checkpoint by the next subscription.
+        void next.catch(() => undefined);
+      } catch (error) {
+        if (this.stopRequested) break;
+        failures++;
+        this.lastError = describe(error);
+        this.logger.error({ err: error, failures }, 'the $all subscription failed: resubscribing after the checkpoint');
+        await this.backoff(failures);
+      } finally {
+        this.closeSubscription = undefined;
+        await subscription.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Publishes the batch until Kafka acknowledged it; false when stopping made it give up (nothing advanced). */
+  private async relayBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
+    const publishable = batch.filter(isPublished);
+    if (publishable.length > 0 && !(await this.publishUntilAcknowledged(publishable))) return false;
+    const last = batch[batch.length - 1];
+    this.position = last.position;
+    this.published += publishable.length;
+    this.notPublished += batch.length - publishable.length;
+    this.batches++;
+    if (publishable.length > 0) {
+      const recordedAt = publishable[publishable.length - 1].metadata.recordedAt;
+      if (typeof recordedAt === 'string') {
+        this.lastRecordedAt = recordedAt;
+        this.lagMs = Math.max(0, Date.now() - Date.parse(recordedAt));
+      }
+      this.options.onPublished?.(publishable);
+    }
+    this.checkpointIfDue();
+    return true;
+  }
+
+  private async publishUntilAcknowledged(events: readonly RecordedEvent[]): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!this.topicsReady) await this.ensureTopics();
+        await this.publisher.publishBatch(events);
+        if (this.state === 'waiting-for-kafka') {
+          this.state = 'running';
+          this.logger.info({ attempts: attempt }, 'Kafka is reachable again: relaying');
+        }
+        return true;
+      } catch (error) {
+        this.publishFailures++;
+        this.lastError = describe(error);
+        if (this.stopRequested) return false;
+        if (this.state === 'running') this.state = 'waiting-for-kafka';
+        // The producer keeps its own retries inside publishBatch; an error here means it gave up for now.
+        this.logger.warn(
+          {
+            err: error,
+            attempt,
+            batch: events.length,
+            checkpoint: this.savedCheckpoint,
+            lagMs: this.currentLag(events[0]),
+          },
+          'Kafka did not acknowledge the batch: retrying',
+        );
+        await this.backoff(attempt);
+        if (this.stopRequested) return false;
+      }
+    }
+  }
+
+  private async ensureTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [
+        { topic: this.config.topics.policy, partitions: this.config.topicPartitions },
+        { topic: this.config.topics.agent, partitions: this.config.topicPartitions },
+      ]);
+      this.topicsReady = true;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Saves the acknowledged position without holding up the next batch: saves run one after another, each with an
+   * acknowledged position, so the checkpoint never gets ahead of Kafka. `stop()` waits for them.
+   */
+  private checkpointIfDue(): void {
+    const interval = this.config.checkpointIntervalMs;
+    if (interval === 0 || Date.now() - this.lastSaveAt >= interval) {
+      this.lastSaveAt = Date.now();
+      this.saving = this.saving.then(() => this.saveCheckpointWithRetry());
+      return;
+    }
+    // Save the acknowledged position once the interval is over, even when no further batch comes.
+    this.checkpointTimer ??= setTimeout(
+      () => {
+        this.checkpointTimer = undefined;
+        this.lastSaveAt = Date.now();
+        this.saving = this.saving.then(() => this.saveCheckpointWithRetry());
+      },
+      interval - (Date.now() - this.lastSaveAt),
+    );
+  }
+
+  private async saveCheckpointWithRetry(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.saveCheckpoint();
+        return;
+      } catch (error) {
+        this.lastError = describe(error);
+        this.logger.warn({ err: error, attempt }, 'saving the checkpoint failed: retrying');
+        if (this.stopRequested) return;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(MIN_BACKOFF_MS * 2 ** (attempt - 1), MAX_BACKOFF_MS)),
+        );
+      }
+    }
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const position = this.position;
+    if (position === null || position === this.savedCheckpoint) return;
+    await this.checkpoints.save(this.config.checkpointName, position);
+    if (this.savedCheckpoint === null || position > this.savedCheckpoint) this.savedCheckpoint = position;
+  }
+
+  /** Waits before the next attempt; `stop()` cuts the wait short. */
+  private backoff(attempt: number): Promise<void> {
+    const delay = Math.min(MIN_BACKOFF_MS * 2 ** Math.min(attempt - 1, 10), MAX_BACKOFF_MS);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wakeBackoff = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, delay);
+      this.wakeBackoff = finish;
+    });
+  }
+
+  private currentLag(oldest: RecordedEvent): number | null {
+    const recordedAt = oldest.metadata.recordedAt;
+    return typeof recordedAt === 'string' ? Math.max(0, Date.now() - Date.parse(recordedAt)) : null;
+  }
+
+  private logProgress(): void {
+    const published = this.published - this.publishedAtLastProgress;
+    this.publishedAtLastProgress = this.published;
+    this.logger.info(
+      {
+        state: this.state,
+        published: this.published,
+        ratePerSecond: Math.round((published * 1000) / this.config.progressIntervalMs),
+        checkpoint: this.savedCheckpoint,
+        lagMs: this.lagMs,
+        publishFailures: this.publishFailures,
+      },
+      'event-relay progress',
+    );
+  }
+
+  private metrics(): string {
+    const lastRecordedAt = this.lastRecordedAt === null ? 0 : Date.parse(this.lastRecordedAt) / 1000;
+    return prometheusText([
+      {
+        name: 'relay_events_published_total',
+        kind: 'counter',
+        help: 'Events Kafka acknowledged.',
+        value: this.published,
+      },
+      {
+        name: 'relay_events_not_published_total',
+        kind: 'counter',
+        help: 'Events of unpublished streams.',
+        value: this.notPublished,
+      },
+      { name: 'relay_batches_total', kind: 'counter', help: 'Batches acknowledged.', value: this.batches },
+      {
+        name: 'relay_publish_failures_total',
+        kind: 'counter',
+        help: 'Failed publish attempts.',
+        value: this.publishFailures,
+      },
+      {
+        name: 'relay_last_recorded_at_seconds',
+        kind: 'gauge',
+        help: 'recordedAt of the last published event.',
+        value: lastRecordedAt,
+      },
+      {
+        name: 'relay_lag_seconds',
+        kind: 'gauge',
+        help: 'Age of the last published event when published.',
+        value: (this.lagMs ?? 0) / 1000,
+      },
+      {
+        name: 'relay_waiting_for_kafka',
+        kind: 'gauge',
+        help: '1 while Kafka does not acknowledge.',
+        value: this.state === 'waiting-for-kafka' ? 1 : 0,
+      },
+    ]);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

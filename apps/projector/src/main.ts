@@ -1,0 +1,43 @@
+/** The projector process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
+import { ConfigError } from './env-config';
+import { createProjectorLogger, startProjector } from './projector';
+import { loadProjectorConfig, type ProjectorConfig } from './projector-config';
+
+async function main(): Promise<void> {
+  let config: ProjectorConfig;
+  try {
+    config = loadProjectorConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`projector: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createProjectorLogger(config);
+  const projector = await startProjector(config, { logger });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'stopping: finishing the chunk in hand and committing offsets');
+    projector.stop().then(
+      () => logger.flush(() => process.exit(0)),
+      (error: unknown) => {
+        logger.error({ err: error }, 'graceful stop failed');
+        logger.flush(() => process.exit(1));
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `projector: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

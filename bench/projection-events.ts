@@ -1,0 +1,127 @@
+/**
+ * Bench helper: a servicing history made by the domain's own deciders (so the projector sees events `decide` really
+ * produces): per policy, issue → (pre-due reminder, payment) × 4 years, about 9 events, branches and agents varied.
+ */
+import { randomUUID } from 'node:crypto';
+import { type JsonObject, type NewEvent } from '@lib/event-sourcing';
+import {
+  addYearsClamped,
+  CN_RULE_PROFILE,
+  isIssued,
+  nextOpenInstallment,
+  policyDecider,
+  policyEventCodec,
+  policyStreamId,
+  type IssuePolicyData,
+  type PolicyCommand,
+  type PolicyState,
+} from '@lib/policy-domain';
+
+export interface PolicyHistory {
+  readonly streamId: string;
+  readonly events: NewEvent[];
+}
+
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+const BRANCHES = [
+  { branchCode: 'SH-001', region: 'EAST' },
+  { branchCode: 'BJ-002', region: 'NORTH' },
+  { branchCode: 'GZ-003', region: 'SOUTH' },
+];
+
+function issueData(policyId: string, index: number): IssuePolicyData {
+  const effectiveDate = `20${18 + (index % 4)}-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + (index % 28)).padStart(2, '0')}`;
+  return {
+    policyId,
+    productCode: 'ENDOW-20',
+    currency: 'CNY',
+    policyholder: {
+      name: 'Li Wei',
+      gender: 'M',
+      birthDate: '1980-01-01',
+      idType: 'ID_CARD',
+      idNumber: '110101198001010011',
+    },
+    insured: {
+      name: 'Wang Fang',
+      gender: 'F',
+      birthDate: '1982-05-20',
+      idType: 'ID_CARD',
+      idNumber: '110101198205200022',
+    },
+    beneficiaries: [{ name: 'Li Ming', relationship: 'CHILD', order: 1, sharePercent: 100 }],
+    sumAssured: cny(10_000_000),
+    premium: {
+      modalPremium: cny(120_000),
+      frequency: 'ANNUAL',
+      paymentTermYears: 10,
+      paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
+    },
+    effectiveDate,
+    maturityDate: addYearsClamped(effectiveDate, 20),
+    riders: [],
+    survivalBenefits: [
+      { periodNo: 1, kind: 'SURVIVAL', dueDate: addYearsClamped(effectiveDate, 5), amount: cny(500_000) },
+    ],
+    servicing: { ...BRANCHES[index % BRANCHES.length], agentId: `AG-${String(index % 50).padStart(3, '0')}` },
+  };
+}
+
+/** `recordedAt` is stamped by `stamp` at append time (the live phase measures lag from it). */
+export function policyHistory(index: number): PolicyHistory {
+  const policyId = `BENCH-${String(index).padStart(7, '0')}`;
+  let state: PolicyState = policyDecider.initialState();
+  const events: NewEvent[] = [];
+  const run = (command: PolicyCommand) => {
+    for (const event of policyDecider.decide(command, state)) {
+      state = policyDecider.evolve(state, event);
+      const stored = policyEventCodec.encode(event);
+      const eventId = randomUUID();
+      const metadata: JsonObject = {
+        eventId,
+        correlationId: eventId,
+        causationId: eventId,
+        actor: { id: 'bench', roles: ['system'] },
+        channel: 'CLI',
+        recordedAt: '',
+        schemaVersion: stored.schemaVersion,
+      };
+      events.push({
+        eventId,
+        type: stored.type,
+        data: JSON.parse(JSON.stringify(stored.data)) as JsonObject,
+        metadata,
+      });
+    }
+  };
+  const data = issueData(policyId, index);
+  run({ type: 'IssuePolicy', data, context: { today: data.effectiveDate, ruleProfile: CN_RULE_PROFILE } });
+  for (let year = 1; year <= 4; year++) {
+    const dueDate = addYearsClamped(data.effectiveDate, year);
+    const sentOn = addYearsClamped(data.effectiveDate, year).replace(/-\d\d$/, '-01');
+    run({
+      type: 'SendPremiumReminder',
+      data: { installmentNo: year + 1, kind: 'PRE_DUE', channel: 'LETTER', sentOn },
+      context: { today: sentOn },
+    });
+    if (!isIssued(state)) throw new Error(`${policyId} was not issued`);
+    const next = nextOpenInstallment(state);
+    if (!next) break;
+    run({
+      type: 'RecordPremiumPayment',
+      data: {
+        installmentNo: next.installmentNo,
+        amount: next.amount,
+        paidOn: dueDate,
+        receiptNo: `R-${policyId}-${year}`,
+      },
+      context: { today: dueDate },
+    });
+  }
+  return { streamId: policyStreamId(policyId), events };
+}
+
+/** The events with `recordedAt` = now (what the store's command loop would write). */
+export function stamp(events: readonly NewEvent[], now: string): NewEvent[] {
+  return events.map((event) => ({ ...event, metadata: { ...event.metadata, recordedAt: now } }));
+}
