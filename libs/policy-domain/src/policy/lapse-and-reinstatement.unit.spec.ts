@@ -116,14 +116,20 @@ describe('LapsePolicy', () => {
 
   it('a lapse deadline from Feb 29 is clamped to Feb 28', () => {
     const leap = policyIssued({
-      effectiveDate: '2023-12-31',
-      maturityDate: '2043-12-31',
+      effectiveDate: '2026-12-30',
+      maturityDate: '2046-12-30',
       survivalBenefits: [],
       riders: [],
     });
-    // installment 2 due 2024-12-31; lapsing on 2028-02-29 (leap day) gives a 2030-02-28 deadline
+    // installment 2 due 2027-12-30; 60 days' grace ends 2028-02-28, so the policy lapses on the leap day 2028-02-29
     const [event] = givenPolicy([leap]).when(lapsePolicy('2028-02-29')).events();
-    expect(event!.data).toMatchObject({ reinstatementDeadline: '2030-02-28' });
+    expect(event!.data).toMatchObject({ lapsedOn: '2028-02-29', reinstatementDeadline: '2030-02-28' });
+  });
+
+  it('a lapse recorded late keeps the deadline counted from the day the policy lapsed by law', () => {
+    // installment 2 due 2025-03-15 lapses the policy from 2025-05-15; recording it on 2025-07-01 changes nothing
+    const [event] = givenPolicy([issued]).when(lapsePolicy('2025-07-01')).events();
+    expect(event!.data).toMatchObject({ lapsedOn: '2025-07-01', reinstatementDeadline: '2027-05-15' });
   });
 });
 

@@ -307,7 +307,9 @@ function lapsePolicy({ data, context }: LapsePolicy, policy: IssuedPolicy): Poli
       lapsedOn: data.lapsedOn,
       installmentNo: installment.installmentNo,
       dueDate: installment.dueDate,
-      reinstatementDeadline: addYearsClamped(data.lapsedOn, policy.ruleProfile.reinstatementWindowYears),
+      // The window runs from the day the law lapses the policy (DESIGN 2.4, art. 37), not from the day the lapse
+      // was recorded: a late LapsePolicy must not lengthen it.
+      reinstatementDeadline: addYearsClamped(lapseDate, policy.ruleProfile.reinstatementWindowYears),
     },
   };
 }
