@@ -19,6 +19,8 @@ export interface AppConfig {
   /** True when API_KEYS was unset and one admin key was generated (printed once at start-up). */
   readonly generatedAdminKey: boolean;
   readonly jurisdiction: Jurisdiction;
+  /** Overrides the jurisdiction's reinstatement interest rate for new policies (basis points: 500 = 5%). */
+  readonly reinstatementInterestBasisPoints?: number;
   readonly logLevel: LogLevel;
   /** READ_MODEL_URL: a postgres:// URL → PostgreSQL read models; unset → SQLite at `$DATA_DIR/read-models.sqlite`. */
   readonly readModelUrl?: string;
@@ -107,6 +109,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
     problems.push(`JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`);
   }
+  const rawInterest = present(env.REINSTATEMENT_INTEREST_BASIS_POINTS);
+  const reinstatementInterestBasisPoints = rawInterest === undefined ? undefined : Number(rawInterest);
+  if (
+    reinstatementInterestBasisPoints !== undefined &&
+    (!/^\d+$/.test(rawInterest!) || reinstatementInterestBasisPoints > 10_000)
+  ) {
+    problems.push(
+      `REINSTATEMENT_INTEREST_BASIS_POINTS must be a whole number from 0 to 10000 (500 = 5%), got ${JSON.stringify(rawInterest)}`,
+    );
+  }
 
   const logLevel = (present(env.LOG_LEVEL) ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -139,6 +151,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     apiKeys,
     generatedAdminKey,
     jurisdiction: jurisdiction as Jurisdiction,
+    reinstatementInterestBasisPoints,
     logLevel: logLevel as LogLevel,
     readModelUrl,
     readModelSchema,

@@ -75,6 +75,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('REINSTATEMENT_INTEREST_BASIS_POINTS: unset keeps the profile rate; 0–10000 accepted; others refused', () => {
+    expect(loadConfig({}).reinstatementInterestBasisPoints).toBeUndefined();
+    expect(loadConfig({ REINSTATEMENT_INTEREST_BASIS_POINTS: '450' }).reinstatementInterestBasisPoints).toBe(450);
+    for (const bad of ['10001', '4.5', '-1', '5%']) {
+      expect(() => loadConfig({ REINSTATEMENT_INTEREST_BASIS_POINTS: bad })).toThrow(
+        /REINSTATEMENT_INTEREST_BASIS_POINTS must be a whole number/,
+      );
+    }
+  });
+
   it('collects all problems into one ConfigError', () => {
     let caught: unknown;
     try {

@@ -15,7 +15,9 @@ export class IssuePolicyHandler implements ICommandHandler<IssuePolicyCommand, P
     private readonly runner: CommandRunner,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.ruleProfile = ruleProfileFor(config.jurisdiction);
+    this.ruleProfile = ruleProfileFor(config.jurisdiction, {
+      reinstatementInterestBasisPoints: config.reinstatementInterestBasisPoints,
+    });
   }
 
   execute({ dto, context }: IssuePolicyCommand): Promise<PolicyCommandResult> {
