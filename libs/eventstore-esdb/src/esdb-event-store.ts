@@ -5,6 +5,7 @@ import {
   EventStoreDBClient,
   FORWARDS,
   START,
+  UnavailableError,
   excludeSystemEvents,
   streamNameFilter,
   type Filter,
@@ -102,12 +103,23 @@ export class EsdbEventStore implements EventStore {
     const nextExpectedRevision = toRevisionNumber(appended.nextExpectedRevision);
     // The server's append position describes the whole write (and is absent for an idempotent re-append), not the
     // $all position of its last event, which the port promises: read that event back.
-    const [last] = await this.readStream(streamId, { fromRevision: nextExpectedRevision, maxCount: 1 });
-    if (!last) throw new Error(`Stream ${streamId}: appended revision ${nextExpectedRevision} could not be read back`);
+    // On the leader: a follower may not have the write yet (nodePreference=follower/random).
+    const [last] = await this.#readStream(streamId, { fromRevision: nextExpectedRevision, maxCount: 1 }, true);
+    if (!last) {
+      // The write is durable; only its position is unknown. Unavailable (retryable), not a failed append.
+      throw new UnavailableError(
+        undefined,
+        `Stream ${streamId}: appended revision ${nextExpectedRevision} could not be read back`,
+      );
+    }
     return { nextExpectedRevision, position: last.position };
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.#readStream(streamId, options, false);
+  }
+
+  async #readStream(streamId: string, options: ReadStreamOptions, requiresLeader: boolean): Promise<RecordedEvent[]> {
     this.#assertOpen();
     const forwards = (options.direction ?? 'forwards') === 'forwards';
     const read = this.client.readStream(streamId, {
@@ -116,6 +128,7 @@ export class EsdbEventStore implements EventStore {
         options.fromRevision === undefined ? (forwards ? START : END) : toEsdbRevision(options.fromRevision),
       maxCount: options.maxCount,
       resolveLinkTos: false,
+      requiresLeader,
     });
     const events: RecordedEvent[] = [];
     try {
