@@ -40,10 +40,12 @@ export async function startApiServer(options: {
   apiKeys: string;
   logLevel: string;
   mainJs: string;
+  /** Extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written when it stops). */
+  nodeArgs?: readonly string[];
 }): Promise<ApiServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-api-bench-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [options.mainJs], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.mainJs], {
     env: {
       ...process.env,
       HTTP_PORT: String(port),

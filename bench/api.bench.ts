@@ -2,6 +2,7 @@
  * REST throughput of the embedded mode (DESIGN 7: benchmarks print figures, tests never assert timings).
  *
  *   npm run bench:api          BENCH_CLIENTS=32 BENCH_SECONDS=15 BENCH_LOG_LEVEL=warn by default
+ *   BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:api    profiles the server process
  *
  * Starts the built policy-api (dist) in a child process on a fresh data dir, then N concurrent keep-alive clients
  * (node:http with a keep-alive agent: about half the client CPU of fetch/undici, which matters when client and
@@ -22,6 +23,9 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+/** Runs only the servicing mix (e.g. while profiling it). */
+const SKIP_NO_OP = process.env.BENCH_SKIP_NO_OP === '1';
 const SECRET = `bench-${randomUUID()}`;
 const AUTH = { Authorization: `Bearer ${SECRET}` };
 const COMMANDS_PER_POLICY = 12;
@@ -204,7 +208,12 @@ async function main(): Promise<void> {
   process.stdout.write(
     `policy-api REST benchmark: ${CLIENTS} clients, ${SECONDS} s per phase (+${WARM_UP_SECONDS} s warm-up), LOG_LEVEL=${LOG_LEVEL}\n`,
   );
-  const server = await startApiServer({ apiKeys: `bench:${SECRET}:admin`, logLevel: LOG_LEVEL, mainJs });
+  const server = await startApiServer({
+    apiKeys: `bench:${SECRET}:admin`,
+    logLevel: LOG_LEVEL,
+    mainJs,
+    nodeArgs: SERVER_NODE_ARGS,
+  });
   process.stdout.write(`server pid ${server.pid} at ${server.baseUrl}, data dir ${server.dataDir}\n`);
   client = new KeepAliveClient(server.baseUrl, CLIENTS);
   try {
@@ -213,7 +222,9 @@ async function main(): Promise<void> {
       servicingClient(clientNo, servicing, until),
     );
     const noOp = newPhase('no-op GET /v1/whoami');
-    const noOpSeconds = await runPhase(noOp, server.cpuSeconds, (_clientNo, until) => noOpClient(noOp, until));
+    const noOpSeconds = SKIP_NO_OP
+      ? NaN
+      : await runPhase(noOp, server.cpuSeconds, (_clientNo, until) => noOpClient(noOp, until));
 
     const commandRate = servicing.commands.count / servicingSeconds;
     const readRate = servicing.reads.count / servicingSeconds;

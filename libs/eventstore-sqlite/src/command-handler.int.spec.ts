@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  AggregateCache,
   ConcurrencyError,
   createEventCodec,
   handleCommand,
   loadAggregate,
+  loadCurrentState,
   type Aggregate,
   type AppendResult,
   type CommandHandlerDeps,
@@ -14,6 +16,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type ReadStreamOptions,
 } from '@lib/event-sourcing';
 import { testEvent } from '@lib/event-sourcing/testing';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -69,6 +72,23 @@ class RacedStore implements EventStore {
     return this.inner.append(streamId, events, expected);
   }
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
+  subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
+  close = () => this.inner.close();
+}
+
+/** The real store, recording how each stream was read (whole, or only from some revision on). */
+class ReadRecordingStore implements EventStore {
+  readonly reads: { streamId: string; fromRevision?: number }[] = [];
+  constructor(private readonly inner: EventStore) {}
+  append: EventStore['append'] = (...args) => this.inner.append(...args);
+  readStream(streamId: string, options?: ReadStreamOptions) {
+    this.reads.push({
+      streamId,
+      ...(options?.fromRevision === undefined ? {} : { fromRevision: options.fromRevision }),
+    });
+    return this.inner.readStream(streamId, options);
+  }
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   close = () => this.inner.close();
@@ -287,6 +307,308 @@ describe('command loop: read → fold → decide → append', () => {
 
       expect(result).toMatchObject({ revision: 1, state: { total: 10 } });
     });
+  });
+});
+
+describe('command loop with an aggregate cache', () => {
+  let directory: string;
+  let store: SqliteEventStore;
+  let recording: ReadRecordingStore;
+  let ids: number;
+  let cache: AggregateCache;
+  let cachedDeps: CommandHandlerDeps;
+  /** Another API instance: same store, no shared cache. */
+  let otherInstance: CommandHandlerDeps;
+
+  const clock = { now: () => '2024-01-01T09:00:00.000Z' };
+  const idGenerator = { newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` };
+  const increment = (by: number): CounterCommand => ({ type: 'Increment', by });
+
+  beforeEach(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'command-loop-cache-'));
+    store = await SqliteEventStore.open({ path: path.join(directory, 'events.sqlite') });
+    recording = new ReadRecordingStore(store);
+    ids = 0;
+    cache = new AggregateCache({ maxStreams: 100 });
+    cachedDeps = { store: recording, clock, ids: idGenerator, cache };
+    otherInstance = { store, clock, ids: idGenerator };
+  });
+
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('after an append the next command reads only the events after the cached revision', async () => {
+    const { aggregate, decidedOn } = observedCounter();
+    await handleCommand(cachedDeps, aggregate, 'counter-hit', increment(1), { metadata });
+    await handleCommand(cachedDeps, aggregate, 'counter-hit', increment(2), { metadata });
+    const third = await handleCommand(cachedDeps, aggregate, 'counter-hit', increment(3), { metadata });
+
+    expect(decidedOn).toEqual([0, 1, 3]);
+    expect(third).toMatchObject({ revision: 2, state: { total: 6 } });
+    // The first read finds no stream; the cache then holds revision 0, then 1: nothing is read twice.
+    expect(recording.reads).toEqual([
+      { streamId: 'counter-hit' },
+      { streamId: 'counter-hit', fromRevision: 1 },
+      { streamId: 'counter-hit', fromRevision: 2 },
+    ]);
+    expect(await loadAggregate(store, aggregate, 'counter-hit')).toMatchObject({ revision: 2, state: { total: 6 } });
+  });
+
+  it('another writer appends behind the cache → the next command catches up and decides on the newer state', async () => {
+    const { aggregate, decidedOn } = observedCounter();
+    await handleCommand(cachedDeps, aggregate, 'counter-other', increment(2), { metadata });
+    await handleCommand(otherInstance, counterAggregate(), 'counter-other', increment(3), { metadata });
+    await handleCommand(otherInstance, counterAggregate(), 'counter-other', increment(4), { metadata });
+
+    const result = await handleCommand(cachedDeps, aggregate, 'counter-other', increment(1), { metadata });
+
+    expect(decidedOn).toEqual([0, 9]);
+    expect(result).toMatchObject({ revision: 3, state: { total: 10 } });
+    expect(recording.reads.at(-1)).toEqual({ streamId: 'counter-other', fromRevision: 1 });
+    // The rules see the caught-up state: total 10 leaves no room for another +1.
+    await expect(
+      handleCommand(cachedDeps, aggregate, 'counter-other', increment(1), { metadata }),
+    ).rejects.toBeInstanceOf(LimitExceededError);
+  });
+
+  it('current-state queries through the cache see other writers too', async () => {
+    await handleCommand(cachedDeps, counterAggregate(), 'counter-query', increment(2), { metadata });
+    await handleCommand(otherInstance, counterAggregate(), 'counter-query', increment(5), { metadata });
+
+    const aggregate = counterAggregate();
+    expect(await loadCurrentState(recording, aggregate, 'counter-query', cache)).toEqual({
+      revision: 1,
+      state: { total: 7 },
+    });
+    expect(await loadCurrentState(recording, aggregate, 'counter-missing', cache)).toEqual({
+      revision: 'no_stream',
+      state: { total: 0 },
+    });
+  });
+
+  it('If-Match with the revision another instance wrote: the cache catches up, the command is not stale', async () => {
+    const aggregate = counterAggregate();
+    await handleCommand(cachedDeps, aggregate, 'counter-if-match', increment(1), { metadata });
+    await handleCommand(otherInstance, aggregate, 'counter-if-match', increment(1), { metadata });
+
+    const result = await handleCommand(cachedDeps, aggregate, 'counter-if-match', increment(1), {
+      metadata,
+      expectedRevision: 1,
+    });
+
+    expect(result).toMatchObject({ revision: 2, state: { total: 3 } });
+  });
+
+  it('a race lost to another instance: the loser catches up from its cached revision and re-decides', async () => {
+    const aggregate = counterAggregate();
+    await handleCommand(cachedDeps, aggregate, 'counter-race', increment(1), { metadata });
+    let raced = false;
+    const racedDeps = {
+      ...cachedDeps,
+      store: new RacedStore(recording, async () => {
+        if (raced) return;
+        raced = true;
+        await handleCommand(otherInstance, aggregate, 'counter-race', increment(2), { metadata });
+      }),
+    };
+    const { aggregate: observed, decidedOn } = observedCounter();
+    cache.remember('counter-race', { ...cache.get(aggregate, 'counter-race')!, aggregate: observed });
+
+    const result = await handleCommand(racedDeps, observed, 'counter-race', increment(3), { metadata });
+
+    expect(decidedOn).toEqual([1, 3]);
+    expect(result).toMatchObject({ revision: 2, state: { total: 6 } });
+    expect(cache.get(observed, 'counter-race')).toMatchObject({ revision: 2, state: { total: 6 } });
+  });
+
+  it('concurrent commands in one instance share the cache and both land on the right state', async () => {
+    const aggregate = counterAggregate();
+    await handleCommand(cachedDeps, aggregate, 'counter-concurrent', increment(1), { metadata });
+
+    const results = await Promise.all(
+      [1, 2, 3].map((by) => handleCommand(cachedDeps, aggregate, 'counter-concurrent', increment(by), { metadata })),
+    );
+
+    expect(results.map((result) => result.revision).sort()).toEqual([1, 2, 3]);
+    expect(cache.get(aggregate, 'counter-concurrent')).toMatchObject({ revision: 3, state: { total: 7 } });
+    expect(await loadAggregate(store, aggregate, 'counter-concurrent')).toMatchObject({ state: { total: 7 } });
+  });
+
+  it('the same idempotency key replays the first events from the cache and writes nothing', async () => {
+    const aggregate = counterAggregate();
+    const keyed = { metadata: { ...metadata, idempotencyKey: 'pay-1' } };
+    const first = await handleCommand(cachedDeps, aggregate, 'counter-key', increment(2), keyed);
+    await handleCommand(cachedDeps, aggregate, 'counter-key', increment(1), { metadata });
+
+    const again = await handleCommand(cachedDeps, aggregate, 'counter-key', increment(2), keyed);
+    const otherActor = await handleCommand(cachedDeps, aggregate, 'counter-key', increment(2), {
+      metadata: { ...keyed.metadata, actor: { id: 'clerk-2', roles: ['clerk'] } },
+    });
+
+    expect(again).toMatchObject({ replayed: true, events: first.events, revision: 0 });
+    expect(otherActor).toMatchObject({ replayed: false, revision: 2 });
+    expect(await store.readStream('counter-key')).toHaveLength(3);
+  });
+
+  it('a key used through another instance is found when the cache catches up: replayed, nothing written', async () => {
+    const aggregate = counterAggregate();
+    const keyed = { metadata: { ...metadata, idempotencyKey: 'pay-elsewhere' } };
+    await handleCommand(cachedDeps, aggregate, 'counter-key-elsewhere', increment(1), { metadata });
+    const first = await handleCommand(otherInstance, aggregate, 'counter-key-elsewhere', increment(2), keyed);
+
+    const again = await handleCommand(cachedDeps, aggregate, 'counter-key-elsewhere', increment(2), keyed);
+
+    expect(again).toMatchObject({ replayed: true, events: first.events, revision: 1 });
+    expect(await store.readStream('counter-key-elsewhere')).toHaveLength(2);
+  });
+
+  it('two racing requests with one key through the cache: exactly one writes, the other replays it', async () => {
+    const aggregate = counterAggregate();
+    const keyed = { metadata: { ...metadata, idempotencyKey: 'pay-race' } };
+    await handleCommand(cachedDeps, aggregate, 'counter-key-race', increment(1), { metadata });
+
+    const results = await Promise.all([
+      handleCommand(cachedDeps, aggregate, 'counter-key-race', increment(2), keyed),
+      handleCommand(cachedDeps, aggregate, 'counter-key-race', increment(2), keyed),
+    ]);
+
+    expect(results.map((result) => result.replayed).sort()).toEqual([false, true]);
+    expect(results[0].events).toEqual(results[1].events);
+    expect(await store.readStream('counter-key-race')).toHaveLength(2);
+  });
+
+  describe("freshness 'check-at-append': decide on the cached state, the append checks it", () => {
+    let optimistic: CommandHandlerDeps;
+
+    beforeEach(() => {
+      optimistic = {
+        ...cachedDeps,
+        cache: new AggregateCache({ maxStreams: 100, freshness: 'check-at-append' }),
+      };
+    });
+
+    it('a cached stream is not read at all before deciding', async () => {
+      const { aggregate, decidedOn } = observedCounter();
+      await handleCommand(optimistic, aggregate, 'counter-no-read', increment(1), { metadata });
+      await handleCommand(optimistic, aggregate, 'counter-no-read', increment(2), { metadata });
+      const third = await handleCommand(optimistic, aggregate, 'counter-no-read', increment(3), { metadata });
+
+      expect(decidedOn).toEqual([0, 1, 3]);
+      expect(third).toMatchObject({ revision: 2, state: { total: 6 } });
+      expect(recording.reads).toEqual([{ streamId: 'counter-no-read' }]);
+    });
+
+    it('another writer appended: the append conflicts, the loop catches up and decides on the newer state', async () => {
+      const { aggregate, decidedOn } = observedCounter();
+      await handleCommand(optimistic, aggregate, 'counter-stale', increment(2), { metadata });
+      await handleCommand(otherInstance, counterAggregate(), 'counter-stale', increment(3), { metadata });
+
+      const result = await handleCommand(optimistic, aggregate, 'counter-stale', increment(4), { metadata });
+
+      expect(decidedOn).toEqual([0, 2, 5]);
+      expect(result).toMatchObject({ revision: 2, state: { total: 9 } });
+      expect(recording.reads.at(-1)).toEqual({ streamId: 'counter-stale', fromRevision: 1 });
+      expect((await store.readStream('counter-stale')).map((event) => event.data)).toEqual([
+        { by: 2 },
+        { by: 3 },
+        { by: 4 },
+      ]);
+    });
+
+    it('a rule rejection on a stale cached state is checked again on the store’s state', async () => {
+      const { aggregate, decidedOn } = observedCounter();
+      await handleCommand(optimistic, aggregate, 'counter-reject', increment(10), { metadata });
+      await handleCommand(otherInstance, counterAggregate(), 'counter-reject', increment(-5), { metadata });
+
+      const result = await handleCommand(optimistic, aggregate, 'counter-reject', increment(3), { metadata });
+
+      expect(decidedOn).toEqual([0, 10, 5]);
+      expect(result).toMatchObject({ revision: 2, state: { total: 8 } });
+    });
+
+    it('a rejection that holds on the store’s state is thrown, and nothing is written', async () => {
+      const aggregate = counterAggregate();
+      await handleCommand(optimistic, aggregate, 'counter-full', increment(10), { metadata });
+
+      await expect(
+        handleCommand(optimistic, aggregate, 'counter-full', increment(1), { metadata }),
+      ).rejects.toBeInstanceOf(LimitExceededError);
+      expect(recording.reads.at(-1)).toEqual({ streamId: 'counter-full', fromRevision: 1 });
+      expect(await store.readStream('counter-full')).toHaveLength(1);
+    });
+
+    it('a no-op decision reports the store’s revision, not the cached one', async () => {
+      const aggregate = counterAggregate();
+      await handleCommand(optimistic, aggregate, 'counter-noop', increment(1), { metadata });
+      await handleCommand(otherInstance, aggregate, 'counter-noop', increment(1), { metadata });
+
+      const result = await handleCommand(optimistic, aggregate, 'counter-noop', increment(0), { metadata });
+
+      expect(result).toMatchObject({ events: [], revision: 1, state: { total: 2 } });
+    });
+
+    it('If-Match: a revision newer than the cache is checked against the store; a stale one fails with 412 facts', async () => {
+      const aggregate = counterAggregate();
+      await handleCommand(optimistic, aggregate, 'counter-etag', increment(1), { metadata });
+      await handleCommand(otherInstance, aggregate, 'counter-etag', increment(1), { metadata });
+
+      const current = await handleCommand(optimistic, aggregate, 'counter-etag', increment(1), {
+        metadata,
+        expectedRevision: 1,
+      });
+      expect(current).toMatchObject({ revision: 2, state: { total: 3 } });
+
+      await handleCommand(otherInstance, aggregate, 'counter-etag', increment(1), { metadata });
+      // The caller saw revision 2, as the cache did; the store has moved on to 3.
+      await expect(
+        handleCommand(optimistic, aggregate, 'counter-etag', increment(1), { metadata, expectedRevision: 2 }),
+      ).rejects.toMatchObject({ name: 'ConcurrencyError', expected: 2, actual: 3 });
+      expect(await store.readStream('counter-etag')).toHaveLength(4);
+    });
+
+    it('a key used through another instance: the stale append conflicts, the catch-up finds it, nothing written', async () => {
+      const aggregate = counterAggregate();
+      const keyed = { metadata: { ...metadata, idempotencyKey: 'pay-elsewhere' } };
+      await handleCommand(optimistic, aggregate, 'counter-key-stale', increment(1), { metadata });
+      const first = await handleCommand(otherInstance, aggregate, 'counter-key-stale', increment(2), keyed);
+
+      const again = await handleCommand(optimistic, aggregate, 'counter-key-stale', increment(2), keyed);
+
+      expect(again).toMatchObject({ replayed: true, events: first.events, revision: 1 });
+      expect(await store.readStream('counter-key-stale')).toHaveLength(2);
+    });
+
+    it('two racing requests with one key: exactly one writes, the other replays it', async () => {
+      const aggregate = counterAggregate();
+      const keyed = { metadata: { ...metadata, idempotencyKey: 'pay-race' } };
+      await handleCommand(optimistic, aggregate, 'counter-key-race', increment(1), { metadata });
+
+      const results = await Promise.all([
+        handleCommand(optimistic, aggregate, 'counter-key-race', increment(2), keyed),
+        handleCommand(optimistic, aggregate, 'counter-key-race', increment(2), keyed),
+      ]);
+
+      expect(results.map((result) => result.replayed).sort()).toEqual([false, true]);
+      expect(results[0].events).toEqual(results[1].events);
+      expect(await store.readStream('counter-key-race')).toHaveLength(2);
+    });
+  });
+
+  it('the cache holds at most its bound of streams; an evicted stream is read whole again', async () => {
+    const small = new AggregateCache({ maxStreams: 2 });
+    const deps = { ...cachedDeps, cache: small };
+    const aggregate = counterAggregate();
+    for (const stream of ['counter-1', 'counter-2', 'counter-3'])
+      await handleCommand(deps, aggregate, stream, increment(1), { metadata });
+    recording.reads.length = 0;
+
+    const result = await handleCommand(deps, aggregate, 'counter-1', increment(1), { metadata });
+
+    expect(small.size).toBe(2);
+    expect(recording.reads).toEqual([{ streamId: 'counter-1' }]);
+    expect(result).toMatchObject({ revision: 1, state: { total: 2 } });
   });
 });
 

@@ -2,19 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ConcurrencyError,
   handleCommand,
-  loadAggregate,
+  loadCurrentState,
   type Aggregate,
+  type AggregateCache,
   type Clock,
   type CommandHandlerDeps,
   type CommandMetadata,
   type CommandResult,
   type EventStore,
+  type CurrentState,
   type IdGenerator,
-  type LoadedState,
 } from '@lib/event-sourcing';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { concurrencyProblem } from '../problem/error-classification';
-import { CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
+import { AGGREGATE_CACHE, CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
 import { businessDateOf } from '../event-store/system-clock';
 import type { RequestContext } from './request-context';
 
@@ -49,9 +50,11 @@ export class CommandRunner {
     @Inject(EVENT_STORE) readonly store: EventStore,
     @Inject(CLOCK) readonly clock: Clock,
     @Inject(ID_GENERATOR) ids: IdGenerator,
+    /** Folded state per stream: commands and current-state queries read only the events appended since. */
+    @Inject(AGGREGATE_CACHE) readonly cache: AggregateCache,
     private readonly idempotency: IdempotencyService,
   ) {
-    this.deps = { store, clock, ids };
+    this.deps = { store, clock, ids, cache };
   }
 
   /** Today's business date (UTC) from the injected clock. */
@@ -87,14 +90,14 @@ export class CommandRunner {
   async runWithLoadedState<Command, Event, State>(
     aggregate: Aggregate<Command, Event, State>,
     streamId: string,
-    buildCommand: (loaded: LoadedState<State>) => Promise<Command>,
+    buildCommand: (loaded: CurrentState<State>) => Promise<Command>,
     context: RequestContext,
     options: RunOptions,
   ): Promise<CommandResult<State>> {
     await this.bindIdempotencyKey(streamId, context, options);
     const metadata = this.metadataOf(context);
     for (let attempt = 1; ; attempt++) {
-      const loaded = await loadAggregate(this.store, aggregate, streamId);
+      const loaded = await loadCurrentState(this.store, aggregate, streamId, this.cache);
       const command = await buildCommand(loaded);
       // If-Match is checked against the revision read (after any idempotent replay, inside handleCommand).
       const pinned =

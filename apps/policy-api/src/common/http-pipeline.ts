@@ -26,7 +26,8 @@ export function installHttpPipeline(app: NestExpressApplication, logger: Logger)
     const correlationId = typeof given === 'string' && CORRELATION_ID.test(given) ? given : undefined;
     apiRequest.correlationId = correlationId ?? randomUUID();
     response.setHeader('X-Correlation-Id', apiRequest.correlationId);
-    response.once('finish', () => logAccess(logger, apiRequest, response));
+    // No listener (and no closure) per request when the access log is off, as in production at level warn.
+    if (logger.isLevelEnabled('info')) response.once('finish', () => logAccess(logger, apiRequest, response));
     if (given !== undefined && correlationId === undefined) {
       sendProblem(
         response,
@@ -112,7 +113,6 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 function logAccess(logger: Logger, request: ApiRequest, response: Response): void {
-  if (!logger.isLevelEnabled('info')) return;
   const durationMs = Number(process.hrtime.bigint() - request.receivedAt) / 1e6;
   logger.info(
     {

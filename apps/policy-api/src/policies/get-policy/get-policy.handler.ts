@@ -1,21 +1,32 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { loadAggregate, readEventMetadata, type EventStore } from '@lib/event-sourcing';
+import {
+  loadAggregate,
+  loadCurrentState,
+  readEventMetadata,
+  type AggregateCache,
+  type EventStore,
+} from '@lib/event-sourcing';
 import { isIssued, policyAggregate, policyStreamId, policyView } from '@lib/policy-domain';
 import { loadAgentSnapshot } from '../../agents/shared/load-agent-snapshot';
-import { EVENT_STORE } from '../../event-store/tokens';
+import { AGGREGATE_CACHE, EVENT_STORE } from '../../event-store/tokens';
 import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
 import { GetPolicyQuery, type PolicyQueryResult } from './get-policy.query';
 
 @QueryHandler(GetPolicyQuery)
 export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQueryResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AGGREGATE_CACHE) private readonly cache: AggregateCache,
+  ) {}
 
   async execute({ policyId, at }: GetPolicyQuery): Promise<PolicyQueryResult> {
-    const loaded = await loadAggregate(this.store, policyAggregate, policyStreamId(policyId), {
-      toRevision: at.revision,
-      asOf: at.asOf,
-    });
+    const streamId = policyStreamId(policyId);
+    // The current state comes through the aggregate cache (only newer events are read); history is read whole.
+    const historical = at.revision !== undefined || at.asOf !== undefined;
+    const loaded = historical
+      ? await loadAggregate(this.store, policyAggregate, streamId, { toRevision: at.revision, asOf: at.asOf })
+      : { ...(await loadCurrentState(this.store, policyAggregate, streamId, this.cache)), events: [] };
     if (loaded.revision === 'no_stream' || !isIssued(loaded.state)) {
       throw new ApiProblem('NOT_FOUND', PROBLEM_CODES.POLICY_NOT_FOUND, notFoundDetail(policyId, at));
     }

@@ -1,0 +1,200 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { issuePolicyBody, MODAL_PREMIUM, money } from '../../test/support/fixtures';
+import { RegisterAgentDto } from '../agents/register-agent/register-agent.dto';
+import { ChangeBeneficiariesDto } from '../policies/change-beneficiaries/change-beneficiaries.dto';
+import { ChangeContractDto } from '../policies/change-contract/change-contract.dto';
+import { GetPolicyQueryDto } from '../policies/get-policy/get-policy.dto';
+import { IssuePolicyDto } from '../policies/issue-policy/issue-policy.dto';
+import { PaySurvivalBenefitDto } from '../policies/pay-survival-benefit/pay-survival-benefit.dto';
+import { RecordPremiumPaymentDto } from '../policies/record-premium-payment/record-premium-payment.dto';
+import { ReinstatePolicyDto } from '../policies/reinstate-policy/reinstate-policy.dto';
+import { SendPremiumReminderDto } from '../policies/send-premium-reminder/send-premium-reminder.dto';
+import { TransferPolicyDto } from '../policies/transfer-policy/transfer-policy.dto';
+import { passesEveryRule, validateDto } from './validation';
+
+type Body = Record<string, unknown>;
+
+const VALID_PAYMENT = {
+  installmentNo: 2,
+  amount: money(MODAL_PREMIUM),
+  paidOn: '2023-01-10',
+  receiptNo: 'R-2',
+  method: 'CASH',
+};
+
+/** Valid bodies (those of the e2e scenario and the benchmark) per DTO class. */
+const VALID: [new () => object, Body][] = [
+  [IssuePolicyDto, issuePolicyBody('P-VALID-1')],
+  [
+    IssuePolicyDto,
+    issuePolicyBody('P-VALID-2', {
+      riders: [{ code: 'ADD-1', sumAssured: money(1_000_000), modalPremium: money(10_000), endDate: '2026-01-15' }],
+    }),
+  ],
+  [
+    ChangeContractDto,
+    {
+      effectiveDate: '2022-02-01',
+      changes: [
+        { kind: 'CONTACT', phone: '+86 139 0000 0002', address: '1 Nanjing Rd, Shanghai' },
+        { kind: 'OCCUPATION', party: 'INSURED', occupationCode: 'STUDENT' },
+        { kind: 'DISCLOSURE', text: 'Insured took up competitive swimming.', documentRef: 'DOC-7' },
+      ],
+    },
+  ],
+  [ChangeContractDto, { effectiveDate: '2022-03-01', changes: [{ kind: 'RIDER_REMOVED', riderCode: 'NOPE' }] }],
+  [
+    ChangeBeneficiariesDto,
+    {
+      effectiveDate: '2022-06-01',
+      designatedBy: 'POLICYHOLDER',
+      insuredConsent: true,
+      beneficiaries: [
+        { name: 'Wang Fang', relationship: 'PARENT', order: 1, sharePercent: 60 },
+        { name: 'Li Lei', relationship: 'SIBLING', order: 1, sharePercent: 40 },
+      ],
+    },
+  ],
+  [SendPremiumReminderDto, { installmentNo: 2, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2022-12-15' }],
+  [RecordPremiumPaymentDto, VALID_PAYMENT],
+  [ReinstatePolicyDto, { reinstatedOn: '2024-05-01', arrearsPaid: money(MODAL_PREMIUM), healthDeclarationRef: 'HD-1' }],
+  [TransferPolicyDto, { toBranchCode: 'BJ-002', toRegion: 'NORTH', effectiveDate: '2024-07-01', reason: 'RELOCATION' }],
+  [
+    PaySurvivalBenefitDto,
+    {
+      periodNo: 1,
+      paidOn: '2024-07-10',
+      payee: { name: 'Li Wei', accountRef: 'ACC-1' },
+      paymentRef: 'PAY-1',
+      lifeConfirmationRef: 'LIFE-1',
+    },
+  ],
+  [RegisterAgentDto, { agentId: 'AG-1', name: 'Agent One', role: 'SALES', branchCode: 'SH-001', region: 'EAST' }],
+  [GetPolicyQueryDto, { asOf: '2026-03-01T12:00:00Z' }],
+  [GetPolicyQueryDto, { revision: '3' }],
+];
+
+/** Every path to a value in a JSON body. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const entries = Array.isArray(value) ? value.map((item, index) => [index, item] as const) : Object.entries(value);
+  return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
+}
+
+function edited(
+  body: Body,
+  path: (string | number)[],
+  edit: (parent: Record<string | number, unknown>, key: string | number) => void,
+): Body {
+  const copy = structuredClone(body);
+  let parent: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  edit(parent, path[path.length - 1]);
+  return copy;
+}
+
+const REPLACEMENTS: unknown[] = [
+  undefined,
+  null,
+  '',
+  ' ',
+  'x'.repeat(600),
+  '2026-02-30',
+  'NOT_AN_ENUM',
+  0,
+  -1,
+  1.5,
+  10_001,
+  true,
+  {},
+  [],
+  [{}],
+  ['text'],
+];
+
+/** Broken (and some still valid) variants: every value replaced by each of the above, unknown fields added. */
+function variantsOf(body: Body, onlyUnder?: string): Body[] {
+  const variants: Body[] = [];
+  for (const path of pathsOf(body)) {
+    if (path.length === 0 || (onlyUnder !== undefined && path[0] !== onlyUnder)) continue;
+    for (const replacement of REPLACEMENTS)
+      variants.push(
+        edited(body, path, (parent, key) => {
+          // JSON has no holes in arrays: a removed element is spliced out.
+          if (replacement === undefined && Array.isArray(parent)) parent.splice(Number(key), 1);
+          else if (replacement === undefined) delete parent[key];
+          else parent[key] = structuredClone(replacement);
+        }),
+      );
+    variants.push(
+      edited(body, path, (parent, key) => {
+        const value = parent[key];
+        if (value !== null && typeof value === 'object' && !Array.isArray(value)) (value as Body).unexpected = 'field';
+        else parent.unexpected = 'field';
+      }),
+    );
+  }
+  return variants;
+}
+
+const OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+function classValidatorAccepts(dtoClass: new () => object, body: Body): boolean {
+  return validateSync(plainToInstance(dtoClass, body, { enableImplicitConversion: false }), OPTIONS).length === 0;
+}
+
+describe('validation fast path (accepts exactly what class-validator accepts)', () => {
+  it.each(VALID.map(([dtoClass, body]) => [dtoClass.name, dtoClass, body] as const))(
+    '%s: a valid body passes the fast path, without class-validator',
+    (_name, dtoClass, body) => {
+      expect(classValidatorAccepts(dtoClass, body)).toBe(true);
+      expect(passesEveryRule(plainToInstance(dtoClass, body))).toBe(true);
+    },
+  );
+
+  it.each(VALID.map(([dtoClass, body]) => [dtoClass.name, dtoClass, body] as const))(
+    '%s: every broken variant gets the same verdict as class-validator',
+    (_name, dtoClass, body) => {
+      // The second IssuePolicy body differs from the first only by its riders: break only those.
+      const variants = variantsOf(body, dtoClass === IssuePolicyDto && 'riders' in body ? 'riders' : undefined);
+      const verdicts = variants.map((variant) => ({
+        variant,
+        classValidator: classValidatorAccepts(dtoClass, variant),
+        fastPath: passesEveryRule(plainToInstance(dtoClass, variant)),
+        validateDto: accepted(() => validateDto(dtoClass, variant)),
+      }));
+
+      // Never accepted when class-validator rejects; and the valid variants still take the fast path.
+      expect(verdicts.filter((verdict) => verdict.fastPath !== verdict.classValidator)).toEqual([]);
+      expect(verdicts.filter((verdict) => verdict.validateDto !== verdict.classValidator)).toEqual([]);
+      expect(verdicts.filter((verdict) => !verdict.classValidator).length).toBeGreaterThan(variants.length / 3);
+    },
+  );
+
+  it('a rejected body reports class-validator’s errors with their paths', () => {
+    const body = { ...VALID_PAYMENT, amount: { amount: '1', currency: 'CNY' }, extra: true };
+    expect(() => validateDto(RecordPremiumPaymentDto, body)).toThrow(
+      expect.objectContaining({
+        errors: expect.arrayContaining([
+          { path: 'extra', message: 'property extra should not exist' },
+          { path: 'amount.amount', message: expect.stringContaining('amount must be an integer') },
+        ]),
+      }),
+    );
+  });
+});
+
+function accepted(validate: () => unknown): boolean {
+  try {
+    validate();
+    return true;
+  } catch {
+    return false;
+  }
+}
