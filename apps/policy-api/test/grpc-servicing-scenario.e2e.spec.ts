@@ -164,7 +164,8 @@ describe('policy servicing over gRPC (embedded store)', () => {
     ]);
     const lapsed = await view();
     expect(lapsed.status).toBe('LAPSED');
-    expect(lapsed.lapse).toEqual({ lapsed_on: '2024-04-01', reinstatement_deadline: '2026-04-01' });
+    // The window runs from the legal lapse date 2024-03-16, not from the day the lapse was recorded.
+    expect(lapsed.lapse).toEqual({ lapsed_on: '2024-04-01', reinstatement_deadline: '2026-03-16' });
 
     const quote = ok(
       await unary(

@@ -69,8 +69,9 @@ function simulated(index: number): Simulated {
   if (index >= 36 && index <= 39) behaviour = { kind: 'STOPS', delivery: 'RETURNED' };
   if (index >= 40 && index <= 41) behaviour = { kind: 'STOPS', delivery: 'NONE' };
   if (index >= 42 && index <= 45) behaviour = { kind: 'REINSTATED' };
-  if (index === 46) behaviour = { kind: 'EXPIRED', lapsedOn: '2023-03-15' };
-  if (index === 47) behaviour = { kind: 'EXPIRED', lapsedOn: '2023-08-31' };
+  // Lapsed on the first day the law allows (due + 60 days' grace + 1), so the deadline is lapsedOn + 2 years.
+  if (index === 46) behaviour = { kind: 'EXPIRED', lapsedOn: '2023-03-12' };
+  if (index === 47) behaviour = { kind: 'EXPIRED', lapsedOn: '2023-08-30' };
   const frequency: Frequency =
     index >= 48 ? 'SINGLE' : behaviour.kind === 'EXPIRED' ? 'ANNUAL' : frequencies[index % 4];
   // Month ends on purpose (29–31): the schedule clamps them to shorter months.
@@ -353,8 +354,8 @@ describe('scheduler: a simulated year of servicing days for 50 policies', () => 
       ]);
     }
     expect(POLICIES.filter((p) => p.behaviour.kind === 'EXPIRED').map((p) => p.terminatedOn)).toEqual([
-      '2025-03-16',
-      '2025-09-01',
+      '2025-03-13',
+      '2025-08-31',
     ]);
   });
 

@@ -176,7 +176,8 @@ describe('policy servicing over REST (embedded store)', () => {
     expect(lapsed.status).toBe(201);
     const policy = await view();
     expect(policy.status).toBe('LAPSED');
-    expect(policy.lapse).toEqual({ lapsedOn: '2024-04-01', reinstatementDeadline: '2026-04-01' });
+    // Installment 3 (due 2024-01-15) lapses the policy by law from 2024-03-16: the window runs from that day.
+    expect(policy.lapse).toEqual({ lapsedOn: '2024-04-01', reinstatementDeadline: '2026-03-16' });
   });
 
   it('quote, then reinstatement paying exactly the quote (a different amount → ARREARS_MISMATCH)', async () => {
