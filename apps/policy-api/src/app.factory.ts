@@ -10,6 +10,7 @@ import { openEventStore } from './event-store/open-event-store';
 import { connectGrpc } from './grpc/grpc-transport';
 import { systemClock, uuidGenerator } from './event-store/system-clock';
 import { createLogger, PinoNestLogger } from './logging/logger';
+import { HttpMetrics } from './metrics/http-metrics';
 import { DtoValidationPipe } from './problem/validation';
 
 export interface PolicyApiOverrides {
@@ -20,8 +21,8 @@ export interface PolicyApiOverrides {
 }
 
 /**
- * Builds the app (not yet listening): opens the configured event store, wires Nest, the HTTP pipeline
- * (correlation id, content type, 256 KiB JSON bodies, problem+json), validation, the OpenAPI document, and the
+ * Builds the app (not yet listening): opens the configured event store, wires Nest, the HTTP metrics, the HTTP
+ * pipeline (correlation id, content type, 256 KiB JSON bodies, problem+json), validation, the OpenAPI document, and the
  * gRPC transport on GRPC_PORT (bound by `app.startAllMicroservices()`; REST-only callers simply never start it).
  * Used by main.ts, the e2e tests and the benchmark.
  */
@@ -45,6 +46,8 @@ export async function createPolicyApi(
     app.disable('x-powered-by');
     // Our ETag is the stream revision; Express must not add its own content hashes.
     app.set('etag', false);
+    // First, so responses the pipeline gives itself (415, 413, malformed JSON) are counted too.
+    app.use(app.get(HttpMetrics).middleware);
     installHttpPipeline(app, logger);
     app.useGlobalPipes(new DtoValidationPipe());
     setupOpenApi(app);

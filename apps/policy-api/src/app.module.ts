@@ -13,6 +13,7 @@ import { GrpcModule } from './grpc/grpc.module';
 import { OrphansModule } from './orphans/orphans.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { HealthController } from './health/health.controller';
+import { MetricsModule } from './metrics/metrics.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { ReportsModule } from './reports/reports.module';
@@ -43,6 +44,7 @@ export class AppModule {
         GrpcModule,
         SchedulerModule,
         OrphansModule,
+        MetricsModule,
       ],
       controllers: [HealthController, WhoAmIController],
       providers: [

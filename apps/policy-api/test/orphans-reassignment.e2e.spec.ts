@@ -1,9 +1,11 @@
-import type { EventStore, RecordedEvent } from '@lib/event-sourcing';
+import { ConcurrencyError, type EventStore, type RecordedEvent } from '@lib/event-sourcing';
 import { EVENT_STORE } from '../src/event-store/tokens';
 import { readPlan } from '../src/orphans/orphan-reassignment-plan';
 import { OrphanReassignmentProcess } from '../src/orphans/orphan-reassignment.process';
 import { OrphanReassignmentDependencies } from '../src/orphans/orphans.module';
-import type { ReassignOrphanPolicyCommand } from '../src/policies/reassign-orphan-policy/reassign-orphan-policy.command';
+import { ReassignOrphanPolicyCommand } from '../src/policies/reassign-orphan-policy/reassign-orphan-policy.command';
+import { PROBLEM_CODES } from '../src/problem/api-problem';
+import { concurrencyProblem } from '../src/problem/error-classification';
 import { issuePolicyBody, money } from './support/fixtures';
 import { bearer, makeDataDir, removeDataDir, startTestApi, type KeyRole, type TestApi } from './support/test-api';
 
@@ -192,6 +194,57 @@ describe('orphan reassignment process manager', () => {
     expect(outcome).toEqual({ departedAgentId: 'SALES-1', reassigned: 0, replayed: 10, skipped: 0, unassigned: 0 });
     expect((await store.readAll()).filter((event) => event.streamId.startsWith('policy-')).length).toBe(before);
     expect(await mapping()).toEqual(EXPECTED);
+  });
+
+  describe('a failure that is not a business rule is not a skip', () => {
+    const salesOneDeparted = async () => {
+      const departed = (await store.readStream('agent-SALES-1')).find((event) => event.type === 'AgentDeparted')!;
+      return [
+        departed,
+        {
+          type: 'AgentDeparted' as const,
+          data: { agentId: 'SALES-1', departedOn: TODAY, reassignment: 'BALANCED' as const },
+        },
+      ] as const;
+    };
+    /** The process with ORPH-03's command failing as `fail` says; the others go through the command bus. */
+    const processFailingOn = (fail: (command: ReassignOrphanPolicyCommand) => Promise<never>) => {
+      const deps = api.app.get(OrphanReassignmentDependencies).deps();
+      return new OrphanReassignmentProcess({
+        ...deps,
+        send: (command) => (command.policyId === 'ORPH-03' ? fail(command) : deps.send(command)),
+      });
+    };
+    const conflict = new ConcurrencyError('policy-ORPH-03', 5, 6);
+
+    it.each([
+      ['CONCURRENCY_CONFLICT', concurrencyProblem(conflict, undefined, PROBLEM_CODES.POLICY_NOT_FOUND)],
+      ['PRECONDITION_FAILED', concurrencyProblem(conflict, 5, PROBLEM_CODES.POLICY_NOT_FOUND)],
+    ])('%s: the departure fails, so the subscription resumes it from its checkpoint', async (_code, problem) => {
+      const process = processFailingOn(() => Promise.reject(problem));
+
+      await expect(process.handleDeparture(...(await salesOneDeparted()))).rejects.toBe(problem);
+    });
+
+    it('a rule the domain enforces (here: the policy is no longer orphaned) is logged and skipped', async () => {
+      const deps = api.app.get(OrphanReassignmentDependencies).deps();
+      // A new idempotency key: the command runs again instead of replaying, and the domain rejects it.
+      const process = processFailingOn(
+        (command) =>
+          deps.send(
+            new ReassignOrphanPolicyCommand(
+              command.policyId,
+              command.dto,
+              { ...command.context, idempotencyKey: `${command.context.idempotencyKey}:again` },
+              command.strategy,
+            ),
+          ) as Promise<never>,
+      );
+
+      const outcome = await process.handleDeparture(...(await salesOneDeparted()));
+
+      expect(outcome).toEqual({ departedAgentId: 'SALES-1', reassigned: 0, replayed: 9, skipped: 1, unassigned: 0 });
+    });
   });
 
   it('REGION assigns within the region across branches', async () => {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDataDir, startTestApi, type TestApi } from './support/test-api';
 import { money, MODAL_PREMIUM } from './support/fixtures';
-import { getReport, seedReportScenario, waitUntilCaughtUp } from './support/report-scenario';
+import { craftedCursor, getReport, seedReportScenario, waitUntilCaughtUp } from './support/report-scenario';
 
 const url = process.env.READ_MODEL_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const required = Boolean(process.env.CI || process.env.READ_MODEL_URL);
@@ -97,6 +97,33 @@ if (reason !== null && !required) {
       ).expect(200);
       expect(second.body.items).toEqual([expect.objectContaining({ policyId: 'REP-0003', overdue: false })]);
       expect(second.body.nextCursor).toBeNull();
+    });
+
+    it.each([
+      [
+        'text where a date and an integer belong',
+        `premiums-due?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["x","P","y"]')}`,
+      ],
+      [
+        '1e400 for an integer',
+        `premiums-due?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["2026-01-01","P",1e400]')}`,
+      ],
+      [
+        'a date that does not exist',
+        `lapses?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["2026-02-30","P",1]')}`,
+      ],
+      [
+        'an integer beyond the column',
+        `transfers?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["2026-01-01","P",2147483648]')}`,
+      ],
+      ['a NUL in text', `agent-workload?cursor=${craftedCursor('["AG-\\u0000"]')}`],
+      ['a NUL in a text filter', 'agent-workload?region=EA%00ST'],
+    ])('a crafted parameter (%s) → 400 VALIDATION_FAILED, not a database error', async (_case, query) => {
+      const response = await getReport(api, `/v1/reports/${query}`);
+
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
     });
   });
 }

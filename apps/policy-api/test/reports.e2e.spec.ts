@@ -1,6 +1,6 @@
 import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 import { money, MODAL_PREMIUM } from './support/fixtures';
-import { getReport, seedReportScenario, waitUntilCaughtUp } from './support/report-scenario';
+import { craftedCursor, getReport, seedReportScenario, waitUntilCaughtUp } from './support/report-scenario';
 
 /**
  * The reports of DESIGN 5 over HTTP against the real app: commands go through the API, the embedded projection feeds
@@ -162,7 +162,8 @@ describe('reports over REST (embedded projection, SQLite read models)', () => {
         lapsedOn: '2024-04-01',
         installmentNo: 3,
         dueDate: '2024-01-15',
-        reinstatementDeadline: '2026-04-01',
+        // two years from the legal lapse date (2024-01-15 + 60 days' grace + 1), not from the recorded lapsedOn
+        reinstatementDeadline: '2026-03-16',
         status: 'REINSTATED',
         reinstatedOn: '2024-05-01',
         installmentsCovered: 1,
@@ -221,6 +222,12 @@ describe('reports over REST (embedded projection, SQLite read models)', () => {
       ['transfers?from=2026-01-01&to=2026-12-31&limit=ten', 'limit'],
       ['transfers?from=2026-01-01&to=2026-12-31&cursor=not%20a%20cursor', 'cursor'],
       ['transfers?from=2026-01-01&to=2026-12-31&cursor=Zm9v', 'cursor'],
+      // Crafted cursors: well-formed JSON arrays whose values do not fit the sort columns (date, text, integer).
+      [`premiums-due?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["x","P","y"]')}`, 'cursor'],
+      [`premiums-due?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["2026-01-01","P",1e400]')}`, 'cursor'],
+      [`lapses?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["2026-02-30","P",1]')}`, 'cursor'],
+      [`transfers?from=2026-01-01&to=2026-12-31&cursor=${craftedCursor('["2026-01-01","P",2147483648]')}`, 'cursor'],
+      ['agent-workload?region=EA%00ST', 'region'],
       ['survival-benefits?from=2026-01-01&to=2026-12-31&colour=blue', 'colour'],
       ['survival-benefits?from=2026-01-01&from=2026-02-01&to=2026-12-31', 'from'],
       ['agent-workload?region=', 'region'],

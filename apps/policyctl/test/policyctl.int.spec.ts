@@ -160,7 +160,7 @@ describe('policyctl on an embedded data dir', () => {
       expect(replay.state).toMatchObject({
         revision: 2,
         status: 'LAPSED',
-        lapse: { lapsedOn: '2024-04-01', reinstatementDeadline: '2026-04-01' },
+        lapse: { lapsedOn: '2024-04-01', reinstatementDeadline: '2026-03-16' },
       });
     });
 

@@ -142,8 +142,19 @@ export interface DateQuery extends PageRequest {
 }
 
 export interface ReadModelReader {
+  /**
+   * The greatest log position applied. Not a low watermark: the Kafka projector applies partitions in any order, so
+   * events at lower positions may still be missing; ask `streamRevisions` whether given streams are applied.
+   */
   checkpoint(): Promise<ReadModelCheckpoint>;
+  /**
+   * The last applied revision of each given stream (projection_stream_revisions); streams with nothing applied yet are
+   * absent from the map. Within a stream, events apply in revision order, so revision r applied means 0…r are.
+   */
+  streamRevisions(streamIds: readonly string[]): Promise<Map<string, number>>;
   policySummary(policyId: string): Promise<PolicySummaryRow | null>;
+  /** Ids of the open (IN_FORCE or LAPSED) policies the agent services, in policyId order (policy_summary.agent_id). */
+  policiesOfAgent(agentId: string): Promise<string[]>;
 
   premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>>;
   servicingActivity(query: ServicingActivityQuery): Promise<ReportPage<ServicingActivityRow>>;

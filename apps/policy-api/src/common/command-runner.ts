@@ -18,6 +18,7 @@ import { concurrencyProblem } from '../problem/error-classification';
 import { AGGREGATE_CACHE, CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
 import { businessDateOf } from '../event-store/system-clock';
 import type { RequestContext } from './request-context';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 export interface RunOptions {
   /** The command's name, e.g. `RecordPremiumPayment`; with the stream it identifies the idempotent operation. */
@@ -53,13 +54,14 @@ export class CommandRunner {
     /** Folded state per stream: commands and current-state queries read only the events appended since. */
     @Inject(AGGREGATE_CACHE) readonly cache: AggregateCache,
     private readonly idempotency: IdempotencyService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.deps = { store, clock, ids, cache };
   }
 
-  /** Today's business date (UTC) from the injected clock. */
+  /** Today's business date (in BUSINESS_TIME_ZONE) from the injected clock. */
   today(): string {
-    return businessDateOf(this.clock.now());
+    return businessDateOf(this.clock.now(), this.config.businessTimeZone);
   }
 
   async run<Command, Event, State>(

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { generateAdminKey, parseApiKeys, type ApiKey } from './api-keys';
 import { loadSchedulerConfig, type SchedulerConfig } from '../scheduler/scheduler-config';
+import { isKnownTimeZone } from '../event-store/system-clock';
 
 export const JURISDICTIONS = ['CN', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -19,6 +20,8 @@ export interface AppConfig {
   /** True when API_KEYS was unset and one admin key was generated (printed once at start-up). */
   readonly generatedAdminKey: boolean;
   readonly jurisdiction: Jurisdiction;
+  /** IANA time zone of business dates ("today" for DATE_IN_FUTURE, quotes, the scheduler's day). Default UTC. */
+  readonly businessTimeZone: string;
   /** Overrides the jurisdiction's reinstatement interest rate for new policies (basis points: 500 = 5%). */
   readonly reinstatementInterestBasisPoints?: number;
   readonly logLevel: LogLevel;
@@ -35,6 +38,11 @@ export interface AppConfig {
   readonly embeddedProjection: boolean;
   /** Time-driven servicing and the orphan process manager (DESIGN 6, 2.5): SCHEDULER_* and ORPHAN_REASSIGNMENT_*. */
   readonly scheduler: SchedulerConfig;
+  /**
+   * METRICS_PUBLIC (default false): serve GET /metrics without an API key, for Prometheus scrapers inside a private
+   * network. Otherwise it needs a key with role admin, auditor or reporter.
+   */
+  readonly metricsPublic: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -109,6 +117,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
     problems.push(`JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`);
   }
+  const businessTimeZone = present(env.BUSINESS_TIME_ZONE) ?? 'UTC';
+  if (!isKnownTimeZone(businessTimeZone)) {
+    problems.push(
+      `BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(businessTimeZone)}`,
+    );
+  }
   const rawInterest = present(env.REINSTATEMENT_INTEREST_BASIS_POINTS);
   const reinstatementInterestBasisPoints = rawInterest === undefined ? undefined : Number(rawInterest);
   if (
@@ -142,6 +156,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const scheduler = loadSchedulerConfig(env, problems);
 
+  // Exactly true or false: this switch turns authentication off, so a typo must not guess.
+  const rawMetricsPublic = present(env.METRICS_PUBLIC)?.toLowerCase() ?? 'false';
+  if (rawMetricsPublic !== 'true' && rawMetricsPublic !== 'false') {
+    problems.push(`METRICS_PUBLIC must be true or false, got ${JSON.stringify(env.METRICS_PUBLIC)}`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     httpPort,
@@ -152,11 +172,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     generatedAdminKey,
     jurisdiction: jurisdiction as Jurisdiction,
     reinstatementInterestBasisPoints,
+    businessTimeZone,
     logLevel: logLevel as LogLevel,
     readModelUrl,
     readModelSchema,
     kafkaBrokers,
     embeddedProjection: kafkaBrokers.length === 0,
     scheduler,
+    metricsPublic: rawMetricsPublic === 'true',
   };
 }

@@ -85,6 +85,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('METRICS_PUBLIC: default false; true/false in any case accepted; anything else refused', () => {
+    expect(loadConfig({}).metricsPublic).toBe(false);
+    expect(loadConfig({ METRICS_PUBLIC: 'true' }).metricsPublic).toBe(true);
+    expect(loadConfig({ METRICS_PUBLIC: ' TRUE ' }).metricsPublic).toBe(true);
+    expect(loadConfig({ METRICS_PUBLIC: 'false' }).metricsPublic).toBe(false);
+    for (const bad of ['1', 'yes', 'on', 'treu']) {
+      expect(() => loadConfig({ METRICS_PUBLIC: bad })).toThrow(/METRICS_PUBLIC must be true or false/);
+    }
+  });
+
+  it('BUSINESS_TIME_ZONE: default UTC; IANA zones accepted; unknown zones refused', () => {
+    expect(loadConfig({}).businessTimeZone).toBe('UTC');
+    expect(loadConfig({ BUSINESS_TIME_ZONE: 'Asia/Shanghai' }).businessTimeZone).toBe('Asia/Shanghai');
+    expect(() => loadConfig({ BUSINESS_TIME_ZONE: 'Mars/Olympus' })).toThrow(/BUSINESS_TIME_ZONE must be an IANA/);
+  });
+
   it('collects all problems into one ConfigError', () => {
     let caught: unknown;
     try {

@@ -5,6 +5,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { AppConfig } from '../config/app-config';
 import { MAX_BODY_BYTES } from '../common/http-pipeline';
+import { GrpcMetrics } from '../metrics/grpc-metrics';
 import { GrpcHealth } from './grpc-health';
 import { GRPC_PACKAGE_DEFINITION } from './grpc-messages';
 import { POLICY_PACKAGE, PROTO_LOADER_OPTIONS } from './proto-files';
@@ -31,6 +32,8 @@ export function connectGrpc(app: INestApplication, config: AppConfig): void {
       url: grpcAddress(config),
       // The same body limit as REST (256 KiB); larger messages are refused by grpc-js with RESOURCE_EXHAUSTED.
       maxReceiveMessageLength: MAX_BODY_BYTES,
+      // Nest hands channelOptions to the grpc-js Server as its ServerOptions: calls counted by method and status.
+      channelOptions: { interceptors: [app.get(GrpcMetrics).interceptor] },
       onLoadPackageDefinition: (definition, server) => {
         health.addToServer(server);
         const healthDefinition = loadSync(healthProtoPath, PROTO_LOADER_OPTIONS);

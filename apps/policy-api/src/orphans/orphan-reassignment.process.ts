@@ -17,7 +17,7 @@ import type { RequestContext } from '../common/request-context';
 import { ReassignOrphanPolicyCommand } from '../policies/reassign-orphan-policy/reassign-orphan-policy.command';
 import type { PolicyCommandResult } from '../policies/shared/policy-command-result';
 import type { ReadModelCatchUp } from '../scheduler/read-model-catch-up';
-import { ruleRejectionCode } from '../scheduler/servicing-day';
+import { ruleRejectionCode } from '../scheduler/rule-rejection';
 import { balanceOrphans } from './orphan-balancing';
 import { readPlan, recordPlan, type OrphanReassignmentPlan } from './orphan-reassignment-plan';
 import { openPoliciesOfAgent } from './policies-of-agent';
@@ -95,7 +95,11 @@ export class OrphanReassignmentProcess {
     await this.loop;
   }
 
-  /** Handles one AgentDeparted (also used on resume); @throws on anything but a rule rejection of a single policy. */
+  /**
+   * Handles one AgentDeparted (also used on resume).
+   * @throws on anything but a rule rejection of a single policy (a concurrency conflict included): the subscription
+   * then resumes from its checkpoint, before this departure, and sends the plan again.
+   */
   async handleDeparture(recorded: RecordedEvent, departed: AgentDeparted): Promise<DepartureOutcome> {
     const { departedAgentId, log } = {
       departedAgentId: departed.data.agentId,
@@ -156,7 +160,7 @@ export class OrphanReassignmentProcess {
     const strategy = reassignment === 'REGION' ? 'REGION' : 'BALANCED';
     // The receivables are read from the read models: they must have seen the departure and everything before it.
     await this.deps.catchUp.waitUntilCaughtUp(this.deps.catchUpTimeoutMs);
-    const policies = await openPoliciesOfAgent(this.deps.store, departedAgentId);
+    const policies = await openPoliciesOfAgent(this.deps.store, await this.deps.readModels(), departedAgentId);
     const groupOf = (policy: IssuedPolicy) =>
       strategy === 'REGION' ? policy.servicing.region : policy.servicing.branchCode;
     const eligibleByGroup = new Map<string, AgentWorkloadReportRow[]>();

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { readEventMetadata, type Clock, type EventStore } from '@lib/event-sourcing';
-import type { ReadModelCheckpoint } from '@lib/read-models';
+import { isProjectedStream, type ReadModelCheckpoint } from '@lib/read-models';
 import type { Logger } from 'pino';
 import { CLOCK, EVENT_STORE } from '../event-store/tokens';
 import { LOGGER } from '../logging/logger';
 
-/** The lag is counted by reading at most this many events after the read models' position. */
+/** The lag is counted by reading at most this many events (of any stream) after the read models' position. */
 export const LAG_PROBE_LIMIT = 1000;
 
 /** How far the read models have caught up with the event log (every report response says it: DESIGN 5). */
@@ -16,11 +16,15 @@ export interface CaughtUp {
   readonly lastRecordedAt: string | null;
   /** Events applied so far. */
   readonly eventsApplied: number;
-  /** Events in the log after `position` (0 = caught up). Absent when the event store could not be asked. */
+  /**
+   * Policy and agent events in the log after `position` (0 = caught up); other streams (idempotency keys, process
+   * checkpoints) are never projected, nor published to Kafka, so they do not count. Absent when the event store could
+   * not be asked.
+   */
   readonly lagEvents?: number;
-  /** True when the read models are at least LAG_PROBE_LIMIT events behind: `lagEvents` is then a lower bound. */
+  /** True when the probe read LAG_PROBE_LIMIT events and stopped there: `lagEvents` is then a lower bound. */
   readonly lagEventsIsLowerBound?: boolean;
-  /** Seconds since the oldest event not yet applied was recorded (0 when caught up). */
+  /** Seconds since the oldest policy or agent event not yet applied was recorded (0 when caught up). */
   readonly lagSeconds?: number;
 }
 
@@ -43,16 +47,17 @@ export class CatchUpReporter {
       eventsApplied: checkpoint.eventsApplied,
     };
     try {
-      const behind = await this.events.readAll({
+      const probed = await this.events.readAll({
         ...(checkpoint.position === null ? {} : { after: checkpoint.position }),
         maxCount: LAG_PROBE_LIMIT,
       });
+      const behind = probed.filter((event) => isProjectedStream(event.streamId));
       const oldestRecordedAt = behind.length === 0 ? undefined : readEventMetadata(behind[0].metadata).recordedAt;
       const lagMs = oldestRecordedAt === undefined ? 0 : Date.parse(this.clock.now()) - Date.parse(oldestRecordedAt);
       return {
         ...caughtUp,
         lagEvents: behind.length,
-        lagEventsIsLowerBound: behind.length >= LAG_PROBE_LIMIT,
+        lagEventsIsLowerBound: probed.length >= LAG_PROBE_LIMIT,
         lagSeconds: Number.isFinite(lagMs) ? Math.max(0, Math.round(lagMs) / 1000) : 0,
       };
     } catch (error) {

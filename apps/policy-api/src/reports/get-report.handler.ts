@@ -8,6 +8,7 @@ import {
   type ReportPage,
 } from '@lib/read-models';
 import { businessDateOf } from '../event-store/system-clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CLOCK } from '../event-store/tokens';
 import { ApiProblem, PROBLEM_CODES } from '../problem/api-problem';
 import { CatchUpReporter } from '../projections/catch-up';
@@ -57,6 +58,16 @@ function isReadModelUnreachable(error: unknown): boolean {
   );
 }
 
+/**
+ * A PostgreSQL data exception (SQLSTATE class 22: a value the column type cannot hold, e.g. 22007 invalid date,
+ * 22P02 invalid integer, 22021 NUL in text) can only come from a request parameter: the store validates them, this
+ * is the safety net that keeps one that slipped through a 400 rather than a 500.
+ */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 function unavailable(): ApiProblem {
   return new ApiProblem(
     'UNAVAILABLE',
@@ -68,7 +79,7 @@ function unavailable(): ApiProblem {
 /**
  * Runs a report query on the read models: fills the defaults that depend on today (`asOf`), maps the rows to the
  * API's items and adds how far the read models have caught up with the event log. A query the store refuses
- * (bad cursor, range) is a 400, an unreachable store a 503.
+ * (bad cursor, range) or PostgreSQL cannot run on its column types is a 400, an unreachable store a 503.
  */
 @QueryHandler(GetReportQuery)
 export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportResult<object>> {
@@ -76,6 +87,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportRes
     private readonly readModels: ReadModelConnection,
     private readonly catchUp: CatchUpReporter,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ request }: GetReportQuery): Promise<ReportResult<object>> {
@@ -85,6 +97,11 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportRes
     } catch (error) {
       if (error instanceof InvalidReportQueryError) {
         throw ApiProblem.validation(error.message, [{ path: error.field, message: error.message }]);
+      }
+      if (isDataException(error)) {
+        throw ApiProblem.validation('A report parameter has a value the read models cannot compare with', [
+          { path: '', message: 'a parameter value (e.g. the cursor) does not fit the report' },
+        ]);
       }
       if (error instanceof ReadModelsUnavailableError || isReadModelUnreachable(error)) throw unavailable();
       throw error;
@@ -126,6 +143,6 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportRes
   }
 
   private today(): string {
-    return businessDateOf(this.clock.now());
+    return businessDateOf(this.clock.now(), this.config.businessTimeZone);
   }
 }

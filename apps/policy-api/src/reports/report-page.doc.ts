@@ -26,11 +26,11 @@ export class CaughtUpDoc {
   @ApiProperty({ description: 'Events applied to the read models so far' })
   eventsApplied!: number;
   @ApiPropertyOptional({
-    description: `Events in the log not yet applied (0 = caught up; counted up to ${LAG_PROBE_LIMIT}); absent when the event store could not be asked`,
+    description: `Policy and agent events in the log after position (0 = caught up; counted among the next ${LAG_PROBE_LIMIT} events of the log); absent when the event store could not be asked`,
   })
   lagEvents?: number;
   @ApiPropertyOptional({
-    description: `True when at least ${LAG_PROBE_LIMIT} events behind (lagEvents is a lower bound)`,
+    description: `True when the log holds at least ${LAG_PROBE_LIMIT} events after position (lagEvents is a lower bound)`,
   })
   lagEventsIsLowerBound?: boolean;
   @ApiPropertyOptional({

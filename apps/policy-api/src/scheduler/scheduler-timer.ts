@@ -57,7 +57,7 @@ export class SchedulerTimer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private runToday(): void {
-    const date = businessDateOf(this.clock.now());
+    const date = businessDateOf(this.clock.now(), this.config.businessTimeZone);
     this.running = this.servicingDay
       .run(date)
       .catch((error: unknown) =>

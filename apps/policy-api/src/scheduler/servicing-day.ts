@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Actor, IdGenerator } from '@lib/event-sourcing';
-import { addDays, isDomainError, isRealDate, type BusinessDate, type ReminderChannel } from '@lib/policy-domain';
+import { addDays, isRealDate, type BusinessDate, type ReminderChannel } from '@lib/policy-domain';
 import type { ReportPage, SurvivalBenefitReportRow } from '@lib/read-models';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../common/request-context';
@@ -12,9 +12,9 @@ import { LapsePolicyCommand } from '../policies/lapse-policy/lapse-policy.comman
 import { SendPremiumReminderCommand } from '../policies/send-premium-reminder/send-premium-reminder.command';
 import type { PolicyCommandResult } from '../policies/shared/policy-command-result';
 import { TerminatePolicyCommand } from '../policies/terminate-policy/terminate-policy.command';
-import { ApiProblem } from '../problem/api-problem';
 import { ReadModelConnection } from '../projections/read-model-connection';
 import { ReadModelCatchUp } from './read-model-catch-up';
+import { ruleRejectionCode } from './rule-rejection';
 import {
   lapseExpiredKey,
   lapseKey,
@@ -28,7 +28,10 @@ import {
 export const SCHEDULER_ACTOR: Actor = { id: 'system', roles: ['system'] };
 
 export type ScheduledAction = 'LAPSE_EXPIRED_TERMINATION' | 'LAPSE' | 'OVERDUE_NOTICE' | 'PRE_DUE_REMINDER';
-/** sent: events written · replayed: done before (same key) · skipped: a rule rejected it · failed: anything else. */
+/**
+ * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
+ * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
+ */
 export type CommandOutcome = 'sent' | 'replayed' | 'skipped' | 'failed';
 
 export interface ActionCounts {
@@ -245,15 +248,6 @@ export class ServicingDay {
       return 'failed';
     }
   }
-}
-
-/** The code of a rejection by the rules (domain or API), or null for any other failure. */
-export function ruleRejectionCode(error: unknown): string | null {
-  if (isDomainError(error)) return error.code;
-  if (error instanceof ApiProblem && ['BUSINESS_RULE', 'CONFLICT', 'NOT_FOUND'].includes(error.kind)) {
-    return error.code;
-  }
-  return null;
 }
 
 function reminder(

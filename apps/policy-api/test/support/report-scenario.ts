@@ -87,3 +87,8 @@ export async function waitUntilCaughtUp(api: TestApi, timeoutMs = 15_000): Promi
 export function getReport(api: TestApi, url: string, role: Parameters<typeof bearer>[0] = 'reporter') {
   return api.http().get(url).set('Authorization', bearer(role));
 }
+
+/** A cursor as a client could forge one: the JSON text, base64url-encoded like the real ones. */
+export function craftedCursor(json: string): string {
+  return Buffer.from(json, 'utf8').toString('base64url');
+}

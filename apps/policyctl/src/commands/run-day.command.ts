@@ -85,12 +85,6 @@ export const runDayCommand: CliCommand = {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
-    const today = businessDateOf(systemClock.now());
-    try {
-      checkDayRange(parsed, today);
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
     let config: AppConfig;
     try {
       // This process runs the requested days only: no daily timer, no process manager.
@@ -98,6 +92,12 @@ export const runDayCommand: CliCommand = {
     } catch (error) {
       if (error instanceof ConfigError) throw new CliFailure(error.message);
       throw error;
+    }
+    const today = businessDateOf(systemClock.now(), config.businessTimeZone);
+    try {
+      checkDayRange(parsed, today);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
     }
     const logger = pino(
       { level: io.env.LOG_LEVEL ?? 'warn', base: { service: 'policyctl' } },

@@ -1,5 +1,6 @@
 /**
- * The PostgreSQL read-model store (production). The only importer of `pg` in the repository.
+ * The PostgreSQL read-model store (production). libs/read-models is the only importer of `pg` (here and in the
+ * PostgreSQL checkpoint store).
  *
  * Layout: every table of one read-model generation lives in one schema (default `read_models`). `applyBatch` runs one
  * transaction per batch: it reads the batch's rows of projection_stream_revisions, projects the events newer than
@@ -489,6 +490,26 @@ abstract class PostgresReadModelTables {
     await this.beforeRead();
     const [row] = await this.run<PolicySummaryRow>(queries.policySummaryQuery(this.table, policyId));
     return row ?? null;
+  }
+
+  async streamRevisions(streamIds: readonly string[]): Promise<Map<string, number>> {
+    this.assertOpen();
+    await this.beforeRead();
+    const revisions = new Map<string, number>();
+    if (streamIds.length === 0) return revisions;
+    const { rows } = await this.pool.query<{ stream_id: string; revision: number }>(
+      `SELECT stream_id, revision FROM ${this.table(STREAM_REVISIONS_TABLE)} WHERE stream_id = ANY($1::text[])`,
+      [streamIds],
+    );
+    for (const row of rows) revisions.set(row.stream_id, row.revision);
+    return revisions;
+  }
+
+  async policiesOfAgent(agentId: string): Promise<string[]> {
+    this.assertOpen();
+    await this.beforeRead();
+    const rows = await this.run<{ policyId: string }>(queries.policiesOfAgentQuery(this.table, agentId));
+    return rows.map((row) => row.policyId);
   }
 
   premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>> {

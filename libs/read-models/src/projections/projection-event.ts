@@ -49,6 +49,15 @@ export class ProjectionError extends Error {
   }
 }
 
+/**
+ * Whether the read models project a stream: policy and agent streams. Every other stream (idempotency-key index,
+ * process checkpoints and plans) is ignored by the projector and never published by the Kafka relay, so whoever asks
+ * "have the read models caught up?" must not wait for those.
+ */
+export function isProjectedStream(streamId: string): boolean {
+  return policyIdFromStreamId(streamId) !== null || agentIdFromStreamId(streamId) !== null;
+}
+
 /** Decodes a recorded event of a policy or agent stream; null for any other stream (nothing to project). */
 export function decodeForProjection(recorded: RecordedEvent): ProjectionEvent | null {
   const metadata = readEventMetadata(recorded.metadata);

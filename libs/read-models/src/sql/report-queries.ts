@@ -72,7 +72,8 @@ function checkLimit(page: PageRequest): number {
 
 function optionalText(field: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > 64)
+  // PostgreSQL text cannot hold NUL (22021): refused here, the same in both stores.
+  if (typeof value !== 'string' || value.length > 64 || value.includes('\u0000'))
     throw new InvalidReportQueryError(field, 'must be a short string');
   return value;
 }
@@ -81,7 +82,36 @@ export function encodeCursor(values: readonly SqlValue[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): SqlValue[] {
+/** The types a sort column can have; a cursor value must fit its column, or PostgreSQL rejects the query (22xxx). */
+export type CursorValueType = 'date' | 'integer' | 'text';
+
+const INT4_MIN = -2_147_483_648;
+const INT4_MAX = 2_147_483_647;
+/** Longer than any id or code the read models hold (ids ≤ 32, branch codes ≤ 32, regions ≤ 64). */
+const MAX_CURSOR_TEXT = 256;
+
+function fitsCursorType(value: unknown, type: CursorValueType): boolean {
+  switch (type) {
+    case 'date':
+      return isRealDate(value);
+    case 'integer':
+      return Number.isInteger(value) && (value as number) >= INT4_MIN && (value as number) <= INT4_MAX;
+    case 'text':
+      // PostgreSQL text cannot hold NUL (22021).
+      return typeof value === 'string' && value.length <= MAX_CURSOR_TEXT && !value.includes('\u0000');
+    default: {
+      const _exhaustive: never = type;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * Decodes a cursor and checks each value against the type of its sort column (`types`, in ORDER BY order), so a
+ * crafted cursor is a 400 rather than a database error.
+ * @throws InvalidReportQueryError for anything but a cursor this report could have handed out.
+ */
+export function decodeCursor(cursor: string, types: readonly CursorValueType[]): SqlValue[] {
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -90,8 +120,8 @@ export function decodeCursor(cursor: string, length: number): SqlValue[] {
   }
   const valid =
     Array.isArray(values) &&
-    values.length === length &&
-    values.every((value) => typeof value === 'string' || typeof value === 'number');
+    values.length === types.length &&
+    values.every((value, index) => fitsCursorType(value, types[index]!));
   if (!valid) throw new InvalidReportQueryError('cursor', 'is not a cursor of this report');
   return values as SqlValue[];
 }
@@ -101,8 +131,8 @@ interface QueryParts {
   readonly from: string;
   readonly where: readonly string[];
   readonly params: Record<string, SqlValue>;
-  /** [SQL expression, row field] of the ORDER BY. */
-  readonly orderBy: readonly (readonly [string, string])[];
+  /** [SQL expression, row field, column type] of the ORDER BY. */
+  readonly orderBy: readonly (readonly [string, string, CursorValueType])[];
   readonly booleanFields?: readonly string[];
 }
 
@@ -111,7 +141,10 @@ function paged(parts: QueryParts, page: PageRequest): SqlQuery {
   const where = [...parts.where];
   const params: Record<string, SqlValue> = { ...parts.params, pageLimit: limit + 1 };
   if (page.cursor) {
-    const values = decodeCursor(page.cursor, parts.orderBy.length);
+    const values = decodeCursor(
+      page.cursor,
+      parts.orderBy.map(([, , type]) => type),
+    );
     const keys = values.map((value, index) => {
       params[`cursor${index}`] = value;
       return `:cursor${index}`;
@@ -149,6 +182,19 @@ export function policySummaryQuery(t: TableNamer, policyId: string): SqlQuery {
   };
 }
 
+/** Ids of the open policies an agent services (index policy_summary_by_agent). */
+export function policiesOfAgentQuery(t: TableNamer, agentId: string): SqlQuery {
+  return {
+    text:
+      `SELECT s.policy_id AS "policyId" FROM ${t('policy_summary')} s ` +
+      `WHERE s.agent_id = :agentId AND s.status IN ${NOT_CLOSED} ORDER BY s.policy_id`,
+    params: { agentId },
+    booleanFields: [],
+    sortFields: [],
+    limit: 0,
+  };
+}
+
 export function premiumsDueQuery(t: TableNamer, query: PremiumsDueQuery): SqlQuery {
   checkRange(query);
   const asOf = checkDate('asOf', query.asOf);
@@ -169,9 +215,9 @@ export function premiumsDueQuery(t: TableNamer, query: PremiumsDueQuery): SqlQue
       where,
       params,
       orderBy: [
-        ['i.due_date', 'dueDate'],
-        ['i.policy_id', 'policyId'],
-        ['i.installment_no', 'installmentNo'],
+        ['i.due_date', 'dueDate', 'date'],
+        ['i.policy_id', 'policyId', 'text'],
+        ['i.installment_no', 'installmentNo', 'integer'],
       ],
       booleanFields: ['overdue'],
     },
@@ -195,9 +241,9 @@ export function servicingActivityQuery(t: TableNamer, query: ServicingActivityQu
       where,
       params,
       orderBy: [
-        ['a.activity_date', 'activityDate'],
-        ['a.branch_code', 'branchCode'],
-        ['a.transaction_type', 'transactionType'],
+        ['a.activity_date', 'activityDate', 'date'],
+        ['a.branch_code', 'branchCode', 'text'],
+        ['a.transaction_type', 'transactionType', 'text'],
       ],
     },
     query,
@@ -232,7 +278,7 @@ export function agentWorkloadQuery(t: TableNamer, query: AgentWorkloadQuery): Sq
       from: `${t('agent_workload')} a`,
       where,
       params,
-      orderBy: [['a.agent_id', 'agentId']],
+      orderBy: [['a.agent_id', 'agentId', 'text']],
     },
     query,
   );
@@ -247,9 +293,9 @@ export function survivalBenefitsQuery(t: TableNamer, query: SurvivalBenefitsQuer
       where: ['b.due_date BETWEEN :from AND :to OR b.paid_on BETWEEN :from AND :to'],
       params: { from: query.from, to: query.to },
       orderBy: [
-        ['b.due_date', 'dueDate'],
-        ['b.policy_id', 'policyId'],
-        ['b.period_no', 'periodNo'],
+        ['b.due_date', 'dueDate', 'date'],
+        ['b.policy_id', 'policyId', 'text'],
+        ['b.period_no', 'periodNo', 'integer'],
       ],
     },
     query,
@@ -257,9 +303,9 @@ export function survivalBenefitsQuery(t: TableNamer, query: SurvivalBenefitsQuer
 }
 
 const LAPSE_ORDER: QueryParts['orderBy'] = [
-  ['l.lapsed_on', 'lapsedOn'],
-  ['l.policy_id', 'policyId'],
-  ['l.lapse_no', 'lapseNo'],
+  ['l.lapsed_on', 'lapsedOn', 'date'],
+  ['l.policy_id', 'policyId', 'text'],
+  ['l.lapse_no', 'lapseNo', 'integer'],
 ];
 
 export function lapsesQuery(t: TableNamer, query: LapsesQuery): SqlQuery {
@@ -287,9 +333,9 @@ export function transfersQuery(t: TableNamer, query: TransfersQuery): SqlQuery {
       where: ['x.effective_date BETWEEN :from AND :to'],
       params: { from: query.from, to: query.to },
       orderBy: [
-        ['x.effective_date', 'effectiveDate'],
-        ['x.policy_id', 'policyId'],
-        ['x.revision', 'revision'],
+        ['x.effective_date', 'effectiveDate', 'date'],
+        ['x.policy_id', 'policyId', 'text'],
+        ['x.revision', 'revision', 'integer'],
       ],
     },
     query,
@@ -311,9 +357,9 @@ function openInstallments(
       where: [`i.status IN ${OPEN}`, condition, `s.status = 'IN_FORCE'`],
       params,
       orderBy: [
-        ['i.due_date', 'dueDate'],
-        ['i.policy_id', 'policyId'],
-        ['i.installment_no', 'installmentNo'],
+        ['i.due_date', 'dueDate', 'date'],
+        ['i.policy_id', 'policyId', 'text'],
+        ['i.installment_no', 'installmentNo', 'integer'],
       ],
     },
     page,
@@ -339,8 +385,8 @@ export function policiesEligibleForLapseQuery(t: TableNamer, query: DateQuery): 
       where: [`s.status = 'IN_FORCE'`, 's.lapse_eligible_from <= :date'],
       params: { date: checkDate('date', query.date) },
       orderBy: [
-        ['s.lapse_eligible_from', 'lapseEligibleFrom'],
-        ['s.policy_id', 'policyId'],
+        ['s.lapse_eligible_from', 'lapseEligibleFrom', 'date'],
+        ['s.policy_id', 'policyId', 'text'],
       ],
     },
     query,
@@ -368,8 +414,8 @@ export function survivalBenefitsDueOnQuery(t: TableNamer, query: DateQuery): Sql
       where: [`b.status = 'DUE'`, `s.status = 'IN_FORCE'`, 'b.due_date = :date'],
       params: { date: checkDate('date', query.date) },
       orderBy: [
-        ['b.policy_id', 'policyId'],
-        ['b.period_no', 'periodNo'],
+        ['b.policy_id', 'policyId', 'text'],
+        ['b.period_no', 'periodNo', 'integer'],
       ],
     },
     query,

@@ -10,20 +10,31 @@ import {
 import { toPositional } from './sql-text';
 
 const table = (name: string) => name;
+/** The sort columns of premiums-due: due date, policy id, installment number. */
+const PREMIUMS_DUE_ORDER = ['date', 'text', 'integer'] as const;
 
 describe('report queries', () => {
   it('a cursor carries the sort-key values of the last row and decodes back to them', () => {
     const cursor = encodeCursor(['2025-03-15', 'P-1', 2]);
 
-    expect(decodeCursor(cursor, 3)).toEqual(['2025-03-15', 'P-1', 2]);
+    expect(decodeCursor(cursor, PREMIUMS_DUE_ORDER)).toEqual(['2025-03-15', 'P-1', 2]);
   });
 
   it.each([
     ['garbage', 'not base64 JSON'],
     [encodeCursor(['2025-03-15']), 'a cursor of another report (wrong length)'],
     [Buffer.from('{"a":1}').toString('base64url'), 'not an array'],
+    [encodeCursor(['x', 'P-1', 'y']), 'text where a date and an integer belong'],
+    [encodeCursor(['2025-02-29', 'P-1', 2]), 'a date that does not exist'],
+    [encodeCursor(['2025-3-15', 'P-1', 2]), 'a date not written YYYY-MM-DD'],
+    [encodeCursor(['2025-03-15', 7, 2]), 'a number where text belongs'],
+    [encodeCursor(['2025-03-15', 'P-1', 2_147_483_648]), 'an integer beyond a PostgreSQL integer'],
+    [encodeCursor(['2025-03-15', 'P-1', 2.5]), 'a fraction where an integer belongs'],
+    [Buffer.from('["2025-03-15","P-1",1e400]').toString('base64url'), 'a number beyond a double (1e400)'],
+    [encodeCursor(['2025-03-15', 'P-\u00001', 2]), 'text with a NUL'],
+    [encodeCursor(['2025-03-15', 'P'.repeat(257), 2]), 'text longer than any key'],
   ])('a cursor that is %s is rejected (%s)', (cursor) => {
-    expect(() => decodeCursor(cursor, 3)).toThrow(InvalidReportQueryError);
+    expect(() => decodeCursor(cursor, PREMIUMS_DUE_ORDER)).toThrow(InvalidReportQueryError);
   });
 
   it('a page one row short of the limit is the last one; a full page hands out the cursor of its last row', () => {
@@ -37,7 +48,7 @@ describe('report queries', () => {
     expect(toPage(rows.slice(0, 2), query)).toEqual({ rows: rows.slice(0, 2), nextCursor: null });
     const page = toPage(rows, query);
     expect(page.rows).toEqual(rows.slice(0, 2));
-    expect(decodeCursor(page.nextCursor!, 3)).toEqual(['2025-01-01', 'B', 1]);
+    expect(decodeCursor(page.nextCursor!, PREMIUMS_DUE_ORDER)).toEqual(['2025-01-01', 'B', 1]);
   });
 
   it('the next page starts strictly after the cursor row in the report order', () => {

@@ -158,6 +158,7 @@ abstract class SqliteReadModelTables {
   private readonly stateCache: StateCache;
   private readonly progressStatements: {
     readonly select: StatementSync;
+    readonly revisionsOf: StatementSync;
     readonly upsert: StatementSync;
     readonly checkpoint: StatementSync;
     readonly advance: StatementSync;
@@ -174,6 +175,10 @@ abstract class SqliteReadModelTables {
     const checkpoint = `${prefix}${CHECKPOINT_TABLE}`;
     this.progressStatements = {
       select: db.prepare(`SELECT revision, folded_state FROM ${revisions} WHERE stream_id = ?`),
+      // The ids travel as one JSON array: one statement whatever their number.
+      revisionsOf: db.prepare(
+        `SELECT stream_id, revision FROM ${revisions} WHERE stream_id IN (SELECT value FROM json_each(?))`,
+      ),
       upsert: db.prepare(
         `INSERT INTO ${revisions} (stream_id, revision, folded_state) VALUES (?, ?, ?) ` +
           `ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, folded_state = excluded.folded_state`,
@@ -312,6 +317,23 @@ abstract class SqliteReadModelTables {
     this.assertOpen();
     const [row] = this.run<PolicySummaryRow>(queries.policySummaryQuery(this.table, policyId));
     return row ?? null;
+  }
+
+  async streamRevisions(streamIds: readonly string[]): Promise<Map<string, number>> {
+    this.assertOpen();
+    const revisions = new Map<string, number>();
+    if (streamIds.length === 0) return revisions;
+    const rows = this.progressStatements.revisionsOf.all(JSON.stringify(streamIds)) as {
+      stream_id: string;
+      revision: number;
+    }[];
+    for (const row of rows) revisions.set(row.stream_id, Number(row.revision));
+    return revisions;
+  }
+
+  async policiesOfAgent(agentId: string): Promise<string[]> {
+    this.assertOpen();
+    return this.run<{ policyId: string }>(queries.policiesOfAgentQuery(this.table, agentId)).map((row) => row.policyId);
   }
 
   premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>> {

@@ -5,7 +5,9 @@
  */
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { ProjectionError } from '../projections/projection-event';
+import { encodeCursor } from '../sql/report-queries';
 import {
+  InvalidReportQueryError,
   RebuildBehindLiveError,
   type PageRequest,
   type ReadModelReader,
@@ -316,6 +318,52 @@ export function describeReadModelStoreContract(
         expect(await store.policySummary('P-0404')).toBeNull();
       });
 
+      it('policies of an agent: the open ones it services now, in policyId order', async () => {
+        // P-0004 moved to A-003; P-0005 came to A-002 when A-001 departed; P-0003 is lapsed (still open).
+        expect(await store.policiesOfAgent('A-002')).toEqual(['P-0003', 'P-0005', 'P-0006']);
+        expect(await store.policiesOfAgent('A-001')).toEqual(['P-0001', 'P-0002']);
+        expect(await store.policiesOfAgent('A-003')).toEqual(['P-0004']);
+        expect(await store.policiesOfAgent('A-404')).toEqual([]);
+      });
+
+      it('stream revisions: the last applied revision of each stream asked for; unknown streams are absent', async () => {
+        const lastRevision = (streamId: string) =>
+          Math.max(...history.events.filter((event) => event.streamId === streamId).map((event) => event.revision));
+
+        const revisions = await store.streamRevisions(['policy-P-0005', 'agent-A-001', 'policy-P-0404']);
+
+        expect(revisions).toEqual(
+          new Map([
+            ['policy-P-0005', lastRevision('policy-P-0005')],
+            ['agent-A-001', lastRevision('agent-A-001')],
+          ]),
+        );
+        expect(await store.streamRevisions([])).toEqual(new Map());
+      });
+
+      it.each([
+        ['values of the wrong types', ['x', 'P', 'y']],
+        ['a date that does not exist', ['2025-02-30', 'P-0001', 1]],
+        ['a number beyond every integer column', ['2025-03-15', 'P-0001', 2 ** 31]],
+        ['a number JSON cannot hold (1e400)', '["2025-03-15","P-0001",1e400]'],
+        ['a fraction for an integer', ['2025-03-15', 'P-0001', 1.5]],
+        ['a NUL in a text value', ['2025-03-15', 'P-\u00001', 1]],
+        ['null values', [null, null, null]],
+      ])('a cursor with %s is an invalid query, not a database error', async (_case, values) => {
+        const cursor =
+          typeof values === 'string' ? Buffer.from(values).toString('base64url') : encodeCursor(values as never);
+
+        await expect(
+          (async () => store.premiumsDue({ from: '2025-01-01', to: '2025-12-31', asOf: '2025-06-01', cursor }))(),
+        ).rejects.toThrow(InvalidReportQueryError);
+      });
+
+      it('a NUL in a text filter is an invalid query, not a database error', async () => {
+        await expect((async () => store.agentWorkload({ region: 'EA\u0000ST', asOf: '2025-06-01' }))()).rejects.toThrow(
+          InvalidReportQueryError,
+        );
+      });
+
       it('scheduler: open installments due in a window (pre-due reminders)', async () => {
         const page = await store.installmentsDueBetween({ from: '2025-09-01', to: '2025-09-01' });
 
@@ -419,6 +467,25 @@ export function describeReadModelStoreContract(
         });
         await store.applyBatch(history.events.slice(5, 9));
         expect(await store.checkpoint()).toMatchObject({ position: history.events[8]!.position, eventsApplied: 9 });
+      });
+
+      it('events applied out of log order (Kafka partitions): the checkpoint passes positions whose streams lag', async () => {
+        const { store } = fixture;
+        const log = new ScenarioLog().registerAgent('A-101', 'BJ01', 'NORTH').registerAgent('A-102', 'BJ01', 'NORTH');
+        const [earlier, later] = log.events;
+
+        await store.applyBatch([later!]);
+
+        expect((await store.checkpoint()).position).toBe(later!.position);
+        expect(await store.streamRevisions(['agent-A-101', 'agent-A-102'])).toEqual(new Map([['agent-A-102', 0]]));
+        await store.applyBatch([earlier!]);
+        expect(await store.streamRevisions(['agent-A-101', 'agent-A-102'])).toEqual(
+          new Map([
+            ['agent-A-101', 0],
+            ['agent-A-102', 0],
+          ]),
+        );
+        expect((await store.checkpoint()).position).toBe(later!.position);
       });
 
       it('applying the same batch twice changes nothing', async () => {

@@ -1,0 +1,108 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
+import { PROBLEM_CODES } from '../problem/api-problem';
+import { toApiProblem } from '../problem/error-classification';
+import { Counter, type CounterSeries } from './instruments';
+import type { MetricFamily } from './prometheus-text';
+
+/**
+ * created: events were appended · replayed: an Idempotency-Key replay, nothing written · unchanged: the command was
+ * accepted but decided no event · rejected: validation, authorisation, not found, exists already or a business rule
+ * (the problem code says which) · conflict: a concurrent write (retries exhausted, or If-Match stale) · failed: the
+ * store was unavailable or an unexpected error.
+ */
+export type CommandOutcome = 'created' | 'replayed' | 'unchanged' | 'rejected' | 'conflict' | 'failed';
+
+const CONFLICT_CODES = new Set<string>([PROBLEM_CODES.CONCURRENCY_CONFLICT, PROBLEM_CODES.PRECONDITION_FAILED]);
+
+class CommandTypeSeries {
+  private readonly byOutcomeAndCode = new Map<string, CounterSeries>();
+  readonly created: CounterSeries;
+  readonly replayed: CounterSeries;
+  readonly unchanged: CounterSeries;
+
+  constructor(
+    private readonly counter: Counter,
+    private readonly command: string,
+  ) {
+    this.created = counter.series({ command, outcome: 'created', code: '' });
+    this.replayed = counter.series({ command, outcome: 'replayed', code: '' });
+    this.unchanged = counter.series({ command, outcome: 'unchanged', code: '' });
+  }
+
+  succeeded(result: unknown): void {
+    if (typeof result !== 'object' || result === null) this.created.inc();
+    else if ('replayed' in result && result.replayed === true) this.replayed.inc();
+    else if ('events' in result && Array.isArray(result.events) && result.events.length === 0) this.unchanged.inc();
+    else this.created.inc();
+  }
+
+  refused(outcome: 'rejected' | 'conflict' | 'failed', code: string): void {
+    const key = `${outcome} ${code}`;
+    let series = this.byOutcomeAndCode.get(key);
+    if (series === undefined) {
+      series = this.counter.series({ command: this.command, outcome, code });
+      this.byOutcomeAndCode.set(key, series);
+    }
+    series.inc();
+  }
+}
+
+/**
+ * Command outcomes by command type, counted at the CQRS command bus, so REST, gRPC, the scheduler and the orphan
+ * process manager are all seen. The bus's `execute` is wrapped once at start-up; the error is classified with the
+ * same mapping the transports use (toApiProblem), so the code is the one the caller got.
+ */
+@Injectable()
+export class CommandMetrics implements OnModuleInit {
+  readonly commands = new Counter(
+    'policy_api_commands_total',
+    'Commands handled, by command type and outcome (created, replayed, unchanged, rejected, conflict, failed); ' +
+      'refused commands carry the problem code.',
+    ['command', 'outcome', 'code'],
+  );
+  private readonly seriesByCommandClass = new Map<object, CommandTypeSeries>();
+
+  constructor(
+    private readonly bus: CommandBus,
+    @Inject(EVENT_STORE_HANDLE) private readonly eventStore: EventStoreHandle,
+  ) {}
+
+  onModuleInit(): void {
+    const execute = this.bus.execute.bind(this.bus);
+    const metered = async (...args: Parameters<CommandBus['execute']>): Promise<unknown> => {
+      const series = this.seriesOf(args[0]);
+      try {
+        const result = await execute(...args);
+        series.succeeded(result);
+        return result;
+      } catch (error) {
+        const problem = toApiProblem(error, this.eventStore.isUnavailableError);
+        const outcome = CONFLICT_CODES.has(problem.code)
+          ? 'conflict'
+          : problem.kind === 'INTERNAL' || problem.kind === 'UNAVAILABLE'
+            ? 'failed'
+            : 'rejected';
+        series.refused(outcome, problem.code);
+        throw error;
+      }
+    };
+    this.bus.execute = metered as CommandBus['execute'];
+  }
+
+  collect(): MetricFamily[] {
+    return [this.commands.collect()];
+  }
+
+  /** `IssuePolicyCommand` → `IssuePolicy` (the domain's command name); resolved once per command class. */
+  private seriesOf(command: object): CommandTypeSeries {
+    const commandClass = command.constructor;
+    let series = this.seriesByCommandClass.get(commandClass);
+    if (series === undefined) {
+      series = new CommandTypeSeries(this.commands, commandClass.name.replace(/Command$/, '') || 'unknown');
+      this.seriesByCommandClass.set(commandClass, series);
+    }
+    return series;
+  }
+}
