@@ -5,16 +5,30 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const frameworksAndDrivers = [
-  { group: ['@nestjs/*', 'class-validator', 'class-transformer', 'rxjs', 'reflect-metadata'], message: 'The domain and kernel are framework-free.' },
-  { group: ['node:*', 'fs', 'path', 'crypto', 'sqlite'], message: 'The domain and kernel do no I/O and read no clock or randomness: inject it.' },
+  {
+    group: ['@nestjs/*', 'class-validator', 'class-transformer', 'rxjs', 'reflect-metadata'],
+    message: 'The domain and kernel are framework-free.',
+  },
+  {
+    group: ['node:*', 'fs', 'path', 'crypto', 'sqlite'],
+    message: 'The domain and kernel do no I/O and read no clock or randomness: inject it.',
+  },
   { group: ['@eventstore/*', 'kafkajs', 'pg', 'pino', '@grpc/*'], message: 'Drivers belong in their adapter.' },
-  { group: ['@lib/eventstore-*', '@lib/kafka', '@lib/read-models'], message: 'Adapters depend on the kernel, never the reverse.' },
+  {
+    group: ['@lib/eventstore-*', '@lib/kafka', '@lib/read-models'],
+    message: 'Adapters depend on the kernel, never the reverse.',
+  },
 ];
-const deepLibImports = { group: ['@lib/*/*', '!@lib/event-sourcing/testing', '**/libs/**', '**/apps/**'], message: 'Import a lib through its public entry (@lib/<name>).' };
+const deepLibImports = {
+  group: ['@lib/*/*', '!@lib/event-sourcing/testing', '**/libs/**', '**/apps/**'],
+  message: 'Import a lib through its public entry (@lib/<name>).',
+};
 const onlyIn = (name, message) => ({ group: [name], message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.tools/**', '.kafka/**', 'data/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.tools/**', '.kafka/**', 'data/**', '**/*.js', '**/*.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,7 +39,10 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'no-restricted-imports': [
         'error',
         {
@@ -54,7 +71,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock: take the time from the command.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'new Date() reads the clock: take the time from the command.',
+        },
       ],
     },
   },
@@ -65,7 +85,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepLibImports, ...frameworksAndDrivers, { group: ['@lib/policy-domain'], message: 'The kernel is generic.' }] },
+        {
+          patterns: [
+            deepLibImports,
+            ...frameworksAndDrivers,
+            { group: ['@lib/policy-domain'], message: 'The kernel is generic.' },
+          ],
+        },
       ],
     },
   },
@@ -75,7 +101,12 @@ export default tseslint.config(
   },
   {
     files: ['libs/eventstore-esdb/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImports, onlyIn('node:sqlite', 'SQLite belongs to its adapter.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [deepLibImports, onlyIn('node:sqlite', 'SQLite belongs to its adapter.')] },
+      ],
+    },
   },
   {
     files: ['libs/kafka/src/**/*.ts'],
