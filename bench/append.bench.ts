@@ -97,7 +97,13 @@ async function measureStore(directory: string, appenders: number): Promise<Measu
   const commits = after.commits - before.commits;
   const perCommit = (after.appends - before.appends) / Math.max(commits, 1);
   const busy = `busy: main ${(mainBusy * 100).toFixed(0)} %, writer ${(writerBusy * 100).toFixed(0)} %`;
-  return { label, events, seconds, detail: `${commits} commits, ${perCommit.toFixed(1)} appends/commit, ${busy}` };
+  const headQueries = `${after.headQueries - before.headQueries} head queries`;
+  return {
+    label,
+    events,
+    seconds,
+    detail: `${commits} commits, ${perCommit.toFixed(1)} appends/commit, ${headQueries}, ${busy}`,
+  };
 }
 
 function measureRawBatched(directory: string, name: string): Measurement {

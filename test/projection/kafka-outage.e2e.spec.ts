@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBrokerList, type Admin } from '@lib/kafka';
+import { parseBrokerList, type KafkaAdmin } from '@lib/kafka';
 import { createReadModelStore, type ReadModelStore } from '@lib/read-models';
 import { freePort, startChildApp, type ChildApp } from './support/child-app';
 import { freshRebuild, policyIdsOf, readAllEvents, snapshotReadModels } from './support/read-model-snapshot';
@@ -76,7 +76,7 @@ describeWithKafkaAndPostgres('Kafka down while commands arrive', () => {
   let relay: ChildApp;
   let projector: ChildApp;
   let store: ReadModelStore;
-  let admin: Admin;
+  let admin: KafkaAdmin;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'projection-outage-'));

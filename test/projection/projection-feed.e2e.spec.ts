@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Admin, type Kafka } from '@lib/kafka';
+import { type KafkaAdmin, type KafkaClient } from '@lib/kafka';
 import { createReadModelStore, type ReadModelStore } from '@lib/read-models';
 import { freePort, startChildApp, type ChildApp } from './support/child-app';
 import { freshRebuild, policyIdsOf, readAllEvents, snapshotReadModels } from './support/read-model-snapshot';
@@ -48,8 +48,8 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
   let projector: ChildApp;
   let client: ServicingApi;
   let store: ReadModelStore;
-  let kafka: Kafka;
-  let admin: Admin;
+  let kafka: KafkaClient;
+  let admin: KafkaAdmin;
 
   const kafkaEnv = {
     KAFKA_BROKERS,

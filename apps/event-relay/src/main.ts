@@ -1,5 +1,5 @@
 /** The event relay process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
-import { ConfigError } from './env-config';
+import { ConfigError } from '@lib/worker-runtime';
 import { createRelayLogger, startRelay } from './relay';
 import { loadRelayConfig, type RelayConfig } from './relay-config';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from './env-config';
+import { ConfigError } from '@lib/worker-runtime';
 import { loadRelayConfig } from './relay-config';
 
 describe('relay configuration', () => {

@@ -8,17 +8,28 @@
  * never a gap; the projector skips revisions it already applied. Streams other than `policy-*` and `agent-*` (e.g.
  * the API's `idempotency-*` records) are not published but still move the checkpoint.
  *
+ * On the embedded store the relay reads raw events (`subscribeToAllRaw`: `data` as the stored JSON text) and the
+ * publisher splices that text into the CloudEvent as it is: no JSON.parse / JSON.stringify of `data` per event.
+ * EventStoreDB goes through the EventStore port (`subscribeToAll`); both give the same CloudEvent bytes.
+ *
  * Kafka unreachable: the batch in hand is retried with backoff until Kafka takes it (commands are unaffected: they
  * only touch the event store); the subscription is not read meanwhile, so the backlog stays in the store.
  */
 import pino, { type Logger } from 'pino';
-import { type EventStore, type Position, type RecordedEvent } from '@lib/event-sourcing';
+import { type EventStore, type Position } from '@lib/event-sourcing';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
-import { createKafka, ensureTopics, EventPublisher, STREAM_CATEGORIES, type Kafka } from '@lib/kafka';
+import {
+  createKafka,
+  ensureTopics,
+  EventPublisher,
+  STREAM_CATEGORIES,
+  type KafkaClient as Kafka,
+  type PublishableEvent,
+} from '@lib/kafka';
 import { createCheckpointStore, type CheckpointStore } from '@lib/read-models';
+import { prometheusText, startWorkerHttp, type WorkerHttpServer } from '@lib/worker-runtime';
 import { EventBatcher } from './event-batcher';
 import { type RelayConfig } from './relay-config';
-import { prometheusText, startWorkerHttp, type WorkerHttpServer } from './worker-http';
 
 export type RelayState = 'running' | 'waiting-for-kafka' | 'stopping' | 'stopped' | 'failed';
 
@@ -44,7 +55,7 @@ export interface RelayOptions {
   /** Default: JSON lines on stdout at the configured level. */
   readonly logger?: Logger;
   /** Called after each batch Kafka acknowledged (the benchmark measures stage rates with it). */
-  readonly onPublished?: (events: readonly RecordedEvent[]) => void;
+  readonly onPublished?: (events: readonly PublishableEvent[]) => void;
   /** How long `stop()` waits for a batch Kafka does not take before abandoning it; default 10 000 ms. */
   readonly stopTimeoutMs?: number;
 }
@@ -60,7 +71,7 @@ const PUBLISHED_PREFIXES = STREAM_CATEGORIES.map((category) => `${category}-`);
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
 
-function isPublished(event: RecordedEvent): boolean {
+function isPublished(event: PublishableEvent): boolean {
   return PUBLISHED_PREFIXES.some((prefix) => event.streamId.startsWith(prefix));
 }
 
@@ -230,7 +241,11 @@ class Relay implements RelayHandle {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopRequested) {
-      const subscription = this.eventStore.subscribeToAll(this.position === null ? {} : { after: this.position });
+      const from = this.position === null ? {} : { after: this.position };
+      const subscription: AsyncIterable<PublishableEvent> & { close(): Promise<void> } =
+        this.eventStore instanceof SqliteEventStore
+          ? this.eventStore.subscribeToAllRaw(from)
+          : this.eventStore.subscribeToAll(from);
       this.closeSubscription = () => subscription.close();
       try {
         const batcher = new EventBatcher(
@@ -264,7 +279,7 @@ class Relay implements RelayHandle {
   }
 
   /** Publishes the batch until Kafka acknowledged it; false when stopping made it give up (nothing advanced). */
-  private async relayBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
+  private async relayBatch(batch: readonly PublishableEvent[]): Promise<boolean> {
     const publishable = batch.filter(isPublished);
     if (publishable.length > 0 && !(await this.publishUntilAcknowledged(publishable))) return false;
     const last = batch[batch.length - 1];
@@ -284,7 +299,7 @@ class Relay implements RelayHandle {
     return true;
   }
 
-  private async publishUntilAcknowledged(events: readonly RecordedEvent[]): Promise<boolean> {
+  private async publishUntilAcknowledged(events: readonly PublishableEvent[]): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!this.topicsReady) await this.ensureTopics();
@@ -389,7 +404,7 @@ class Relay implements RelayHandle {
     });
   }
 
-  private currentLag(oldest: RecordedEvent): number | null {
+  private currentLag(oldest: PublishableEvent): number | null {
     const recordedAt = oldest.metadata.recordedAt;
     return typeof recordedAt === 'string' ? Math.max(0, Date.now() - Date.parse(recordedAt)) : null;
   }

@@ -1,5 +1,5 @@
 /** The projector process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
-import { ConfigError } from './env-config';
+import { ConfigError } from '@lib/worker-runtime';
 import { createProjectorLogger, startProjector } from './projector';
 import { loadProjectorConfig, type ProjectorConfig } from './projector-config';
 

@@ -1,4 +1,4 @@
-import { type ConfigError } from './env-config';
+import { type ConfigError } from '@lib/worker-runtime';
 import { loadProjectorConfig } from './projector-config';
 
 describe('projector configuration', () => {

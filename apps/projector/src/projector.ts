@@ -13,27 +13,17 @@
  * database is unreachable) is retried with backoff and never dead-letters anything.
  *
  * Graceful stop: the chunk in hand finishes, processed offsets are committed, the member leaves the group.
+ *
+ * The consumer mechanics (chunking, offsets, retries, isolation, the DLQ) are libs/kafka's ConsumerRunner in batch
+ * mode; this file decides what a chunk does and which errors are the events' fault, and counts.
  */
 import pino, { type Logger } from 'pino';
 import { type RecordedEvent } from '@lib/event-sourcing';
-import {
-  createKafka,
-  DEAD_LETTER_HEADERS,
-  deadLetterTopicFor,
-  ensureTopics,
-  MalformedCloudEventError,
-  parseCloudEvent,
-  type Kafka,
-} from '@lib/kafka';
+import { ConsumerRunner, createKafka, MalformedCloudEventError, type ParsedMessage } from '@lib/kafka';
 import { createReadModelStore, ProjectionError, type ApplyBatchResult, type ReadModelStore } from '@lib/read-models';
+import { prometheusText, startWorkerHttp, type WorkerHttpServer } from '@lib/worker-runtime';
 import { recordedEventOf } from './cloud-event-to-recorded';
 import { type ProjectorConfig } from './projector-config';
-import { prometheusText, startWorkerHttp, type WorkerHttpServer } from './worker-http';
-
-type Consumer = ReturnType<Kafka['consumer']>;
-type Producer = ReturnType<Kafka['producer']>;
-type EachBatchPayload = Parameters<NonNullable<NonNullable<Parameters<Consumer['run']>[0]>['eachBatch']>>[0];
-type KafkaMessage = EachBatchPayload['batch']['messages'][number];
 
 export type ProjectorState = 'running' | 'stopping' | 'stopped' | 'crashed';
 
@@ -71,10 +61,8 @@ export interface ProjectorHandle {
   stop(): Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 5_000;
 /** Upper bounds (seconds) of the end-to-end lag histogram: recordedAt in the event store → committed here. */
 const LAG_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
-const MAX_ERROR_HEADER_LENGTH = 4_096;
 
 export function createProjectorLogger(config: Pick<ProjectorConfig, 'logLevel'>): Logger {
   return pino(
@@ -99,15 +87,8 @@ export async function startProjector(
   return projector;
 }
 
-interface Consumed {
-  readonly message: KafkaMessage;
-  readonly event: RecordedEvent;
-}
-
 class Projector implements ProjectorHandle {
-  private readonly kafka: Kafka;
-  private readonly consumer: Consumer;
-  private readonly deadLetterProducer: Producer;
+  private readonly runner: ConsumerRunner;
   private http: WorkerHttpServer | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
@@ -133,20 +114,51 @@ class Projector implements ProjectorHandle {
     private readonly store: ReadModelStore,
     private readonly ownsStore: boolean,
   ) {
-    this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'projector', logger, logLevel: 'error' });
-    this.consumer = this.kafka.consumer({
+    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'projector', logger, logLevel: 'error' });
+    this.runner = new ConsumerRunner(kafka, {
       groupId: config.groupId,
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 3)),
-      maxWaitTimeInMs: 500,
+      topics: [config.topics.policy, config.topics.agent],
+      // Normally the relay created them; a projector started first must not fail to subscribe.
+      ensureTopics: { partitions: config.topicPartitions },
+      handleBatch: (batch) => this.project(batch),
+      batchSize: config.batchSize,
+      // The events' fault; anything else (the database is unreachable) is retried and never dead-letters.
+      isPoison: (error) => error instanceof ProjectionError || error instanceof MalformedCloudEventError,
+      maxAttempts: config.maxAttempts,
+      retryBackoffMs: config.retryBackoffMs,
+      commitIntervalMs: config.commitIntervalMs,
+      partitionsConcurrently: config.partitionsConcurrently,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      maxWaitTimeMs: 500,
       // A fetched partition batch of up to ~4 MB (thousands of events) is cut into read-model transactions.
       maxBytesPerPartition: 4 * 1024 * 1024,
-      allowAutoTopicCreation: false,
-    });
-    this.deadLetterProducer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
+      onHandlerError: ({ error, kind, transientFailures, batch }) => {
+        if (kind === 'poison') {
+          if (batch.length === 1)
+            this.logger.warn({ err: error, eventId: batch[0].event.id }, 'event cannot be projected');
+          return;
+        }
+        this.transientFailures++;
+        this.lastError = describe(error);
+        this.logger.warn(
+          { err: error, failures: transientFailures, events: batch.length },
+          'read-model transaction failed: retrying',
+        );
+      },
+      onDeadLetter: ({ message, deadLetterTopic, reason, attempts, error }) => {
+        this.deadLettered++;
+        const { topic, partition, offset } = message;
+        this.logger.error(
+          { topic, partition, offset, deadLetterTopic, reason, attempts, error: error.message },
+          'message dead-lettered',
+        );
+        this.options.onDeadLetter?.({ topic, offset, reason, error: error.message });
+      },
+      onCrash: (error, restarting) => {
+        this.lastError = describe(error);
+        this.logger.error({ err: error, restart: restarting }, 'the consumer crashed');
+        if (!restarting) this.state = 'crashed';
+      },
     });
   }
 
@@ -162,35 +174,7 @@ class Projector implements ProjectorHandle {
       },
       metrics: () => this.metrics(),
     });
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      // Normally the relay created them; a projector started first must not fail to subscribe.
-      await ensureTopics(admin, [
-        { topic: this.config.topics.policy, partitions: this.config.topicPartitions },
-        { topic: this.config.topics.agent, partitions: this.config.topicPartitions },
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
-    await this.deadLetterProducer.connect();
-    await this.consumer.connect();
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.lastError = describe(payload.error);
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'the consumer crashed');
-      if (!payload.restart) this.state = 'crashed';
-    });
-    await this.consumer.subscribe({
-      topics: [this.config.topics.policy, this.config.topics.agent],
-      fromBeginning: true,
-    });
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
-      autoCommit: true,
-      autoCommitInterval: this.config.commitIntervalMs,
-      partitionsConsumedConcurrently: this.config.partitionsConcurrently,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    await this.runner.start();
     this.progressTimer = setInterval(() => this.logProgress(), this.config.progressIntervalMs).unref();
     this.logger.info(
       {
@@ -223,12 +207,10 @@ class Projector implements ProjectorHandle {
     this.stopping ??= (async () => {
       if (this.state === 'running') this.state = 'stopping';
       clearInterval(this.progressTimer);
-      // kafkajs lets the eachBatch in hand return (it checks isRunning between chunks), commits the resolved
-      // offsets and leaves the group.
-      await this.consumer
-        .disconnect()
+      // The runner lets the chunk in hand finish, commits the processed offsets and leaves the group.
+      await this.runner
+        .stop()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'consumer disconnect failed'));
-      await this.deadLetterProducer.disconnect().catch(() => undefined);
       if (this.ownsStore) await this.store.close().catch(() => undefined);
       await this.http?.close();
       this.state = 'stopped';
@@ -240,102 +222,11 @@ class Projector implements ProjectorHandle {
     return this.stopping;
   }
 
-  private async consumeBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    commitOffsetsIfNecessary,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    const shouldContinue = () => this.state === 'running' && isRunning() && !isStale();
-    const { messages } = batch;
-    // Even chunks (1 100 messages → 550 + 550, not 1 000 + 100): fewer, fuller transactions.
-    const chunkSize = Math.ceil(messages.length / Math.ceil(messages.length / this.config.batchSize));
-    for (let start = 0; start < messages.length; start += chunkSize) {
-      if (!shouldContinue()) return;
-      const chunk = messages.slice(start, start + chunkSize);
-      const done = await this.projectChunk(batch.topic, batch.partition, chunk, heartbeat, shouldContinue);
-      // Abandoned (stopping or rebalancing while the database was unreachable): not resolved, so redelivered.
-      if (!done) return;
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-    }
-  }
-
-  /** True once every message of the chunk was applied, skipped or dead-lettered. */
-  private async projectChunk(
-    topic: string,
-    partition: number,
-    messages: readonly KafkaMessage[],
-    heartbeat: () => Promise<void>,
-    shouldContinue: () => boolean,
-  ): Promise<boolean> {
-    const consumed: Consumed[] = [];
-    for (const message of messages) {
-      try {
-        consumed.push({ message, event: recordedEventOf(parseCloudEvent(message.value)) });
-      } catch (error) {
-        if (!(error instanceof MalformedCloudEventError)) throw error;
-        // Retrying cannot fix the bytes.
-        await this.deadLetter(topic, partition, message, 'malformed', error, 0);
-      }
-    }
-    if (consumed.length === 0) return true;
-
-    const outcome = await this.applyWithRetry(consumed, heartbeat, shouldContinue);
-    if (outcome === 'applied') return true;
-    if (outcome === 'abandoned') return false;
-    // Some event of the chunk cannot be projected: apply them one by one to dead-letter only the culprit(s).
-    for (const item of consumed) {
-      for (let attempt = 1; ; attempt++) {
-        const single = await this.applyWithRetry([item], heartbeat, shouldContinue);
-        if (single === 'applied') break;
-        if (single === 'abandoned') return false;
-        if (attempt >= this.config.maxAttempts) {
-          await this.deadLetter(topic, partition, item.message, 'handler-failed', single, attempt);
-          break;
-        }
-        await sleep(this.backoffMs(attempt));
-        if (!shouldContinue()) return false;
-        await heartbeat();
-      }
-    }
-    return true;
-  }
-
-  /**
-   * One read-model transaction for the events. A ProjectionError is the events' fault (returned); anything else is
-   * the infrastructure's, retried with backoff until it works or the partition must be given up ('abandoned').
-   */
-  private async applyWithRetry(
-    items: readonly Consumed[],
-    heartbeat: () => Promise<void>,
-    shouldContinue: () => boolean,
-  ): Promise<'applied' | 'abandoned' | ProjectionError> {
-    const events = items.map((item) => item.event);
-    for (let failures = 0; ;) {
-      try {
-        const result = await this.store.applyBatch(events);
-        this.account(events, result);
-        return 'applied';
-      } catch (error) {
-        if (error instanceof ProjectionError) {
-          if (items.length === 1)
-            this.logger.warn({ err: error, eventId: events[0].eventId }, 'event cannot be projected');
-          return error;
-        }
-        failures++;
-        this.transientFailures++;
-        this.lastError = describe(error);
-        this.logger.warn({ err: error, failures, events: events.length }, 'read-model transaction failed: retrying');
-        if (!shouldContinue()) return 'abandoned';
-        await sleep(this.backoffMs(failures));
-        if (!shouldContinue()) return 'abandoned';
-        await heartbeat().catch(() => undefined);
-      }
-    }
+  /** One read-model transaction for the chunk; a ProjectionError names the events' fault. */
+  private async project(batch: readonly ParsedMessage[]): Promise<void> {
+    const events = batch.map(({ event }) => recordedEventOf(event));
+    const result = await this.store.applyBatch(events);
+    this.account(events, result);
   }
 
   private account(events: readonly RecordedEvent[], result: ApplyBatchResult): void {
@@ -360,49 +251,6 @@ class Projector implements ProjectorHandle {
       this.lagMs = Math.max(0, Date.now() - Date.parse(recordedAt));
     }
     this.options.onApplied?.(events, result);
-  }
-
-  /** Resolves once the dead-letter topic acknowledged (acks = all); a failure fails the batch, which is refetched. */
-  private async deadLetter(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    reason: 'malformed' | 'handler-failed',
-    error: Error,
-    attempts: number,
-  ): Promise<void> {
-    const deadLetterTopic = deadLetterTopicFor(topic);
-    await this.deadLetterProducer.send({
-      topic: deadLetterTopic,
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            [DEAD_LETTER_HEADERS.error]: truncate(`${error.name}: ${error.message}`, MAX_ERROR_HEADER_LENGTH),
-            [DEAD_LETTER_HEADERS.reason]: reason,
-            [DEAD_LETTER_HEADERS.attempts]: String(attempts),
-            [DEAD_LETTER_HEADERS.groupId]: this.config.groupId,
-            [DEAD_LETTER_HEADERS.originalTopic]: topic,
-            [DEAD_LETTER_HEADERS.originalPartition]: String(partition),
-            [DEAD_LETTER_HEADERS.originalOffset]: message.offset,
-            [DEAD_LETTER_HEADERS.originalTimestamp]: message.timestamp,
-          },
-        },
-      ],
-    });
-    this.deadLettered++;
-    this.logger.error(
-      { topic, partition, offset: message.offset, deadLetterTopic, reason, attempts, error: error.message },
-      'message dead-lettered',
-    );
-    this.options.onDeadLetter?.({ topic, offset: message.offset, reason, error: error.message });
-  }
-
-  private backoffMs(attempt: number): number {
-    return Math.min(this.config.retryBackoffMs * 2 ** Math.min(attempt - 1, 10), MAX_BACKOFF_MS);
   }
 
   private logProgress(): void {
@@ -481,12 +329,4 @@ class Projector implements ProjectorHandle {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function truncate(text: string, maxLength: number): string {
-  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

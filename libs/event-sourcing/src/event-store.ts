@@ -34,6 +34,14 @@ export interface RecordedEvent extends NewEvent {
 }
 
 /**
+ * A recorded event whose `data` is still the JSON text the store holds (the SQLite store's raw reads): the relay
+ * publishes it without parsing and re-serialising `data`. `dataJson` is the text of a JSON object.
+ */
+export interface RawRecordedEvent extends Omit<RecordedEvent, 'data'> {
+  readonly dataJson: string;
+}
+
+/**
  * `'no_stream'`: the stream must not exist. `'any'`: no check. A number: the revision of the stream's last event
  * (the first event of a stream is revision 0).
  */

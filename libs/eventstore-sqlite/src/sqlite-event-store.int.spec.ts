@@ -149,6 +149,27 @@ describe('SqliteEventStore (adapter specifics)', () => {
     }
   });
 
+  it('readAllRaw and subscribeToAllRaw: the readAll events with data as the stored JSON text', async () => {
+    await store.append('raw-a', [testEvent('A1'), testEvent('A2')], 'no_stream');
+    await store.append('raw-b', [testEvent('B1')], 'no_stream');
+    const parsed = await store.readAll();
+    const expected = parsed.map(({ data, ...rest }) => ({ ...rest, dataJson: JSON.stringify(data) }));
+
+    expect(await store.readAllRaw()).toEqual(expected);
+    expect(await store.readAllRaw({ after: parsed[0].position, maxCount: 1 })).toEqual(expected.slice(1, 2));
+
+    const subscription = store.subscribeToAllRaw({ after: parsed[0].position });
+    const live = testEvent('Live');
+    const seen: unknown[] = [];
+    for await (const event of subscription) {
+      seen.push(event);
+      if (seen.length === 2) void store.append('raw-c', [live], 'no_stream');
+      if (seen.length === 3) break;
+    }
+    const [{ data: liveData, ...liveRest }] = await store.readStream('raw-c');
+    expect(seen).toEqual([...expected.slice(1), { ...liveRest, dataJson: JSON.stringify(liveData) }]);
+  });
+
   it('rejects malformed input before it reaches the writer', async () => {
     await expect(store.append('empty', [], 'no_stream')).rejects.toBeInstanceOf(TypeError);
     await expect(store.append('bad-id', [{ ...testEvent('X'), eventId: 'not-a-uuid' }], 'any')).rejects.toThrow(

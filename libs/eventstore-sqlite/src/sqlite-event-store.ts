@@ -10,6 +10,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type RawRecordedEvent,
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeToAllOptions,
@@ -44,6 +45,11 @@ interface EventRow {
   metadata: string;
 }
 
+/** `subscribeToAllRaw`: the `$all` catch-up subscription (same semantics as subscribeToAll) of raw events. */
+export interface RawAllSubscription extends AsyncIterable<RawRecordedEvent> {
+  close(): Promise<void>;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** SQLite's "no limit" for LIMIT ?. */
 const NO_LIMIT = -1;
@@ -55,7 +61,7 @@ const NO_LIMIT = -1;
  * committed append and never wait for the writer.
  */
 export class SqliteEventStore implements EventStore {
-  private readonly subscriptions = new Set<SqliteAllSubscription>();
+  private readonly subscriptions = new Set<{ close(): Promise<void> }>();
   private readonly statements: {
     streamForwards: StatementSync;
     streamBackwards: StatementSync;
@@ -132,24 +138,26 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const after = options.after === undefined ? 0 : decodePosition(options.after);
-    return this.readAllPage(after, options.maxCount ?? NO_LIMIT);
+    return this.readAllPage(after, options.maxCount ?? NO_LIMIT, toRecordedEvent);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    return this.subscribe(options, (after, maxCount) => this.readAllPage(after, maxCount, toRecordedEvent));
+  }
+
+  /**
+   * readAll with each event's `data` left as the stored JSON text (not part of the EventStore port): for a reader
+   * that only forwards `data`, e.g. the event relay. Same order, paging and positions as readAll.
+   */
+  async readAllRaw(options: ReadAllOptions = {}): Promise<RawRecordedEvent[]> {
     this.assertOpen();
-    const checkpoint = options.after === undefined ? 0 : decodePosition(options.after);
-    const subscription = new SqliteAllSubscription(
-      {
-        readPage: (after, maxCount) => this.readAllPage(after, maxCount),
-        onNextCommit: (wake) => this.commits.once(wake),
-        pollIntervalMs: this.pollIntervalMs,
-      },
-      checkpoint,
-      decodePosition,
-      (closed) => this.subscriptions.delete(closed),
-    );
-    this.subscriptions.add(subscription);
-    return subscription;
+    const after = options.after === undefined ? 0 : decodePosition(options.after);
+    return this.readAllPage(after, options.maxCount ?? NO_LIMIT, toRawRecordedEvent);
+  }
+
+  /** subscribeToAll of raw events (see readAllRaw): the event relay's catch-up subscription. */
+  subscribeToAllRaw(options: SubscribeToAllOptions = {}): RawAllSubscription {
+    return this.subscribe(options, (after, maxCount) => this.readAllPage(after, maxCount, toRawRecordedEvent));
   }
 
   /** Commits and appends so far: how well concurrent appends share commits (for tests and the benchmark). */
@@ -172,9 +180,28 @@ export class SqliteEventStore implements EventStore {
     return this.closing;
   }
 
-  private readAllPage(after: number, maxCount: number): RecordedEvent[] {
+  private subscribe<E extends { readonly position: string }>(
+    options: SubscribeToAllOptions,
+    readPage: (after: number, maxCount: number) => E[],
+  ): SqliteAllSubscription<E> {
+    this.assertOpen();
+    const checkpoint = options.after === undefined ? 0 : decodePosition(options.after);
+    const subscription = new SqliteAllSubscription<E>(
+      { readPage, onNextCommit: (wake) => this.commits.once(wake), pollIntervalMs: this.pollIntervalMs },
+      checkpoint,
+      decodePosition,
+      (closed) => this.subscriptions.delete(closed),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  private readAllPage<E>(after: number, maxCount: number, map: (row: EventRow) => E): E[] {
     if (!this.reader.isOpen) return [];
-    return (this.statements.allAfter.all(after, maxCount) as unknown as EventRow[]).map(toRecordedEvent);
+    const rows = this.statements.allAfter.all(after, maxCount) as unknown as EventRow[];
+    const events: E[] = new Array(rows.length);
+    for (let index = 0; index < rows.length; index++) events[index] = map(rows[index]);
+    return events;
   }
 
   private assertOpen(): void {
@@ -232,6 +259,18 @@ function toStreamEvent(streamId: string, row: StreamRow): RecordedEvent {
     eventId: row.event_id,
     type: row.type,
     data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}
+
+function toRawRecordedEvent(row: EventRow): RawRecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: encodePosition(row.position),
+    eventId: row.event_id,
+    type: row.type,
+    dataJson: row.data,
     metadata: JSON.parse(row.metadata),
   };
 }

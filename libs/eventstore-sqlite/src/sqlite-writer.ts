@@ -24,6 +24,11 @@ export interface GroupCommitStats {
   /** Appends those transactions carried (successful or rejected). */
   readonly appends: number;
   readonly largestBatch: number;
+  /**
+   * Expected-revision checks that had to query the stream's head; the others were answered by the writer's cache of
+   * stream heads (cleared whenever another connection wrote to the file).
+   */
+  readonly headQueries: number;
   /** The writer thread's event-loop utilisation so far (compare two readings with `performance.eventLoopUtilization`). */
   readonly writerBusy: EventLoopUtilization;
 }
@@ -38,7 +43,7 @@ export interface WriterFileSettings {
 
 type WorkerMessage =
   | { kind: 'ready' }
-  | { kind: 'batch-done'; results: AppendOutcome[] }
+  | { kind: 'batch-done'; outcomes: Float64Array; errors: Array<[index: number, message: string]>; headQueries: number }
   | ({ kind: 'settings' } & WriterFileSettings)
   | { kind: 'closed' };
 
@@ -49,6 +54,17 @@ interface PendingAppend {
 }
 
 const WORKER_SCRIPT = path.join(__dirname, 'writer.worker.js');
+/** Stream heads the writer keeps (about 100 bytes each); the least recently appended streams are forgotten first. */
+const HEADS_CACHE_LIMIT = 100_000;
+
+/*
+ * Wire format, shared with writer.worker.js (keep both in step). A batch is one flat array, per append: streamId,
+ * expected, event count n, then n times eventId, type, data, metadata. Outcomes come back as two float64 per append:
+ * [revision >= 0, position] appended, [CONFLICT, current revision], [NO_STREAM, 0], or [ERROR, 0] with the message in
+ * `errors`.
+ */
+const CONFLICT = -1;
+const NO_STREAM = -2;
 /** Bounds one transaction (and one message) when a burst queues far more appends than a commit takes. */
 const MAX_APPENDS_PER_BATCH = 2000;
 /**
@@ -70,14 +86,14 @@ export class SqliteWriter {
   private failure: Error | undefined;
   private idleWaiters: Array<() => void> = [];
   private settingsWaiters: Array<{ resolve(settings: WriterFileSettings): void; reject(error: Error): void }> = [];
-  private stats = { commits: 0, appends: 0, largestBatch: 0 };
+  private stats = { commits: 0, appends: 0, largestBatch: 0, headQueries: 0 };
 
   private constructor(
     private readonly worker: Worker,
     private readonly onCommitted: () => void,
   ) {
     worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'batch-done') this.settleBatch(message.results);
+      if (message.kind === 'batch-done') this.settleBatch(message);
       if (message.kind === 'settings') {
         this.settingsWaiters.shift()?.resolve({ journalMode: message.journalMode, synchronous: message.synchronous });
         if (this.isIdle()) this.worker.unref();
@@ -91,7 +107,12 @@ export class SqliteWriter {
   /** Starts the worker; resolves once the file is open with its settings and schema in place. */
   static async start(file: string, onCommitted: () => void): Promise<SqliteWriter> {
     const worker = new Worker(WORKER_SCRIPT, {
-      workerData: { path: file, pragmas: SQLITE_FILE_PRAGMAS, schema: SQLITE_EVENTS_SCHEMA },
+      workerData: {
+        path: file,
+        pragmas: SQLITE_FILE_PRAGMAS,
+        schema: SQLITE_EVENTS_SCHEMA,
+        headsCacheLimit: HEADS_CACHE_LIMIT,
+      },
     });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => message.kind === 'ready' && done();
@@ -158,18 +179,38 @@ export class SqliteWriter {
     const batch = this.queue.splice(0, MAX_APPENDS_PER_BATCH);
     this.inFlight.push(batch);
     this.worker.ref();
-    this.worker.postMessage({ kind: 'batch', appends: batch.map((pending) => pending.request) });
+    const fields: Array<string | number> = [];
+    for (const { request } of batch) {
+      fields.push(request.streamId, request.expected, request.events.length);
+      for (const event of request.events) fields.push(event[0], event[1], event[2], event[3]);
+    }
+    this.worker.postMessage({ kind: 'batch', count: batch.length, fields });
   }
 
-  private settleBatch(results: AppendOutcome[]): void {
+  private settleBatch(done: Extract<WorkerMessage, { kind: 'batch-done' }>): void {
     const batch = this.inFlight.shift() ?? [];
     this.stats = {
       commits: this.stats.commits + 1,
       appends: this.stats.appends + batch.length,
       largestBatch: Math.max(this.stats.largestBatch, batch.length),
+      headQueries: done.headQueries,
     };
-    batch.forEach((pending, index) => pending.resolve(results[index]));
-    if (results.some((outcome) => outcome.ok)) this.onCommitted();
+    const { outcomes } = done;
+    const errors = new Map(done.errors);
+    let anyAppended = false;
+    for (let index = 0; index < batch.length; index++) {
+      const code = outcomes[2 * index];
+      const value = outcomes[2 * index + 1];
+      let outcome: AppendOutcome;
+      if (code >= 0) {
+        outcome = { ok: true, nextExpectedRevision: code, position: value };
+        anyAppended = true;
+      } else if (code === CONFLICT) outcome = { ok: false, conflict: value };
+      else if (code === NO_STREAM) outcome = { ok: false, conflict: 'no_stream' };
+      else outcome = { ok: false, error: errors.get(index) ?? 'The writer gave no reason' };
+      batch[index].resolve(outcome);
+    }
+    if (anyAppended) this.onCommitted();
     if (this.queue.length > 0) this.scheduleFlush();
     else this.becameIdle();
   }

@@ -5,10 +5,12 @@
  * loop. It is plain CommonJS on purpose: Node loads it as-is from the sources (under Jest) and from dist (swc copies
  * it through), with no transpiler in between.
  *
- * Protocol (see sqlite-writer.ts): the main thread posts `{ kind: 'batch', appends }` with every append queued at
- * that moment; the worker runs them in ONE transaction (group commit), each append checked and applied on its own so
- * that a failing append never fails its neighbours, commits (WAL + synchronous=FULL: durable on return) and answers
- * `{ kind: 'batch-done', results }` in the same order. Nothing is acknowledged before COMMIT has returned.
+ * Protocol (see sqlite-writer.ts): the main thread posts `{ kind: 'batch', count, fields }` with every append queued
+ * at that moment, flattened into one array (structured clone copies a flat array of strings much faster than one
+ * object per append); the worker runs them in ONE transaction (group commit), each append checked and applied on its
+ * own so that a failing append never fails its neighbours, commits (WAL + synchronous=FULL: durable on return) and
+ * answers `{ kind: 'batch-done', outcomes, errors, headQueries }` in the same order, `outcomes` being a transferred Float64Array.
+ * Nothing is acknowledged before COMMIT has returned.
  */
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
@@ -16,7 +18,7 @@ const { DatabaseSync } = require('node:sqlite');
 if (!parentPort) throw new Error('writer.worker.js must run in a worker thread');
 const port = parentPort;
 
-/** @type {{ path: string; pragmas: string; schema: string }} */
+/** @type {{ path: string; pragmas: string; schema: string; headsCacheLimit: number }} */
 const settings = workerData;
 const db = new DatabaseSync(settings.path);
 db.exec(settings.pragmas);
@@ -30,103 +32,234 @@ const eventsFrom = db.prepare(
   'SELECT revision, event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
 );
 const eventById = db.prepare('SELECT stream_id, revision FROM events WHERE event_id = ?');
+const dataVersionOf = db.prepare('PRAGMA data_version');
+dataVersionOf.setReturnArrays(true);
+
+/*
+ * Wire format, shared with sqlite-writer.ts (keep both in step).
+ * Request fields, per append: streamId, expected ('no_stream' | 'any' | revision), event count n, then n times
+ * eventId, type, data (JSON text), metadata (JSON text).
+ * Outcomes: two float64 per append. [revision >= 0, position]: appended; [CONFLICT, current revision]: the stream
+ * is at another revision; [NO_STREAM, 0]: the stream does not exist; [ERROR, 0]: failed, message in `errors`.
+ */
+const FIELDS_PER_APPEND = 3;
+const FIELDS_PER_EVENT = 4;
+const CONFLICT = -1;
+const NO_STREAM = -2;
+const ERROR = -3;
+
+/*
+ * Stream heads: streamId → revision of its last committed event (-1: no events). They spare the expected-revision
+ * check its query. Only this connection's committed writes update them (merged from `batchHeads` once COMMIT has
+ * returned); writes by any other connection to the file change `PRAGMA data_version`, read under the write lock at
+ * the start of every batch, and clear them. Whatever goes wrong (a failed insert, a failed batch) forgets the heads
+ * concerned, which only costs a query next time.
+ */
+/** @type {Map<string, number>} */
+const heads = new Map();
+/** Heads as this batch's transaction sees them; merged into `heads` after COMMIT, dropped on rollback. */
+/** @type {Map<string, number>} */
+const batchHeads = new Map();
+/** @type {number | bigint | undefined} */
+let dataVersion;
+const headsCacheLimit = settings.headsCacheLimit;
+/** Heads that had to be queried (cache misses), reported with every batch for the statistics. */
+let headQueries = 0;
+
+/** @param {string} streamId */
+function headOf(streamId) {
+  let head = batchHeads.get(streamId);
+  if (head !== undefined) return head;
+  head = heads.get(streamId);
+  if (head !== undefined) return head;
+  headQueries++;
+  const revision = /** @type {{ revision: number | null }} */ (lastRevisionOf.get(streamId)).revision;
+  head = revision === null ? -1 : revision;
+  batchHeads.set(streamId, head);
+  return head;
+}
+
+/** @param {string} streamId */
+function forgetHead(streamId) {
+  batchHeads.delete(streamId);
+  heads.delete(streamId);
+}
+
+function adoptBatchHeads() {
+  for (const [streamId, head] of batchHeads) {
+    heads.delete(streamId); // re-inserted last: the oldest streams are evicted first
+    heads.set(streamId, head);
+  }
+  batchHeads.clear();
+  if (heads.size > headsCacheLimit) {
+    let excess = heads.size - headsCacheLimit;
+    for (const streamId of heads.keys()) {
+      if (excess-- <= 0) break;
+      heads.delete(streamId);
+    }
+  }
+}
 
 /**
- * @typedef {[eventId: string, type: string, data: string, metadata: string]} EncodedEvent
- * @typedef {{ streamId: string; expected: 'no_stream' | 'any' | number; events: EncodedEvent[] }} AppendRequest
- * @typedef {{ ok: true; nextExpectedRevision: number; position: number }
- *   | { ok: false; conflict: number | 'no_stream' }
- *   | { ok: false; error: string }} AppendOutcome
+ * The batch's request fields and where each result goes.
+ * @typedef {{
+ *   fields: Array<string | number>;
+ *   outcomes: Float64Array;
+ *   errors: Array<[index: number, message: string]>;
+ * }} Batch
  */
 
 /**
  * When the same events (same ids, in order) already sit in the stream from `firstRevision` on, the append is a retry
  * of one that succeeded: answer what that one answered.
- * @param {AppendRequest} append
+ * @param {Batch} batch
+ * @param {number} at index of the append's first field
  * @param {number} firstRevision
- * @returns {AppendOutcome | undefined}
+ * @param {number} index of the append in the batch
+ * @returns {boolean} whether the outcome was written
  */
-function earlierIdenticalAppend(append, firstRevision) {
+function answeredByEarlierIdenticalAppend(batch, at, firstRevision, index) {
+  const { fields } = batch;
+  const streamId = /** @type {string} */ (fields[at]);
+  const count = /** @type {number} */ (fields[at + 2]);
   const stored = /** @type {{ revision: number; event_id: string; position: number }[]} */ (
-    eventsFrom.all(append.streamId, firstRevision, append.events.length)
+    eventsFrom.all(streamId, firstRevision, count)
   );
-  if (stored.length !== append.events.length) return undefined;
-  for (let i = 0; i < stored.length; i++) if (stored[i].event_id !== append.events[i][0]) return undefined;
-  const last = stored[stored.length - 1];
-  return { ok: true, nextExpectedRevision: last.revision, position: last.position };
+  if (stored.length !== count) return false;
+  for (let i = 0; i < count; i++) {
+    if (stored[i].event_id !== fields[at + FIELDS_PER_APPEND + i * FIELDS_PER_EVENT]) return false;
+  }
+  const last = stored[count - 1];
+  batch.outcomes[2 * index] = last.revision;
+  batch.outcomes[2 * index + 1] = last.position;
+  return true;
 }
 
 /**
- * @param {AppendRequest} append
- * @returns {AppendOutcome}
+ * Checks and applies one append, writing its outcome.
+ * @param {Batch} batch
+ * @param {number} at index of the append's first field
+ * @param {number} index of the append in the batch
  */
-function appendOne(append) {
-  const { streamId, expected, events } = append;
-  const current = /** @type {{ revision: number | null }} */ (lastRevisionOf.get(streamId)).revision;
+function appendOne(batch, at, index) {
+  const { fields, outcomes } = batch;
+  const streamId = /** @type {string} */ (fields[at]);
+  const expected = /** @type {'no_stream' | 'any' | number} */ (fields[at + 1]);
+  const count = /** @type {number} */ (fields[at + 2]);
+  const first = at + FIELDS_PER_APPEND;
+  const current = headOf(streamId);
   if (expected === 'any') {
-    const known = /** @type {{ stream_id: string; revision: number } | undefined} */ (eventById.get(events[0][0]));
+    const known = /** @type {{ stream_id: string; revision: number } | undefined} */ (eventById.get(fields[first]));
     if (known !== undefined && known.stream_id === streamId) {
-      const earlier = earlierIdenticalAppend(append, known.revision);
-      if (earlier) return earlier;
+      if (answeredByEarlierIdenticalAppend(batch, at, known.revision, index)) return;
     }
-  } else if (expected === 'no_stream' ? current !== null : current !== expected) {
-    const earlier = earlierIdenticalAppend(append, expected === 'no_stream' ? 0 : expected + 1);
-    return earlier ?? { ok: false, conflict: current ?? 'no_stream' };
+  } else if (expected === 'no_stream' ? current !== -1 : current !== expected) {
+    if (answeredByEarlierIdenticalAppend(batch, at, expected === 'no_stream' ? 0 : expected + 1, index)) return;
+    outcomes[2 * index] = current === -1 ? NO_STREAM : CONFLICT;
+    outcomes[2 * index + 1] = current === -1 ? 0 : current;
+    return;
   }
 
   // One statement is atomic by itself; several need a savepoint so that a failure takes back only this append.
-  const needsSavepoint = events.length > 1;
+  const needsSavepoint = count > 1;
   if (needsSavepoint) db.exec('SAVEPOINT append_one');
-  let revision = current === null ? 0 : current + 1;
+  let revision = current + 1;
   let position = 0;
   try {
-    for (const [eventId, type, data, metadata] of events) {
-      position = Number(insertEvent.run(streamId, revision, eventId, type, data, metadata).lastInsertRowid);
+    for (let field = first, end = first + count * FIELDS_PER_EVENT; field < end; field += FIELDS_PER_EVENT) {
+      const result = insertEvent.run(
+        streamId,
+        revision,
+        fields[field],
+        fields[field + 1],
+        fields[field + 2],
+        fields[field + 3],
+      );
+      position = Number(result.lastInsertRowid);
       revision++;
     }
     if (needsSavepoint) db.exec('RELEASE append_one');
   } catch (error) {
+    forgetHead(streamId);
     if (!db.isTransaction) throw error; // SQLite gave up the whole transaction (I/O error, disk full): batch fails.
     if (needsSavepoint) db.exec('ROLLBACK TO append_one; RELEASE append_one');
-    return { ok: false, error: describeFailure(error, append) };
+    outcomes[2 * index] = ERROR;
+    outcomes[2 * index + 1] = 0;
+    batch.errors.push([index, describeFailure(error, batch, at)]);
+    return;
   }
-  return { ok: true, nextExpectedRevision: revision - 1, position };
+  batchHeads.set(streamId, revision - 1);
+  outcomes[2 * index] = revision - 1;
+  outcomes[2 * index + 1] = position;
 }
 
 /**
  * @param {unknown} error
- * @param {AppendRequest} append
+ * @param {Batch} batch
+ * @param {number} at
  */
-function describeFailure(error, append) {
+function describeFailure(error, batch, at) {
   const message = error instanceof Error ? error.message : String(error);
   if (/UNIQUE constraint failed: events\.event_id/.test(message)) {
-    const clash = append.events.find(([eventId]) => eventById.get(eventId) !== undefined);
-    return `Event id ${clash ? clash[0] : '(one of the batch)'} is already used by another event (stream ${append.streamId})`;
+    const { fields } = batch;
+    const count = /** @type {number} */ (fields[at + 2]);
+    let clash = '(one of the batch)';
+    for (let i = 0; i < count; i++) {
+      const eventId = /** @type {string} */ (fields[at + FIELDS_PER_APPEND + i * FIELDS_PER_EVENT]);
+      if (eventById.get(eventId) !== undefined) {
+        clash = eventId;
+        break;
+      }
+    }
+    return `Event id ${clash} is already used by another event (stream ${fields[at]})`;
   }
   return message;
 }
 
 /**
- * @param {AppendRequest[]} appends
- * @returns {AppendOutcome[]}
+ * @param {number} count appends in the batch
+ * @param {Array<string | number>} fields
+ * @returns {Batch}
  */
-function commitBatch(appends) {
+function commitBatch(count, fields) {
+  /** @type {Batch} */
+  const batch = { fields, outcomes: new Float64Array(2 * count), errors: [] };
   try {
     db.exec('BEGIN IMMEDIATE');
-    const outcomes = appends.map(appendOne);
+    // Under the write lock: nobody else can write until COMMIT, and any write since our last batch shows here.
+    const version = /** @type {[number | bigint]} */ (/** @type {unknown} */ (dataVersionOf.get()))[0];
+    if (version !== dataVersion) {
+      heads.clear();
+      dataVersion = version;
+    }
+    for (let index = 0, at = 0; index < count; index++) {
+      appendOne(batch, at, index);
+      at += FIELDS_PER_APPEND + /** @type {number} */ (fields[at + 2]) * FIELDS_PER_EVENT;
+    }
     db.exec('COMMIT');
-    return outcomes;
+    adoptBatchHeads();
+    return batch;
   } catch (error) {
+    batchHeads.clear();
+    heads.clear();
     if (db.isTransaction) db.exec('ROLLBACK');
     const message = `Batch not committed: ${error instanceof Error ? error.message : String(error)}`;
-    return appends.map(() => ({ ok: false, error: message }));
+    batch.outcomes.fill(ERROR);
+    batch.errors = [];
+    for (let index = 0; index < count; index++) batch.errors.push([index, message]);
+    return batch;
   }
 }
 
-/** @typedef {{ kind: 'batch'; appends: AppendRequest[] } | { kind: 'settings' } | { kind: 'close' }} Request */
+/**
+ * @typedef {{ kind: 'batch'; count: number; fields: Array<string | number> } | { kind: 'settings' } | { kind: 'close' }} Request
+ */
 port.on('message', (/** @type {Request} */ message) => {
   if (message.kind === 'batch') {
-    port.postMessage({ kind: 'batch-done', results: commitBatch(message.appends) });
+    const { outcomes, errors } = commitBatch(message.count, message.fields);
+    port.postMessage({ kind: 'batch-done', outcomes, errors, headQueries }, [
+      /** @type {ArrayBuffer} */ (outcomes.buffer),
+    ]);
   } else if (message.kind === 'settings') {
     const { journal_mode: journalMode } = /** @type {{ journal_mode: string }} */ (
       db.prepare('PRAGMA journal_mode').get()

@@ -2,7 +2,13 @@
  * Recorded events ⇄ CloudEvents 1.0 structured JSON, the value format of the projection feed (DESIGN 5).
  * Pure: no kafkajs here, so the mapping is tested without a broker.
  */
-import { readEventMetadata, type JsonObject, type Position, type RecordedEvent } from '@lib/event-sourcing';
+import {
+  readEventMetadata,
+  type JsonObject,
+  type Position,
+  type RawRecordedEvent,
+  type RecordedEvent,
+} from '@lib/event-sourcing';
 
 /** Stream categories published to Kafka, from stream ids `<category>-<id>`, and their topics. */
 export const STREAM_CATEGORIES = ['policy', 'agent'] as const;
@@ -16,6 +22,9 @@ export const DEFAULT_CLOUD_EVENT_SOURCE = '/policy-servicing';
 
 /** Content type of the Kafka message in the CloudEvents Kafka binding's structured mode. */
 export const CLOUD_EVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+
+/** What the publisher takes: a recorded event with parsed `data` (any store) or with its stored JSON text. */
+export type PublishableEvent = RecordedEvent | RawRecordedEvent;
 
 export interface PolicyServicingCloudEvent {
   readonly specversion: '1.0';
@@ -111,6 +120,32 @@ export interface CloudEventOptions {
  * @throws CloudEventMappingError when the metadata lacks recordedAt or the type is not a plain identifier
  */
 export function toCloudEvent(recorded: RecordedEvent, options: CloudEventOptions = {}): PolicyServicingCloudEvent {
+  const { type, time, correlationid, causationid } = cloudEventAttributes(recorded);
+  return {
+    specversion: '1.0',
+    id: recorded.eventId,
+    source: options.source ?? DEFAULT_CLOUD_EVENT_SOURCE,
+    type,
+    subject: recorded.streamId,
+    time,
+    datacontenttype: 'application/json',
+    data: recorded.data,
+    streamrevision: recorded.revision,
+    position: recorded.position,
+    ...(correlationid !== undefined ? { correlationid } : {}),
+    ...(causationid !== undefined ? { causationid } : {}),
+  };
+}
+
+interface CloudEventAttributes {
+  readonly type: string;
+  readonly time: string;
+  readonly correlationid: string | undefined;
+  readonly causationid: string | undefined;
+}
+
+/** The attributes taken from stream id and metadata, validated (shared by both serialisation paths). */
+function cloudEventAttributes(recorded: PublishableEvent): CloudEventAttributes {
   const category = streamCategoryOf(recorded.streamId);
   const metadata = readEventMetadata(recorded.metadata);
   if (typeof metadata.recordedAt !== 'string' || !isInstant(metadata.recordedAt)) {
@@ -121,19 +156,32 @@ export function toCloudEvent(recorded: RecordedEvent, options: CloudEventOptions
     throw new CloudEventMappingError(recorded.eventId, `type ${JSON.stringify(recorded.type)} is not an identifier`);
   }
   return {
-    specversion: '1.0',
-    id: recorded.eventId,
-    source: options.source ?? DEFAULT_CLOUD_EVENT_SOURCE,
     type,
-    subject: recorded.streamId,
     time: metadata.recordedAt,
-    datacontenttype: 'application/json',
-    data: recorded.data,
-    streamrevision: recorded.revision,
-    position: recorded.position,
-    ...(typeof metadata.correlationId === 'string' ? { correlationid: metadata.correlationId } : {}),
-    ...(typeof metadata.causationId === 'string' ? { causationid: metadata.causationId } : {}),
+    correlationid: typeof metadata.correlationId === 'string' ? metadata.correlationId : undefined,
+    causationid: typeof metadata.causationId === 'string' ? metadata.causationId : undefined,
   };
+}
+
+/**
+ * The published CloudEvent's JSON text, without building the object first: exactly
+ * `JSON.stringify(toCloudEvent(recorded, options))` (same attributes, same order), but a raw event's `data` goes in
+ * as the stored text, so the relay neither parses nor re-serialises the (largest) part of each event.
+ * @throws like toCloudEvent
+ */
+export function cloudEventJson(recorded: PublishableEvent, options: CloudEventOptions = {}): string {
+  const { type, time, correlationid, causationid } = cloudEventAttributes(recorded);
+  const data = 'dataJson' in recorded ? recorded.dataJson : JSON.stringify(recorded.data);
+  const source = options.source ?? DEFAULT_CLOUD_EVENT_SOURCE;
+  return (
+    `{"specversion":"1.0","id":${JSON.stringify(recorded.eventId)},"source":${JSON.stringify(source)}` +
+    `,"type":${JSON.stringify(type)},"subject":${JSON.stringify(recorded.streamId)},"time":${JSON.stringify(time)}` +
+    `,"datacontenttype":"application/json","data":${data}` +
+    `,"streamrevision":${JSON.stringify(recorded.revision)},"position":${JSON.stringify(recorded.position)}` +
+    (correlationid !== undefined ? `,"correlationid":${JSON.stringify(correlationid)}` : '') +
+    (causationid !== undefined ? `,"causationid":${JSON.stringify(causationid)}` : '') +
+    '}'
+  );
 }
 
 export function serializeCloudEvent(event: PolicyServicingCloudEvent): Buffer {

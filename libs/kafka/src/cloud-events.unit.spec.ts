@@ -1,7 +1,8 @@
-import { type RecordedEvent } from '@lib/event-sourcing';
+import { type RawRecordedEvent, type RecordedEvent } from '@lib/event-sourcing';
 import {
   MalformedCloudEventError,
   CloudEventMappingError,
+  cloudEventJson,
   UnknownStreamCategoryError,
   parseCloudEvent,
   parseCloudEventType,
@@ -106,6 +107,39 @@ describe('toCloudEvent', () => {
 
   it('round-trips through serializeCloudEvent and parseCloudEvent', () => {
     expect(parseCloudEvent(serializeCloudEvent(wellFormed))).toEqual(wellFormed);
+  });
+});
+
+describe('cloudEventJson', () => {
+  /** The raw form the SQLite store's raw reads hand over: `data` as the stored JSON.stringify text. */
+  function raw(event: RecordedEvent): RawRecordedEvent {
+    const { data, ...rest } = event;
+    return { ...rest, dataJson: JSON.stringify(data) };
+  }
+
+  const tricky = recorded({
+    streamId: 'policy-P-"引号"\\-1',
+    data: { note: 'line\nbreak "quoted" \u2028 ✓ 😀', nested: { list: [1, 2.5, -3e-7, null, true] } },
+    metadata: { ...recorded().metadata, correlationId: 'corr "α"', causationId: 7 },
+  });
+
+  it.each([
+    ['a full event', recorded()],
+    ['an event without correlation and causation ids', recorded({ metadata: { recordedAt: '2024-03-01T08:15:30Z' } })],
+    ['an agent event', recorded({ streamId: 'agent-A-17', type: 'AgentRegistered' })],
+    ['strings that need escaping', tricky],
+  ])('is exactly JSON.stringify(toCloudEvent(…)) for %s, parsed or raw', (_case, event) => {
+    const expected = JSON.stringify(toCloudEvent(event, { source: '/policy-servicing/test' }));
+    expect(cloudEventJson(event, { source: '/policy-servicing/test' })).toBe(expected);
+    expect(cloudEventJson(raw(event), { source: '/policy-servicing/test' })).toBe(expected);
+    expect(parseCloudEvent(cloudEventJson(raw(event)))).toEqual(toCloudEvent(event));
+  });
+
+  it('refuses what toCloudEvent refuses', () => {
+    const metadata = { ...recorded().metadata, recordedAt: 'yesterday' };
+    expect(() => cloudEventJson(raw(recorded({ metadata })))).toThrow(CloudEventMappingError);
+    expect(() => cloudEventJson(raw(recorded({ streamId: 'customer-C1' })))).toThrow(UnknownStreamCategoryError);
+    expect(() => cloudEventJson(raw(recorded({ type: 'Policy.Issued' })))).toThrow(CloudEventMappingError);
   });
 });
 

@@ -1,6 +1,13 @@
 import { type Admin, type Kafka } from 'kafkajs';
-import { type PolicyServicingCloudEvent, type TopicNames } from './cloud-events';
-import { ConsumerRunner, DEAD_LETTER_HEADERS, type CloudEventHandler, type DeadLetter } from './consumer-runner';
+import { CLOUD_EVENTS_CONTENT_TYPE, type PolicyServicingCloudEvent, type TopicNames } from './cloud-events';
+import {
+  ConsumerRunner,
+  DEAD_LETTER_HEADERS,
+  type BatchHandlerOptions,
+  type CloudEventHandler,
+  type DeadLetter,
+  type HandlerFailure,
+} from './consumer-runner';
 import { EventPublisher } from './event-publisher';
 import { deadLetterTopicFor, ensureTopics } from './kafka-client';
 import {
@@ -75,6 +82,37 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
     const runner = newRunner(...args);
     await runner.start();
     return runner;
+  }
+
+  function newBatchRunner(
+    topic: string,
+    options: Omit<BatchHandlerOptions, 'topics' | 'retryBackoffMs'>,
+  ): ConsumerRunner {
+    const runner = new ConsumerRunner(kafka, { topics: [topic], retryBackoffMs: 20, ...options });
+    runners.push(runner);
+    return runner;
+  }
+
+  async function startBatchRunner(...args: Parameters<typeof newBatchRunner>): Promise<ConsumerRunner> {
+    const runner = newBatchRunner(...args);
+    await runner.start();
+    return runner;
+  }
+
+  async function publishGarbage(topic: string): Promise<void> {
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'policy-P-3001', value: 'this is not a CloudEvent' }] });
+    await producer.disconnect();
+  }
+
+  function headersOf(message: { headers?: Record<string, unknown> }): Record<string, string> {
+    return Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  }
+
+  /** What a read-model store throws for an event it cannot project: the events' fault, not the database's. */
+  class UnprojectableEventError extends Error {
+    override readonly name = 'UnprojectableEventError';
   }
 
   it('sends a malformed message to <topic>.dlq with the error at once, and the group moves on', async () => {
@@ -171,7 +209,7 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
       [DEAD_LETTER_HEADERS.reason]: 'handler-failed',
       [DEAD_LETTER_HEADERS.attempts]: '3',
       [DEAD_LETTER_HEADERS.originalOffset]: '0',
-      ce_type: 'policy.PremiumPaid.v1',
+      'content-type': CLOUD_EVENTS_CONTENT_TYPE,
     });
   });
 
@@ -202,5 +240,130 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
     await waitFor(() => secondMember.length === 3, 'the unprocessed and the new messages');
 
     expect(secondMember).toEqual([3, 4, 5]);
+  });
+  it('batch mode: hands over chunks of at most batchSize in offset order and commits after them', async () => {
+    const topic = await freshPolicyTopic();
+    await publishPremiumPaid(10);
+    const chunks: number[][] = [];
+    const groupId = uniqueName('test.batch-group');
+    const runner = await startBatchRunner(topic, {
+      groupId,
+      batchSize: 4,
+      handleBatch: async (batch) => {
+        chunks.push(batch.map(({ event }) => event.streamrevision));
+      },
+    });
+    await waitFor(() => chunks.flat().length === 10, 'all ten messages');
+
+    expect(chunks.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(4);
+    await runner.stop();
+    expect(await committedOffsets(admin, groupId, topic)).toEqual({ 0: 10 });
+  });
+
+  it('batch mode: a poison message is isolated and dead-lettered after maxAttempts; a malformed one at once; the rest is handled', async () => {
+    const topic = await freshPolicyTopic();
+    await publishPremiumPaid(3);
+    await publishGarbage(topic);
+    await publishPremiumPaid(3, 3);
+
+    const handled: number[] = [];
+    let poisonAttempts = 0;
+    const deadLetters: DeadLetter[] = [];
+    const groupId = uniqueName('test.batch-poison-group');
+    const runner = await startBatchRunner(topic, {
+      groupId,
+      batchSize: 100,
+      maxAttempts: 2,
+      isPoison: (error) => error instanceof UnprojectableEventError,
+      handleBatch: async (batch) => {
+        const revisions = batch.map(({ event }) => event.streamrevision);
+        if (revisions.includes(4)) {
+          if (batch.length === 1) poisonAttempts++;
+          throw new UnprojectableEventError('revision 4 cannot be projected');
+        }
+        handled.push(...revisions);
+      },
+      onDeadLetter: (deadLetter) => deadLetters.push(deadLetter),
+    });
+    await waitFor(() => deadLetters.length === 2 && handled.length === 5, 'the poison message and the rest');
+    await runner.stop();
+
+    expect(handled).toEqual([0, 1, 2, 3, 5]);
+    expect(poisonAttempts).toBe(2);
+    expect(deadLetters.map(({ reason, attempts, message }) => [reason, attempts, message.offset])).toEqual([
+      ['malformed', 0, '3'],
+      ['handler-failed', 2, '5'],
+    ]);
+    const parked = (await readTopic(kafka, admin, `${topic}.dlq`)).map(headersOf);
+    expect(parked[1]).toMatchObject({
+      [DEAD_LETTER_HEADERS.error]: 'UnprojectableEventError: revision 4 cannot be projected',
+      [DEAD_LETTER_HEADERS.reason]: 'handler-failed',
+      [DEAD_LETTER_HEADERS.attempts]: '2',
+      [DEAD_LETTER_HEADERS.groupId]: groupId,
+      [DEAD_LETTER_HEADERS.originalOffset]: '5',
+      'content-type': CLOUD_EVENTS_CONTENT_TYPE,
+    });
+    expect(await committedOffsets(admin, groupId, topic)).toEqual({ 0: 7 });
+  });
+
+  it('batch mode: an infrastructure error is retried with backoff past maxAttempts and never dead-letters', async () => {
+    const topic = await freshPolicyTopic();
+    await publishPremiumPaid(3);
+
+    let calls = 0;
+    const handled: number[] = [];
+    const failures: HandlerFailure[] = [];
+    await startBatchRunner(topic, {
+      groupId: uniqueName('test.batch-transient-group'),
+      maxAttempts: 1,
+      isPoison: (error) => error instanceof UnprojectableEventError,
+      handleBatch: async (batch) => {
+        if (++calls <= 4) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        handled.push(...batch.map(({ event }) => event.streamrevision));
+      },
+      onHandlerError: (failure) => failures.push(failure),
+    });
+    await waitFor(() => handled.length === 3, 'the messages once the database is back');
+
+    expect(handled).toEqual([0, 1, 2]);
+    expect(failures.map(({ kind, transientFailures }) => [kind, transientFailures])).toEqual([
+      ['transient', 1],
+      ['transient', 2],
+      ['transient', 3],
+      ['transient', 4],
+    ]);
+    expect(await messageCount(admin, `${topic}.dlq`)).toBe(0);
+  });
+
+  it('batch mode: stop() while the database is down commits only the chunks handled before', async () => {
+    const topic = await freshPolicyTopic();
+    await publishPremiumPaid(6);
+    const groupId = uniqueName('test.batch-stop-group');
+
+    const handled: number[] = [];
+    let stopping: Promise<void> | undefined;
+    const runner: ConsumerRunner = newBatchRunner(topic, {
+      groupId,
+      batchSize: 3,
+      isPoison: () => false,
+      handleBatch: async (batch) => {
+        const revisions = batch.map(({ event }) => event.streamrevision);
+        if (revisions[0] === 0) {
+          handled.push(...revisions);
+          return;
+        }
+        // The database goes away for the second chunk: the runner retries it until it is told to stop.
+        stopping ??= runner.stop();
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+    });
+    await runner.start();
+    await waitFor(() => stopping !== undefined, 'the second chunk');
+    await stopping;
+
+    expect(handled).toEqual([0, 1, 2]);
+    expect(await committedOffsets(admin, groupId, topic)).toEqual({ 0: 3 });
+    expect(await messageCount(admin, `${topic}.dlq`)).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { type RecordedEvent } from '@lib/event-sourcing';
-import { createKafka, parseBrokerList, type Admin, type Kafka } from '@lib/kafka';
+import { createKafka, parseBrokerList, type KafkaAdmin, type KafkaClient } from '@lib/kafka';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const POSTGRES_URL =
@@ -57,7 +57,7 @@ export function uniqueSuffix(): string {
   return randomUUID().slice(0, 8);
 }
 
-export function testKafka(): Kafka {
+export function testKafka(): KafkaClient {
   return createKafka({ brokers: KAFKA_BROKERS, clientId: 'projection-e2e' });
 }
 
@@ -93,13 +93,13 @@ export async function waitFor<T>(
   }
 }
 
-export async function messageCount(admin: Admin, topic: string): Promise<number> {
+export async function messageCount(admin: KafkaAdmin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
 }
 
 /** The sum over partitions of the group's committed offsets on the topic (messages consumed and committed). */
-export async function committedMessages(admin: Admin, groupId: string, topic: string): Promise<number> {
+export async function committedMessages(admin: KafkaAdmin, groupId: string, topic: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
   return offsets.partitions.reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);
 }
@@ -111,7 +111,7 @@ export interface TopicMessage {
 }
 
 /** Every message of the topic up to its current end, read with a throwaway consumer group. */
-export async function readTopic(kafka: Kafka, topic: string): Promise<TopicMessage[]> {
+export async function readTopic(kafka: KafkaClient, topic: string): Promise<TopicMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   const expected = await messageCount(admin, topic).finally(() => admin.disconnect());

@@ -13,6 +13,7 @@
  * checks the rebuild has caught up with the live checkpoint, and renames the schemas in one transaction (the old one
  * becomes `<schema>__retired_<id>`, dropped afterwards unless kept).
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg';
 import { comparePositions, type RecordedEvent } from '@lib/event-sourcing';
 import {
@@ -25,34 +26,14 @@ import {
 import { ChangeSet } from '../projections/row-changes';
 import {
   RebuildBehindLiveError,
-  type AgentWorkloadQuery,
-  type AgentWorkloadReportRow,
   type ApplyBatchResult,
   type CompleteRebuildOptions,
-  type DateQuery,
-  type DateRange,
-  type LapseCandidateRow,
-  type LapseReportRow,
-  type LapsesQuery,
-  type OpenInstallmentRow,
-  type PageRequest,
-  type PremiumDueReportRow,
-  type PremiumsDueQuery,
   type ReadModelCheckpoint,
   type ReadModelStore,
   type RebuildingReadModelStore,
   type ReportPage,
-  type ServicingActivityQuery,
-  type SurvivalBenefitReportRow,
-  type SurvivalBenefitsQuery,
-  type TransfersQuery,
 } from '../read-model-store';
-import {
-  type PolicySummaryRow,
-  type ReadModelTable,
-  type ServicingActivityRow,
-  type TransferRow,
-} from '../read-model-rows';
+import { type PolicySummaryRow, type ReadModelTable } from '../read-model-rows';
 import {
   ALL_TABLE_NAMES,
   CHECKPOINT_TABLE,
@@ -62,6 +43,7 @@ import {
   type TableDefinition,
 } from '../read-model-tables';
 import * as queries from '../sql/report-queries';
+import { SqlReportReader } from '../sql/sql-report-reader';
 import { checkIdentifier, newRebuildId, toPositional } from '../sql/sql-text';
 import { StateCache } from '../state-cache';
 import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
@@ -69,6 +51,14 @@ import { decodeStreamState, encodeStreamState } from '../projections/projection-
 export const DEFAULT_POSTGRES_SCHEMA = 'read_models';
 /** Leaves room for the rebuild suffix `__rebuild_<id>` within PostgreSQL's 63-character identifiers. */
 const MAX_SCHEMA_LENGTH = 40;
+/** Rebuilds: sort memory of each index build (several run at once), instead of the server default (often 64 MB). */
+const MAINTENANCE_WORK_MEM = '128MB';
+/**
+ * Rebuilds: ANALYZE samples 300 × this many rows per table. 30 instead of the default 100 makes it ~4× cheaper on
+ * large tables (it is on the swap's critical path) and still gives the planner row counts, null fractions and coarse
+ * histograms; autovacuum's later ANALYZE (server defaults) refines them as the live projector writes.
+ */
+const REBUILD_STATISTICS_TARGET = 30;
 
 export interface PostgresReadModelStoreOptions {
   /** `postgres://user@host:5432/database` (READ_MODEL_URL). */
@@ -146,9 +136,10 @@ interface SchemaLayout {
   readonly deferIndexes?: boolean;
 }
 
-function secondaryIndexDdl(schema: string): string[] {
+function secondaryIndexDdl(schema: string, table?: string): string[] {
   const statements: string[] = [];
   for (const definition of Object.values(READ_MODEL_TABLES) as TableDefinition<unknown>[]) {
+    if (table !== undefined && definition.name !== table) continue;
     for (const index of definition.indexes) {
       statements.push(
         `CREATE INDEX IF NOT EXISTS ${definition.name}_${index.name} ON "${schema}".${definition.name} (${index.columns.join(', ')})` +
@@ -186,13 +177,12 @@ function schemaDdl(schema: string, layout: SchemaLayout = {}): string[] {
   return statements;
 }
 
-async function createSchema(pool: Pool, schema: string, layout: SchemaLayout = {}): Promise<void> {
+/** Runs `work` in one transaction on a pooled connection (rolled back if it throws). */
+async function inTransaction(pool: Pool, work: (client: PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    // Two processes starting at once would race on CREATE … IF NOT EXISTS (unique violations in the catalog).
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`read-models:${schema}`]);
-    for (const statement of schemaDdl(schema, layout)) await client.query(statement);
+    await work(client);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -200,6 +190,14 @@ async function createSchema(pool: Pool, schema: string, layout: SchemaLayout = {
   } finally {
     client.release();
   }
+}
+
+function createSchema(pool: Pool, schema: string, layout: SchemaLayout = {}): Promise<void> {
+  return inTransaction(pool, async (client) => {
+    // Two processes starting at once would race on CREATE … IF NOT EXISTS (unique violations in the catalog).
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`read-models:${schema}`]);
+    for (const statement of schemaDdl(schema, layout)) await client.query(statement);
+  });
 }
 
 /** A statement and its parameters. */
@@ -219,14 +217,39 @@ function chunks<Item>(items: readonly Item[]): Item[][] {
   return result;
 }
 
-/** One array parameter per column (`unnest($1::text[], $2::integer[], …)`), in `fields` order. */
-function columnArrays(rows: readonly object[], fields: readonly string[]): unknown[][] {
+/**
+ * One array parameter per column (`unnest($1::text[], $2::integer[], …)`), in `fields` order, each already as
+ * PostgreSQL array text (`arrayLiteral`).
+ */
+function columnArrays(rows: readonly object[], fields: readonly string[]): unknown[] {
   const arrays = fields.map(() => new Array<unknown>(rows.length));
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as Record<string, unknown>;
     for (let column = 0; column < fields.length; column++) arrays[column]![index] = row[fields[column]!] ?? null;
   }
-  return arrays;
+  return arrays.map(arrayLiteral);
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+
+/**
+ * A one-dimensional array of scalars as PostgreSQL array text (`{"a","b\\"c",NULL,12,true}`), for a `$n::type[]`
+ * parameter. Cheaper than letting the driver serialise the array, which escapes every element with two regular
+ * expressions (measured: ~0.3 CPU-s less in Node per 220 000-event rebuild). Other values are left to the driver.
+ */
+export function arrayLiteral(values: readonly unknown[]): string | readonly unknown[] {
+  let text = '{';
+  for (let index = 0; index < values.length; index++) {
+    if (index > 0) text += ',';
+    const value = values[index];
+    if (value === null || value === undefined) text += 'NULL';
+    else if (typeof value === 'string') {
+      text += NEEDS_ESCAPE.test(value) ? `"${value.replace(/["\\]/g, '\\$&')}"` : `"${value}"`;
+    } else if (typeof value === 'number' && Number.isFinite(value)) text += String(value);
+    else if (typeof value === 'boolean') text += value ? 't' : 'f';
+    else return values;
+  }
+  return `${text}}`;
 }
 
 /**
@@ -298,7 +321,7 @@ function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
 }
 
 /** Reads and writes one generation of the read-model tables (one schema). */
-abstract class PostgresReadModelTables {
+abstract class PostgresReadModelTables extends SqlReportReader {
   private readonly writers = new Map<ReadModelTable, TableWriter>();
   private readonly stateCache: StateCache;
   protected closed = false;
@@ -309,10 +332,11 @@ abstract class PostgresReadModelTables {
     stateCacheSize: number,
     private readonly durableCommits: boolean,
   ) {
+    super();
     this.stateCache = new StateCache(stateCacheSize);
   }
 
-  protected readonly table = (name: string): string => `"${this.schema}".${name}`;
+  protected override readonly table = (name: string): string => `"${this.schema}".${name}`;
 
   protected assertOpen(): void {
     if (this.closed) throw new Error(`Read-model store on schema ${this.schema} is closed`);
@@ -478,7 +502,7 @@ abstract class PostgresReadModelTables {
   /** Called before reading rows (a rebuild first writes what it still buffers). */
   protected async beforeRead(): Promise<void> {}
 
-  private async page<Row extends object>(query: queries.SqlQuery): Promise<ReportPage<Row>> {
+  protected override async page<Row extends object>(query: queries.SqlQuery): Promise<ReportPage<Row>> {
     this.assertOpen();
     await this.beforeRead();
     const checkpoint = await this.readCheckpoint();
@@ -510,50 +534,6 @@ abstract class PostgresReadModelTables {
     await this.beforeRead();
     const rows = await this.run<{ policyId: string }>(queries.policiesOfAgentQuery(this.table, agentId));
     return rows.map((row) => row.policyId);
-  }
-
-  premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>> {
-    return this.page(queries.premiumsDueQuery(this.table, query));
-  }
-
-  servicingActivity(query: ServicingActivityQuery): Promise<ReportPage<ServicingActivityRow>> {
-    return this.page(queries.servicingActivityQuery(this.table, query));
-  }
-
-  agentWorkload(query: AgentWorkloadQuery): Promise<ReportPage<AgentWorkloadReportRow>> {
-    return this.page(queries.agentWorkloadQuery(this.table, query));
-  }
-
-  survivalBenefits(query: SurvivalBenefitsQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {
-    return this.page(queries.survivalBenefitsQuery(this.table, query));
-  }
-
-  lapses(query: LapsesQuery): Promise<ReportPage<LapseReportRow>> {
-    return this.page(queries.lapsesQuery(this.table, query));
-  }
-
-  transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>> {
-    return this.page(queries.transfersQuery(this.table, query));
-  }
-
-  installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>> {
-    return this.page(queries.installmentsDueBetweenQuery(this.table, query));
-  }
-
-  unpaidInstallmentsDueBefore(query: DateQuery): Promise<ReportPage<OpenInstallmentRow>> {
-    return this.page(queries.unpaidInstallmentsDueBeforeQuery(this.table, query));
-  }
-
-  policiesEligibleForLapse(query: DateQuery): Promise<ReportPage<LapseCandidateRow>> {
-    return this.page(queries.policiesEligibleForLapseQuery(this.table, query));
-  }
-
-  lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>> {
-    return this.page(queries.lapsedWithDeadlineBeforeQuery(this.table, query));
-  }
-
-  survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {
-    return this.page(queries.survivalBenefitsDueOnQuery(this.table, query));
   }
 }
 
@@ -618,10 +598,11 @@ export class PostgresReadModelStore extends PostgresReadModelTables implements R
  *   `stateCapacity` are read back from its table;
  * - row changes of many batches are merged in memory (a policy's installment rows are written once, not once per
  *   event), and written together with the states and the checkpoint when `flushRows` accumulate, in the background
- *   while the next batches are projected;
+ *   while the next batches are projected (one flush writes while the next fills; applyBatch gives the event loop a
+ *   turn while one is in flight, so callers that never wait on I/O themselves still overlap with it);
  * - the tables are UNLOGGED and have only their primary keys while they fill; `completeRebuild` writes the rest,
- *   switches them to LOGGED, builds the secondary indexes and only then swaps (so the swapped-in tables are as
- *   durable as live ones).
+ *   switches them to LOGGED, analyses them and builds the secondary indexes (largest tables first, a table's indexes
+ *   side by side) and only then swaps (so the swapped-in tables are as durable as live ones).
  * Its readers (reports, checkpoint) see every applied batch: reads first write what is buffered.
  */
 class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadModelStore {
@@ -634,6 +615,7 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
   /** Whether states were dropped from memory (then a stream not in memory may be in the table). */
   private spilled = false;
   private flushing: Promise<void> = Promise.resolve();
+  private flushesInFlight = 0;
   private failure: { readonly error: unknown } | null = null;
   private tablesFinished = false;
 
@@ -678,8 +660,15 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
       lastRecordedAt: moves ? advance.recordedAt : this.applied.lastRecordedAt,
       eventsApplied: this.applied.eventsApplied + projection.applied,
     };
-    if (this.pending.rowCount + this.dirty.size >= this.tuning.flushRows) this.startFlush();
+    if (this.pending.rowCount + this.dirty.size >= this.tuning.flushRows) {
+      // Backpressure: at most one flush writing while the next one fills (bounds memory when PostgreSQL lags).
+      if (this.flushesInFlight > 0) await this.flushing;
+      this.startFlush();
+    }
     this.forgetLeastRecent();
+    // Callers often loop over pages without ever waiting on I/O (a synchronous event-store read, then this): give
+    // the event loop a turn so the background flush's queries progress while the next batches are projected.
+    if (this.flushesInFlight > 0) await yieldToEventLoop();
     return {
       applied: projection.applied,
       skipped: projection.skipped,
@@ -720,12 +709,14 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     const checkpoint = this.applied;
     this.pending = new ChangeSet();
     this.dirty = new Set();
+    this.flushesInFlight++;
     this.flushing = this.flushing.then(async () => {
-      if (this.failure !== null) return;
       try {
-        await this.write(changes, states, checkpoint);
+        if (this.failure === null) await this.write(changes, states, checkpoint);
       } catch (error) {
         this.failure = { error };
+      } finally {
+        this.flushesInFlight--;
       }
     });
   }
@@ -782,27 +773,36 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     return this.applied;
   }
 
-  /** Makes the filled tables as durable and indexed as live ones: LOGGED (WAL-written once), secondary indexes. */
+  /** Makes the filled tables as durable and indexed as live ones: LOGGED, analysed, secondary indexes. */
   private async finishTables(): Promise<void> {
     if (this.tablesFinished) return;
-    const indexes = secondaryIndexDdl(this.schema);
-    const tables = [...ALL_TABLE_NAMES];
-    // One connection per table at a time: SET LOGGED rewrites the table, then its indexes are built from it.
+    // Largest tables first (they are the critical path): the pool hands out connections in request order.
+    const { rows } = await this.pool.query<{ name: string; bytes: number }>(
+      `SELECT name, pg_relation_size(format('%I.%I', $1::text, name)) AS bytes FROM unnest($2::text[]) AS name`,
+      [this.schema, ALL_TABLE_NAMES],
+    );
+    const tables = rows.sort((a, b) => b.bytes - a.bytes).map((row) => row.name);
     await Promise.all(
       tables.map(async (name) => {
-        const client = await this.pool.connect();
-        try {
-          await client.query(`ALTER TABLE ${this.table(name)} SET LOGGED`);
-          for (const statement of indexes.filter((ddl) => ddl.includes(` ON ${this.table(name)} `))) {
-            await client.query(statement);
-          }
-          await client.query(`ANALYZE ${this.table(name)}`);
-        } finally {
-          client.release();
-        }
+        // ANALYZE before the index builds: it conflicts with their locks, and plain-column statistics need no index.
+        await this.maintenance([
+          `ALTER TABLE ${this.table(name)} SET LOGGED`,
+          `SET LOCAL default_statistics_target = ${REBUILD_STATISTICS_TARGET}`,
+          `ANALYZE ${this.table(name)}`,
+        ]);
+        // A table's indexes are built side by side (each on its own connection: CREATE INDEX locks share).
+        await Promise.all(secondaryIndexDdl(this.schema, name).map((ddl) => this.maintenance([ddl])));
       }),
     );
     this.tablesFinished = true;
+  }
+
+  /** Runs DDL in one transaction with room to sort in memory (index builds). */
+  private maintenance(statements: readonly string[]): Promise<void> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query(`SET LOCAL maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+      for (const statement of statements) await client.query(statement);
+    });
   }
 
   async completeRebuild(options: CompleteRebuildOptions = {}): Promise<void> {

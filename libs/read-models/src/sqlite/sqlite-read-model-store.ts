@@ -14,34 +14,14 @@ import { decodeBatch, projectBatch, type StreamProgress } from '../projections/p
 import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
 import {
   RebuildBehindLiveError,
-  type AgentWorkloadQuery,
-  type AgentWorkloadReportRow,
   type ApplyBatchResult,
   type CompleteRebuildOptions,
-  type DateQuery,
-  type DateRange,
-  type LapseCandidateRow,
-  type LapseReportRow,
-  type LapsesQuery,
-  type OpenInstallmentRow,
-  type PageRequest,
-  type PremiumDueReportRow,
-  type PremiumsDueQuery,
   type ReadModelCheckpoint,
   type ReadModelStore,
   type RebuildingReadModelStore,
   type ReportPage,
-  type ServicingActivityQuery,
-  type SurvivalBenefitReportRow,
-  type SurvivalBenefitsQuery,
-  type TransfersQuery,
 } from '../read-model-store';
-import {
-  type PolicySummaryRow,
-  type ReadModelTable,
-  type ServicingActivityRow,
-  type TransferRow,
-} from '../read-model-rows';
+import { type PolicySummaryRow, type ReadModelTable } from '../read-model-rows';
 import {
   ALL_TABLE_NAMES,
   CHECKPOINT_TABLE,
@@ -51,6 +31,7 @@ import {
   type TableDefinition,
 } from '../read-model-tables';
 import * as queries from '../sql/report-queries';
+import { SqlReportReader } from '../sql/sql-report-reader';
 import { newRebuildId } from '../sql/sql-text';
 import { StateCache } from '../state-cache';
 
@@ -152,7 +133,7 @@ function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
 }
 
 /** Reads and writes one generation of the read-model tables (one table-name prefix). */
-abstract class SqliteReadModelTables {
+abstract class SqliteReadModelTables extends SqlReportReader {
   private readonly tableStatements = new Map<ReadModelTable, TableStatements>();
   private readonly queryStatements = new Map<string, StatementSync>();
   private readonly stateCache: StateCache;
@@ -170,6 +151,7 @@ abstract class SqliteReadModelTables {
     protected readonly prefix: string,
     stateCacheSize: number,
   ) {
+    super();
     this.stateCache = new StateCache(stateCacheSize);
     const revisions = `${prefix}${STREAM_REVISIONS_TABLE}`;
     const checkpoint = `${prefix}${CHECKPOINT_TABLE}`;
@@ -193,7 +175,7 @@ abstract class SqliteReadModelTables {
     };
   }
 
-  protected readonly table = (name: string): string => `${this.prefix}${name}`;
+  protected override readonly table = (name: string): string => `${this.prefix}${name}`;
 
   protected assertOpen(): void {
     if (this.closed) throw new Error(`Read-model store (tables ${this.prefix || 'live'}) is closed`);
@@ -300,7 +282,7 @@ abstract class SqliteReadModelTables {
     });
   }
 
-  private async page<Row extends object>(query: queries.SqlQuery): Promise<ReportPage<Row>> {
+  protected override async page<Row extends object>(query: queries.SqlQuery): Promise<ReportPage<Row>> {
     this.assertOpen();
     // One read transaction: the checkpoint and the rows come from the same snapshot.
     this.db.exec('BEGIN');
@@ -334,50 +316,6 @@ abstract class SqliteReadModelTables {
   async policiesOfAgent(agentId: string): Promise<string[]> {
     this.assertOpen();
     return this.run<{ policyId: string }>(queries.policiesOfAgentQuery(this.table, agentId)).map((row) => row.policyId);
-  }
-
-  premiumsDue(query: PremiumsDueQuery): Promise<ReportPage<PremiumDueReportRow>> {
-    return this.page(queries.premiumsDueQuery(this.table, query));
-  }
-
-  servicingActivity(query: ServicingActivityQuery): Promise<ReportPage<ServicingActivityRow>> {
-    return this.page(queries.servicingActivityQuery(this.table, query));
-  }
-
-  agentWorkload(query: AgentWorkloadQuery): Promise<ReportPage<AgentWorkloadReportRow>> {
-    return this.page(queries.agentWorkloadQuery(this.table, query));
-  }
-
-  survivalBenefits(query: SurvivalBenefitsQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {
-    return this.page(queries.survivalBenefitsQuery(this.table, query));
-  }
-
-  lapses(query: LapsesQuery): Promise<ReportPage<LapseReportRow>> {
-    return this.page(queries.lapsesQuery(this.table, query));
-  }
-
-  transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>> {
-    return this.page(queries.transfersQuery(this.table, query));
-  }
-
-  installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>> {
-    return this.page(queries.installmentsDueBetweenQuery(this.table, query));
-  }
-
-  unpaidInstallmentsDueBefore(query: DateQuery): Promise<ReportPage<OpenInstallmentRow>> {
-    return this.page(queries.unpaidInstallmentsDueBeforeQuery(this.table, query));
-  }
-
-  policiesEligibleForLapse(query: DateQuery): Promise<ReportPage<LapseCandidateRow>> {
-    return this.page(queries.policiesEligibleForLapseQuery(this.table, query));
-  }
-
-  lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>> {
-    return this.page(queries.lapsedWithDeadlineBeforeQuery(this.table, query));
-  }
-
-  survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {
-    return this.page(queries.survivalBenefitsDueOnQuery(this.table, query));
   }
 }
 
