@@ -16,13 +16,13 @@ import {
   type PolicyCommand,
   type PolicyState,
 } from '@lib/policy-domain';
+import { benchIssueData, cny } from './bench-policies';
 
 export interface PolicyHistory {
   readonly streamId: string;
   readonly events: NewEvent[];
 }
 
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const BRANCHES = [
   { branchCode: 'SH-001', region: 'EAST' },
   { branchCode: 'BJ-002', region: 'NORTH' },
@@ -31,40 +31,12 @@ const BRANCHES = [
 
 function issueData(policyId: string, index: number): IssuePolicyData {
   const effectiveDate = `20${18 + (index % 4)}-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + (index % 28)).padStart(2, '0')}`;
-  return {
+  return benchIssueData(
     policyId,
-    productCode: 'ENDOW-20',
-    currency: 'CNY',
-    policyholder: {
-      name: 'Li Wei',
-      gender: 'M',
-      birthDate: '1980-01-01',
-      idType: 'ID_CARD',
-      idNumber: '110101198001010011',
-    },
-    insured: {
-      name: 'Wang Fang',
-      gender: 'F',
-      birthDate: '1982-05-20',
-      idType: 'ID_CARD',
-      idNumber: '110101198205200022',
-    },
-    beneficiaries: [{ name: 'Li Ming', relationship: 'CHILD', order: 1, sharePercent: 100 }],
-    sumAssured: cny(10_000_000),
-    premium: {
-      modalPremium: cny(120_000),
-      frequency: 'ANNUAL',
-      paymentTermYears: 10,
-      paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
-    },
     effectiveDate,
-    maturityDate: addYearsClamped(effectiveDate, 20),
-    riders: [],
-    survivalBenefits: [
-      { periodNo: 1, kind: 'SURVIVAL', dueDate: addYearsClamped(effectiveDate, 5), amount: cny(500_000) },
-    ],
-    servicing: { ...BRANCHES[index % BRANCHES.length], agentId: `AG-${String(index % 50).padStart(3, '0')}` },
-  };
+    { ...BRANCHES[index % BRANCHES.length], agentId: `AG-${String(index % 50).padStart(3, '0')}` },
+    [{ periodNo: 1, kind: 'SURVIVAL', dueDate: addYearsClamped(effectiveDate, 5), amount: cny(500_000) }],
+  );
 }
 
 /** `recordedAt` is stamped by `stamp` at append time (the live phase measures lag from it). */

@@ -13,51 +13,10 @@ import {
   policyEventCodec,
   policyStreamId,
   type BusinessDate,
-  type IssuePolicyData,
   type PolicyCommand,
   type PolicyState,
 } from '@lib/policy-domain';
-
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
-
-function issueData(
-  policyId: string,
-  effectiveDate: BusinessDate,
-  servicing: IssuePolicyData['servicing'],
-): IssuePolicyData {
-  return {
-    policyId,
-    productCode: 'ENDOW-20',
-    currency: 'CNY',
-    policyholder: {
-      name: 'Li Wei',
-      gender: 'M',
-      birthDate: '1980-01-01',
-      idType: 'ID_CARD',
-      idNumber: '110101198001010011',
-    },
-    insured: {
-      name: 'Wang Fang',
-      gender: 'F',
-      birthDate: '1982-05-20',
-      idType: 'ID_CARD',
-      idNumber: '110101198205200022',
-    },
-    beneficiaries: [{ name: 'Li Ming', relationship: 'CHILD', order: 1, sharePercent: 100 }],
-    sumAssured: cny(10_000_000),
-    premium: {
-      modalPremium: cny(120_000),
-      frequency: 'ANNUAL',
-      paymentTermYears: 10,
-      paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
-    },
-    effectiveDate,
-    maturityDate: addYearsClamped(effectiveDate, 20),
-    riders: [],
-    survivalBenefits: [],
-    servicing,
-  };
-}
+import { benchIssueData } from './bench-policies';
 
 class PolicyLog {
   readonly events: RecordedEvent[] = [];
@@ -123,7 +82,10 @@ export function syntheticPolicyEvents(count: number): RecordedEvent[] {
     const policyId = `PRB-${String(index).padStart(7, '0')}`;
     const effectiveDate = `20${20 + (index % 4)}-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + (index % 28)).padStart(2, '0')}`;
     const branch = index % 3 === 0 ? { branchCode: 'SH01', region: 'EAST' } : { branchCode: 'BJ01', region: 'NORTH' };
-    const data = issueData(policyId, effectiveDate, { ...branch, agentId: `A-${String(index % 40).padStart(3, '0')}` });
+    const data = benchIssueData(policyId, effectiveDate, {
+      ...branch,
+      agentId: `A-${String(index % 40).padStart(3, '0')}`,
+    });
     log.command(policyId, {
       type: 'IssuePolicy',
       data,
