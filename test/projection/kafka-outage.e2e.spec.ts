@@ -144,9 +144,14 @@ describeWithKafkaAndPostgres('Kafka down while commands arrive', () => {
       `the read models to apply all ${events.length} events`,
       60_000,
     );
-    const health = (await (await relay.get('/health')).json()) as { status: string; savedCheckpoint: string };
+    // The relay saves its checkpoint on an interval after Kafka acknowledged, so it may trail the read models briefly.
+    const lastPosition = (await readAllEvents(eventsFile)).at(-1)!.position;
+    const health = await waitFor(async () => {
+      const current = (await (await relay.get('/health')).json()) as { status: string; savedCheckpoint: string };
+      return current.savedCheckpoint === lastPosition ? current : undefined;
+    }, `the relay to save its checkpoint at ${lastPosition}`);
     expect(health.status).toBe('running');
-    expect(health.savedCheckpoint).toBe((await readAllEvents(eventsFile)).at(-1)!.position);
+    expect(health.savedCheckpoint).toBe(lastPosition);
 
     const rebuilt = await freshRebuild(POSTGRES_URL, `${schemaPrefix}_rebuild`, eventsFile);
     try {
