@@ -19,6 +19,8 @@ export interface OpenedEventStore {
   readonly store: EventStore;
   /** Where the events are, for messages. */
   readonly description: string;
+  /** How many events $all holds, when the store can tell without reading them (SQLite); else undefined. */
+  readonly countAll?: () => Promise<number>;
 }
 
 export async function openEventStore(env: NodeJS.ProcessEnv): Promise<OpenedEventStore> {
@@ -35,7 +37,8 @@ export async function openEventStore(env: NodeJS.ProcessEnv): Promise<OpenedEven
   // Opening would create an empty store: a wrong DATA_DIR must not look like a store without policies.
   if (!existsSync(path))
     throw new CliFailure(`no event store at ${path} (set DATA_DIR or EVENTSTORE_CONNECTION_STRING)`);
-  return { store: await SqliteEventStore.open({ path }), description: path };
+  const store = await SqliteEventStore.open({ path });
+  return { store, description: path, countAll: () => store.countAll() };
 }
 
 export async function openReadModelStore(env: NodeJS.ProcessEnv): Promise<ReadModelStore> {

@@ -6,6 +6,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../src/cli';
+import { rebuildReadModels } from '../src/commands/rebuild.command';
+import { openEventStore, openReadModelStore } from '../src/stores';
 import type { CliIo } from '../src/cli-io';
 import { bearer, makeDataDir, removeDataDir, startTestApi, type TestApi } from '../../policy-api/test/support/test-api';
 import { money, MODAL_PREMIUM } from '../../policy-api/test/support/fixtures';
@@ -72,8 +74,12 @@ describe('policyctl on an embedded data dir', () => {
 
       const run = await policyctl(dataDir, 'rebuild', '--batch-size', '4');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^Rebuilt the sqlite read models from 9 events in [\d.]+ s and swapped them in/);
-      expect(run.stderr).toMatch(/counting events in the log {2}9 events/);
+      expect(run.stdout).toMatch(
+        /^Rebuilt the sqlite read models from 9 events in [\d.]+ s \(\d+ events\/s\) and swapped them in/,
+      );
+      // SQLite counts the log without reading it: the first progress line already knows the total.
+      expect(run.stderr).not.toMatch(/counting events/);
+      expect(run.stderr).toMatch(/rebuild {2}\[=+> +\] {2}4\/9 events/);
       expect(run.stderr).toMatch(/rebuild {2}\[=+\] {2}9\/9 events {2}100% {2}[\d,]+ events\/s {2}ETA 00:00/);
       expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
 
@@ -84,6 +90,27 @@ describe('policyctl on an embedded data dir', () => {
       } finally {
         await api.close();
       }
+    });
+
+    it('on a store that cannot count without reading (EventStoreDB), scans $all for the total first', async () => {
+      const { store } = await openEventStore({ DATA_DIR: dataDir });
+      const readModels = await openReadModelStore({ DATA_DIR: dataDir });
+      let stderr = '';
+      try {
+        const io: CliIo = {
+          stdout: { write: () => true },
+          stderr: { write: (text: string) => (stderr += text) },
+          env: {},
+          signal: new AbortController().signal,
+        };
+        const summary = await rebuildReadModels(store, readModels, io, { batchSize: 4 });
+        expect(summary).toMatchObject({ events: 9, readModels: 'sqlite' });
+      } finally {
+        await readModels.close();
+        await store.close();
+      }
+      expect(stderr).toMatch(/counting events in the log {2}9 events/);
+      expect(stderr).toMatch(/rebuild {2}\[=+> +\] {2}4\/9 events/);
     });
 
     it('runs beside the live API: the swap happens under its projection, which carries on afterwards', async () => {

@@ -170,6 +170,17 @@ describe('SqliteEventStore (adapter specifics)', () => {
     expect(seen).toEqual([...expected.slice(1), { ...liveRest, dataJson: JSON.stringify(liveData) }]);
   });
 
+  it('countAll: how many events readAll returns, from the start or after a position', async () => {
+    expect(await store.countAll()).toBe(0);
+    await store.append('count-a', [testEvent('A1'), testEvent('A2'), testEvent('A3')], 'no_stream');
+    await store.append('count-b', [testEvent('B1')], 'no_stream');
+    const all = await store.readAll();
+
+    expect(await store.countAll()).toBe(all.length);
+    expect(await store.countAll({ after: all[1].position })).toBe(2);
+    expect(await store.countAll({ after: all[3].position })).toBe(0);
+  });
+
   it('rejects malformed input before it reaches the writer', async () => {
     await expect(store.append('empty', [], 'no_stream')).rejects.toBeInstanceOf(TypeError);
     await expect(store.append('bad-id', [{ ...testEvent('X'), eventId: 'not-a-uuid' }], 'any')).rejects.toThrow(

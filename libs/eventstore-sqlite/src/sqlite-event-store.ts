@@ -67,6 +67,7 @@ export class SqliteEventStore implements EventStore {
     streamBackwards: StatementSync;
     streamExists: StatementSync;
     allAfter: StatementSync;
+    countAfter: StatementSync;
   };
   private closing: Promise<void> | undefined;
 
@@ -88,6 +89,7 @@ export class SqliteEventStore implements EventStore {
       ),
       streamExists: reader.prepare('SELECT 1 FROM events WHERE stream_id = ? LIMIT 1'),
       allAfter: reader.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      countAfter: reader.prepare('SELECT count(*) AS events FROM events WHERE position > ?'),
     };
   }
 
@@ -158,6 +160,16 @@ export class SqliteEventStore implements EventStore {
   /** subscribeToAll of raw events (see readAllRaw): the event relay's catch-up subscription. */
   subscribeToAllRaw(options: SubscribeToAllOptions = {}): RawAllSubscription {
     return this.subscribe(options, (after, maxCount) => this.readAllPage(after, maxCount, toRawRecordedEvent));
+  }
+
+  /**
+   * How many events readAll would return after `after` (default: all of $all), without reading them (not part of the
+   * EventStore port): `policyctl rebuild` sizes its progress bar with it.
+   */
+  async countAll(options: Pick<ReadAllOptions, 'after'> = {}): Promise<number> {
+    this.assertOpen();
+    const after = options.after === undefined ? 0 : decodePosition(options.after);
+    return Number((this.statements.countAfter.get(after) as { events: number | bigint }).events);
   }
 
   /** Commits and appends so far: how well concurrent appends share commits (for tests and the benchmark). */

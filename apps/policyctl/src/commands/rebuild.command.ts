@@ -16,8 +16,8 @@ Rebuilds every read model (DESIGN 5) from the event store into fresh tables, the
 readers see the old read models until the swap and the new ones after it. Safe while the API (and its embedded
 projection) or the Kafka projector runs: the swap waits until the rebuild has caught up with them.
 
-Progress on stderr: events applied / events in the log (counted by a scan of $all first; events appended
-meanwhile are added as they are read), events/s and ETA.
+Progress on stderr: events applied / events in the log (SQLite counts them up front; on EventStoreDB a scan of
+$all counts them first; events appended meanwhile are added as they are read), events/s and ETA.
 
 Options:
   --batch-size <n>   events read and applied per transaction, 1–10000 (default ${DEFAULT_BATCH})
@@ -54,7 +54,8 @@ function parseRebuildArgs(args: readonly string[]): { batchSize: number } | 'hel
   return { batchSize };
 }
 
-async function countEvents(events: EventStore, io: CliIo, pageSize: number): Promise<number> {
+/** Counts $all by reading it (stores that cannot count without reading: EventStoreDB). */
+async function scanCount(events: EventStore, io: CliIo, pageSize: number): Promise<number> {
   const progress = new ProgressBar(io.stderr, 'counting events in the log', null);
   let total = 0;
   let after: Position | undefined;
@@ -92,15 +93,22 @@ async function applyLog(
   }
 }
 
-/** The rebuild itself, on open stores (also used by tests). */
+export interface RebuildOptions {
+  /** Events read and applied per page; default 1000. */
+  readonly batchSize?: number;
+  /** How many events the log holds, when the store can tell without reading them; else $all is scanned first. */
+  readonly countAll?: () => Promise<number>;
+}
+
+/** The rebuild itself, on open stores (also used by tests and `npm run bench:rebuild`). */
 export async function rebuildReadModels(
   events: EventStore,
   readModels: ReadModelStore,
   io: CliIo,
-  batchSize = DEFAULT_BATCH,
+  { batchSize = DEFAULT_BATCH, countAll }: RebuildOptions = {},
 ): Promise<RebuildSummary> {
   const startedAt = performance.now();
-  const total = await countEvents(events, io, Math.max(batchSize, 5000));
+  const total = countAll ? await countAll() : await scanCount(events, io, Math.max(batchSize, 5000));
   const rebuild = await readModels.beginRebuild();
   let swapped = false;
   try {
@@ -143,10 +151,14 @@ export const rebuildCommand: CliCommand = {
       const readModels = await openReadModelStore(io.env);
       try {
         io.stderr.write(`policyctl rebuild: events from ${events.description}, read models in ${readModels.kind}\n`);
-        const summary = await rebuildReadModels(events.store, readModels, io, parsed.batchSize);
+        const summary = await rebuildReadModels(events.store, readModels, io, {
+          batchSize: parsed.batchSize,
+          countAll: events.countAll,
+        });
         io.stdout.write(
           `Rebuilt the ${summary.readModels} read models from ${summary.events} events in ` +
-            `${summary.seconds.toFixed(1)} s and swapped them in (position ${summary.position ?? 'none'}).\n`,
+            `${summary.seconds.toFixed(2)} s (${Math.round(summary.events / summary.seconds)} events/s) and swapped ` +
+            `them in (position ${summary.position ?? 'none'}).\n`,
         );
         return EXIT.ok;
       } catch (error) {
