@@ -26,7 +26,29 @@ export interface ReadModelCheckpoint {
   readonly lastRecordedAt: string | null;
   /** Events applied so far (redeliveries not counted). */
   readonly eventsApplied: number;
+  /** Streams quarantined at an event the projections cannot apply (`quarantinedStreams()` lists them). */
+  readonly quarantinedStreams: number;
 }
+
+/**
+ * A stream the read models stopped projecting at an event they cannot apply (a poison event: an unknown type or
+ * schema version, data the projection rejects, a gap in the stream's revisions). Its rows stay as they were before
+ * that event; later events of the stream are passed over (counted as `quarantined`), so the feed carries on with
+ * every other stream. The cure is a fixed projector and `policyctl rebuild` (fresh tables, no quarantine).
+ */
+export interface QuarantinedStream {
+  readonly streamId: string;
+  /** The revision that could not be projected: the stream's rows reflect the revisions before it. */
+  readonly revision: number;
+  readonly eventType: string;
+  readonly position: Position;
+  readonly reason: string;
+  /** When the stream was quarantined (ISO-8601 instant). */
+  readonly quarantinedAt: string;
+}
+
+/** The event a stream is quarantined at (a RecordedEvent will do). */
+export type QuarantinedEvent = Pick<RecordedEvent, 'streamId' | 'revision' | 'type' | 'position' | 'metadata'>;
 
 export interface ApplyBatchResult {
   readonly applied: number;
@@ -34,6 +56,8 @@ export interface ApplyBatchResult {
   readonly skipped: number;
   /** Events of streams that are not projected (neither policy nor agent streams). */
   readonly ignored: number;
+  /** Events of quarantined streams: passed over (see QuarantinedStream). */
+  readonly quarantined: number;
   readonly checkpoint: ReadModelCheckpoint;
 }
 
@@ -173,6 +197,9 @@ export interface ReadModelReader {
   lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>>;
   /** Unpaid survival benefits due on `date` (due notices). */
   survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>>;
+
+  /** The quarantined streams in stream-id order, at most `limit` (default 1000). */
+  quarantinedStreams(limit?: number): Promise<QuarantinedStream[]>;
 }
 
 export interface ReadModelWriter {
@@ -184,6 +211,13 @@ export interface ReadModelWriter {
    * the events one by one to find it and dead-letters it).
    */
   applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult>;
+
+  /**
+   * Quarantines the event's stream at the event (see QuarantinedStream) and moves the checkpoint past it; a stream
+   * already quarantined keeps its first entry. For the callers of `applyBatch` once an event failed with a
+   * ProjectionError for good (the projector after dead-lettering it, the embedded feed after its attempts, a rebuild).
+   */
+  quarantineStream(event: QuarantinedEvent, reason: string): Promise<void>;
 }
 
 export interface ReadModelStore extends ReadModelReader, ReadModelWriter {

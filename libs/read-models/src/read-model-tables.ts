@@ -222,10 +222,19 @@ export const READ_MODEL_TABLES: { readonly [Table in ReadModelTable]: TableDefin
 
 export const READ_MODEL_TABLE_NAMES = Object.keys(READ_MODEL_TABLES) as ReadModelTable[];
 
-/** Bookkeeping tables of the projector (exactly-once and "how far caught up"), rebuilt and swapped with the rest. */
+/**
+ * Bookkeeping tables of the projector (exactly-once, "how far caught up", and the streams quarantined at an event
+ * they cannot project), rebuilt and swapped with the rest.
+ */
 export const STREAM_REVISIONS_TABLE = 'projection_stream_revisions';
 export const CHECKPOINT_TABLE = 'projection_checkpoint';
-export const ALL_TABLE_NAMES: readonly string[] = [...READ_MODEL_TABLE_NAMES, STREAM_REVISIONS_TABLE, CHECKPOINT_TABLE];
+export const QUARANTINE_TABLE = 'projection_quarantine';
+export const ALL_TABLE_NAMES: readonly string[] = [
+  ...READ_MODEL_TABLE_NAMES,
+  STREAM_REVISIONS_TABLE,
+  CHECKPOINT_TABLE,
+  QUARANTINE_TABLE,
+];
 
 /** The primary-key value of a row as one string (for merging the changes of a batch). */
 export function rowKey<Table extends ReadModelTable>(table: Table, row: Partial<ReadModelRows[Table]>): string {

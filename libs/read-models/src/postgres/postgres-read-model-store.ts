@@ -20,6 +20,7 @@ import {
   decodeBatch,
   projectBatch,
   type BatchProjection,
+  type CheckpointAdvance,
   type DecodedBatch,
   type StreamProgress,
 } from '../projections/project-batch';
@@ -28,6 +29,8 @@ import {
   RebuildBehindLiveError,
   type ApplyBatchResult,
   type CompleteRebuildOptions,
+  type QuarantinedEvent,
+  type QuarantinedStream,
   type ReadModelCheckpoint,
   type ReadModelStore,
   type RebuildingReadModelStore,
@@ -37,6 +40,7 @@ import { type PolicySummaryRow, type ReadModelTable } from '../read-model-rows';
 import {
   ALL_TABLE_NAMES,
   CHECKPOINT_TABLE,
+  QUARANTINE_TABLE,
   READ_MODEL_TABLES,
   STREAM_REVISIONS_TABLE,
   type ColumnType,
@@ -173,6 +177,8 @@ function schemaDdl(schema: string, layout: SchemaLayout = {}): string[] {
     `${create} ${q(CHECKPOINT_TABLE)} (id integer PRIMARY KEY CHECK (id = 1), ` +
       `position text COLLATE "C", last_recorded_at text, events_applied bigint NOT NULL DEFAULT 0)`,
     `INSERT INTO ${q(CHECKPOINT_TABLE)} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`,
+    `${create} ${q(QUARANTINE_TABLE)} (stream_id text COLLATE "C" PRIMARY KEY, revision integer NOT NULL, ` +
+      `event_type text NOT NULL, position text COLLATE "C" NOT NULL, reason text NOT NULL, quarantined_at text NOT NULL)`,
   );
   return statements;
 }
@@ -310,6 +316,7 @@ interface CheckpointRow extends QueryResultRow {
   position: string | null;
   last_recorded_at: string | null;
   events_applied: number;
+  quarantined_streams?: number;
 }
 
 function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
@@ -317,8 +324,18 @@ function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
     position: row?.position ?? null,
     lastRecordedAt: row?.last_recorded_at ?? null,
     eventsApplied: Number(row?.events_applied ?? 0),
+    quarantinedStreams: Number(row?.quarantined_streams ?? 0),
   };
 }
+
+/** `metadata.recordedAt` of an event, when it says. */
+function recordedAtOf(event: QuarantinedEvent): string | null {
+  const recordedAt = event.metadata.recordedAt;
+  return typeof recordedAt === 'string' ? recordedAt : null;
+}
+
+const QUARANTINE_COLUMNS =
+  'stream_id AS "streamId", revision, event_type AS "eventType", position, reason, quarantined_at AS "quarantinedAt"';
 
 /** Reads and writes one generation of the read-model tables (one schema). */
 abstract class PostgresReadModelTables extends SqlReportReader {
@@ -361,19 +378,67 @@ abstract class PostgresReadModelTables extends SqlReportReader {
       // A rebuild is made durable by its (synchronous) swap commit; until then a crash just means starting over.
       if (!this.durableCommits) await client.query('SET LOCAL synchronous_commit = off');
       const progress = await this.readProgress(client, batch.streamIds);
-      const projection = projectBatch(batch, (streamId) => progress.get(streamId));
+      const quarantined = await this.quarantinedAmong(client, batch.streamIds);
+      const projection = projectBatch(
+        batch,
+        (streamId) => progress.get(streamId),
+        (streamId) => quarantined.has(streamId),
+      );
       await this.writeProgress(client, projection, progress);
       await this.writeChanges(client, projection.changes);
-      const checkpoint = await this.advanceCheckpoint(client, projection);
+      const checkpoint =
+        projection.checkpoint === null
+          ? await this.readCheckpoint(client)
+          : await this.advanceCheckpoint(client, projection.checkpoint, projection.applied);
       await client.query('COMMIT');
       for (const [streamId, advanced] of projection.advanced) this.stateCache.set(streamId, advanced);
-      return { applied: projection.applied, skipped: projection.skipped, ignored: projection.ignored, checkpoint };
+      const { applied, skipped, ignored } = projection;
+      return { applied, skipped, ignored, quarantined: projection.quarantined, checkpoint };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /** The quarantined streams of a batch (the table is usually empty: an index probe per stream id). */
+  private async quarantinedAmong(client: PoolClient, streamIds: readonly string[]): Promise<Set<string>> {
+    if (streamIds.length === 0) return new Set();
+    const { rows } = await client.query<{ stream_id: string }>(
+      `SELECT stream_id FROM ${this.table(QUARANTINE_TABLE)} WHERE stream_id = ANY($1::text[])`,
+      [streamIds],
+    );
+    return new Set(rows.map((row) => row.stream_id));
+  }
+
+  async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
+    this.assertOpen();
+    await inTransaction(this.pool, async (client) => {
+      const { text, values } = this.quarantineInsert(event, reason);
+      await client.query(text, values);
+      await this.advanceCheckpoint(client, { position: event.position, recordedAt: recordedAtOf(event) }, 0);
+    });
+  }
+
+  /** Records the quarantine (the first one of a stream stays). */
+  protected quarantineInsert(event: QuarantinedEvent, reason: string): Statement {
+    return {
+      text:
+        `INSERT INTO ${this.table(QUARANTINE_TABLE)} (stream_id, revision, event_type, position, reason, quarantined_at) ` +
+        `VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (stream_id) DO NOTHING`,
+      values: [event.streamId, event.revision, event.type, event.position, reason, new Date().toISOString()],
+    };
+  }
+
+  async quarantinedStreams(limit = 1000): Promise<QuarantinedStream[]> {
+    this.assertOpen();
+    await this.beforeRead();
+    const { rows } = await this.pool.query<QuarantinedStream>(
+      `SELECT ${QUARANTINE_COLUMNS} FROM ${this.table(QUARANTINE_TABLE)} ORDER BY stream_id LIMIT $1`,
+      [limit],
+    );
+    return rows;
   }
 
   /** The batch's stream progress; states come from the cache when its revision is still the stored one. */
@@ -469,21 +534,30 @@ abstract class PostgresReadModelTables extends SqlReportReader {
     }
   }
 
-  private async advanceCheckpoint(client: PoolClient, projection: BatchProjection): Promise<ReadModelCheckpoint> {
-    if (projection.checkpoint === null) return this.readCheckpoint(client);
+  private async advanceCheckpoint(
+    client: PoolClient,
+    to: CheckpointAdvance,
+    applied: number,
+  ): Promise<ReadModelCheckpoint> {
     const { rows } = await client.query<CheckpointRow>(
       `UPDATE ${this.table(CHECKPOINT_TABLE)} SET ` +
         `position = CASE WHEN position IS NULL OR $1::text COLLATE "C" > position THEN $1::text ELSE position END, ` +
         `last_recorded_at = CASE WHEN position IS NULL OR $1::text COLLATE "C" > position THEN $2::text ELSE last_recorded_at END, ` +
-        `events_applied = events_applied + $3 WHERE id = 1 RETURNING position, last_recorded_at, events_applied`,
-      [projection.checkpoint.position, projection.checkpoint.recordedAt, projection.applied],
+        `events_applied = events_applied + $3 WHERE id = 1 ` +
+        `RETURNING position, last_recorded_at, events_applied, ${this.quarantinedCount()}`,
+      [to.position, to.recordedAt, applied],
     );
     return toCheckpoint(rows[0]);
   }
 
+  private quarantinedCount(): string {
+    return `(SELECT count(*) FROM ${this.table(QUARANTINE_TABLE)}) AS quarantined_streams`;
+  }
+
   protected async readCheckpoint(client: Pool | PoolClient = this.pool): Promise<ReadModelCheckpoint> {
     const { rows } = await client.query<CheckpointRow>(
-      `SELECT position, last_recorded_at, events_applied FROM ${this.table(CHECKPOINT_TABLE)} WHERE id = 1`,
+      `SELECT position, last_recorded_at, events_applied, ${this.quarantinedCount()} ` +
+        `FROM ${this.table(CHECKPOINT_TABLE)} WHERE id = 1`,
     );
     return toCheckpoint(rows[0]);
   }
@@ -611,7 +685,14 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
   /** Streams advanced since the last flush began. */
   private dirty = new Set<string>();
   private pending = new ChangeSet();
-  private applied: ReadModelCheckpoint = { position: null, lastRecordedAt: null, eventsApplied: 0 };
+  private applied: ReadModelCheckpoint = {
+    position: null,
+    lastRecordedAt: null,
+    eventsApplied: 0,
+    quarantinedStreams: 0,
+  };
+  /** Streams quarantined by this rebuild (its only writer); recorded in its table at once. */
+  private readonly quarantined = new Set<string>();
   /** Whether states were dropped from memory (then a stream not in memory may be in the table). */
   private spilled = false;
   private flushing: Promise<void> = Promise.resolve();
@@ -644,22 +725,18 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     const batch = decodeBatch(events);
     const missing = batch.streamIds.filter((streamId) => !this.progress.has(streamId));
     if (missing.length > 0 && this.spilled) await this.readBack(missing);
-    const projection = projectBatch(batch, (streamId) => this.progress.get(streamId));
+    const projection = projectBatch(
+      batch,
+      (streamId) => this.progress.get(streamId),
+      (streamId) => this.quarantined.has(streamId),
+    );
     this.pending.merge(projection.changes);
     for (const [streamId, advanced] of projection.advanced) {
       this.progress.delete(streamId);
       this.progress.set(streamId, advanced);
       this.dirty.add(streamId);
     }
-    const advance = projection.checkpoint;
-    const moves =
-      advance !== null &&
-      (this.applied.position === null || comparePositions(advance.position, this.applied.position) > 0);
-    this.applied = {
-      position: moves ? advance.position : this.applied.position,
-      lastRecordedAt: moves ? advance.recordedAt : this.applied.lastRecordedAt,
-      eventsApplied: this.applied.eventsApplied + projection.applied,
-    };
+    this.advance(projection.checkpoint, projection.applied);
     if (this.pending.rowCount + this.dirty.size >= this.tuning.flushRows) {
       // Backpressure: at most one flush writing while the next one fills (bounds memory when PostgreSQL lags).
       if (this.flushesInFlight > 0) await this.flushing;
@@ -669,12 +746,29 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     // Callers often loop over pages without ever waiting on I/O (a synchronous event-store read, then this): give
     // the event loop a turn so the background flush's queries progress while the next batches are projected.
     if (this.flushesInFlight > 0) await yieldToEventLoop();
-    return {
-      applied: projection.applied,
-      skipped: projection.skipped,
-      ignored: projection.ignored,
-      checkpoint: this.applied,
+    const { applied, skipped, ignored } = projection;
+    return { applied, skipped, ignored, quarantined: projection.quarantined, checkpoint: this.applied };
+  }
+
+  private advance(to: CheckpointAdvance | null, applied: number): void {
+    const moves =
+      to !== null && (this.applied.position === null || comparePositions(to.position, this.applied.position) > 0);
+    this.applied = {
+      position: moves ? to.position : this.applied.position,
+      lastRecordedAt: moves ? to.recordedAt : this.applied.lastRecordedAt,
+      eventsApplied: this.applied.eventsApplied + applied,
+      quarantinedStreams: this.quarantined.size,
     };
+  }
+
+  override async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
+    this.assertOpen();
+    this.throwIfFailed();
+    if (this.quarantined.has(event.streamId)) return;
+    const { text, values } = this.quarantineInsert(event, reason);
+    await this.pool.query(text, values);
+    this.quarantined.add(event.streamId);
+    this.advance({ position: event.position, recordedAt: recordedAtOf(event) }, 0);
   }
 
   /** Loads states that were dropped from memory (after the flush that wrote them). */

@@ -13,9 +13,18 @@ import { ChangeSet } from './row-changes';
 
 export type { FoldedState, StreamProgress } from './projection-state';
 
+/** An event of a projected stream that could not be decoded: projecting it fails, unless its stream is quarantined. */
+export interface UndecodableEvent {
+  readonly category: 'undecodable';
+  readonly streamId: string;
+  readonly position: Position;
+  readonly recordedAt: string | null;
+  readonly error: ProjectionError;
+}
+
 export interface DecodedBatch {
   /** Events of projected streams (policy, agent), in delivery order. */
-  readonly events: readonly ProjectionEvent[];
+  readonly events: readonly (ProjectionEvent | UndecodableEvent)[];
   /** Events of other streams: nothing to project, but they count for the checkpoint. */
   readonly ignored: readonly RecordedEvent[];
   /** The projected streams of the batch, each once (what the store loads progress for). */
@@ -35,17 +44,26 @@ export interface BatchProjection {
   /** Redelivered events (revision ≤ the stream's last applied revision): no effect. */
   readonly skipped: number;
   readonly ignored: number;
-  /** The greatest position among the applied and ignored events; null when the batch changed nothing. */
+  /** Events of quarantined streams: passed over. */
+  readonly quarantined: number;
+  /** The greatest position among the applied, ignored and quarantined events; null when the batch changed nothing. */
   readonly checkpoint: CheckpointAdvance | null;
 }
 
-/** @throws ProjectionError for an event of a projected stream that cannot be decoded. */
+/** Decodes a batch; an event of a projected stream that cannot be decoded fails only when it is projected. */
 export function decodeBatch(recorded: readonly RecordedEvent[]): DecodedBatch {
-  const events: ProjectionEvent[] = [];
+  const events: (ProjectionEvent | UndecodableEvent)[] = [];
   const ignored: RecordedEvent[] = [];
   const streamIds = new Set<string>();
   for (const event of recorded) {
-    const decoded = decodeForProjection(event);
+    let decoded: ProjectionEvent | UndecodableEvent | null;
+    try {
+      decoded = decodeForProjection(event);
+    } catch (error) {
+      if (!(error instanceof ProjectionError)) throw error;
+      const { streamId, position } = event;
+      decoded = { category: 'undecodable', streamId, position, recordedAt: recordedAtOf(event), error };
+    }
     if (decoded === null) {
       ignored.push(event);
     } else {
@@ -68,18 +86,21 @@ function recordedAtOf(event: RecordedEvent): string | null {
 }
 
 /**
- * Projects a decoded batch given each stream's progress before it.
+ * Projects a decoded batch given each stream's progress before it. Events of quarantined streams are passed over
+ * (counted, and the checkpoint moves past them).
  * @throws ProjectionError when an event cannot be applied: a gap in a stream's revisions (an earlier event was never
  * applied), an event that does not fit the stream (e.g. before PolicyIssued), or a state of another category.
  */
 export function projectBatch(
   batch: DecodedBatch,
   progressOf: (streamId: string) => StreamProgress | undefined,
+  isQuarantined: (streamId: string) => boolean = () => false,
 ): BatchProjection {
   const changes = new ChangeSet();
   const advanced = new Map<string, StreamProgress>();
   let applied = 0;
   let skipped = 0;
+  let quarantined = 0;
   let checkpoint: CheckpointAdvance | null = null;
   const advanceCheckpoint = (position: Position, recordedAt: string | null) => {
     if (checkpoint === null || comparePositions(position, checkpoint.position) > 0)
@@ -87,6 +108,12 @@ export function projectBatch(
   };
 
   for (const event of batch.events) {
+    if (isQuarantined(event.streamId)) {
+      quarantined++;
+      advanceCheckpoint(event.position, event.recordedAt);
+      continue;
+    }
+    if (event.category === 'undecodable') throw event.error;
     const progress = advanced.get(event.streamId) ?? progressOf(event.streamId);
     const lastRevision = progress?.revision ?? -1;
     if (event.revision <= lastRevision) {
@@ -121,5 +148,5 @@ export function projectBatch(
     advanceCheckpoint(event.position, event.recordedAt);
   }
   for (const event of batch.ignored) advanceCheckpoint(event.position, recordedAtOf(event));
-  return { changes, advanced, applied, skipped, ignored: batch.ignored.length, checkpoint };
+  return { changes, advanced, applied, skipped, ignored: batch.ignored.length, quarantined, checkpoint };
 }

@@ -16,6 +16,8 @@ import {
   RebuildBehindLiveError,
   type ApplyBatchResult,
   type CompleteRebuildOptions,
+  type QuarantinedEvent,
+  type QuarantinedStream,
   type ReadModelCheckpoint,
   type ReadModelStore,
   type RebuildingReadModelStore,
@@ -25,6 +27,7 @@ import { type PolicySummaryRow, type ReadModelTable } from '../read-model-rows';
 import {
   ALL_TABLE_NAMES,
   CHECKPOINT_TABLE,
+  QUARANTINE_TABLE,
   READ_MODEL_TABLES,
   STREAM_REVISIONS_TABLE,
   type ColumnType,
@@ -103,6 +106,11 @@ function createTables(db: DatabaseSync, prefix: string): void {
         `position TEXT, last_recorded_at TEXT, events_applied INTEGER NOT NULL DEFAULT 0) STRICT`,
     );
     db.exec(`INSERT INTO ${prefix}${CHECKPOINT_TABLE} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${prefix}${QUARANTINE_TABLE} (stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, ` +
+        `event_type TEXT NOT NULL, position TEXT NOT NULL, reason TEXT NOT NULL, quarantined_at TEXT NOT NULL) ` +
+        `STRICT, WITHOUT ROWID`,
+    );
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
@@ -122,6 +130,7 @@ interface CheckpointRow {
   position: string | null;
   last_recorded_at: string | null;
   events_applied: number;
+  quarantined_streams?: number;
 }
 
 function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
@@ -129,7 +138,34 @@ function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
     position: row?.position ?? null,
     lastRecordedAt: row?.last_recorded_at ?? null,
     eventsApplied: Number(row?.events_applied ?? 0),
+    quarantinedStreams: Number(row?.quarantined_streams ?? 0),
   };
+}
+
+interface QuarantineRow {
+  stream_id: string;
+  revision: number;
+  event_type: string;
+  position: string;
+  reason: string;
+  quarantined_at: string;
+}
+
+function toQuarantinedStream(row: QuarantineRow): QuarantinedStream {
+  return {
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    eventType: row.event_type,
+    position: row.position,
+    reason: row.reason,
+    quarantinedAt: row.quarantined_at,
+  };
+}
+
+/** `metadata.recordedAt` of an event, when it says. */
+function recordedAtOf(event: QuarantinedEvent): string | null {
+  const recordedAt = event.metadata.recordedAt;
+  return typeof recordedAt === 'string' ? recordedAt : null;
 }
 
 /** Reads and writes one generation of the read-model tables (one table-name prefix). */
@@ -143,6 +179,9 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     readonly upsert: StatementSync;
     readonly checkpoint: StatementSync;
     readonly advance: StatementSync;
+    readonly quarantinedOf: StatementSync;
+    readonly quarantine: StatementSync;
+    readonly quarantined: StatementSync;
   };
   protected closed = false;
 
@@ -155,6 +194,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     this.stateCache = new StateCache(stateCacheSize);
     const revisions = `${prefix}${STREAM_REVISIONS_TABLE}`;
     const checkpoint = `${prefix}${CHECKPOINT_TABLE}`;
+    const quarantine = `${prefix}${QUARANTINE_TABLE}`;
     this.progressStatements = {
       select: db.prepare(`SELECT revision, folded_state FROM ${revisions} WHERE stream_id = ?`),
       // The ids travel as one JSON array: one statement whatever their number.
@@ -165,12 +205,26 @@ abstract class SqliteReadModelTables extends SqlReportReader {
         `INSERT INTO ${revisions} (stream_id, revision, folded_state) VALUES (?, ?, ?) ` +
           `ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, folded_state = excluded.folded_state`,
       ),
-      checkpoint: db.prepare(`SELECT position, last_recorded_at, events_applied FROM ${checkpoint} WHERE id = 1`),
+      checkpoint: db.prepare(
+        `SELECT position, last_recorded_at, events_applied, ` +
+          `(SELECT count(*) FROM ${quarantine}) AS quarantined_streams FROM ${checkpoint} WHERE id = 1`,
+      ),
       advance: db.prepare(
         `UPDATE ${checkpoint} SET ` +
           `last_recorded_at = CASE WHEN position IS NULL OR :position > position THEN :recordedAt ELSE last_recorded_at END, ` +
           `position = CASE WHEN position IS NULL OR :position > position THEN :position ELSE position END, ` +
           `events_applied = events_applied + :applied WHERE id = 1`,
+      ),
+      quarantinedOf: db.prepare(
+        `SELECT stream_id FROM ${quarantine} WHERE stream_id IN (SELECT value FROM json_each(?))`,
+      ),
+      quarantine: db.prepare(
+        `INSERT INTO ${quarantine} (stream_id, revision, event_type, position, reason, quarantined_at) ` +
+          `VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id) DO NOTHING`,
+      ),
+      quarantined: db.prepare(
+        `SELECT stream_id, revision, event_type, position, reason, quarantined_at FROM ${quarantine} ` +
+          `ORDER BY stream_id LIMIT ?`,
       ),
     };
   }
@@ -224,7 +278,12 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     try {
       const progress = new Map<string, StreamProgress | undefined>();
       for (const streamId of batch.streamIds) progress.set(streamId, this.loadProgress(streamId));
-      const projection = projectBatch(batch, (streamId) => progress.get(streamId));
+      const quarantined = this.quarantinedAmong(batch.streamIds);
+      const projection = projectBatch(
+        batch,
+        (streamId) => progress.get(streamId),
+        (streamId) => quarantined.has(streamId),
+      );
       for (const [streamId, { revision, folded }] of projection.advanced) {
         this.progressStatements.upsert.run(streamId, revision, encodeStreamState(folded));
       }
@@ -252,11 +311,37 @@ abstract class SqliteReadModelTables extends SqlReportReader {
       const checkpoint = this.readCheckpoint();
       this.db.exec('COMMIT');
       for (const [streamId, advanced] of projection.advanced) this.stateCache.set(streamId, advanced);
-      return { applied: projection.applied, skipped: projection.skipped, ignored: projection.ignored, checkpoint };
+      const { applied, skipped, ignored } = projection;
+      return { applied, skipped, ignored, quarantined: projection.quarantined, checkpoint };
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  private quarantinedAmong(streamIds: readonly string[]): Set<string> {
+    if (streamIds.length === 0) return new Set();
+    const rows = this.progressStatements.quarantinedOf.all(JSON.stringify(streamIds)) as { stream_id: string }[];
+    return new Set(rows.map((row) => row.stream_id));
+  }
+
+  async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
+    this.assertOpen();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const { streamId, revision, type, position } = event;
+      this.progressStatements.quarantine.run(streamId, revision, type, position, reason, new Date().toISOString());
+      this.progressStatements.advance.run({ position, recordedAt: recordedAtOf(event), applied: 0 });
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async quarantinedStreams(limit = 1000): Promise<QuarantinedStream[]> {
+    this.assertOpen();
+    return (this.progressStatements.quarantined.all(limit) as unknown as QuarantineRow[]).map(toQuarantinedStream);
   }
 
   protected readCheckpoint(): ReadModelCheckpoint {

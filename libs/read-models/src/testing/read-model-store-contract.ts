@@ -438,6 +438,7 @@ export function describeReadModelStoreContract(
           position: last.position,
           lastRecordedAt: last.metadata.recordedAt,
           eventsApplied: history.events.length,
+          quarantinedStreams: 0,
         });
       });
     });
@@ -452,17 +453,24 @@ export function describeReadModelStoreContract(
 
       it('the checkpoint advances batch by batch: position and recordedAt of the last event, events applied', async () => {
         const { store } = fixture;
-        expect(await store.checkpoint()).toEqual({ position: null, lastRecordedAt: null, eventsApplied: 0 });
+        expect(await store.checkpoint()).toEqual({
+          position: null,
+          lastRecordedAt: null,
+          eventsApplied: 0,
+          quarantinedStreams: 0,
+        });
 
         const first = await store.applyBatch(history.events.slice(0, 5));
         expect(first).toEqual({
           applied: 5,
           skipped: 0,
           ignored: 0,
+          quarantined: 0,
           checkpoint: {
             position: history.events[4]!.position,
             lastRecordedAt: history.events[4]!.metadata.recordedAt,
             eventsApplied: 5,
+            quarantinedStreams: 0,
           },
         });
         await store.applyBatch(history.events.slice(5, 9));
@@ -556,6 +564,118 @@ export function describeReadModelStoreContract(
         const transactions = activity.reduce((sum, row) => sum + row.transactions, 0);
         const policyEvents = history.events.filter((event) => event.streamId.startsWith('policy-')).length;
         expect(transactions).toBe(policyEvents);
+      });
+    });
+
+    describe('quarantine of a stream at an event that cannot be projected', () => {
+      let fixture: ReadModelStoreFixture;
+
+      beforeEach(async () => {
+        fixture = await createFixture();
+      });
+      afterEach(() => fixture?.dispose());
+
+      /** P-0009: issued, then a poison event (an unknown type) at revision 1, then a payment; P-0010 issued after. */
+      function poisonedLog() {
+        const log = new ScenarioLog()
+          .issue({ policyId: 'P-0009' })
+          .pay('P-0009', '2025-03-10')
+          .pay('P-0009', '2026-03-10')
+          .issue({ policyId: 'P-0010' });
+        const [issued, paid, later, other] = log.events as [RecordedEvent, RecordedEvent, RecordedEvent, RecordedEvent];
+        const poison: RecordedEvent = { ...paid, type: 'PolicyTeleported' };
+        return { issued, paid, poison, later, other };
+      }
+
+      it('after quarantine the stream is passed over; other streams apply; the checkpoint moves past its events', async () => {
+        const { store } = fixture;
+        const { issued, poison, later, other } = poisonedLog();
+        await store.applyBatch([issued]);
+        await expect(store.applyBatch([poison])).rejects.toThrow(ProjectionError);
+
+        await store.quarantineStream(poison, 'unknown event type PolicyTeleported');
+
+        expect(await store.checkpoint()).toEqual({
+          position: poison.position,
+          lastRecordedAt: poison.metadata.recordedAt,
+          eventsApplied: 1,
+          quarantinedStreams: 1,
+        });
+        expect(await store.quarantinedStreams()).toEqual([
+          {
+            streamId: poison.streamId,
+            revision: 1,
+            eventType: 'PolicyTeleported',
+            position: poison.position,
+            reason: 'unknown event type PolicyTeleported',
+            quarantinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+          },
+        ]);
+        // The poison event redelivered, then the stream's next event (a revision gap otherwise) and another stream.
+        const result = await store.applyBatch([poison, later, other]);
+        expect(result).toMatchObject({ applied: 1, skipped: 0, quarantined: 2 });
+        expect(result.checkpoint).toMatchObject({ position: other.position, eventsApplied: 2, quarantinedStreams: 1 });
+        expect((await store.policySummary('P-0009'))!.paidInstallments).toBe(1);
+        expect(await store.policySummary('P-0010')).not.toBeNull();
+        expect(await store.streamRevisions([issued.streamId])).toEqual(new Map([[issued.streamId, 0]]));
+      });
+
+      it('a later event of a quarantined stream that cannot even be decoded is passed over too', async () => {
+        const { store } = fixture;
+        const { issued, poison, later } = poisonedLog();
+        await store.applyBatch([issued]);
+        await store.quarantineStream(poison, 'unknown event type');
+
+        const undecodable: RecordedEvent = { ...later, metadata: { ...later.metadata, schemaVersion: 99 } };
+        await expect(store.applyBatch([undecodable])).resolves.toMatchObject({ applied: 0, quarantined: 1 });
+      });
+
+      it('the first quarantine of a stream stays; quarantining again changes nothing', async () => {
+        const { store } = fixture;
+        const { issued, poison, later } = poisonedLog();
+        await store.applyBatch([issued]);
+        await store.quarantineStream(poison, 'first');
+        await store.quarantineStream(later, 'second');
+
+        expect(await store.quarantinedStreams()).toEqual([
+          expect.objectContaining({ streamId: poison.streamId, revision: 1, reason: 'first' }),
+        ]);
+        expect(await store.checkpoint()).toMatchObject({ position: later.position, quarantinedStreams: 1 });
+      });
+
+      it('a rebuild starts without the quarantine (the cure once the projector is fixed)', async () => {
+        const { store } = fixture;
+        const { issued, paid, poison, later, other } = poisonedLog();
+        await store.applyBatch([issued]);
+        await store.quarantineStream(poison, 'unknown event type');
+        await store.applyBatch([later, other]);
+
+        const rebuild = await store.beginRebuild();
+        await rebuild.applyBatch([issued, paid, later, other]);
+        await rebuild.completeRebuild();
+
+        expect(await store.quarantinedStreams()).toEqual([]);
+        expect(await store.checkpoint()).toMatchObject({ eventsApplied: 4, quarantinedStreams: 0 });
+        expect((await store.policySummary('P-0009'))!.paidInstallments).toBe(3);
+      });
+
+      it('a rebuild quarantines too, and its quarantine is swapped in with its tables', async () => {
+        const { store } = fixture;
+        const { issued, poison, later, other } = poisonedLog();
+        await store.applyBatch([issued]);
+
+        const rebuild = await store.beginRebuild();
+        await rebuild.applyBatch([issued]);
+        await expect(rebuild.applyBatch([poison])).rejects.toThrow(ProjectionError);
+        await rebuild.quarantineStream(poison, 'unknown event type');
+        await expect(rebuild.applyBatch([later, other])).resolves.toMatchObject({ applied: 1, quarantined: 1 });
+        expect(await rebuild.checkpoint()).toMatchObject({ position: other.position, quarantinedStreams: 1 });
+        await rebuild.completeRebuild();
+
+        expect(await store.quarantinedStreams()).toEqual([
+          expect.objectContaining({ streamId: poison.streamId, revision: 1 }),
+        ]);
+        expect(await store.checkpoint()).toMatchObject({ eventsApplied: 2, quarantinedStreams: 1 });
       });
     });
 
