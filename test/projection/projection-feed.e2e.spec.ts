@@ -267,6 +267,7 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
   });
 
   it('a malformed message and an unprojectable event go to the DLQ, and the group keeps projecting', async () => {
+    const quarantinedBefore = (await projector.metrics()).projector_streams_quarantined_total;
     const producer = kafka.producer();
     await producer.connect();
     try {
@@ -312,6 +313,11 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
     ]);
     expect(deadLetters[1].headers['dlq.error']).toMatch(/ProjectionError/);
     expect(deadLetters[1].headers['dlq.attempts']).toBe('3');
+    // The dead-lettered event quarantined its stream at revision 0; the stream's genuine revision 0 then applied and
+    // released it, so the policy is projected and no stream is left in quarantine.
+    expect((await projector.metrics()).projector_streams_quarantined_total).toBe(quarantinedBefore + 1);
+    expect(await store.quarantinedStreams()).toEqual([]);
+    expect((await store.checkpoint()).quarantinedStreams).toBe(0);
   });
 
   it('a graceful stop (SIGTERM) commits every processed offset and leaves the group', async () => {

@@ -50,7 +50,7 @@ describe('gRPC ReportService (embedded projection)', () => {
         reinstatement_total: { amount: 507_329, currency: 'CNY' },
       }),
     ]);
-    expect(outcome.reply.caught_up).toMatchObject({ events_applied: 9, lag_events: 0 });
+    expect(outcome.reply.caught_up).toMatchObject({ events_applied: 9, lag_events: 0, quarantined_streams: 0 });
   });
 
   it('GetPremiumsDue pages like REST: limit, then next_cursor', async () => {

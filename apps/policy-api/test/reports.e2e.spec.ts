@@ -28,6 +28,7 @@ describe('reports over REST (embedded projection, SQLite read models)', () => {
       position: expect.any(String),
       lastRecordedAt: expect.stringMatching(/^2026-06-15T/),
       eventsApplied: 9,
+      quarantinedStreams: 0,
       lagEvents: 0,
       lagEventsIsLowerBound: false,
       lagSeconds: 0,

@@ -3,8 +3,11 @@
  * yields the same reports as the live projection (and repairs damaged read models), also while the API runs;
  * `replay` prints the audit trail and the state as of a revision or an instant; bad arguments exit 2 with usage.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JsonObject } from '@lib/event-sourcing';
+import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { runCli } from '../src/cli';
 import { rebuildReadModels } from '../src/commands/rebuild.command';
 import { openEventStore, openReadModelStore } from '../src/stores';
@@ -239,6 +242,70 @@ describe('policyctl on an embedded data dir', () => {
     const help = await policyctl(dataDir, 'replay', '--help');
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toContain('Usage: policyctl replay');
+  });
+
+  describe('an event the projections cannot apply', () => {
+    const poisoned = makeDataDir();
+    afterAll(() => removeDataDir(poisoned));
+
+    /** Two agents registered; between them, an event of AG-1's stream that no projection knows. */
+    async function seedPoisonedLog(): Promise<void> {
+      const events = await SqliteEventStore.open({ path: join(poisoned, 'events.sqlite') });
+      const event = (type: string, data: JsonObject) => ({
+        eventId: randomUUID(),
+        type,
+        data,
+        metadata: { recordedAt: '2026-06-15T08:00:00.000Z', schemaVersion: 1 },
+      });
+      const registered = (agentId: string) =>
+        event('AgentRegistered', { agentId, name: agentId, role: 'SERVICING', branchCode: 'SH-001', region: 'EAST' });
+      try {
+        await events.append('agent-AG-1', [registered('AG-1'), event('AgentTeleported', {})], 'no_stream');
+        await events.append('agent-AG-2', [registered('AG-2')], 'no_stream');
+      } finally {
+        await events.close();
+      }
+    }
+
+    it('rebuild quarantines its stream and rebuilds the rest; quarantine lists it', async () => {
+      await seedPoisonedLog();
+      const none = await policyctl(poisoned, 'quarantine');
+      expect(none).toMatchObject({
+        code: 0,
+        stdout: 'No stream is quarantined: the read models project every stream.\n',
+      });
+
+      const run = await policyctl(poisoned, 'rebuild');
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/from 3 events .+\n1 stream\(s\) quarantined .+`policyctl quarantine`/);
+      expect(run.stderr).toMatch(/quarantined agent-AG-1 at revision 1: .*AgentTeleported/);
+      const listed = await policyctl(poisoned, 'quarantine');
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(
+        /^1 quarantined stream\(s\):\nagent-AG-1 {2}at revision 1 \(AgentTeleported, position \S+\) since /,
+      );
+      const json = await policyctl(poisoned, 'quarantine', '--json');
+      expect(JSON.parse(json.stdout)).toEqual({
+        quarantinedStreams: [
+          expect.objectContaining({ streamId: 'agent-AG-1', revision: 1, eventType: 'AgentTeleported' }),
+        ],
+      });
+      const readModels = await openReadModelStore({ DATA_DIR: poisoned });
+      try {
+        const workload = await readModels.agentWorkload({ asOf: '2026-06-15' });
+        expect(workload.rows.map((row) => row.agentId)).toEqual(['AG-1', 'AG-2']);
+        expect(await readModels.checkpoint()).toMatchObject({ eventsApplied: 2, quarantinedStreams: 1 });
+      } finally {
+        await readModels.close();
+      }
+    });
+
+    it('quarantine with a stray argument → exit 2 with the usage', async () => {
+      const run = await policyctl(poisoned, 'quarantine', 'agent-AG-1');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('Usage: policyctl quarantine');
+    });
   });
 
   it('a data dir without an event store → exit 1, nothing created', async () => {

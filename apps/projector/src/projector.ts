@@ -9,8 +9,11 @@
  *
  * Poison messages: a value that is not one of our CloudEvents goes straight to `<topic>.dlq`. When a chunk fails
  * with a ProjectionError its events are applied one by one to find the culprit, which goes to the DLQ after
- * PROJECTOR_MAX_ATTEMPTS attempts, with the error in its headers; the group keeps moving. Any other error (the
- * database is unreachable) is retried with backoff and never dead-letters anything.
+ * PROJECTOR_MAX_ATTEMPTS attempts, with the error in its headers; the group keeps moving. Its stream is then
+ * quarantined in the read models (before the offset is committed): the stream's later events are passed over instead
+ * of each failing on the revision gap and taking the same detour, and every report counts the quarantined streams
+ * until a fixed projector's `policyctl rebuild`. Any other error (the database is unreachable) is retried with
+ * backoff and never dead-letters anything.
  *
  * Graceful stop: the chunk in hand finishes, processed offsets are committed, the member leaves the group.
  *
@@ -35,6 +38,10 @@ export interface ProjectorStatus {
   /** Redelivered events (revision already applied): no effect. */
   readonly skipped: number;
   readonly deadLettered: number;
+  /** Events of quarantined streams passed over. */
+  readonly quarantined: number;
+  /** Streams this projector quarantined (the read models' checkpoint counts every quarantined stream). */
+  readonly streamsQuarantined: number;
   /** Read-model transactions committed. */
   readonly transactions: number;
   readonly transientFailures: number;
@@ -97,6 +104,8 @@ class Projector implements ProjectorHandle {
   private applied = 0;
   private skipped = 0;
   private deadLettered = 0;
+  private quarantined = 0;
+  private streamsQuarantined = 0;
   private transactions = 0;
   private transientFailures = 0;
   private lastPosition: string | null = null;
@@ -145,7 +154,7 @@ class Projector implements ProjectorHandle {
           'read-model transaction failed: retrying',
         );
       },
-      onDeadLetter: ({ message, deadLetterTopic, reason, attempts, error }) => {
+      onDeadLetter: async ({ message, event, deadLetterTopic, reason, attempts, error }) => {
         this.deadLettered++;
         const { topic, partition, offset } = message;
         this.logger.error(
@@ -153,6 +162,8 @@ class Projector implements ProjectorHandle {
           'message dead-lettered',
         );
         this.options.onDeadLetter?.({ topic, offset, reason, error: error.message });
+        if (event !== undefined && error instanceof ProjectionError)
+          await this.quarantine(recordedEventOf(event), error);
       },
       onCrash: (error, restarting) => {
         this.lastError = describe(error);
@@ -194,6 +205,8 @@ class Projector implements ProjectorHandle {
       applied: this.applied,
       skipped: this.skipped,
       deadLettered: this.deadLettered,
+      quarantined: this.quarantined,
+      streamsQuarantined: this.streamsQuarantined,
       transactions: this.transactions,
       transientFailures: this.transientFailures,
       lastPosition: this.lastPosition,
@@ -229,9 +242,20 @@ class Projector implements ProjectorHandle {
     this.account(events, result);
   }
 
+  /** The dead-lettered event's stream: its later events are passed over until a rebuild. */
+  private async quarantine(event: RecordedEvent, error: ProjectionError): Promise<void> {
+    await this.store.quarantineStream(event, error.reason);
+    this.streamsQuarantined++;
+    this.logger.error(
+      { streamId: event.streamId, revision: event.revision, eventType: event.type, reason: error.reason },
+      'stream quarantined: its later events are passed over until the read models are rebuilt',
+    );
+  }
+
   private account(events: readonly RecordedEvent[], result: ApplyBatchResult): void {
     this.applied += result.applied;
     this.skipped += result.skipped;
+    this.quarantined += result.quarantined;
     this.transactions++;
     const committedAt = Date.now();
     for (const event of events) {
@@ -303,6 +327,18 @@ class Projector implements ProjectorHandle {
           kind: 'counter',
           help: 'Messages sent to a dead-letter topic.',
           value: this.deadLettered,
+        },
+        {
+          name: 'projector_events_quarantined_total',
+          kind: 'counter',
+          help: 'Events of quarantined streams passed over.',
+          value: this.quarantined,
+        },
+        {
+          name: 'projector_streams_quarantined_total',
+          kind: 'counter',
+          help: 'Streams quarantined after one of their events was dead-lettered.',
+          value: this.streamsQuarantined,
         },
         {
           name: 'projector_transactions_total',

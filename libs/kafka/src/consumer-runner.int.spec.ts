@@ -284,7 +284,7 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
         }
         handled.push(...revisions);
       },
-      onDeadLetter: (deadLetter) => deadLetters.push(deadLetter),
+      onDeadLetter: (deadLetter) => void deadLetters.push(deadLetter),
     });
     await waitFor(() => deadLetters.length === 2 && handled.length === 5, 'the poison message and the rest');
     await runner.stop();
@@ -295,6 +295,8 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
       ['malformed', 0, '3'],
       ['handler-failed', 2, '5'],
     ]);
+    // The handler's CloudEvent comes with a dead letter (none for the malformed one: there is none to give).
+    expect(deadLetters.map(({ event }) => event?.streamrevision)).toEqual([undefined, 4]);
     const parked = (await readTopic(kafka, admin, `${topic}.dlq`)).map(headersOf);
     expect(parked[1]).toMatchObject({
       [DEAD_LETTER_HEADERS.error]: 'UnprojectableEventError: revision 4 cannot be projected',

@@ -48,6 +48,8 @@ export type CloudEventBatchHandler = (batch: readonly ParsedMessage[]) => Promis
 
 export interface DeadLetter {
   readonly message: ConsumedMessage;
+  /** The message's CloudEvent; absent for a malformed message. */
+  readonly event?: PolicyServicingCloudEvent;
   readonly groupId: string;
   readonly deadLetterTopic: string;
   readonly reason: 'malformed' | 'handler-failed';
@@ -98,8 +100,12 @@ interface CommonOptions {
    * before the producer does not fail; an existing topic with another partition count fails `start()`.
    */
   readonly ensureTopics?: { readonly partitions: number };
-  /** Called after a message was written to its dead-letter topic (log it, count it). */
-  readonly onDeadLetter?: (deadLetter: DeadLetter) => void;
+  /**
+   * Called after a message was written to its dead-letter topic (log it, count it, record it). Awaited before the
+   * message's offset is resolved: if it throws, the batch fails and is fetched again (the message may then reach the
+   * dead-letter topic twice).
+   */
+  readonly onDeadLetter?: (deadLetter: DeadLetter) => void | Promise<void>;
   /** Called after each failed handler call (log it, count it). */
   readonly onHandlerError?: (failure: HandlerFailure) => void;
   /** The consumer crashed; kafkajs restarts it when `restarting` (otherwise the runner consumes no more). */
@@ -320,7 +326,14 @@ export class ConsumerRunner {
         if (settled === 'handled') break;
         if (settled === 'abandoned') return false;
         if (attempt >= this.maxAttempts) {
-          await this.deadLetter(raw[index], parsed[index].message, 'handler-failed', settled, attempt);
+          await this.deadLetter(
+            raw[index],
+            parsed[index].message,
+            'handler-failed',
+            settled,
+            attempt,
+            parsed[index].event,
+          );
           break;
         }
         await sleep(this.backoffMs(attempt));
@@ -366,6 +379,7 @@ export class ConsumerRunner {
     reason: DeadLetter['reason'],
     error: Error,
     attempts: number,
+    event?: PolicyServicingCloudEvent,
   ): Promise<void> {
     const deadLetterTopic = deadLetterTopicFor(consumed.topic);
     const headers: IHeaders = {
@@ -384,8 +398,9 @@ export class ConsumerRunner {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
-    this.options.onDeadLetter?.({
+    await this.options.onDeadLetter?.({
       message: consumed,
+      ...(event === undefined ? {} : { event }),
       groupId: this.options.groupId,
       deadLetterTopic,
       reason,

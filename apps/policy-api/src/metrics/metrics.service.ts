@@ -109,6 +109,11 @@ export class MetricsService {
           "Events applied to the read models (the read models' persisted checkpoint count).",
           single(caughtUp.eventsApplied),
         ),
+        gauge(
+          'policy_api_read_model_quarantined_streams',
+          'Streams the read models stopped projecting at an event they cannot apply (0 normally).',
+          single(caughtUp.quarantinedStreams),
+        ),
       );
       if (caughtUp.lagEvents !== undefined) {
         families.push(

@@ -17,6 +17,11 @@ export interface CaughtUp {
   /** Events applied so far. */
   readonly eventsApplied: number;
   /**
+   * Streams the read models stopped projecting at an event they cannot apply (their rows stop before it; DESIGN 5
+   * poison events). 0 normally; otherwise the projector's logs and `policyctl quarantine` name them.
+   */
+  readonly quarantinedStreams: number;
+  /**
    * Policy and agent events in the log after `position` (0 = caught up); other streams (idempotency keys, process
    * checkpoints) are never projected, nor published to Kafka, so they do not count. Absent when the event store could
    * not be asked.
@@ -45,6 +50,7 @@ export class CatchUpReporter {
       position: checkpoint.position,
       lastRecordedAt: checkpoint.lastRecordedAt,
       eventsApplied: checkpoint.eventsApplied,
+      quarantinedStreams: checkpoint.quarantinedStreams,
     };
     try {
       const probed = await this.events.readAll({

@@ -80,6 +80,37 @@ describe('EmbeddedProjector', () => {
     expect(feed.state).toBe('stopped');
   });
 
+  it('an event it cannot apply quarantines its stream after bounded attempts; the other streams carry on', async () => {
+    await registerAgent('AG-1');
+    const poison = {
+      eventId: crypto.randomUUID(),
+      type: 'AgentTeleported',
+      data: {},
+      metadata: { recordedAt: '2026-06-15T09:00:00.000Z', schemaVersion: 1 },
+    };
+    await events.append(agentStreamId('AG-1'), [poison], 0);
+    await registerAgent('AG-2');
+    const feed = projector(readModels);
+    feed.onApplicationBootstrap();
+    try {
+      await until(async () => (await readModels.checkpoint()).quarantinedStreams === 1);
+      // AG-2, after the poison event in the log, was applied all the same.
+      await until(async () => (await readModels.checkpoint()).eventsApplied === 2);
+      expect(await readModels.quarantinedStreams()).toEqual([
+        expect.objectContaining({ streamId: agentStreamId('AG-1'), revision: 1, eventType: 'AgentTeleported' }),
+      ]);
+      // The stream's later events are passed over; the feed keeps running.
+      await events.append(agentStreamId('AG-1'), [{ ...poison, eventId: crypto.randomUUID() }], 1);
+      await registerAgent('AG-3');
+      await until(async () => (await readModels.checkpoint()).eventsApplied === 3);
+      const last = (await events.readAll()).at(-1)!;
+      expect(await readModels.checkpoint()).toMatchObject({ position: last.position, quarantinedStreams: 1 });
+      expect(feed.state).toBe('running');
+    } finally {
+      await feed.beforeApplicationShutdown();
+    }
+  });
+
   it('with KAFKA_BROKERS set it does not run (the Kafka projector feeds the read models)', async () => {
     await registerAgent('AG-1');
     const feed = projector(readModels, { KAFKA_BROKERS: '127.0.0.1:9092' });

@@ -13,6 +13,8 @@ import { ReadModelConnection } from './read-model-connection';
 export const PROJECTION_BATCH = { maxBatchSize: 500, maxWaitMs: 5 } as const;
 /** Retry delays: 0.5 s, doubling, at most 30 s. */
 const BACKOFF_MS = { first: 500, max: 30_000 } as const;
+/** Attempts for an event the projections cannot apply before its stream is quarantined (0.5 s and 1 s apart). */
+export const POISON_ATTEMPTS = 3;
 
 export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped';
 
@@ -32,9 +34,10 @@ function backoffMs(attempt: number): number {
  * moves its checkpoint past them, so "caught up" means caught up with the whole log.
  *
  * Failures never reach the API: the feed logs them and retries with backoff (0.5 s … 30 s). An event the
- * projections cannot apply (ProjectionError) is isolated by applying its batch event by event; the events before it
- * are applied and the feed then retries that one event, logging it as an error, since skipping it would corrupt
- * its stream's read-model rows. The lag shows in every report's `caughtUp`.
+ * projections cannot apply (ProjectionError) is isolated by applying its batch event by event; the events around it
+ * are applied, and after POISON_ATTEMPTS attempts its stream is quarantined (logged as an error): that stream's
+ * later events are passed over, since applying them without it would corrupt its rows, and every other stream
+ * carries on. Every report's `caughtUp` counts the quarantined streams until `policyctl rebuild` (after a fix).
  */
 @Injectable()
 export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -117,12 +120,21 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
           for (const event of batch) await this.applyWithRetry(store, [event]);
           return;
         }
+        if (error instanceof ProjectionError && attempt >= POISON_ATTEMPTS) {
+          await store.quarantineStream(batch[0], error.reason);
+          this.logger.error(
+            { err: error, streamId: error.streamId, revision: error.revision, eventType: error.eventType, attempt },
+            'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)',
+          );
+          if (this.currentState === 'retrying') this.currentState = 'running';
+          return;
+        }
         this.currentState = 'retrying';
         const context = { err: error, attempt, retryInMs: backoffMs(attempt), events: batch.length };
         if (error instanceof ProjectionError) {
           this.logger.error(
             { ...context, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
-            'embedded projection cannot apply an event; retrying it (the read models stay behind until it applies)',
+            'embedded projection cannot apply an event; retrying it before quarantining its stream',
           );
         } else {
           this.logger.warn(context, 'embedded projection could not apply a batch; retrying');

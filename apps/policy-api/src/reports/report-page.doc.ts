@@ -25,6 +25,11 @@ export class CaughtUpDoc {
   lastRecordedAt!: string | null;
   @ApiProperty({ description: 'Events applied to the read models so far' })
   eventsApplied!: number;
+  @ApiProperty({
+    description:
+      'Streams the read models stopped projecting at an event they cannot apply (their rows stop before it); 0 normally, cleared by `policyctl rebuild`',
+  })
+  quarantinedStreams!: number;
   @ApiPropertyOptional({
     description: `Policy and agent events in the log after position (0 = caught up; counted among the next ${LAG_PROBE_LIMIT} events of the log); absent when the event store could not be asked`,
   })

@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { EventStore, Position } from '@lib/event-sourcing';
-import { RebuildBehindLiveError, type ReadModelStore, type RebuildingReadModelStore } from '@lib/read-models';
+import type { EventStore, Position, RecordedEvent } from '@lib/event-sourcing';
+import {
+  ProjectionError,
+  RebuildBehindLiveError,
+  type ReadModelStore,
+  type RebuildingReadModelStore,
+} from '@lib/read-models';
 import { CliFailure, EXIT, Interrupted, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import { openEventStore, openReadModelStore } from '../stores';
@@ -16,6 +21,10 @@ Rebuilds every read model (DESIGN 5) from the event store into fresh tables, the
 readers see the old read models until the swap and the new ones after it. Safe while the API (and its embedded
 projection) or the Kafka projector runs: the swap waits until the rebuild has caught up with them.
 
+An event the projections cannot apply quarantines its stream in the rebuilt read models, as the live projector
+does (named on stderr and by \`policyctl quarantine\`): the stream's rows stop before it, every other stream is
+rebuilt.
+
 Progress on stderr: events applied / events in the log (SQLite counts them up front; on EventStoreDB a scan of
 $all counts them first; events appended meanwhile are added as they are read), events/s and ETA.
 
@@ -28,6 +37,8 @@ READ_MODEL_URL (PostgreSQL; else $DATA_DIR/read-models.sqlite), READ_MODEL_SCHEM
 
 export interface RebuildSummary {
   readonly events: number;
+  /** Streams the rebuild quarantined at an event it cannot apply. */
+  readonly quarantinedStreams: number;
   readonly position: Position | null;
   readonly seconds: number;
   readonly readModels: ReadModelStore['kind'];
@@ -86,7 +97,7 @@ async function applyLog(
     if (io.signal.aborted) throw new Interrupted();
     const page = await events.readAll({ ...(after === undefined ? {} : { after }), maxCount: batchSize });
     if (page.length === 0) return { after, done };
-    await rebuild.applyBatch(page);
+    await applyPage(rebuild, page, io);
     after = page[page.length - 1].position;
     done += page.length;
     progress.update(done, Math.max(total, done));
@@ -98,6 +109,27 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** How many events the log holds, when the store can tell without reading them; else $all is scanned first. */
   readonly countAll?: () => Promise<number>;
+}
+
+/** Applies a page; an event that cannot be projected is found by applying the page event by event and quarantined. */
+async function applyPage(rebuild: RebuildingReadModelStore, page: readonly RecordedEvent[], io: CliIo): Promise<void> {
+  try {
+    await rebuild.applyBatch(page);
+    return;
+  } catch (error) {
+    if (!(error instanceof ProjectionError)) throw error;
+  }
+  for (const event of page) {
+    try {
+      await rebuild.applyBatch([event]);
+    } catch (error) {
+      if (!(error instanceof ProjectionError)) throw error;
+      await rebuild.quarantineStream(event, error.reason);
+      io.stderr.write(
+        `\npolicyctl rebuild: quarantined ${event.streamId} at revision ${event.revision}: ${error.reason}\n`,
+      );
+    }
+  }
 }
 
 /** The rebuild itself, on open stores (also used by tests and `npm run bench:rebuild`). */
@@ -124,9 +156,10 @@ export async function rebuildReadModels(
       }
     }
     progress.finish();
-    const { position } = await readModels.checkpoint();
+    const { position, quarantinedStreams } = await readModels.checkpoint();
     return {
       events: state.done,
+      quarantinedStreams,
       position,
       seconds: (performance.now() - startedAt) / 1000,
       readModels: readModels.kind,
@@ -160,6 +193,12 @@ export const rebuildCommand: CliCommand = {
             `${summary.seconds.toFixed(2)} s (${Math.round(summary.events / summary.seconds)} events/s) and swapped ` +
             `them in (position ${summary.position ?? 'none'}).\n`,
         );
+        if (summary.quarantinedStreams > 0) {
+          io.stdout.write(
+            `${summary.quarantinedStreams} stream(s) quarantined at an event the projections cannot apply: ` +
+              'see `policyctl quarantine`.\n',
+          );
+        }
         return EXIT.ok;
       } catch (error) {
         if (error instanceof RebuildBehindLiveError) {

@@ -382,8 +382,9 @@ abstract class PostgresReadModelTables extends SqlReportReader {
       const projection = projectBatch(
         batch,
         (streamId) => progress.get(streamId),
-        (streamId) => quarantined.has(streamId),
+        (streamId) => quarantined.get(streamId),
       );
+      await this.release(client, projection.released);
       await this.writeProgress(client, projection, progress);
       await this.writeChanges(client, projection.changes);
       const checkpoint =
@@ -402,14 +403,20 @@ abstract class PostgresReadModelTables extends SqlReportReader {
     }
   }
 
-  /** The quarantined streams of a batch (the table is usually empty: an index probe per stream id). */
-  private async quarantinedAmong(client: PoolClient, streamIds: readonly string[]): Promise<Set<string>> {
-    if (streamIds.length === 0) return new Set();
-    const { rows } = await client.query<{ stream_id: string }>(
-      `SELECT stream_id FROM ${this.table(QUARANTINE_TABLE)} WHERE stream_id = ANY($1::text[])`,
+  /** The quarantined streams of a batch with their quarantined revision (usually none: an index probe per id). */
+  private async quarantinedAmong(client: PoolClient, streamIds: readonly string[]): Promise<Map<string, number>> {
+    if (streamIds.length === 0) return new Map();
+    const { rows } = await client.query<{ stream_id: string; revision: number }>(
+      `SELECT stream_id, revision FROM ${this.table(QUARANTINE_TABLE)} WHERE stream_id = ANY($1::text[])`,
       [streamIds],
     );
-    return new Set(rows.map((row) => row.stream_id));
+    return new Map(rows.map((row) => [row.stream_id, row.revision]));
+  }
+
+  /** Lifts the quarantine of streams whose quarantined revision applied. */
+  protected async release(client: Pool | PoolClient, streamIds: readonly string[]): Promise<void> {
+    if (streamIds.length === 0) return;
+    await client.query(`DELETE FROM ${this.table(QUARANTINE_TABLE)} WHERE stream_id = ANY($1::text[])`, [streamIds]);
   }
 
   async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
@@ -691,8 +698,8 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     eventsApplied: 0,
     quarantinedStreams: 0,
   };
-  /** Streams quarantined by this rebuild (its only writer); recorded in its table at once. */
-  private readonly quarantined = new Set<string>();
+  /** Streams quarantined by this rebuild (its only writer) and their revision; recorded in its table at once. */
+  private readonly quarantined = new Map<string, number>();
   /** Whether states were dropped from memory (then a stream not in memory may be in the table). */
   private spilled = false;
   private flushing: Promise<void> = Promise.resolve();
@@ -728,8 +735,12 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     const projection = projectBatch(
       batch,
       (streamId) => this.progress.get(streamId),
-      (streamId) => this.quarantined.has(streamId),
+      (streamId) => this.quarantined.get(streamId),
     );
+    if (projection.released.length > 0) {
+      await this.release(this.pool, projection.released);
+      for (const streamId of projection.released) this.quarantined.delete(streamId);
+    }
     this.pending.merge(projection.changes);
     for (const [streamId, advanced] of projection.advanced) {
       this.progress.delete(streamId);
@@ -767,7 +778,7 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     if (this.quarantined.has(event.streamId)) return;
     const { text, values } = this.quarantineInsert(event, reason);
     await this.pool.query(text, values);
-    this.quarantined.add(event.streamId);
+    this.quarantined.set(event.streamId, event.revision);
     this.advance({ position: event.position, recordedAt: recordedAtOf(event) }, 0);
   }
 

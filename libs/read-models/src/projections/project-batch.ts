@@ -17,6 +17,7 @@ export type { FoldedState, StreamProgress } from './projection-state';
 export interface UndecodableEvent {
   readonly category: 'undecodable';
   readonly streamId: string;
+  readonly revision: number;
   readonly position: Position;
   readonly recordedAt: string | null;
   readonly error: ProjectionError;
@@ -46,6 +47,8 @@ export interface BatchProjection {
   readonly ignored: number;
   /** Events of quarantined streams: passed over. */
   readonly quarantined: number;
+  /** Quarantined streams whose quarantined revision applied after all (e.g. the real event after a forged one). */
+  readonly released: readonly string[];
   /** The greatest position among the applied, ignored and quarantined events; null when the batch changed nothing. */
   readonly checkpoint: CheckpointAdvance | null;
 }
@@ -61,8 +64,8 @@ export function decodeBatch(recorded: readonly RecordedEvent[]): DecodedBatch {
       decoded = decodeForProjection(event);
     } catch (error) {
       if (!(error instanceof ProjectionError)) throw error;
-      const { streamId, position } = event;
-      decoded = { category: 'undecodable', streamId, position, recordedAt: recordedAtOf(event), error };
+      const { streamId, revision, position } = event;
+      decoded = { category: 'undecodable', streamId, revision, position, recordedAt: recordedAtOf(event), error };
     }
     if (decoded === null) {
       ignored.push(event);
@@ -86,18 +89,22 @@ function recordedAtOf(event: RecordedEvent): string | null {
 }
 
 /**
- * Projects a decoded batch given each stream's progress before it. Events of quarantined streams are passed over
- * (counted, and the checkpoint moves past them).
+ * Projects a decoded batch given each stream's progress before it and the revision each quarantined stream is
+ * quarantined at. A quarantined stream's events after that revision are passed over (counted, and the checkpoint
+ * moves past them); its events up to that revision are projected as usual, and should the quarantined revision
+ * itself apply (the stream's genuine event after a forged one, or the event again once the projector was fixed), the
+ * stream is released and its later events of the batch apply too.
  * @throws ProjectionError when an event cannot be applied: a gap in a stream's revisions (an earlier event was never
  * applied), an event that does not fit the stream (e.g. before PolicyIssued), or a state of another category.
  */
 export function projectBatch(
   batch: DecodedBatch,
   progressOf: (streamId: string) => StreamProgress | undefined,
-  isQuarantined: (streamId: string) => boolean = () => false,
+  quarantinedRevisionOf: (streamId: string) => number | undefined = () => undefined,
 ): BatchProjection {
   const changes = new ChangeSet();
   const advanced = new Map<string, StreamProgress>();
+  const released = new Set<string>();
   let applied = 0;
   let skipped = 0;
   let quarantined = 0;
@@ -108,18 +115,19 @@ export function projectBatch(
   };
 
   for (const event of batch.events) {
-    if (isQuarantined(event.streamId)) {
+    const quarantinedAt = released.has(event.streamId) ? undefined : quarantinedRevisionOf(event.streamId);
+    if (quarantinedAt !== undefined && event.revision > quarantinedAt) {
       quarantined++;
       advanceCheckpoint(event.position, event.recordedAt);
       continue;
     }
-    if (event.category === 'undecodable') throw event.error;
     const progress = advanced.get(event.streamId) ?? progressOf(event.streamId);
     const lastRevision = progress?.revision ?? -1;
     if (event.revision <= lastRevision) {
       skipped++;
       continue;
     }
+    if (event.category === 'undecodable') throw event.error;
     const fail = (reason: string, cause?: unknown) =>
       new ProjectionError(event.streamId, event.revision, event.event.type, reason, { cause });
     if (event.revision !== lastRevision + 1) {
@@ -146,7 +154,17 @@ export function projectBatch(
     advanced.set(event.streamId, { revision: event.revision, folded: next });
     applied++;
     advanceCheckpoint(event.position, event.recordedAt);
+    if (quarantinedAt === event.revision) released.add(event.streamId);
   }
   for (const event of batch.ignored) advanceCheckpoint(event.position, recordedAtOf(event));
-  return { changes, advanced, applied, skipped, ignored: batch.ignored.length, quarantined, checkpoint };
+  return {
+    changes,
+    advanced,
+    applied,
+    skipped,
+    ignored: batch.ignored.length,
+    quarantined,
+    released: [...released],
+    checkpoint,
+  };
 }

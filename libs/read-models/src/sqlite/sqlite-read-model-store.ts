@@ -181,6 +181,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     readonly advance: StatementSync;
     readonly quarantinedOf: StatementSync;
     readonly quarantine: StatementSync;
+    readonly release: StatementSync;
     readonly quarantined: StatementSync;
   };
   protected closed = false;
@@ -216,12 +217,13 @@ abstract class SqliteReadModelTables extends SqlReportReader {
           `events_applied = events_applied + :applied WHERE id = 1`,
       ),
       quarantinedOf: db.prepare(
-        `SELECT stream_id FROM ${quarantine} WHERE stream_id IN (SELECT value FROM json_each(?))`,
+        `SELECT stream_id, revision FROM ${quarantine} WHERE stream_id IN (SELECT value FROM json_each(?))`,
       ),
       quarantine: db.prepare(
         `INSERT INTO ${quarantine} (stream_id, revision, event_type, position, reason, quarantined_at) ` +
           `VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id) DO NOTHING`,
       ),
+      release: db.prepare(`DELETE FROM ${quarantine} WHERE stream_id = ?`),
       quarantined: db.prepare(
         `SELECT stream_id, revision, event_type, position, reason, quarantined_at FROM ${quarantine} ` +
           `ORDER BY stream_id LIMIT ?`,
@@ -282,8 +284,9 @@ abstract class SqliteReadModelTables extends SqlReportReader {
       const projection = projectBatch(
         batch,
         (streamId) => progress.get(streamId),
-        (streamId) => quarantined.has(streamId),
+        (streamId) => quarantined.get(streamId),
       );
+      for (const streamId of projection.released) this.progressStatements.release.run(streamId);
       for (const [streamId, { revision, folded }] of projection.advanced) {
         this.progressStatements.upsert.run(streamId, revision, encodeStreamState(folded));
       }
@@ -319,10 +322,14 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     }
   }
 
-  private quarantinedAmong(streamIds: readonly string[]): Set<string> {
-    if (streamIds.length === 0) return new Set();
-    const rows = this.progressStatements.quarantinedOf.all(JSON.stringify(streamIds)) as { stream_id: string }[];
-    return new Set(rows.map((row) => row.stream_id));
+  /** The quarantined streams of a batch, with the revision each is quarantined at. */
+  private quarantinedAmong(streamIds: readonly string[]): Map<string, number> {
+    if (streamIds.length === 0) return new Map();
+    const rows = this.progressStatements.quarantinedOf.all(JSON.stringify(streamIds)) as {
+      stream_id: string;
+      revision: number;
+    }[];
+    return new Map(rows.map((row) => [row.stream_id, Number(row.revision)]));
   }
 
   async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
