@@ -67,6 +67,26 @@ describe('ReadModelCatchUp', () => {
   }
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  it('a quarantined stream does not hold the wait: the read models will not apply it until a rebuild', async () => {
+    const registered = await registerAgent('AG-Q');
+    await events.append(
+      agentStreamId('AG-Q'),
+      [{ eventId: crypto.randomUUID(), type: 'AgentTeleported', data: {}, metadata }],
+      0,
+    );
+    const [, poison] = await events.readStream(agentStreamId('AG-Q'));
+    const other = await registerAgent('AG-R');
+    await readModels.applyBatch([registered, other]);
+
+    const wait = track(catchUp.waitUntilCaughtUp(5_000));
+    await pause(100);
+    expect(wait.state.settled).toBe(false);
+
+    await readModels.quarantineStream(poison, 'unknown event type AgentTeleported');
+    await wait.done;
+    expect(wait.state.error).toBeUndefined();
+  });
+
   it('a later event of stream B applied before an earlier one of stream A: not caught up until A is applied', async () => {
     const earlierOfA = await registerAgent('AG-A');
     const laterOfB = await registerAgent('AG-B');

@@ -77,6 +77,7 @@ export class ReadModelCatchUp {
     let pause = FIRST_POLL_MS;
     for (;;) {
       behind = await this.stillBehind(reader, behind);
+      if (behind.length > 0) behind = await this.withoutQuarantined(reader, behind);
       if (behind.length === 0) break;
       if (Date.now() - started > timeoutMs) {
         const reached = (await reader.checkpoint()).position;
@@ -120,6 +121,17 @@ export class ReadModelCatchUp {
       if (page.length < SCAN_PAGE) return { revisions, lastProjected };
       after = page[page.length - 1].position;
     }
+  }
+
+  /**
+   * A quarantined stream is as far as the read models will take it (until a rebuild): waiting for it would only time
+   * out, every day, and hold up the scheduler for every other policy.
+   */
+  private async withoutQuarantined(reader: ReadModelReader, behind: [string, number][]): Promise<[string, number][]> {
+    const quarantined = await reader.quarantinedStreams();
+    if (quarantined.length === 0) return behind;
+    const ids = new Set(quarantined.map((stream) => stream.streamId));
+    return behind.filter(([streamId]) => !ids.has(streamId));
   }
 
   /** The [stream, revision] targets the read models have not applied yet. */
