@@ -68,6 +68,7 @@ export class SqliteEventStore implements EventStore {
     streamExists: StatementSync;
     allAfter: StatementSync;
     countAfter: StatementSync;
+    countAll: StatementSync;
   };
   private closing: Promise<void> | undefined;
 
@@ -90,6 +91,8 @@ export class SqliteEventStore implements EventStore {
       streamExists: reader.prepare('SELECT 1 FROM events WHERE stream_id = ? LIMIT 1'),
       allAfter: reader.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
       countAfter: reader.prepare('SELECT count(*) AS events FROM events WHERE position > ?'),
+      // Without a bound SQLite counts the narrowest index instead of walking the table's (wide) rows: ~3× faster.
+      countAll: reader.prepare('SELECT count(*) AS events FROM events'),
     };
   }
 
@@ -168,8 +171,11 @@ export class SqliteEventStore implements EventStore {
    */
   async countAll(options: Pick<ReadAllOptions, 'after'> = {}): Promise<number> {
     this.assertOpen();
-    const after = options.after === undefined ? 0 : decodePosition(options.after);
-    return Number((this.statements.countAfter.get(after) as { events: number | bigint }).events);
+    const row =
+      options.after === undefined
+        ? this.statements.countAll.get()
+        : this.statements.countAfter.get(decodePosition(options.after));
+    return Number((row as { events: number | bigint }).events);
   }
 
   /** Commits and appends so far: how well concurrent appends share commits (for tests and the benchmark). */
