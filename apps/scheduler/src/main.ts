@@ -21,7 +21,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel).child({ service: 'scheduler' });
+  const logger = createLogger(config.logLevel, 'scheduler');
   const app = await createPolicyApi(config, { logger });
   app.enableShutdownHooks();
   await app.init();

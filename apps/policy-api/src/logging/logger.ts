@@ -5,9 +5,10 @@ import type { LogLevel } from '../config/app-config';
 export const LOGGER = Symbol('LOGGER');
 
 /** JSON lines on stdout, buffered asynchronously so logging stays off the request's critical path. */
-export function createLogger(level: LogLevel): Logger {
+/** JSON lines on stdout, each naming the service (`policy-api`, or `scheduler` for apps/scheduler). */
+export function createLogger(level: LogLevel, service = 'policy-api'): Logger {
   return pino(
-    { level, base: { service: 'policy-api' }, timestamp: pino.stdTimeFunctions.isoTime },
+    { level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ dest: 1, sync: false }),
   );
 }
