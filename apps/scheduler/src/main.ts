@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
   const { hour, minute } = config.scheduler.dailyAt;
   logger.info(
     {
-      dailyAt: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} UTC`,
+      dailyAt: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} ${config.businessTimeZone}`,
       scheduler: config.scheduler.enabled,
       orphanReassignment: config.scheduler.orphanReassignmentEnabled,
     },

@@ -3,7 +3,7 @@ import { REMINDER_CHANNELS, type ReminderChannel } from '@lib/policy-domain';
 export interface SchedulerConfig {
   /** SCHEDULER_ENABLED (default true): run the servicing day in this process every day at `dailyAt`. */
   readonly enabled: boolean;
-  /** SCHEDULER_DAILY_AT (default `02:00`): the UTC time of day of the daily run. */
+  /** SCHEDULER_DAILY_AT (default `02:00`): the time of day of the daily run on the clock of BUSINESS_TIME_ZONE. */
   readonly dailyAt: { readonly hour: number; readonly minute: number };
   /** SCHEDULER_REMINDER_CHANNELS (default `LETTER,SMS`): one pre-due reminder per channel at each reminder point. */
   readonly reminderChannels: readonly ReminderChannel[];
@@ -47,7 +47,10 @@ function channels(env: Env, name: string, fallback: readonly ReminderChannel[], 
 export function loadSchedulerConfig(env: Env, problems: string[]): SchedulerConfig {
   const rawDailyAt = present(env.SCHEDULER_DAILY_AT) ?? '02:00';
   const time = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(rawDailyAt);
-  if (time === null) problems.push(`SCHEDULER_DAILY_AT must be HH:MM (UTC), got ${JSON.stringify(rawDailyAt)}`);
+  if (time === null)
+    problems.push(
+      `SCHEDULER_DAILY_AT must be HH:MM (on the BUSINESS_TIME_ZONE clock), got ${JSON.stringify(rawDailyAt)}`,
+    );
 
   const rawTimeout = present(env.SCHEDULER_CATCH_UP_TIMEOUT_MS);
   let catchUpTimeoutMs = 60_000;

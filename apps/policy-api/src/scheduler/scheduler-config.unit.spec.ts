@@ -49,9 +49,29 @@ describe('scheduler configuration', () => {
     ]);
   });
 
-  it('the daily run is due at the next HH:MM UTC: later today, or tomorrow once it has passed', () => {
+  it('the daily run is due at the next HH:MM (UTC by default): later today, or tomorrow once it has passed', () => {
     expect(millisUntilNext('2026-06-15T01:30:00.000Z', 2, 0)).toBe(30 * 60_000);
     expect(millisUntilNext('2026-06-15T02:00:00.000Z', 2, 0)).toBe(24 * 3_600_000);
     expect(millisUntilNext('2026-12-31T23:00:00.000Z', 2, 0)).toBe(3 * 3_600_000);
+  });
+
+  it('HH:MM is read on the wall clock of BUSINESS_TIME_ZONE', () => {
+    const hours = (value: number) => value / 3_600_000;
+    // 02:00 in Shanghai (UTC+8) is 18:00 UTC the day before.
+    expect(hours(millisUntilNext('2026-06-15T17:00:00.000Z', 2, 0, 'Asia/Shanghai'))).toBe(1);
+    expect(hours(millisUntilNext('2026-06-15T18:00:00.000Z', 2, 0, 'Asia/Shanghai'))).toBe(24);
+    expect(hours(millisUntilNext('2026-06-15T18:30:00.000Z', 2, 0, 'Asia/Shanghai'))).toBe(23.5);
+    // New York: EDT (UTC−4) in June, EST (UTC−5) in December.
+    expect(hours(millisUntilNext('2026-06-15T05:00:00.000Z', 2, 0, 'America/New_York'))).toBe(1);
+    expect(hours(millisUntilNext('2026-12-15T06:00:00.000Z', 2, 0, 'America/New_York'))).toBe(1);
+    // From 01:30 to 03:30: two hours on an ordinary night, one across the switch to summer time (2026-03-08,
+    // 02:00 EST → 03:00 EDT).
+    expect(hours(millisUntilNext('2026-03-07T06:30:00.000Z', 3, 30, 'America/New_York'))).toBe(2);
+    expect(hours(millisUntilNext('2026-03-08T06:30:00.000Z', 3, 30, 'America/New_York'))).toBe(1);
+    // 02:30 does not exist on 2026-03-08: from 01:00 EST the run comes at 03:30 EDT (07:30 UTC).
+    expect(hours(millisUntilNext('2026-03-08T06:00:00.000Z', 2, 30, 'America/New_York'))).toBe(1.5);
+    // 01:30 happens twice on 2026-11-01 (EDT, then EST): the run comes at the first; just after it, the next is a day on.
+    expect(hours(millisUntilNext('2026-11-01T05:00:00.000Z', 1, 30, 'America/New_York'))).toBe(0.5);
+    expect(hours(millisUntilNext('2026-11-01T05:31:00.000Z', 1, 30, 'America/New_York'))).toBeCloseTo(25 - 1 / 60, 6);
   });
 });

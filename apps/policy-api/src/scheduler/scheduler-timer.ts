@@ -7,20 +7,62 @@ import { CLOCK } from '../event-store/tokens';
 import { LOGGER } from '../logging/logger';
 import { ServicingDay } from './servicing-day';
 
-const DAY_MS = 86_400_000;
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
 
-/** Milliseconds from `now` to the next `hour:minute` UTC (a full day when it is that minute exactly). */
-export function millisUntilNext(now: string, hour: number, minute: number): number {
-  const nowMs = Date.parse(now);
-  const start = new Date(nowMs);
-  let next = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate(), hour, minute);
-  if (next <= nowMs) next += DAY_MS;
-  return next - nowMs;
+/** The wall-clock reading of an instant in a time zone, as if it were UTC (ms). */
+function wallClockMs(instantMs: number, timeZone: string): number {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClocks.set(timeZone, format);
+  }
+  const part: Record<string, number> = {};
+  for (const { type, value } of format.formatToParts(instantMs)) part[type] = Number(value);
+  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
+}
+
+const HALF_DAY_MS = 43_200_000;
+
+/**
+ * The first instant at which the wall clock in `timeZone` shows the local time `localMs` (read as UTC). A local time
+ * the clocks skip (the switch to summer time) maps to the instant that far past the switch, with the offset before
+ * it (02:30 → 03:30); one they show twice (the switch back) to the first.
+ */
+function instantOfWallClock(localMs: number, timeZone: string): number {
+  // The offsets in force half a day either side: they differ only across a switch (never two within a day).
+  const before = localMs - (wallClockMs(localMs - HALF_DAY_MS, timeZone) - (localMs - HALF_DAY_MS));
+  const after = localMs - (wallClockMs(localMs + HALF_DAY_MS, timeZone) - (localMs + HALF_DAY_MS));
+  const candidates = [before, after].filter((instant) => wallClockMs(instant, timeZone) === localMs);
+  return candidates.length === 0 ? before : Math.min(...candidates);
 }
 
 /**
- * Runs today's servicing day at SCHEDULER_DAILY_AT (UTC) when SCHEDULER_ENABLED. The business date comes from the
- * injected clock at the moment the run starts. A failed run is logged and retried at the next daily run; days missed
+ * Milliseconds from `now` to the next `hour:minute` on the wall clock of `timeZone` (default UTC; a full day when it
+ * is that minute exactly). On the night clocks skip that time it comes as late as they skipped; on the night they
+ * show it twice, the first time only.
+ */
+export function millisUntilNext(now: string, hour: number, minute: number, timeZone = 'UTC'): number {
+  const nowMs = Date.parse(now);
+  const today = new Date(wallClockMs(nowMs, timeZone));
+  for (let days = 0; ; days++) {
+    const local = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + days, hour, minute);
+    const next = instantOfWallClock(local, timeZone);
+    if (next > nowMs) return next - nowMs;
+  }
+}
+
+/**
+ * Runs today's servicing day at SCHEDULER_DAILY_AT on the BUSINESS_TIME_ZONE clock when SCHEDULER_ENABLED. The
+ * business date comes from the injected clock at the moment the run starts. A failed run is logged and retried at the next daily run; days missed
  * while no instance ran are caught up with `policyctl run-day --from … --to …`. Running the same day on several
  * instances is harmless (every command has a deterministic idempotency key).
  */
@@ -50,7 +92,7 @@ export class SchedulerTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private scheduleNext(): void {
     if (this.stopped) return;
     const { hour, minute } = this.config.scheduler.dailyAt;
-    const delay = millisUntilNext(this.clock.now(), hour, minute);
+    const delay = millisUntilNext(this.clock.now(), hour, minute, this.config.businessTimeZone);
     this.timer = setTimeout(() => this.runToday(), delay);
     // The daily timer alone must not keep the process alive.
     this.timer.unref();
