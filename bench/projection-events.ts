@@ -3,7 +3,7 @@
  * produces): per policy, issue → (pre-due reminder, payment) × 4 years, about 9 events, branches and agents varied.
  */
 import { randomUUID } from 'node:crypto';
-import { type JsonObject, type NewEvent } from '@lib/event-sourcing';
+import { type EventStore, type JsonObject, type NewEvent } from '@lib/event-sourcing';
 import {
   addYearsClamped,
   CN_RULE_PROFILE,
@@ -96,4 +96,33 @@ export function policyHistory(index: number): PolicyHistory {
 /** The events with `recordedAt` = now (what the store's command loop would write). */
 export function stamp(events: readonly NewEvent[], now: string): NewEvent[] {
   return events.map((event) => ({ ...event, metadata: { ...event.metadata, recordedAt: now } }));
+}
+
+/** Histories of policies 0, 1, … cut to exactly `total` events (the last one may be cut short). */
+export function backlogOf(total: number): PolicyHistory[] {
+  const histories: PolicyHistory[] = [];
+  for (let index = 0, count = 0; count < total; index++) {
+    const history = policyHistory(index);
+    const events = history.events.slice(0, total - count);
+    histories.push({ ...history, events });
+    count += events.length;
+  }
+  return histories;
+}
+
+/** Appends the histories from `concurrency` appenders at once, each with recordedAt = now. */
+export async function appendHistories(
+  store: Pick<EventStore, 'append'>,
+  histories: readonly PolicyHistory[],
+  concurrency = 16,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < histories.length) {
+        const { streamId, events } = histories[next++]!;
+        await store.append(streamId, stamp(events, new Date().toISOString()), 'no_stream');
+      }
+    }),
+  );
 }

@@ -15,7 +15,7 @@
  * KAFKA_TOPIC_PARTITIONS (6), PROJECTOR_PARTITIONS_CONCURRENTLY (2), BENCH_PROFILE_DIR (CPU
  * profiles of the workers).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -25,7 +25,8 @@ import { performance } from 'node:perf_hooks';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { createKafka } from '@lib/kafka';
 import { runPolicyctlRebuild } from './policyctl-rebuild';
-import { policyHistory, stamp, type PolicyHistory } from './projection-events';
+import { dropSchemas } from './bench-postgres';
+import { appendHistories, backlogOf, policyHistory, type PolicyHistory } from './projection-events';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const LIVE_EVENTS = Number(process.env.BENCH_LIVE_EVENTS ?? 20_000);
@@ -143,29 +144,6 @@ function quantileMs(before: Map<number, number>, after: Map<number, number>, q: 
   return 'n/a';
 }
 
-async function appendHistories(
-  store: SqliteEventStore,
-  histories: readonly PolicyHistory[],
-  concurrency = 16,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < histories.length) {
-        const { streamId, events } = histories[next++];
-        await store.append(streamId, stamp(events, new Date().toISOString()), 'no_stream');
-      }
-    }),
-  );
-}
-
-function dropSchemas(prefix: string): Promise<void> {
-  const sql =
-    `DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '${prefix}%' ` +
-    `LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$;`;
-  return new Promise((resolve) => execFile('psql', [READ_MODEL_URL, '-q', '-c', sql], () => resolve()));
-}
-
 async function main(): Promise<void> {
   const suffix = randomUUID().slice(0, 8);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'projection-bench-'));
@@ -186,14 +164,8 @@ async function main(): Promise<void> {
 
   // 1. The backlog.
   const store = await SqliteEventStore.open({ path: path.join(dataDir, 'events.sqlite') });
-  const histories: PolicyHistory[] = [];
-  let total = 0;
-  for (let index = 0; total < EVENTS; index++) {
-    const history = policyHistory(index);
-    const events = history.events.slice(0, EVENTS - total);
-    histories.push({ ...history, events });
-    total += events.length;
-  }
+  const histories = backlogOf(EVENTS);
+  const total = histories.reduce((sum, history) => sum + history.events.length, 0);
   const appendStarted = performance.now();
   await appendHistories(store, histories);
   log(
@@ -277,7 +249,7 @@ async function main(): Promise<void> {
     .deleteTopics({ topics: [...Object.values(topics), ...Object.values(topics).map((t) => `${t}.dlq`)] })
     .catch(() => undefined);
   await admin.disconnect();
-  await dropSchemas(schemaPrefix);
+  await dropSchemas(READ_MODEL_URL, schemaPrefix);
   fs.rmSync(dataDir, { recursive: true, force: true });
   log(
     `load after: ${os

@@ -11,7 +11,6 @@
  * Env: BENCH_EVENTS (200 000), BENCH_ROUNDS (2), BENCH_BATCH (policyctl's --batch-size; default its default), BENCH_DATA_DIR (keep the seeded store there and reuse it on the next
  * run; default a temporary directory, removed), READ_MODEL_URL (default the local test database).
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +18,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { runPolicyctlRebuild } from './policyctl-rebuild';
-import { policyHistory, stamp, type PolicyHistory } from './projection-events';
+import { dropSchemas } from './bench-postgres';
+import { appendHistories, backlogOf } from './projection-events';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -40,33 +40,11 @@ async function seed(store: SqliteEventStore): Promise<number> {
   if (existing >= EVENTS) return existing;
   if (existing > 0) throw new Error(`BENCH_DATA_DIR holds ${existing} events, fewer than ${EVENTS}: empty it`);
   const startedAt = performance.now();
-  let total = 0;
-  let next = 0;
-  const histories: PolicyHistory[] = [];
-  while (total < EVENTS) {
-    const history = policyHistory(next++);
-    const events = history.events.slice(0, EVENTS - total);
-    histories.push({ streamId: history.streamId, events });
-    total += events.length;
-  }
-  let cursor = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (cursor < histories.length) {
-        const { streamId, events } = histories[cursor++]!;
-        await store.append(streamId, stamp(events, new Date().toISOString()), 'no_stream');
-      }
-    }),
-  );
+  const histories = backlogOf(EVENTS);
+  await appendHistories(store, histories);
+  const total = histories.reduce((sum, history) => sum + history.events.length, 0);
   log(`seeded ${total.toLocaleString('en-US')} events in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   return total;
-}
-
-function dropSchemas(prefix: string): Promise<void> {
-  const sql =
-    `DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '${prefix}%' ` +
-    `LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$;`;
-  return new Promise((resolve) => execFile('psql', [READ_MODEL_URL, '-q', '-c', sql], () => resolve()));
 }
 
 async function main(): Promise<void> {
@@ -96,7 +74,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await dropSchemas(schema);
+    await dropSchemas(READ_MODEL_URL, schema);
     if (!kept) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
