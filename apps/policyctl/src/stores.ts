@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { EventStore } from '@lib/event-sourcing';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
-import { createReadModelStore, readModelStoreConfigFromEnv, type ReadModelStore } from '@lib/read-models';
+import {
+  createReadModelStore,
+  readModelStoreConfigFromEnv,
+  SQLITE_READ_MODELS_FILE,
+  type ReadModelStore,
+} from '@lib/read-models';
 import { CliFailure } from './cli-io';
 
 export function dataDirOf(env: NodeJS.ProcessEnv): string {
@@ -41,8 +46,16 @@ export async function openEventStore(env: NodeJS.ProcessEnv): Promise<OpenedEven
   return { store, description: path, countAll: () => store.countAll() };
 }
 
-export async function openReadModelStore(env: NodeJS.ProcessEnv): Promise<ReadModelStore> {
+/**
+ * @param mustExist for commands that only read them: embedded read models that are not there are an error (a wrong
+ * DATA_DIR), not an empty store to create.
+ */
+export async function openReadModelStore(env: NodeJS.ProcessEnv, mustExist = false): Promise<ReadModelStore> {
   const config = readModelStoreConfigFromEnv(env);
+  const embedded = join(dataDirOf(env), SQLITE_READ_MODELS_FILE);
+  if (mustExist && config.readModelUrl === undefined && !existsSync(embedded)) {
+    throw new CliFailure(`no read models at ${embedded} (set DATA_DIR or READ_MODEL_URL)`);
+  }
   try {
     return await createReadModelStore({ ...config, dataDir: dataDirOf(env) });
   } catch (error) {

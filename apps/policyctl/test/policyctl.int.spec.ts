@@ -269,7 +269,7 @@ describe('policyctl on an embedded data dir', () => {
 
     it('rebuild quarantines its stream and rebuilds the rest; quarantine lists it', async () => {
       await seedPoisonedLog();
-      const none = await policyctl(poisoned, 'quarantine');
+      const none = await policyctl(dataDir, 'quarantine');
       expect(none).toMatchObject({
         code: 0,
         stdout: 'No stream is quarantined: the read models project every stream.\n',
@@ -298,6 +298,18 @@ describe('policyctl on an embedded data dir', () => {
         expect(await readModels.checkpoint()).toMatchObject({ eventsApplied: 2, quarantinedStreams: 1 });
       } finally {
         await readModels.close();
+      }
+    });
+
+    it('quarantine on a data dir without read models → exit 1, nothing created', async () => {
+      const empty = makeDataDir();
+      try {
+        const run = await policyctl(empty, 'quarantine');
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain(`no read models at ${join(empty, 'read-models.sqlite')}`);
+        expect(existsSync(join(empty, 'read-models.sqlite'))).toBe(false);
+      } finally {
+        removeDataDir(empty);
       }
     });
 

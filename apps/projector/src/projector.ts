@@ -20,6 +20,7 @@
  * The consumer mechanics (chunking, offsets, retries, isolation, the DLQ) are libs/kafka's ConsumerRunner in batch
  * mode; this file decides what a chunk does and which errors are the events' fault, and counts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { ConsumerRunner, createKafka, MalformedCloudEventError, type ParsedMessage } from '@lib/kafka';
@@ -69,6 +70,8 @@ export interface ProjectorHandle {
 }
 
 /** Upper bounds (seconds) of the end-to-end lag histogram: recordedAt in the event store → committed here. */
+/** Attempts to record a quarantine (the read-model database may blip) before the batch fails and is fetched again. */
+const QUARANTINE_ATTEMPTS = 3;
 const LAG_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export function createProjectorLogger(config: Pick<ProjectorConfig, 'logLevel'>): Logger {
@@ -243,8 +246,22 @@ class Projector implements ProjectorHandle {
   }
 
   /** The dead-lettered event's stream: its later events are passed over until a rebuild. */
+  /**
+   * The dead-lettered event's stream: its later events are passed over until a rebuild. The checkpoint stays (the
+   * message's position is only as good as its sender). A database failure is retried a few times here, so that it
+   * does not send the message to the DLQ again through a redelivery.
+   */
   private async quarantine(event: RecordedEvent, error: ProjectionError): Promise<void> {
-    await this.store.quarantineStream(event, error.reason);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await this.store.quarantineStream(event, error.reason))) return;
+        break;
+      } catch (failure) {
+        if (attempt >= QUARANTINE_ATTEMPTS) throw failure;
+        this.logger.warn({ err: failure, streamId: event.streamId, attempt }, 'quarantining a stream failed; retrying');
+        await sleep(this.config.retryBackoffMs * 2 ** (attempt - 1));
+      }
+    }
     this.streamsQuarantined++;
     this.logger.error(
       { streamId: event.streamId, revision: event.revision, eventType: event.type, reason: error.reason },

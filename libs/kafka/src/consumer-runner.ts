@@ -326,6 +326,8 @@ export class ConsumerRunner {
         if (settled === 'handled') break;
         if (settled === 'abandoned') return false;
         if (attempt >= this.maxAttempts) {
+          // A consumer that lost the partition meanwhile leaves the verdict to its new owner.
+          if (!chunk.shouldContinue()) return false;
           await this.deadLetter(
             raw[index],
             parsed[index].message,

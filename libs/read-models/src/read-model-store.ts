@@ -47,6 +47,22 @@ export interface QuarantinedStream {
   readonly quarantinedAt: string;
 }
 
+export interface QuarantineOptions {
+  /**
+   * Also move the checkpoint past the event (default false): for feeds that read the event store themselves (the
+   * embedded feed, a rebuild), so that the event is not delivered again and the lag counts it as dealt with. The
+   * Kafka projector leaves the checkpoint alone: a message's position is only as good as whoever wrote the message.
+   */
+  readonly moveCheckpoint?: boolean;
+}
+
+export interface QuarantinedStreamsQuery {
+  /** Only these streams (e.g. the ones a caller waits for); default all. */
+  readonly streamIds?: readonly string[];
+  /** At most this many, in stream-id order; default 1000. */
+  readonly limit?: number;
+}
+
 /** The event a stream is quarantined at (a RecordedEvent will do). */
 export type QuarantinedEvent = Pick<RecordedEvent, 'streamId' | 'revision' | 'type' | 'position' | 'metadata'>;
 
@@ -198,8 +214,8 @@ export interface ReadModelReader {
   /** Unpaid survival benefits due on `date` (due notices). */
   survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>>;
 
-  /** The quarantined streams in stream-id order, at most `limit` (default 1000). */
-  quarantinedStreams(limit?: number): Promise<QuarantinedStream[]>;
+  /** The quarantined streams in stream-id order. */
+  quarantinedStreams(query?: QuarantinedStreamsQuery): Promise<QuarantinedStream[]>;
 }
 
 export interface ReadModelWriter {
@@ -213,11 +229,14 @@ export interface ReadModelWriter {
   applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult>;
 
   /**
-   * Quarantines the event's stream at the event (see QuarantinedStream) and moves the checkpoint past it; a stream
-   * already quarantined keeps its first entry. For the callers of `applyBatch` once an event failed with a
-   * ProjectionError for good (the projector after dead-lettering it, the embedded feed after its attempts, a rebuild).
+   * Quarantines the event's stream at the event (see QuarantinedStream). For the callers of `applyBatch` once an event
+   * failed with a ProjectionError for good (the projector after dead-lettering it, the embedded feed after its
+   * attempts, a rebuild). Nothing changes when the stream is quarantined already (its first entry stays) or has
+   * applied that revision meanwhile (another instance did); a quarantine that a later applied revision overtook is
+   * lifted by the next batch of the stream.
+   * @returns whether the stream was quarantined by this call.
    */
-  quarantineStream(event: QuarantinedEvent, reason: string): Promise<void>;
+  quarantineStream(event: QuarantinedEvent, reason: string, options?: QuarantineOptions): Promise<boolean>;
 }
 
 export interface ReadModelStore extends ReadModelReader, ReadModelWriter {

@@ -109,6 +109,8 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
 
   /** Applies the batch, retrying with backoff until it is applied or the feed stops. */
   private async applyWithRetry(store: ReadModelStore, batch: readonly RecordedEvent[]): Promise<void> {
+    // Only ProjectionErrors count towards the quarantine: a database blip says nothing about the event.
+    let projectionFailures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         await store.applyBatch(batch);
@@ -120,8 +122,8 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
           for (const event of batch) await this.applyWithRetry(store, [event]);
           return;
         }
-        if (error instanceof ProjectionError && attempt >= POISON_ATTEMPTS) {
-          await store.quarantineStream(batch[0], error.reason);
+        if (error instanceof ProjectionError && ++projectionFailures >= POISON_ATTEMPTS) {
+          await store.quarantineStream(batch[0], error.reason, { moveCheckpoint: true });
           this.logger.error(
             { err: error, streamId: error.streamId, revision: error.revision, eventType: error.eventType, attempt },
             'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)',

@@ -128,7 +128,10 @@ export class ReadModelCatchUp {
    * out, every day, and hold up the scheduler for every other policy.
    */
   private async withoutQuarantined(reader: ReadModelReader, behind: [string, number][]): Promise<[string, number][]> {
-    const quarantined = await reader.quarantinedStreams();
+    const quarantined = await reader.quarantinedStreams({
+      streamIds: behind.map(([streamId]) => streamId),
+      limit: behind.length,
+    });
     if (quarantined.length === 0) return behind;
     const ids = new Set(quarantined.map((stream) => stream.streamId));
     return behind.filter(([streamId]) => !ids.has(streamId));

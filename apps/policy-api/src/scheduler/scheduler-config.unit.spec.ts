@@ -73,5 +73,12 @@ describe('scheduler configuration', () => {
     // 01:30 happens twice on 2026-11-01 (EDT, then EST): the run comes at the first; just after it, the next is a day on.
     expect(hours(millisUntilNext('2026-11-01T05:00:00.000Z', 1, 30, 'America/New_York'))).toBe(0.5);
     expect(hours(millisUntilNext('2026-11-01T05:31:00.000Z', 1, 30, 'America/New_York'))).toBeCloseTo(25 - 1 / 60, 6);
+    // Far east of UTC (Auckland, NZST +12 / NZDT +13): the same rules. 02:00 does not exist on 2026-09-27.
+    expect(hours(millisUntilNext('2026-09-26T13:30:00.000Z', 2, 0, 'Pacific/Auckland'))).toBe(0.5);
+    // 02:30 happens twice on 2026-04-05 (NZDT 13:30 UTC, then NZST 14:30 UTC).
+    expect(hours(millisUntilNext('2026-04-04T13:00:00.000Z', 2, 30, 'Pacific/Auckland'))).toBe(0.5);
+    expect(hours(millisUntilNext('2026-04-04T13:31:00.000Z', 2, 30, 'Pacific/Auckland'))).toBeCloseTo(25 - 1 / 60, 6);
+    // An ordinary day in Chatham (+12:45 in winter): 02:00 local is 13:15 UTC the day before.
+    expect(hours(millisUntilNext('2026-06-15T12:15:00.000Z', 2, 0, 'Pacific/Chatham'))).toBe(1);
   });
 });

@@ -30,7 +30,7 @@ function wallClockMs(instantMs: number, timeZone: string): number {
   return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
 }
 
-const HALF_DAY_MS = 43_200_000;
+const DAY_MS = 86_400_000;
 
 /**
  * The first instant at which the wall clock in `timeZone` shows the local time `localMs` (read as UTC). A local time
@@ -38,9 +38,10 @@ const HALF_DAY_MS = 43_200_000;
  * it (02:30 → 03:30); one they show twice (the switch back) to the first.
  */
 function instantOfWallClock(localMs: number, timeZone: string): number {
-  // The offsets in force half a day either side: they differ only across a switch (never two within a day).
-  const before = localMs - (wallClockMs(localMs - HALF_DAY_MS, timeZone) - (localMs - HALF_DAY_MS));
-  const after = localMs - (wallClockMs(localMs + HALF_DAY_MS, timeZone) - (localMs + HALF_DAY_MS));
+  // The offsets in force a day either side (read at `localMs` taken as a UTC instant, which is off by the offset
+  // itself, up to 14 hours): they differ only across a switch, and clocks never switch twice within two days.
+  const before = localMs - (wallClockMs(localMs - DAY_MS, timeZone) - (localMs - DAY_MS));
+  const after = localMs - (wallClockMs(localMs + DAY_MS, timeZone) - (localMs + DAY_MS));
   const candidates = [before, after].filter((instant) => wallClockMs(instant, timeZone) === localMs);
   return candidates.length === 0 ? before : Math.min(...candidates);
 }

@@ -51,9 +51,9 @@ export const quarantineCommand: CliCommand = {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
-    const readModels = await openReadModelStore(io.env);
+    const readModels = await openReadModelStore(io.env, true);
     try {
-      const streams = await readModels.quarantinedStreams(LIMIT);
+      const streams = await readModels.quarantinedStreams({ limit: LIMIT });
       io.stdout.write(
         values.json ? `${JSON.stringify({ quarantinedStreams: streams }, null, 2)}\n` : formatQuarantine(streams),
       );

@@ -124,7 +124,7 @@ async function applyPage(rebuild: RebuildingReadModelStore, page: readonly Recor
       await rebuild.applyBatch([event]);
     } catch (error) {
       if (!(error instanceof ProjectionError)) throw error;
-      await rebuild.quarantineStream(event, error.reason);
+      await rebuild.quarantineStream(event, error.reason, { moveCheckpoint: true });
       io.stderr.write(
         `\npolicyctl rebuild: quarantined ${event.streamId} at revision ${event.revision}: ${error.reason}\n`,
       );

@@ -31,6 +31,8 @@ import {
   type CompleteRebuildOptions,
   type QuarantinedEvent,
   type QuarantinedStream,
+  type QuarantinedStreamsQuery,
+  type QuarantineOptions,
   type ReadModelCheckpoint,
   type ReadModelStore,
   type RebuildingReadModelStore,
@@ -184,12 +186,16 @@ function schemaDdl(schema: string, layout: SchemaLayout = {}): string[] {
 }
 
 /** Runs `work` in one transaction on a pooled connection (rolled back if it throws). */
-async function inTransaction(pool: Pool, work: (client: PoolClient) => Promise<void>): Promise<void> {
+async function inTransaction<Result = void>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<Result>,
+): Promise<Result> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await work(client);
+    const result = await work(client);
     await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -419,13 +425,29 @@ abstract class PostgresReadModelTables extends SqlReportReader {
     await client.query(`DELETE FROM ${this.table(QUARANTINE_TABLE)} WHERE stream_id = ANY($1::text[])`, [streamIds]);
   }
 
-  async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
+  async quarantineStream(event: QuarantinedEvent, reason: string, options: QuarantineOptions = {}): Promise<boolean> {
     this.assertOpen();
-    await inTransaction(this.pool, async (client) => {
-      const { text, values } = this.quarantineInsert(event, reason);
-      await client.query(text, values);
-      await this.advanceCheckpoint(client, { position: event.position, recordedAt: recordedAtOf(event) }, 0);
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.pool, async (client) => {
+          // The stream's progress row first, locked: the lock order of applyBatch and of the rebuild's swap (no
+          // deadlock), and a writer applying this revision right now is waited for and then seen.
+          const { rows } = await client.query<{ revision: number }>(
+            `SELECT revision FROM ${this.table(STREAM_REVISIONS_TABLE)} WHERE stream_id = $1 FOR UPDATE`,
+            [event.streamId],
+          );
+          if (rows.length > 0 && rows[0].revision >= event.revision) return false;
+          const { text, values } = this.quarantineInsert(event, reason);
+          const { rowCount } = await client.query(text, values);
+          if (options.moveCheckpoint) {
+            await this.advanceCheckpoint(client, { position: event.position, recordedAt: recordedAtOf(event) }, 0);
+          }
+          return (rowCount ?? 0) > 0;
+        });
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
   }
 
   /** Records the quarantine (the first one of a stream stays). */
@@ -438,12 +460,13 @@ abstract class PostgresReadModelTables extends SqlReportReader {
     };
   }
 
-  async quarantinedStreams(limit = 1000): Promise<QuarantinedStream[]> {
+  async quarantinedStreams(query: QuarantinedStreamsQuery = {}): Promise<QuarantinedStream[]> {
     this.assertOpen();
     await this.beforeRead();
     const { rows } = await this.pool.query<QuarantinedStream>(
-      `SELECT ${QUARANTINE_COLUMNS} FROM ${this.table(QUARANTINE_TABLE)} ORDER BY stream_id LIMIT $1`,
-      [limit],
+      `SELECT ${QUARANTINE_COLUMNS} FROM ${this.table(QUARANTINE_TABLE)} ` +
+        `WHERE $1::text[] IS NULL OR stream_id = ANY($1::text[]) ORDER BY stream_id LIMIT $2`,
+      [query.streamIds ?? null, query.limit ?? 1000],
     );
     return rows;
   }
@@ -698,6 +721,8 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     eventsApplied: 0,
     quarantinedStreams: 0,
   };
+  /** Whether `applied` changed since the last flush began. */
+  private checkpointChanged = false;
   /** Streams quarantined by this rebuild (its only writer) and their revision; recorded in its table at once. */
   private readonly quarantined = new Map<string, number>();
   /** Whether states were dropped from memory (then a stream not in memory may be in the table). */
@@ -764,6 +789,9 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
   private advance(to: CheckpointAdvance | null, applied: number): void {
     const moves =
       to !== null && (this.applied.position === null || comparePositions(to.position, this.applied.position) > 0);
+    // Events passed over or ignored move only the checkpoint: the next flush must write it even without rows.
+    if (moves || applied > 0 || this.quarantined.size !== this.applied.quarantinedStreams)
+      this.checkpointChanged = true;
     this.applied = {
       position: moves ? to.position : this.applied.position,
       lastRecordedAt: moves ? to.recordedAt : this.applied.lastRecordedAt,
@@ -772,14 +800,23 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     };
   }
 
-  override async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
+  override async quarantineStream(
+    event: QuarantinedEvent,
+    reason: string,
+    options: QuarantineOptions = {},
+  ): Promise<boolean> {
     this.assertOpen();
     this.throwIfFailed();
-    if (this.quarantined.has(event.streamId)) return;
-    const { text, values } = this.quarantineInsert(event, reason);
-    await this.pool.query(text, values);
-    this.quarantined.set(event.streamId, event.revision);
-    this.advance({ position: event.position, recordedAt: recordedAtOf(event) }, 0);
+    // The rebuild is the only writer: its memory knows (a state spilled to the table is overtaken on the next batch).
+    if ((this.progress.get(event.streamId)?.revision ?? -1) >= event.revision) return false;
+    const quarantines = !this.quarantined.has(event.streamId);
+    if (quarantines) {
+      const { text, values } = this.quarantineInsert(event, reason);
+      await this.pool.query(text, values);
+      this.quarantined.set(event.streamId, event.revision);
+    }
+    this.advance(options.moveCheckpoint ? { position: event.position, recordedAt: recordedAtOf(event) } : null, 0);
+    return quarantines;
   }
 
   /** Loads states that were dropped from memory (after the flush that wrote them). */
@@ -808,7 +845,8 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
 
   /** Hands what is buffered to the background writer (one transaction per flush, flushes in order). */
   private startFlush(): void {
-    if (this.pending.size === 0 && this.dirty.size === 0) return;
+    if (this.pending.size === 0 && this.dirty.size === 0 && !this.checkpointChanged) return;
+    this.checkpointChanged = false;
     const changes = this.pending;
     const states = [...this.dirty].map((streamId) => [streamId, this.progress.get(streamId)!] as const);
     const checkpoint = this.applied;

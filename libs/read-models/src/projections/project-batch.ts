@@ -115,14 +115,20 @@ export function projectBatch(
   };
 
   for (const event of batch.events) {
-    const quarantinedAt = released.has(event.streamId) ? undefined : quarantinedRevisionOf(event.streamId);
+    const progress = advanced.get(event.streamId) ?? progressOf(event.streamId);
+    const lastRevision = progress?.revision ?? -1;
+    let quarantinedAt = released.has(event.streamId) ? undefined : quarantinedRevisionOf(event.streamId);
+    if (quarantinedAt !== undefined && quarantinedAt <= lastRevision) {
+      // Overtaken: the quarantined revision was applied after all (another instance applied it while this one
+      // quarantined it). Nothing is held back any more.
+      released.add(event.streamId);
+      quarantinedAt = undefined;
+    }
     if (quarantinedAt !== undefined && event.revision > quarantinedAt) {
       quarantined++;
       advanceCheckpoint(event.position, event.recordedAt);
       continue;
     }
-    const progress = advanced.get(event.streamId) ?? progressOf(event.streamId);
-    const lastRevision = progress?.revision ?? -1;
     if (event.revision <= lastRevision) {
       skipped++;
       continue;

@@ -1,6 +1,7 @@
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { InMemoryReadModel } from '../testing/in-memory-read-model';
 import { encodeTestPosition, ScenarioLog } from '../testing/scenario-log';
+import { decodeBatch, projectBatch, type StreamProgress } from './project-batch';
 import { ProjectionError } from './projection-event';
 import { ChangeSet } from './row-changes';
 
@@ -159,6 +160,51 @@ describe('ChangeSet', () => {
     expect(changes.changesOf('premium_installments')).toEqual({
       upserts: [row(2, 'PAID')],
       deletes: [{ policyId: P, installmentNo: 3 }],
+    });
+  });
+
+  describe('a quarantined stream', () => {
+    const log = new ScenarioLog().issue({ policyId: P }).pay(P, '2025-03-10').remind(P, 3, 'PRE_DUE', '2026-02-13');
+    const streamId = log.events[0]!.streamId;
+    const progressAfter = (events: readonly RecordedEvent[]): StreamProgress =>
+      projectBatch(decodeBatch(events), () => undefined).advanced.get(streamId)!;
+
+    it('its events after the quarantined revision are passed over and move the checkpoint', () => {
+      const progress = progressAfter(log.events.slice(0, 1));
+
+      const result = projectBatch(
+        decodeBatch(log.events.slice(2)),
+        () => progress,
+        () => 1,
+      );
+
+      expect(result).toMatchObject({ applied: 0, quarantined: 1, released: [] });
+      expect(result.advanced.size).toBe(0);
+      expect(result.checkpoint?.position).toBe(log.events[2]!.position);
+    });
+
+    it('the event at the quarantined revision applying releases it, and its later events apply', () => {
+      const progress = progressAfter(log.events.slice(0, 1));
+
+      const result = projectBatch(
+        decodeBatch(log.events.slice(1)),
+        () => progress,
+        () => 1,
+      );
+
+      expect(result).toMatchObject({ applied: 2, quarantined: 0, released: [streamId] });
+    });
+
+    it('a quarantine the stream has overtaken (its revision applied elsewhere) is released', () => {
+      const progress = progressAfter(log.events.slice(0, 2));
+
+      const result = projectBatch(
+        decodeBatch(log.events.slice(2)),
+        () => progress,
+        () => 1,
+      );
+
+      expect(result).toMatchObject({ applied: 1, quarantined: 0, released: [streamId] });
     });
   });
 

@@ -18,6 +18,8 @@ import {
   type CompleteRebuildOptions,
   type QuarantinedEvent,
   type QuarantinedStream,
+  type QuarantinedStreamsQuery,
+  type QuarantineOptions,
   type ReadModelCheckpoint,
   type ReadModelStore,
   type RebuildingReadModelStore,
@@ -183,6 +185,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     readonly quarantine: StatementSync;
     readonly release: StatementSync;
     readonly quarantined: StatementSync;
+    readonly quarantinedAmongIds: StatementSync;
   };
   protected closed = false;
 
@@ -227,6 +230,10 @@ abstract class SqliteReadModelTables extends SqlReportReader {
       quarantined: db.prepare(
         `SELECT stream_id, revision, event_type, position, reason, quarantined_at FROM ${quarantine} ` +
           `ORDER BY stream_id LIMIT ?`,
+      ),
+      quarantinedAmongIds: db.prepare(
+        `SELECT stream_id, revision, event_type, position, reason, quarantined_at FROM ${quarantine} ` +
+          `WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id LIMIT ?`,
       ),
     };
   }
@@ -332,23 +339,44 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     return new Map(rows.map((row) => [row.stream_id, Number(row.revision)]));
   }
 
-  async quarantineStream(event: QuarantinedEvent, reason: string): Promise<void> {
+  async quarantineStream(event: QuarantinedEvent, reason: string, options: QuarantineOptions = {}): Promise<boolean> {
     this.assertOpen();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const { streamId, revision, type, position } = event;
-      this.progressStatements.quarantine.run(streamId, revision, type, position, reason, new Date().toISOString());
-      this.progressStatements.advance.run({ position, recordedAt: recordedAtOf(event), applied: 0 });
+      const applied = this.progressStatements.select.get(streamId) as { revision: number } | undefined;
+      // Another instance applied the revision meanwhile: nothing to hold back.
+      if (applied !== undefined && applied.revision >= revision) {
+        this.db.exec('COMMIT');
+        return false;
+      }
+      const { changes } = this.progressStatements.quarantine.run(
+        streamId,
+        revision,
+        type,
+        position,
+        reason,
+        new Date().toISOString(),
+      );
+      if (options.moveCheckpoint) {
+        this.progressStatements.advance.run({ position, recordedAt: recordedAtOf(event), applied: 0 });
+      }
       this.db.exec('COMMIT');
+      return Number(changes) > 0;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
   }
 
-  async quarantinedStreams(limit = 1000): Promise<QuarantinedStream[]> {
+  async quarantinedStreams(query: QuarantinedStreamsQuery = {}): Promise<QuarantinedStream[]> {
     this.assertOpen();
-    return (this.progressStatements.quarantined.all(limit) as unknown as QuarantineRow[]).map(toQuarantinedStream);
+    const limit = query.limit ?? 1000;
+    const rows =
+      query.streamIds === undefined
+        ? this.progressStatements.quarantined.all(limit)
+        : this.progressStatements.quarantinedAmongIds.all(JSON.stringify(query.streamIds), limit);
+    return (rows as unknown as QuarantineRow[]).map(toQuarantinedStream);
   }
 
   protected readCheckpoint(): ReadModelCheckpoint {
