@@ -12,30 +12,53 @@ export interface CalendarDate {
   readonly day: number;
 }
 
-const BUSINESS_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
+const ZERO = 48;
+const HYPHEN = 45;
+
+/** The number written by `count` ASCII digits at `start`, or -1 when one of them is not a digit. */
+function digitsAt(value: string, start: number, count: number): number {
+  let number = 0;
+  for (let index = start; index < start + count; index++) {
+    const digit = value.charCodeAt(index) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+/**
+ * The calendar date a `YYYY-MM-DD` string names, or null when it is not one that exists. Read character by
+ * character: business dates are parsed for every event a projection or a fold handles.
+ */
+function calendarDateOf(value: string): CalendarDate | null {
+  if (value.length !== 10 || value.charCodeAt(4) !== HYPHEN || value.charCodeAt(7) !== HYPHEN) return null;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return { year, month, day };
 }
 
 /** True for a `YYYY-MM-DD` string naming a day that exists (no Feb 30, no month 13). */
 export function isRealDate(value: unknown): value is BusinessDate {
-  if (typeof value !== 'string') return false;
-  const match = BUSINESS_DATE_PATTERN.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return typeof value === 'string' && calendarDateOf(value) !== null;
 }
 
 /** @throws RangeError when the string is not a real `YYYY-MM-DD` date. */
 export function parseBusinessDate(value: BusinessDate): CalendarDate {
-  if (!isRealDate(value)) throw new RangeError(`Not a real YYYY-MM-DD date: ${String(value)}`);
-  return { year: Number(value.slice(0, 4)), month: Number(value.slice(5, 7)), day: Number(value.slice(8, 10)) };
+  const date = typeof value === 'string' ? calendarDateOf(value) : null;
+  if (date === null) throw new RangeError(`Not a real YYYY-MM-DD date: ${String(value)}`);
+  return date;
 }
 
 export function formatBusinessDate({ year, month, day }: CalendarDate): BusinessDate {

@@ -6,6 +6,7 @@ import {
   daysBetween,
   fromDayNumber,
   isRealDate,
+  parseBusinessDate,
   toDayNumber,
 } from './dates';
 
@@ -20,6 +21,15 @@ describe('business-date arithmetic', () => {
     expect(isRealDate(20240101)).toBe(false);
     expect(isRealDate('1900-02-29')).toBe(false);
     expect(isRealDate('2000-02-29')).toBe(true);
+    for (const notADate of ['0000-01-01', '2024-00-10', '2024-01-00', '2024-0a-01', '2024/01/01', ' 2024-01-01']) {
+      expect(isRealDate(notADate)).toBe(false);
+    }
+    expect(isRealDate('2024-01-1 ')).toBe(false);
+    expect(isRealDate('２０２４-01-01')).toBe(false);
+    expect(isRealDate('2024-12-31')).toBe(true);
+    expect(parseBusinessDate('0001-01-01')).toEqual({ year: 1, month: 1, day: 1 });
+    expect(() => parseBusinessDate('2024-02-30')).toThrow(RangeError);
+    expect(() => parseBusinessDate(undefined as unknown as string)).toThrow(RangeError);
   });
 
   it('day numbers count from 1970-01-01 and round-trip across centuries', () => {

@@ -93,7 +93,7 @@ async function tableLayout(schema: string) {
 }
 
 function describePostgresRebuild(): void {
-  describe('PostgreSQL rebuild into unlogged tables with deferred indexes', () => {
+  describe('PostgreSQL rebuild into tables with deferred indexes', () => {
     const history = servicingHistory();
     let schema: string;
     let store: PostgresReadModelStore;
@@ -114,7 +114,7 @@ function describePostgresRebuild(): void {
       await dropSchemas(schema);
     });
 
-    it('fills unlogged tables without secondary indexes; the swapped-in tables are logged and fully indexed', async () => {
+    it('fills logged tables without secondary indexes; the swapped-in tables are fully indexed', async () => {
       for (let start = 0; start < history.events.length; start += 7) {
         await store.applyBatch(history.events.slice(start, start + 7));
       }
@@ -126,7 +126,7 @@ function describePostgresRebuild(): void {
       for (let start = 0; start < history.events.length; start += 5) {
         await rebuild.applyBatch(history.events.slice(start, start + 5));
       }
-      expect(await tableLayout(rebuildSchema)).toMatchObject({ persistence: new Set(['u']), indexes: [] });
+      expect(await tableLayout(rebuildSchema)).toMatchObject({ persistence: new Set(['p']), indexes: [] });
       expect(await rebuild.checkpoint()).toEqual(live.checkpoint);
       await rebuild.completeRebuild();
 

@@ -136,8 +136,6 @@ function columnOf(definition: TableDefinition<unknown>, field: string): string {
 }
 
 interface SchemaLayout {
-  /** Rebuilds: no WAL while the tables fill (they are switched to LOGGED before the swap). */
-  readonly unlogged?: boolean;
   /** Rebuilds: secondary indexes are created once the tables are full (`secondaryIndexDdl`). */
   readonly deferIndexes?: boolean;
 }
@@ -158,7 +156,7 @@ function secondaryIndexDdl(schema: string, table?: string): string[] {
 
 function schemaDdl(schema: string, layout: SchemaLayout = {}): string[] {
   const q = (table: string) => `"${schema}".${table}`;
-  const create = layout.unlogged ? 'CREATE UNLOGGED TABLE IF NOT EXISTS' : 'CREATE TABLE IF NOT EXISTS';
+  const create = 'CREATE TABLE IF NOT EXISTS';
   const statements = [`CREATE SCHEMA IF NOT EXISTS "${schema}"`];
   for (const definition of Object.values(READ_MODEL_TABLES) as TableDefinition<unknown>[]) {
     const columns = definition.columns.map(
@@ -677,7 +675,7 @@ export class PostgresReadModelStore extends PostgresReadModelTables implements R
     this.assertOpen();
     const rebuildId = newRebuildId(Date.now(), Math.random());
     const rebuildSchema = `${this.schema}__rebuild_${rebuildId}`;
-    await createSchema(this.pool, rebuildSchema, { unlogged: true, deferIndexes: true });
+    await createSchema(this.pool, rebuildSchema, { deferIndexes: true });
     return new PostgresRebuild(
       this.pool,
       rebuildSchema,
@@ -704,9 +702,12 @@ export class PostgresReadModelStore extends PostgresReadModelTables implements R
  *   event), and written together with the states and the checkpoint when `flushRows` accumulate, in the background
  *   while the next batches are projected (one flush writes while the next fills; applyBatch gives the event loop a
  *   turn while one is in flight, so callers that never wait on I/O themselves still overlap with it);
- * - the tables are UNLOGGED and have only their primary keys while they fill; `completeRebuild` writes the rest,
- *   switches them to LOGGED, analyses them and builds the secondary indexes (largest tables first, a table's indexes
- *   side by side) and only then swaps (so the swapped-in tables are as durable as live ones).
+ * - flushes commit with synchronous_commit off, and the tables have only their primary keys while they fill;
+ *   `completeRebuild` writes the rest, analyses the tables and builds the secondary indexes (largest tables first, a
+ *   table's indexes side by side) and only then swaps, in a synchronous commit (so the swapped-in tables are as
+ *   durable as live ones). The tables are logged from the start: their WAL is written by the flushes, beside the
+ *   projection, where UNLOGGED tables would have to be copied into the WAL (SET LOGGED) on the swap's critical path
+ *   (measured: ~0.4 s of 5 s per 200 000 events).
  * Its readers (reports, checkpoint) see every applied batch: reads first write what is buffered.
  */
 class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadModelStore {
@@ -916,7 +917,7 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
     return this.applied;
   }
 
-  /** Makes the filled tables as durable and indexed as live ones: LOGGED, analysed, secondary indexes. */
+  /** Makes the filled tables as fast to query as live ones: analysed, secondary indexes. */
   private async finishTables(): Promise<void> {
     if (this.tablesFinished) return;
     // Largest tables first (they are the critical path): the pool hands out connections in request order.
@@ -929,7 +930,6 @@ class PostgresRebuild extends PostgresReadModelTables implements RebuildingReadM
       tables.map(async (name) => {
         // ANALYZE before the index builds: it conflicts with their locks, and plain-column statistics need no index.
         await this.maintenance([
-          `ALTER TABLE ${this.table(name)} SET LOGGED`,
           `SET LOCAL default_statistics_target = ${REBUILD_STATISTICS_TARGET}`,
           `ANALYZE ${this.table(name)}`,
         ]);
