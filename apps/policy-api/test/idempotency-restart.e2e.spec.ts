@@ -72,15 +72,22 @@ describe('idempotency keys and restart on the same data dir', () => {
     expect((await history()).revision).toBe(2);
   });
 
-  it('a rejected first attempt wrote nothing, so the retry with the same key executes', async () => {
+  it('a rejected first attempt wrote nothing and is the answer to every retry with its key; a new key decides anew', async () => {
     const tooEarly = { installmentNo: 3, amount: money(MODAL_PREMIUM), paidOn: '2026-07-01', receiptNo: 'R-IDEM-3' };
     const rejected = await post(`${path}/premium-payments`, tooEarly, 'pay-IDEM-0001-3');
     expect(rejected.status).toBe(422);
     expect(rejected.body.code).toBe('DATE_IN_FUTURE');
     api.clock.setToday('2026-07-02');
+
+    // The payment would be accepted now, but the key's first answer was the rejection (DESIGN 3).
     const retried = await post(`${path}/premium-payments`, tooEarly, 'pay-IDEM-0001-3');
-    expect(retried.status).toBe(201);
-    expect(retried.body.revision).toBe(3);
+    expect(retried.status).toBe(422);
+    expect(retried.body).toMatchObject({ code: rejected.body.code, detail: rejected.body.detail });
+    expect((await history()).revision).toBe(2);
+
+    const anew = await post(`${path}/premium-payments`, tooEarly, 'pay-IDEM-0001-3b');
+    expect(anew.status).toBe(201);
+    expect(anew.body.revision).toBe(3);
   });
 
   it('concurrent requests with one key write once and all answer the same events', async () => {
@@ -114,6 +121,10 @@ describe('idempotency keys and restart on the same data dir', () => {
     const reused = await post(`${path}/premium-payments`, { ...payment, receiptNo: 'R-X' }, 'pay-IDEM-0001-2');
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const tooEarly = { installmentNo: 3, amount: money(MODAL_PREMIUM), paidOn: '2026-07-01', receiptNo: 'R-IDEM-3' };
+    const rejectedAgain = await post(`${path}/premium-payments`, tooEarly, 'pay-IDEM-0001-3');
+    expect(rejectedAgain.status).toBe(422);
+    expect(rejectedAgain.body.code).toBe('DATE_IN_FUTURE');
     expect((await history()).revision).toBe(historyBefore.revision);
   });
 });

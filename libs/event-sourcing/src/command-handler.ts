@@ -89,6 +89,12 @@ export interface HandleCommandOptions {
   readonly expectedRevision?: number;
   /** Attempts in total when a concurrent writer wins the race (re-read and re-decide each time). Default 5. */
   readonly maxAttempts?: number;
+  /**
+   * The error an earlier execution under the same idempotency key was rejected with (the caller recorded it): it is
+   * thrown again instead of deciding anew, so a retry gets the first answer, unless the stream holds events of that
+   * key after all (a concurrent execution that succeeded wins: those are replayed).
+   */
+  readonly rejection?: Error;
 }
 
 export interface AppendedEvent extends NewEvent {
@@ -311,6 +317,11 @@ export async function handleCommand<Command, Event, State>(
         state: loaded.state,
         replayed: true,
       };
+    }
+    if (options.rejection !== undefined) {
+      // Only on the store's word: a cached state may not show the key's events yet.
+      if (await caughtUp()) continue;
+      throw options.rejection;
     }
     if (options.expectedRevision !== undefined && loaded.revision !== options.expectedRevision) {
       if (await caughtUp()) continue;

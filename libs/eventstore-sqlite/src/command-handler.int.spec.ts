@@ -266,6 +266,41 @@ describe('command loop: read → fold → decide → append', () => {
     expect(await store.readStream('counter-idempotent')).toHaveLength(2);
   });
 
+  it('a recorded rejection of the key is thrown again instead of deciding anew; the key’s events win over it', async () => {
+    const keyed = { metadata: { ...metadata, idempotencyKey: 'raise-1' } };
+    const rejection = new LimitExceededError('recorded: 9 + 2 > 10');
+    const { aggregate, decidedOn } = observedCounter();
+
+    await expect(
+      handleCommand(deps, aggregate, 'counter-rejected', increment(2), { ...keyed, rejection }),
+    ).rejects.toBe(rejection);
+    expect(decidedOn).toEqual([]);
+    await expect(store.readStream('counter-rejected')).rejects.toThrow(/not found/);
+
+    // A concurrent execution under the key that succeeded after all: its events are the answer.
+    const first = await handleCommand(deps, aggregate, 'counter-rejected', increment(2), keyed);
+    const again = await handleCommand(deps, aggregate, 'counter-rejected', increment(2), { ...keyed, rejection });
+    expect(again).toMatchObject({ replayed: true, events: first.events });
+  });
+
+  it('a recorded rejection is only thrown on the store’s word, not a cached state’s', async () => {
+    const cache = new AggregateCache({ maxStreams: 10, freshness: 'check-at-append' });
+    const cached = { ...deps, cache };
+    const keyed = { metadata: { ...metadata, idempotencyKey: 'raise-2' } };
+    const aggregate = counterAggregate(); // the cache holds states per aggregate object
+    await handleCommand(cached, aggregate, 'counter-cached-rejection', increment(1), { metadata });
+    // Another process executes the key meanwhile; this process's cache does not know.
+    const succeeded = await handleCommand(deps, aggregate, 'counter-cached-rejection', increment(2), keyed);
+    expect(cache.get(aggregate, 'counter-cached-rejection')).toMatchObject({ revision: 0 });
+
+    const answer = await handleCommand(cached, aggregate, 'counter-cached-rejection', increment(2), {
+      ...keyed,
+      rejection: new LimitExceededError('recorded'),
+    });
+
+    expect(answer).toMatchObject({ replayed: true, events: succeeded.events });
+  });
+
   describe('loading an aggregate', () => {
     beforeEach(async () => {
       for (const by of [1, 2, 3])

@@ -13,7 +13,8 @@ import {
   type CurrentState,
   type IdGenerator,
 } from '@lib/event-sourcing';
-import { IdempotencyService } from '../idempotency/idempotency.service';
+import { isDomainError } from '@lib/policy-domain';
+import { IdempotencyService, type BoundKey } from '../idempotency/idempotency.service';
 import { concurrencyProblem } from '../problem/error-classification';
 import { AGGREGATE_CACHE, CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
 import { businessDateOf } from '../event-store/system-clock';
@@ -71,14 +72,16 @@ export class CommandRunner {
     context: RequestContext,
     options: RunOptions,
   ): Promise<CommandResult<State>> {
-    await this.bindIdempotencyKey(streamId, context, options);
+    const bound = await this.bindIdempotencyKey(streamId, context, options);
     const expectedRevision = options.creates === true ? undefined : context.expectedRevision;
     try {
       return await handleCommand(this.deps, aggregate, streamId, command, {
         expectedRevision,
         metadata: this.metadataOf(context),
+        ...(bound?.rejection === undefined ? {} : { rejection: bound.rejection }),
       });
     } catch (error) {
+      await this.recordRejection(context, bound, error);
       if (error instanceof ConcurrencyError) throw concurrencyProblem(error, expectedRevision, options.notFoundCode);
       throw error;
     }
@@ -96,35 +99,53 @@ export class CommandRunner {
     context: RequestContext,
     options: RunOptions,
   ): Promise<CommandResult<State>> {
-    await this.bindIdempotencyKey(streamId, context, options);
+    const bound = await this.bindIdempotencyKey(streamId, context, options);
     const metadata = this.metadataOf(context);
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await loadCurrentState(this.store, aggregate, streamId, this.cache);
-      const command = await buildCommand(loaded);
-      // If-Match is checked against the revision read (after any idempotent replay, inside handleCommand).
-      const pinned =
-        loaded.revision === 'no_stream' ? context.expectedRevision : (context.expectedRevision ?? loaded.revision);
-      try {
-        return await handleCommand(this.deps, aggregate, streamId, command, {
-          expectedRevision: pinned,
-          metadata,
-          maxAttempts: 1,
-        });
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        const retryable = context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
-        if (!retryable) throw concurrencyProblem(error, context.expectedRevision, options.notFoundCode);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const loaded = await loadCurrentState(this.store, aggregate, streamId, this.cache);
+        const command = await buildCommand(loaded);
+        // If-Match is checked against the revision read (after any idempotent replay, inside handleCommand).
+        const pinned =
+          loaded.revision === 'no_stream' ? context.expectedRevision : (context.expectedRevision ?? loaded.revision);
+        try {
+          return await handleCommand(this.deps, aggregate, streamId, command, {
+            expectedRevision: pinned,
+            metadata,
+            maxAttempts: 1,
+            ...(bound?.rejection === undefined ? {} : { rejection: bound.rejection }),
+          });
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          const retryable = context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
+          if (!retryable) throw concurrencyProblem(error, context.expectedRevision, options.notFoundCode);
+        }
       }
+    } catch (error) {
+      await this.recordRejection(context, bound, error);
+      throw error;
     }
   }
 
-  private async bindIdempotencyKey(streamId: string, context: RequestContext, options: RunOptions): Promise<void> {
+  private async bindIdempotencyKey(
+    streamId: string,
+    context: RequestContext,
+    options: RunOptions,
+  ): Promise<BoundKey | undefined> {
     const { idempotencyKey } = context;
-    if (idempotencyKey === undefined) return;
-    await this.idempotency.bind(
+    if (idempotencyKey === undefined) return undefined;
+    return this.idempotency.bind(
       { ...context, idempotencyKey },
       { route: `${options.operation} ${streamId}`, payload: options.payload, streamId },
     );
+  }
+
+  /** A domain rejection of a request with an Idempotency-Key is its answer for every retry (DESIGN 3). */
+  private async recordRejection(context: RequestContext, bound: BoundKey | undefined, error: unknown): Promise<void> {
+    const { idempotencyKey } = context;
+    if (bound === undefined || idempotencyKey === undefined || !isDomainError(error) || error === bound.rejection)
+      return;
+    await this.idempotency.recordRejection({ ...context, idempotencyKey }, bound, error);
   }
 
   private metadataOf(context: RequestContext): CommandMetadata {
