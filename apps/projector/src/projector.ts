@@ -69,9 +69,9 @@ export interface ProjectorHandle {
   stop(): Promise<void>;
 }
 
-/** Upper bounds (seconds) of the end-to-end lag histogram: recordedAt in the event store → committed here. */
 /** Attempts to record a quarantine (the read-model database may blip) before the batch fails and is fetched again. */
 const QUARANTINE_ATTEMPTS = 3;
+/** Upper bounds (seconds) of the end-to-end lag histogram: recordedAt in the event store → committed here. */
 const LAG_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export function createProjectorLogger(config: Pick<ProjectorConfig, 'logLevel'>): Logger {
@@ -245,7 +245,6 @@ class Projector implements ProjectorHandle {
     this.account(events, result);
   }
 
-  /** The dead-lettered event's stream: its later events are passed over until a rebuild. */
   /**
    * The dead-lettered event's stream: its later events are passed over until a rebuild. The checkpoint stays (the
    * message's position is only as good as its sender). A database failure is retried a few times here, so that it

@@ -101,29 +101,26 @@ export class CommandRunner {
   ): Promise<CommandResult<State>> {
     const bound = await this.bindIdempotencyKey(streamId, context, options);
     const metadata = this.metadataOf(context);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        const loaded = await loadCurrentState(this.store, aggregate, streamId, this.cache);
-        const command = await buildCommand(loaded);
-        // If-Match is checked against the revision read (after any idempotent replay, inside handleCommand).
-        const pinned =
-          loaded.revision === 'no_stream' ? context.expectedRevision : (context.expectedRevision ?? loaded.revision);
-        try {
-          return await handleCommand(this.deps, aggregate, streamId, command, {
-            expectedRevision: pinned,
-            metadata,
-            maxAttempts: 1,
-            ...(bound?.rejection === undefined ? {} : { rejection: bound.rejection }),
-          });
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          const retryable = context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
-          if (!retryable) throw concurrencyProblem(error, context.expectedRevision, options.notFoundCode);
-        }
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await loadCurrentState(this.store, aggregate, streamId, this.cache);
+      const command = await buildCommand(loaded);
+      // If-Match is checked against the revision read (after any idempotent replay, inside handleCommand).
+      const pinned =
+        loaded.revision === 'no_stream' ? context.expectedRevision : (context.expectedRevision ?? loaded.revision);
+      try {
+        return await handleCommand(this.deps, aggregate, streamId, command, {
+          expectedRevision: pinned,
+          metadata,
+          maxAttempts: 1,
+          ...(bound?.rejection === undefined ? {} : { rejection: bound.rejection }),
+        });
+      } catch (error) {
+        // Only the decision's rejection is the key's answer (buildCommand runs before the replay checks).
+        await this.recordRejection(context, bound, error);
+        if (!(error instanceof ConcurrencyError)) throw error;
+        const retryable = context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
+        if (!retryable) throw concurrencyProblem(error, context.expectedRevision, options.notFoundCode);
       }
-    } catch (error) {
-      await this.recordRejection(context, bound, error);
-      throw error;
     }
   }
 

@@ -9,9 +9,11 @@ import {
   type NewEvent,
 } from '@lib/event-sourcing';
 import { DomainError, isDomainErrorCode } from '@lib/policy-domain';
+import type { Logger } from 'pino';
 import type { RequestContext } from '../common/request-context';
 import { ApiProblem, PROBLEM_CODES } from '../problem/api-problem';
 import { CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
+import { LOGGER } from '../logging/logger';
 import { canonicalJson, sha256Hex } from './canonical-json';
 
 /** Stream category of the key index; not a policy or agent stream, so projections never see it. */
@@ -48,6 +50,7 @@ export class IdempotencyService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** @throws ApiProblem IDEMPOTENCY_KEY_REUSED when the key was bound to another route or body. */
@@ -94,7 +97,17 @@ export class IdempotencyService {
       code: rejection.code,
       detail: rejection.detail,
     });
-    await this.store.append(bound.indexStreamId, [event], 0).catch(() => undefined);
+    try {
+      await this.store.append(bound.indexStreamId, [event], 0);
+    } catch (error) {
+      // A concurrent retry recorded its rejection first: the same answer. Anything else: the retry decides again.
+      if (!(error instanceof ConcurrencyError)) {
+        this.logger.warn(
+          { err: error, indexStreamId: bound.indexStreamId },
+          'could not record an idempotent rejection',
+        );
+      }
+    }
   }
 
   private indexEvent(context: RequestContext & { idempotencyKey: string }, type: string, data: JsonObject): NewEvent {

@@ -123,10 +123,12 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
           return;
         }
         if (error instanceof ProjectionError && ++projectionFailures >= POISON_ATTEMPTS) {
-          await store.quarantineStream(batch[0], error.reason, { moveCheckpoint: true });
+          const quarantined = await store.quarantineStream(batch[0], error.reason, { moveCheckpoint: true });
           this.logger.error(
             { err: error, streamId: error.streamId, revision: error.revision, eventType: error.eventType, attempt },
-            'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)',
+            quarantined
+              ? 'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)'
+              : 'embedded projection cannot apply an event of a stream quarantined before (or applied meanwhile): passed over',
           );
           if (this.currentState === 'retrying') this.currentState = 'running';
           return;
