@@ -20,7 +20,7 @@ const frameworksAndDrivers = [
   },
 ];
 const deepLibImports = {
-  group: ['@lib/*/*', '!@lib/event-sourcing/testing', '**/libs/**', '**/apps/**'],
+  group: ['@lib/*/*', '!@lib/event-sourcing/testing', '!@lib/kafka/testing', '**/libs/**', '**/apps/**'],
   message: 'Import a lib through its public entry (@lib/<name>).',
 };
 const onlyIn = (name, message) => ({ group: [name], message });

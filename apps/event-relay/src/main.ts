@@ -1,6 +1,6 @@
 /** The event relay process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
 import { ConfigError } from '@lib/worker-runtime';
-import { createRelayLogger, startRelay } from './relay';
+import { createRelayLogger, startRelay, type RelayHandle } from './relay';
 import { loadRelayConfig, type RelayConfig } from './relay-config';
 
 async function main(): Promise<void> {
@@ -15,7 +15,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createRelayLogger(config);
-  const relay = await startRelay(config, { logger });
+  // A relay that stopped relaying for good (it logged why) exits non-zero, so that a supervisor notices and restarts.
+  // (It may fail before startRelay has returned it.)
+  const started: { relay?: RelayHandle } = {};
+  const onFailed = () => {
+    void (started.relay?.stop() ?? Promise.resolve()).finally(() => logger.flush(() => process.exit(1)));
+  };
+  const relay = await startRelay(config, { logger, onFailed });
+  started.relay = relay;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) {

@@ -13,7 +13,13 @@
  * EventStoreDB goes through the EventStore port (`subscribeToAll`); both give the same CloudEvent bytes.
  *
  * Kafka unreachable: the batch in hand is retried with backoff until Kafka takes it (commands are unaffected: they
- * only touch the event store); the subscription is not read meanwhile, so the backlog stays in the store.
+ * only touch the event store); the subscription is not read meanwhile, so the backlog stays in the store. Every
+ * third failed attempt starts a new producer (a new producer id: kafkajs does not recover from sequence errors).
+ *
+ * An event that can never be a CloudEvent (no recordedAt, a type that is no identifier: written by another tool) is
+ * logged, counted (relay_events_unpublishable_total) and left out, so it does not stop the feed; downstream the
+ * projector finds the gap in that stream and quarantines it. A topic with another partition count than configured
+ * stops the relay (state `failed`, health 503, the process exits 1): that needs an operator, not a retry.
  */
 import pino, { type Logger } from 'pino';
 import { type EventStore, type Position } from '@lib/event-sourcing';
@@ -23,6 +29,8 @@ import {
   ensureTopics,
   EventPublisher,
   STREAM_CATEGORIES,
+  TopicPartitionMismatchError,
+  type CloudEventMappingError,
   type KafkaClient as Kafka,
   type PublishableEvent,
 } from '@lib/kafka';
@@ -39,6 +47,8 @@ export interface RelayStatus {
   readonly published: number;
   /** Events of streams that are not published (idempotency records and the like). */
   readonly notPublished: number;
+  /** Events left out because they cannot be CloudEvents (logged with their ids). */
+  readonly unpublishable: number;
   readonly batches: number;
   /** Last position whose batch Kafka acknowledged. */
   readonly position: Position | null;
@@ -58,6 +68,8 @@ export interface RelayOptions {
   readonly onPublished?: (events: readonly PublishableEvent[]) => void;
   /** How long `stop()` waits for a batch Kafka does not take before abandoning it; default 10 000 ms. */
   readonly stopTimeoutMs?: number;
+  /** Called once when the relay stops relaying for good (state `failed`); the process should exit non-zero. */
+  readonly onFailed?: (error: unknown) => void;
 }
 
 export interface RelayHandle {
@@ -70,6 +82,8 @@ export interface RelayHandle {
 const PUBLISHED_PREFIXES = STREAM_CATEGORIES.map((category) => `${category}-`);
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
+/** Failed publish attempts in a row after which the producer is replaced (a new producer id). */
+const FAILURES_BEFORE_NEW_PRODUCER = 3;
 
 function isPublished(event: PublishableEvent): boolean {
   return PUBLISHED_PREFIXES.some((prefix) => event.streamId.startsWith(prefix));
@@ -114,7 +128,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
 
 class Relay implements RelayHandle {
   private readonly kafka: Kafka;
-  private readonly publisher: EventPublisher;
+  private publisher: EventPublisher;
   private http: WorkerHttpServer | undefined;
   private running: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -125,6 +139,11 @@ class Relay implements RelayHandle {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private wakeBackoff: (() => void) | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private saveRunning = false;
+  private saveRequested = false;
+  /** Events of the batch in hand left out as unpublishable, by id (a retried batch reports them once). */
+  private readonly unpublishableIds = new Set<string>();
+  private unpublishable = 0;
 
   private state: RelayState = 'running';
   private published = 0;
@@ -181,7 +200,8 @@ class Relay implements RelayHandle {
     this.running = this.run().catch((error: unknown) => {
       this.state = 'failed';
       this.lastError = describe(error);
-      this.logger.fatal({ err: error }, 'event-relay stopped by an unexpected error');
+      this.logger.fatal({ err: error }, 'event-relay stopped relaying');
+      this.options.onFailed?.(error);
     });
   }
 
@@ -190,6 +210,7 @@ class Relay implements RelayHandle {
       state: this.state,
       published: this.published,
       notPublished: this.notPublished,
+      unpublishable: this.unpublishable,
       batches: this.batches,
       position: this.position,
       savedCheckpoint: this.savedCheckpoint,
@@ -242,6 +263,7 @@ class Relay implements RelayHandle {
     let failures = 0;
     while (!this.stopRequested) {
       const from = this.position === null ? {} : { after: this.position };
+      // Throws at once for a checkpoint this store cannot read (another store's position): not retryable.
       const subscription: AsyncIterable<PublishableEvent> & { close(): Promise<void> } =
         this.eventStore instanceof SqliteEventStore
           ? this.eventStore.subscribeToAllRaw(from)
@@ -255,17 +277,21 @@ class Relay implements RelayHandle {
         );
         // The next batch is read (and decoded) while Kafka acknowledges the current one; publishing itself stays
         // strictly one batch at a time, which keeps every stream's events in order on its partition.
+        // A read that fails while the previous batch is being published is handled when awaited, not reported as
+        // an unhandled rejection meanwhile (which would end the process).
         let next = batcher.next();
+        void next.catch(() => undefined);
         for (;;) {
           const batch = await next;
           if (batch.length === 0) break;
           next = batcher.next();
+          void next.catch(() => undefined);
           if (!(await this.relayBatch(batch))) break;
           failures = 0;
         }
         // A batch read ahead but not published is read again after the checkpoint by the next subscription.
-        void next.catch(() => undefined);
       } catch (error) {
+        if (error instanceof TopicPartitionMismatchError) throw error;
         if (this.stopRequested) break;
         failures++;
         this.lastError = describe(error);
@@ -281,10 +307,11 @@ class Relay implements RelayHandle {
   /** Publishes the batch until Kafka acknowledged it; false when stopping made it give up (nothing advanced). */
   private async relayBatch(batch: readonly PublishableEvent[]): Promise<boolean> {
     const publishable = batch.filter(isPublished);
-    if (publishable.length > 0 && !(await this.publishUntilAcknowledged(publishable))) return false;
+    const acknowledged = publishable.length === 0 ? 0 : await this.publishUntilAcknowledged(publishable);
+    if (acknowledged === false) return false;
     const last = batch[batch.length - 1];
     this.position = last.position;
-    this.published += publishable.length;
+    this.published += acknowledged;
     this.notPublished += batch.length - publishable.length;
     this.batches++;
     if (publishable.length > 0) {
@@ -299,20 +326,27 @@ class Relay implements RelayHandle {
     return true;
   }
 
-  private async publishUntilAcknowledged(events: readonly PublishableEvent[]): Promise<boolean> {
+  /** @returns how many messages Kafka acknowledged, or false when stopping made it give up. */
+  private async publishUntilAcknowledged(events: readonly PublishableEvent[]): Promise<number | false> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!this.topicsReady) await this.ensureTopics();
-        await this.publisher.publishBatch(events);
+        const receipt = await this.publisher.publishBatch(events, {
+          onUnpublishable: (event, error) => this.leftOut(event, error),
+        });
+        // Reported once per batch however often it was retried; the batch is done now.
+        this.unpublishableIds.clear();
         if (this.state === 'waiting-for-kafka') {
           this.state = 'running';
           this.logger.info({ attempts: attempt }, 'Kafka is reachable again: relaying');
         }
-        return true;
+        return receipt.messageCount;
       } catch (error) {
+        if (error instanceof TopicPartitionMismatchError) throw error;
         this.publishFailures++;
         this.lastError = describe(error);
         if (this.stopRequested) return false;
+        if (attempt % FAILURES_BEFORE_NEW_PRODUCER === 0) await this.replacePublisher();
         if (this.state === 'running') this.state = 'waiting-for-kafka';
         // The producer keeps its own retries inside publishBatch; an error here means it gave up for now.
         this.logger.warn(
@@ -329,6 +363,24 @@ class Relay implements RelayHandle {
         if (this.stopRequested) return false;
       }
     }
+  }
+
+  /** A new producer, hence a new producer id: the way out of sequence errors kafkajs does not recover from. */
+  private async replacePublisher(): Promise<void> {
+    const previous = this.publisher;
+    this.publisher = new EventPublisher(this.kafka, { topics: this.config.topics });
+    await previous.disconnect().catch(() => undefined);
+    this.logger.warn('started a new Kafka producer after repeated failures');
+  }
+
+  private leftOut(event: PublishableEvent, error: CloudEventMappingError): void {
+    if (this.unpublishableIds.has(event.eventId)) return;
+    this.unpublishableIds.add(event.eventId);
+    this.unpublishable++;
+    this.logger.error(
+      { err: error, eventId: event.eventId, streamId: event.streamId, revision: event.revision, type: event.type },
+      'an event cannot be published as a CloudEvent: left out (the projector will quarantine its stream)',
+    );
   }
 
   private async ensureTopics(): Promise<void> {
@@ -353,7 +405,7 @@ class Relay implements RelayHandle {
     const interval = this.config.checkpointIntervalMs;
     if (interval === 0 || Date.now() - this.lastSaveAt >= interval) {
       this.lastSaveAt = Date.now();
-      this.saving = this.saving.then(() => this.saveCheckpointWithRetry());
+      this.requestSave();
       return;
     }
     // Save the acknowledged position once the interval is over, even when no further batch comes.
@@ -361,10 +413,32 @@ class Relay implements RelayHandle {
       () => {
         this.checkpointTimer = undefined;
         this.lastSaveAt = Date.now();
-        this.saving = this.saving.then(() => this.saveCheckpointWithRetry());
+        this.requestSave();
       },
       interval - (Date.now() - this.lastSaveAt),
     );
+  }
+
+  /**
+   * One save at a time; requests meanwhile are folded into one more save of the then latest position (while the
+   * checkpoint store is down, requests do not pile up).
+   */
+  private requestSave(): void {
+    if (this.saveRunning) {
+      this.saveRequested = true;
+      return;
+    }
+    this.saveRunning = true;
+    this.saving = (async () => {
+      try {
+        do {
+          this.saveRequested = false;
+          await this.saveCheckpointWithRetry();
+        } while (this.saveRequested && !this.stopRequested);
+      } finally {
+        this.saveRunning = false;
+      }
+    })();
   }
 
   private async saveCheckpointWithRetry(): Promise<void> {
@@ -439,6 +513,12 @@ class Relay implements RelayHandle {
         kind: 'counter',
         help: 'Events of unpublished streams.',
         value: this.notPublished,
+      },
+      {
+        name: 'relay_events_unpublishable_total',
+        kind: 'counter',
+        help: 'Events left out because they cannot be CloudEvents (see the log).',
+        value: this.unpublishable,
       },
       { name: 'relay_batches_total', kind: 'counter', help: 'Batches acknowledged.', value: this.batches },
       {

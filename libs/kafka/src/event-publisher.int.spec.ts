@@ -1,5 +1,6 @@
 import { type Admin, type Kafka } from 'kafkajs';
 import {
+  CloudEventMappingError,
   UnknownStreamCategoryError,
   toCloudEvent,
   type PolicyServicingCloudEvent,
@@ -131,6 +132,25 @@ describeWithKafka('EventPublisher against a real broker', () => {
 
     await expect(publisher.publishBatch(batch)).rejects.toThrow(UnknownStreamCategoryError);
     expect(await messageCount(admin, topics.policy)).toBe(before);
+  });
+
+  it('with onUnpublishable, an event that cannot be a CloudEvent is handed over and the rest is published', async () => {
+    const before = await messageCount(admin, topics.policy);
+    const good = recordedEvent('policy-P-2101', 0, 'PolicyIssued', { policyId: 'P-2101' }, 30);
+    const { recordedAt: _dropped, ...withoutRecordedAt } = good.metadata;
+    const bad = { ...recordedEvent('policy-P-2101', 1, 'PremiumPaid', {}, 31), metadata: withoutRecordedAt };
+    const later = recordedEvent('policy-P-2101', 2, 'PremiumPaid', {}, 32);
+    const leftOut: string[] = [];
+
+    const receipt = await publisher.publishBatch([good, bad, later], {
+      onUnpublishable: (event, error) => leftOut.push(`${event.eventId} ${error.name}`),
+    });
+
+    expect(leftOut).toEqual([`${bad.eventId} CloudEventMappingError`]);
+    expect(receipt.messageCount).toBe(2);
+    expect(await messageCount(admin, topics.policy)).toBe(before + 2);
+    // Without it the same batch fails whole, as before.
+    await expect(publisher.publishBatch([good, bad])).rejects.toThrow(CloudEventMappingError);
   });
 
   it('ensureTopics is idempotent, creates the dead-letter topics and refuses a silent repartitioning', async () => {

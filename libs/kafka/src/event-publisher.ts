@@ -22,6 +22,7 @@ import {
 } from 'kafkajs';
 import {
   CLOUD_EVENTS_CONTENT_TYPE,
+  CloudEventMappingError,
   DEFAULT_TOPICS,
   cloudEventJson,
   topicFor,
@@ -60,6 +61,14 @@ export const CLOUD_EVENT_HEADERS = { contentType: 'content-type' } as const;
 
 const CONTENT_TYPE_VALUE = Buffer.from(CLOUD_EVENTS_CONTENT_TYPE, 'utf8');
 
+export interface PublishOptions {
+  /**
+   * An event that cannot be a CloudEvent (CloudEventMappingError: no recordedAt, a type that is no identifier, …) is
+   * left out and handed here instead of failing the batch: retrying could never send it.
+   */
+  readonly onUnpublishable?: (event: PublishableEvent, error: CloudEventMappingError) => void;
+}
+
 interface OutgoingMessage {
   readonly topic: string;
   readonly message: Message;
@@ -76,8 +85,10 @@ export class EventPublisher {
 
   constructor(kafka: Kafka, options: EventPublisherOptions = {}) {
     this.producer = kafka.producer({
-      // Idempotence needs acks = all (sent below) and unlimited retries (the kafkajs default when idempotent);
-      // one request in flight keeps retried batches in order.
+      // Idempotence needs acks = all (sent below); one request in flight keeps retried batches in order. kafkajs
+      // retries a request a few times (its default), then publishBatch fails and the caller retries the batch.
+      // Sequence errors (OUT_OF_ORDER_SEQUENCE_NUMBER, an expired producer id) are not retried by kafkajs: the
+      // relay then starts a new publisher, which gets a new producer id.
       idempotent: true,
       maxInFlightRequests: 1,
       // Java-compatible murmur2 partitioning: other clients place the same stream on the same partition.
@@ -102,12 +113,21 @@ export class EventPublisher {
 
   /**
    * Publishes the events in order and resolves once Kafka acknowledged all of them. Every event is mapped before
-   * anything is sent, so an unpublishable event fails the call without a partial send.
+   * anything is sent, so an unpublishable event fails the call without a partial send (unless `onUnpublishable`
+   * takes it).
    * On rejection some messages may have been written: the caller retries the whole batch (at-least-once;
    * consumers deduplicate by stream revision).
    */
-  async publishBatch(events: readonly PublishableEvent[]): Promise<PublishReceipt> {
-    const outgoing = events.map((event) => this.toMessage(event));
+  async publishBatch(events: readonly PublishableEvent[], options: PublishOptions = {}): Promise<PublishReceipt> {
+    const outgoing: OutgoingMessage[] = [];
+    for (const event of events) {
+      try {
+        outgoing.push(this.toMessage(event));
+      } catch (error) {
+        if (!(error instanceof CloudEventMappingError) || options.onUnpublishable === undefined) throw error;
+        options.onUnpublishable(event, error);
+      }
+    }
     if (outgoing.length === 0) return { messageCount: 0, partitions: [] };
     await this.connect();
 

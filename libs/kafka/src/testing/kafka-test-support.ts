@@ -1,6 +1,6 @@
 /**
- * Helpers for this lib's integration suites, which run against a real broker (scripts/kafka.sh start).
- * Not part of the public entry. Every suite works on its own randomly named topics and groups, so suites and
+ * Helpers for integration suites that run against a real broker (scripts/kafka.sh start): this lib's and the
+ * relay's. Not part of the public entry; tests import it as `@lib/kafka/testing`. Every suite works on its own randomly named topics and groups, so suites and
  * repeated runs can share one broker in parallel.
  */
 import { spawnSync } from 'node:child_process';
