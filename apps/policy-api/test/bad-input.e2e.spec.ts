@@ -341,10 +341,11 @@ describe('bad input is rejected with a problem and writes nothing', () => {
           .http()
           .post(`${path}/premium-payments`)
           .set('Authorization', bearer('clerk'))
-          .set('If-Match', 'W/"0"')
+          .set('If-Match', `W/"${current}"`)
           .send(validPayment),
-      400,
-      'VALIDATION_FAILED',
+      // A weak ETag never matches, even of the current revision (RFC 9110: If-Match compares strongly).
+      412,
+      'PRECONDITION_FAILED',
     );
     const ok = await api
       .http()

@@ -82,7 +82,7 @@ describe('gRPC error mapping: status, code, nothing written', () => {
       if (!outcome.ok) {
         expect(outcome.status.fieldViolations).toContainEqual({
           field: 'paid_on',
-          description: 'paidOn must be a real calendar date YYYY-MM-DD',
+          description: 'paidOn must be a real calendar date YYYY-MM-DD from 1900-01-01 to 2199-12-31',
         });
       }
     });

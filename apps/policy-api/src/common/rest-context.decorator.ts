@@ -1,15 +1,26 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiProblem } from '../problem/api-problem';
+import { ApiProblem, PROBLEM_CODES } from '../problem/api-problem';
 import type { ApiRequest } from './api-request';
 import { parseIdempotencyKey, type RequestContext } from './request-context';
 
 export { MAX_IDEMPOTENCY_KEY_LENGTH, parseIdempotencyKey } from './request-context';
 
-/** `If-Match: "<revision>"` → revision; `*` or absent → undefined. @throws ApiProblem 400 when malformed. */
+/**
+ * `If-Match: "<revision>"` → revision; `*` or absent → undefined.
+ * @throws ApiProblem 412 for a weak ETag (`W/"3"`, e.g. weakened by a compressing proxy): If-Match compares strongly,
+ * so it never matches (RFC 9110, 13.1.1); 400 when malformed.
+ */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;
+  if (/^W\/"(0|[1-9]\d{0,14})"$/.test(value)) {
+    throw new ApiProblem(
+      'PRECONDITION_FAILED',
+      PROBLEM_CODES.PRECONDITION_FAILED,
+      `If-Match ${value} is a weak ETag, which never matches: send the strong ETag "<revision>"`,
+    );
+  }
   const match = /^"(0|[1-9]\d{0,14})"$/.exec(value);
   if (match === null) {
     throw ApiProblem.validation('If-Match must be a strong ETag of this API: "<revision>", e.g. "3"', [

@@ -12,8 +12,14 @@ describe('If-Match', () => {
     expect(parseIfMatch(header)).toBe(revision);
   });
 
-  it.each(['3', 'W/"3"', '"-1"', '"03"', '"a"', '"1", "2"', ''])('%j is malformed → 400', (header) => {
-    expect(() => parseIfMatch(header)).toThrow(ApiProblem);
+  it.each(['3', '"-1"', '"03"', '"a"', '"1", "2"', '', 'W/"a"'])('%j is malformed → 400', (header) => {
+    expect(() => parseIfMatch(header)).toThrow(expect.objectContaining({ kind: 'VALIDATION' }));
+  });
+
+  it('a weak ETag never matches (RFC 9110: If-Match compares strongly) → 412', () => {
+    expect(() => parseIfMatch('W/"3"')).toThrow(
+      expect.objectContaining({ kind: 'PRECONDITION_FAILED', code: 'PRECONDITION_FAILED' }),
+    );
   });
 });
 

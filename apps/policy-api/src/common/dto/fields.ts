@@ -42,8 +42,21 @@ function doc(options: FieldOptions, schema: ApiPropertyOptions): PropertyDecorat
 }
 
 export const BUSINESS_DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * The business dates a request may carry. Wide enough for any birth and maturity date, and far enough from year
+ * 9999 that dates derived from them (a 100-year payment term, a reinstatement window) stay `YYYY-MM-DD`.
+ */
+export const EARLIEST_BUSINESS_DATE = '1900-01-01';
+export const LATEST_BUSINESS_DATE = '2199-12-31';
 
-/** A real calendar date `YYYY-MM-DD` (`2026-02-30` is rejected). */
+/** An e-mail address, loosely (one @, a dotted domain). Linear: no part can match what the next one does. */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+
+/** No C0 control character other than tab, line feed and carriage return, and no DEL: never business text. */
+// eslint-disable-next-line no-control-regex -- the control characters are what this rejects
+const WITHOUT_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+
+/** A real calendar date `YYYY-MM-DD` (`2026-02-30` is rejected) from 1900-01-01 to 2199-12-31. */
 export function IsBusinessDate(validationOptions?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({
@@ -52,8 +65,10 @@ export function IsBusinessDate(validationOptions?: ValidationOptions): PropertyD
       propertyName: String(propertyName),
       options: validationOptions,
       validator: {
-        validate: (value: unknown) => isRealDate(value),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be a real calendar date YYYY-MM-DD`,
+        validate: (value: unknown) =>
+          isRealDate(value) && value >= EARLIEST_BUSINESS_DATE && value <= LATEST_BUSINESS_DATE,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a real calendar date YYYY-MM-DD from ${EARLIEST_BUSINESS_DATE} to ${LATEST_BUSINESS_DATE}`,
       },
     });
   };
@@ -69,6 +84,8 @@ export function TextField(
     IsString(),
     Length(1, maxLength),
     Matches(/\S/, { message: '$property must not be blank' }),
+    // NUL and other control characters would pass into the event log and then fail PostgreSQL's text columns.
+    Matches(WITHOUT_CONTROL_CHARACTERS, { message: '$property must not contain control characters' }),
   ];
   if (options.pattern !== undefined)
     decorators.push(

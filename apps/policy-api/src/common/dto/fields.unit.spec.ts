@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { isInstant } from './instant';
-import { DateField, IntField } from './fields';
+import { DateField, EMAIL_PATTERN, IntField, TextField } from './fields';
 import { MoneyDto } from './money.dto';
 
 class Sample {
@@ -21,7 +21,7 @@ const failures = (plain: object, type: new () => object = Sample) =>
   );
 
 describe('business date validator', () => {
-  it.each(['2024-02-29', '2026-12-31', '0001-01-01'])('accepts the real date %s', (on) => {
+  it.each(['2024-02-29', '2026-12-31', '1900-01-01', '2199-12-31'])('accepts the real date %s', (on) => {
     expect(failures({ on, order: 1 })).toEqual([]);
   });
 
@@ -37,6 +37,11 @@ describe('business date validator', () => {
     ' 2026-01-10',
     20260110,
     null,
+    // Outside 1900–2199: dates derived from them (terms, windows) must stay YYYY-MM-DD.
+    '1899-12-31',
+    '2200-01-01',
+    '9999-06-01',
+    '0001-01-01',
   ])('rejects %j', (on) => {
     expect(failures({ on, order: 1 })).toEqual(['on']);
   });
@@ -44,6 +49,29 @@ describe('business date validator', () => {
   it('optional dates may be absent but not null', () => {
     expect(failures({ on: '2026-01-10', order: 1 })).toEqual([]);
     expect(failures({ on: '2026-01-10', order: 1, until: null })).toEqual(['until']);
+  });
+});
+
+describe('text fields', () => {
+  class Contact {
+    @TextField(254, { optional: true, pattern: EMAIL_PATTERN })
+    email?: string;
+
+    @TextField(40)
+    receiptNo!: string;
+  }
+
+  it('reject control characters such as NUL, which PostgreSQL text columns cannot store', () => {
+    expect(failures({ receiptNo: 'R\u00001' }, Contact)).toEqual(['receiptNo']);
+    expect(failures({ receiptNo: 'R\u001b[1m' }, Contact)).toEqual(['receiptNo']);
+    expect(failures({ receiptNo: 'R-1\tA' }, Contact)).toEqual([]);
+  });
+
+  it('e-mail addresses: one @ and a dotted domain', () => {
+    for (const email of ['a@b.cn', 'first.last@mail.example.com'])
+      expect(failures({ receiptNo: 'R', email }, Contact)).toEqual([]);
+    for (const email of ['a@b', 'a@@b.cn', 'a b@c.cn', 'a@b..cn', 'a@.cn'])
+      expect(failures({ receiptNo: 'R', email }, Contact)).toEqual(['email']);
   });
 });
 

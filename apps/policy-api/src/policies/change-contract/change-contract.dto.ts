@@ -2,7 +2,15 @@ import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, ValidateNested } from 'class-validator';
 import { CONTRACT_CHANGE_KINDS, GENDERS, ID_TYPES, PREMIUM_FREQUENCIES } from '@lib/policy-domain';
-import { BooleanField, DateField, EnumField, IntField, NestedField, TextField } from '../../common/dto/fields';
+import {
+  BooleanField,
+  DateField,
+  EMAIL_PATTERN,
+  EnumField,
+  IntField,
+  NestedField,
+  TextField,
+} from '../../common/dto/fields';
 import { MoneyDto } from '../../common/dto/money.dto';
 import {
   CODE_MESSAGE,
@@ -39,7 +47,7 @@ export class ContactChangeDto extends ContractChangeDto {
   phone?: string;
   @TextField(254, {
     optional: true,
-    pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+    pattern: EMAIL_PATTERN,
     patternMessage: '$property must be an e-mail address',
   })
   email?: string;

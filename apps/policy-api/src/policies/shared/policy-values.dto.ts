@@ -7,7 +7,7 @@ import {
   RELATIONSHIPS,
   SURVIVAL_BENEFIT_KINDS,
 } from '@lib/policy-domain';
-import { DateField, EnumField, IntField, NestedField, TextField } from '../../common/dto/fields';
+import { DateField, EMAIL_PATTERN, EnumField, IntField, NestedField, TextField } from '../../common/dto/fields';
 import { MoneyDto } from '../../common/dto/money.dto';
 
 /** Request value objects shared by several policy commands (DESIGN 3). */
@@ -42,7 +42,7 @@ export class PartyDto {
 
   @TextField(254, {
     optional: true,
-    pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+    pattern: EMAIL_PATTERN,
     patternMessage: '$property must be an e-mail address',
   })
   email?: string;
