@@ -24,6 +24,7 @@ import {
   type DecodedBatch,
   type StreamProgress,
 } from '../projections/project-batch';
+import { recordedAtOf } from '../projections/projection-event';
 import { ChangeSet } from '../projections/row-changes';
 import {
   RebuildBehindLiveError,
@@ -330,12 +331,6 @@ function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
     eventsApplied: Number(row?.events_applied ?? 0),
     quarantinedStreams: Number(row?.quarantined_streams ?? 0),
   };
-}
-
-/** `metadata.recordedAt` of an event, when it says. */
-function recordedAtOf(event: QuarantinedEvent): string | null {
-  const recordedAt = event.metadata.recordedAt;
-  return typeof recordedAt === 'string' ? recordedAt : null;
 }
 
 const QUARANTINE_COLUMNS =

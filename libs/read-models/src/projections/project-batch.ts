@@ -7,7 +7,7 @@ import { comparePositions, type Position, type RecordedEvent } from '@lib/event-
 import { initialAgentState, initialPolicyState } from '@lib/policy-domain';
 import { projectAgentEvent } from './agent-projection';
 import { projectPolicyEvent } from './policy-projection';
-import { decodeForProjection, ProjectionError, type ProjectionEvent } from './projection-event';
+import { decodeForProjection, ProjectionError, recordedAtOf, type ProjectionEvent } from './projection-event';
 import { type FoldedState, type StreamProgress } from './projection-state';
 import { ChangeSet } from './row-changes';
 
@@ -81,11 +81,6 @@ function initialFoldedState(event: ProjectionEvent): FoldedState {
   return event.category === 'policy'
     ? { category: 'policy', state: initialPolicyState() }
     : { category: 'agent', state: initialAgentState() };
-}
-
-function recordedAtOf(event: RecordedEvent): string | null {
-  const recordedAt = event.metadata.recordedAt;
-  return typeof recordedAt === 'string' ? recordedAt : null;
 }
 
 /**

@@ -58,6 +58,12 @@ export function isProjectedStream(streamId: string): boolean {
   return policyIdFromStreamId(streamId) !== null || agentIdFromStreamId(streamId) !== null;
 }
 
+/** When the event store recorded the event (metadata `recordedAt`), or null when the writer did not say. */
+export function recordedAtOf(event: Pick<RecordedEvent, 'metadata'>): string | null {
+  const recordedAt = event.metadata.recordedAt;
+  return typeof recordedAt === 'string' ? recordedAt : null;
+}
+
 /** Decodes a recorded event of a policy or agent stream; null for any other stream (nothing to project). */
 export function decodeForProjection(recorded: RecordedEvent): ProjectionEvent | null {
   const metadata = readEventMetadata(recorded.metadata);
@@ -67,7 +73,7 @@ export function decodeForProjection(recorded: RecordedEvent): ProjectionEvent | 
     revision: recorded.revision,
     position: recorded.position,
     eventId: recorded.eventId,
-    recordedAt: typeof metadata.recordedAt === 'string' ? metadata.recordedAt : null,
+    recordedAt: recordedAtOf(recorded),
   };
   try {
     const policyId = policyIdFromStreamId(recorded.streamId);

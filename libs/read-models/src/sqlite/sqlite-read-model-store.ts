@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { comparePositions, type RecordedEvent } from '@lib/event-sourcing';
 import { decodeBatch, projectBatch, type StreamProgress } from '../projections/project-batch';
+import { recordedAtOf } from '../projections/projection-event';
 import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
 import {
   RebuildBehindLiveError,
@@ -162,12 +163,6 @@ function toQuarantinedStream(row: QuarantineRow): QuarantinedStream {
     reason: row.reason,
     quarantinedAt: row.quarantined_at,
   };
-}
-
-/** `metadata.recordedAt` of an event, when it says. */
-function recordedAtOf(event: QuarantinedEvent): string | null {
-  const recordedAt = event.metadata.recordedAt;
-  return typeof recordedAt === 'string' ? recordedAt : null;
 }
 
 /** Reads and writes one generation of the read-model tables (one table-name prefix). */
