@@ -67,7 +67,15 @@ export function policyHistory(index: number): PolicyHistory {
     }
   };
   const data = issueData(policyId, index);
-  run({ type: 'IssuePolicy', data, context: { today: data.effectiveDate, ruleProfile: CN_RULE_PROFILE } });
+  run({
+    type: 'IssuePolicy',
+    data,
+    context: {
+      today: data.effectiveDate,
+      ruleProfile: CN_RULE_PROFILE,
+      servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
+    },
+  });
   for (let year = 1; year <= 4; year++) {
     const dueDate = addYearsClamped(data.effectiveDate, year);
     const sentOn = addYearsClamped(data.effectiveDate, year).replace(/-\d\d$/, '-01');

@@ -89,7 +89,11 @@ export function syntheticPolicyEvents(count: number): RecordedEvent[] {
     log.command(policyId, {
       type: 'IssuePolicy',
       data,
-      context: { today: effectiveDate, ruleProfile: CN_RULE_PROFILE },
+      context: {
+        today: effectiveDate,
+        ruleProfile: CN_RULE_PROFILE,
+        servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
+      },
     });
     for (let year = 1; year <= 4; year++) {
       const dueDate = addYearsClamped(effectiveDate, year);

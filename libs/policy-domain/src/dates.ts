@@ -140,3 +140,7 @@ export function isBefore(date: BusinessDate, other: BusinessDate): boolean {
 export function earlierOf(a: BusinessDate, b: BusinessDate): BusinessDate {
   return a <= b ? a : b;
 }
+
+export function laterOf(a: BusinessDate, b: BusinessDate): BusinessDate {
+  return a > b ? a : b;
+}

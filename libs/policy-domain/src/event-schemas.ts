@@ -6,9 +6,16 @@
  * - PremiumReminderSent v2 added `kind` (PRE_DUE | OVERDUE_NOTICE) when the statutory overdue-notice rule
  *   (PRC Insurance Law art. 36) was introduced. v1 reminders were courtesy reminders that never started a notice
  *   period, so they read as PRE_DUE: replaying them can never shorten a grace period after the fact.
+ * - PolicyIssued v2 added `noticeShortensGrace`, `contestableYears` and `rescissionKnowledgeDays` to the rule
+ *   profile. A v1 policy was never sold with the 30-day notice rule agreed in its contract (art. 36 applies it only
+ *   "where the contract says so"), so it reads as false; the rescission limits are the law of its jurisdiction.
+ * - ContractChanged v2: PREMIUM_FREQUENCY may carry `riderPremiums`. A v1 change has none (riders were not billed).
+ * - PremiumWaived v2 added `refund` (prepaid installments the waiver covers); v1 reads as null.
+ * - PolicyTerminated v2 added `ground`, `groundKnownOn` and `refund`; v1 reads with all three null.
  */
 import { createEventCodec, type EventCodec, type EventSchemas, type JsonObject } from '@lib/event-sourcing';
 import { type AgentEvent, type AgentEventType } from './agent/agent-events';
+import { isJurisdiction, RULE_PROFILES } from './rule-profiles';
 import { type PolicyEvent, type PolicyEventType } from './policy/policy-events';
 
 /** PremiumReminderSent v1 → v2: a reminder without `kind` was a PRE_DUE reminder. */
@@ -16,21 +23,52 @@ export function upcastPremiumReminderSentV1(data: JsonObject): JsonObject {
   return { ...data, kind: 'PRE_DUE' };
 }
 
+/** PolicyIssued v1 → v2: the notice rule was never agreed; rescission limits are the jurisdiction's law. */
+export function upcastPolicyIssuedV1(data: JsonObject): JsonObject {
+  const ruleProfile = (data.ruleProfile ?? {}) as JsonObject;
+  const law = RULE_PROFILES[isJurisdiction(data.jurisdiction) ? data.jurisdiction : 'CN'];
+  return {
+    ...data,
+    ruleProfile: {
+      ...ruleProfile,
+      noticeShortensGrace: false,
+      contestableYears: law.contestableYears,
+      rescissionKnowledgeDays: law.rescissionKnowledgeDays,
+    },
+  };
+}
+
+/** ContractChanged v1 → v2: the shape of every v1 change is a valid v2 change (riderPremiums is optional). */
+export function upcastContractChangedV1(data: JsonObject): JsonObject {
+  return data;
+}
+
+/** PremiumWaived v1 → v2: a v1 waiver covered only unpaid installments, so it refunds nothing. */
+export function upcastPremiumWaivedV1(data: JsonObject): JsonObject {
+  return { ...data, refund: null };
+}
+
+/** PolicyTerminated v1 → v2: no ground, no refund recorded. */
+export function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
+  return { ...data, ground: null, groundKnownOn: null, refund: null };
+}
+
 export const policyEventSchemas: EventSchemas<PolicyEventType> = {
-  PolicyIssued: { currentVersion: 1 },
-  ContractChanged: { currentVersion: 1 },
+  PolicyIssued: { currentVersion: 2, upcasters: { 1: upcastPolicyIssuedV1 } },
+  ContractChanged: { currentVersion: 2, upcasters: { 1: upcastContractChangedV1 } },
   BeneficiariesChanged: { currentVersion: 1 },
   PremiumReminderSent: { currentVersion: 2, upcasters: { 1: upcastPremiumReminderSentV1 } },
   PremiumReminderDeliveryRecorded: { currentVersion: 1 },
   PremiumPaid: { currentVersion: 1 },
   PolicyLapsed: { currentVersion: 1 },
-  PremiumWaived: { currentVersion: 1 },
+  PremiumWaived: { currentVersion: 2, upcasters: { 1: upcastPremiumWaivedV1 } },
   PolicyReinstated: { currentVersion: 1 },
   PolicyTransferred: { currentVersion: 1 },
   SurvivalBenefitPaid: { currentVersion: 1 },
   PolicyMatured: { currentVersion: 1 },
   OrphanPolicyReassigned: { currentVersion: 1 },
-  PolicyTerminated: { currentVersion: 1 },
+  PolicyTerminated: { currentVersion: 2, upcasters: { 1: upcastPolicyTerminatedV1 } },
+  ScheduledChangeCancelled: { currentVersion: 1 },
 };
 
 export const agentEventSchemas: EventSchemas<AgentEventType> = {

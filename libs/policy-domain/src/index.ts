@@ -24,3 +24,5 @@ export * from './agent/agent-decider';
 export * from './agent/agent-view';
 export * from './event-schemas';
 export * from './aggregates';
+export * from './policy/contract-terms';
+export * from './policy/contract-on-date';

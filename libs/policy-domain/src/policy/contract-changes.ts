@@ -4,11 +4,12 @@
  */
 import { anniversaryYearOf, type BusinessDate } from '../dates';
 import { DomainError } from '../errors';
-import { type Money } from '../money';
+import { sameMoney, type Money } from '../money';
 import { checkDate, checkMoney, isBlank } from '../input-checks';
+import { ridersInForceOn, termsOn, type TermsAmendment } from './contract-terms';
 import { hasOverdueInstallment } from './premium-installments';
-import { currentFrequency, installmentsBefore, withFrequencyChange, withPremiumRate } from './premium-schedule';
-import { type BenefitOption, type IssuedPolicy } from './policy-state';
+import { installmentsBefore, scheduledInstallment, scheduledInstallments } from './premium-schedule';
+import { withTermsHistory, type BenefitOption, type IssuedPolicy } from './policy-state';
 import {
   type Gender,
   type IdType,
@@ -40,6 +41,18 @@ export const CHANGE_KINDS_ALLOWED_WHILE_LAPSED: readonly ContractChangeKind[] = 
   'PAYMENT_METHOD',
   'DISCLOSURE',
 ];
+
+/** Changes that alter the premium (DESIGN 2.5): effective on a due date, never repricing arrears, one scheduled. */
+export const PREMIUM_AFFECTING_CHANGE_KINDS: readonly ContractChangeKind[] = [
+  'SUM_ASSURED',
+  'PREMIUM_FREQUENCY',
+  'RIDER_ADDED',
+  'RIDER_REMOVED',
+];
+
+export function isPremiumAffecting(kind: ContractChangeKind): boolean {
+  return PREMIUM_AFFECTING_CHANGE_KINDS.includes(kind);
+}
 
 export type PolicyParty = 'POLICYHOLDER' | 'INSURED';
 export type BenefitReceivingMethod = BenefitOption['receivingMethod'];
@@ -79,6 +92,8 @@ export interface PremiumFrequencyChange {
   readonly kind: 'PREMIUM_FREQUENCY';
   readonly frequency: PremiumFrequency;
   readonly modalPremium: Money;
+  /** The modal premium of each rider in force on the effective date, for the new frequency (required with riders). */
+  readonly riderPremiums?: readonly { readonly code: string; readonly modalPremium: Money }[];
 }
 export interface SumAssuredChange {
   readonly kind: 'SUM_ASSURED';
@@ -134,12 +149,12 @@ function checkPremiumFrequencyChange(
   if (policy.waiver !== null) {
     throw new DomainError('WAIVER_ACTIVE', 'The premium frequency cannot change while premiums are waived.');
   }
-  const from = currentFrequency(policy.premium.schedule);
-  if (from === 'SINGLE' || change.frequency === 'SINGLE') {
+  const terms = termsOn(policy.terms, effectiveDate);
+  if (terms.frequency === 'SINGLE' || change.frequency === 'SINGLE') {
     throw new DomainError('FREQUENCY_CHANGE_NOT_ALLOWED', 'A single-premium schedule cannot be changed to or from.');
   }
   const anniversaryYear = anniversaryYearOf(policy.effectiveDate, effectiveDate);
-  if (anniversaryYear === null) {
+  if (anniversaryYear === null || anniversaryYear === 0) {
     throw new DomainError(
       'FREQUENCY_CHANGE_NOT_ON_ANNIVERSARY',
       `A frequency change takes effect on a policy anniversary of ${policy.effectiveDate}, not on ${effectiveDate}.`,
@@ -155,9 +170,25 @@ function checkPremiumFrequencyChange(
     );
   }
   checkMoney(change.modalPremium, policy.currency, 'modalPremium', { positive: true });
+  if (change.frequency === terms.frequency) {
+    throw new DomainError('NOTHING_TO_CHANGE', `The premium is already paid ${terms.frequency} on ${effectiveDate}.`);
+  }
+  const inForce = ridersInForceOn(terms, effectiveDate).map((rider) => rider.code);
+  const priced = (change.riderPremiums ?? []).map((entry) => entry.code);
+  const sameRiders = inForce.length === priced.length && inForce.every((code) => priced.includes(code));
+  if (!sameRiders) {
+    throw new DomainError(
+      'RIDER_PREMIUMS_INVALID',
+      `A frequency change needs riderPremiums for exactly the riders in force on ${effectiveDate}: ` +
+        `[${inForce.join(', ')}], got [${priced.join(', ')}].`,
+    );
+  }
+  (change.riderPremiums ?? []).forEach((entry, index) =>
+    checkMoney(entry.modalPremium, policy.currency, `riderPremiums[${index}].modalPremium`),
+  );
 }
 
-function checkSumAssuredChange(policy: IssuedPolicy, change: SumAssuredChange): void {
+function checkSumAssuredChange(policy: IssuedPolicy, change: SumAssuredChange, effectiveDate: BusinessDate): void {
   if (policy.waiver !== null) {
     throw new DomainError('WAIVER_ACTIVE', 'The sum assured cannot change while premiums are waived.');
   }
@@ -165,14 +196,23 @@ function checkSumAssuredChange(policy: IssuedPolicy, change: SumAssuredChange): 
   if (change.sumAssured.amount <= 0)
     throw new DomainError('SUM_ASSURED_INVALID', 'The sum assured must be greater than 0.');
   checkMoney(change.modalPremium, policy.currency, 'modalPremium', { positive: true });
-  if (change.sumAssured.amount > policy.sumAssured.amount && isBlank(change.underwritingRef)) {
+  const terms = termsOn(policy.terms, effectiveDate);
+  if (sameMoney(change.sumAssured, terms.sumAssured) && sameMoney(change.modalPremium, terms.basePremium)) {
+    throw new DomainError(
+      'NOTHING_TO_CHANGE',
+      `The sum assured on ${effectiveDate} is already ${terms.sumAssured.amount}.`,
+    );
+  }
+  if (change.sumAssured.amount > terms.sumAssured.amount && isBlank(change.underwritingRef)) {
     throw new DomainError('UNDERWRITING_REQUIRED', 'An increase of the sum assured needs an underwriting decision.');
   }
 }
 
+/** A rider at issue or added on `startDate`: money in the policy currency, a term inside the policy's. */
 export function checkRider(
   rider: Rider,
-  policy: Pick<IssuedPolicy, 'currency' | 'maturityDate' | 'riders'>,
+  policy: Pick<IssuedPolicy, 'currency' | 'maturityDate'>,
+  startDate: BusinessDate,
   field: string,
 ): void {
   checkMoney(rider.sumAssured, policy.currency, `${field}.sumAssured`);
@@ -184,8 +224,81 @@ export function checkRider(
       `Rider ${rider.code} ends ${rider.endDate}, after the policy matures on ${policy.maturityDate}.`,
     );
   }
-  if (policy.riders.some((existing) => existing.code === rider.code)) {
-    throw new DomainError('DUPLICATE_RIDER', `The policy already has rider ${rider.code}.`);
+  if (rider.endDate <= startDate) {
+    throw new DomainError(
+      'RIDER_TERM_INVALID',
+      `Rider ${rider.code} ends ${rider.endDate}, not after its start ${startDate}.`,
+    );
+  }
+}
+
+/**
+ * The endorsement-level rules of premium-affecting changes (DESIGN 2.5): one scheduled change at a time, effective on
+ * a due date not before the earliest unpaid installment (arrears are never repriced), not after maturity, and not
+ * before an earlier premium-affecting change (each one's premium is quoted on the terms the ones before it left).
+ */
+export function checkPremiumAffectingEndorsement(
+  policy: IssuedPolicy,
+  changes: readonly ContractChange[],
+  context: ContractChangeContext,
+): void {
+  const premiumAffecting = changes.filter((change) => isPremiumAffecting(change.kind));
+  if (premiumAffecting.length === 0) return;
+  const { effectiveDate, today } = context;
+  const scheduled = policy.terms.amendments.find(
+    (amendment) => amendment.premiumAffecting && amendment.effectiveDate > today,
+  );
+  if (scheduled !== undefined) {
+    throw new DomainError(
+      'SCHEDULED_CHANGE_PENDING',
+      `Endorsement ${scheduled.endorsementNo} (effective ${scheduled.effectiveDate}) is scheduled; ` +
+        'cancel it or wait until it takes effect.',
+    );
+  }
+  if (effectiveDate > today && premiumAffecting.length !== changes.length) {
+    throw new DomainError(
+      'EFFECTIVE_DATE_INVALID',
+      'A scheduled endorsement holds only premium-affecting changes (it can be cancelled); record the others apart.',
+    );
+  }
+  if (effectiveDate > policy.maturityDate) {
+    throw new DomainError('EFFECTIVE_DATE_INVALID', `${effectiveDate} lies after maturity (${policy.maturityDate}).`);
+  }
+  const latestPremiumChange = policy.terms.amendments
+    .filter((amendment) => amendment.premiumAffecting)
+    .reduce<string | null>(
+      (latest, amendment) => (latest === null || amendment.effectiveDate > latest ? amendment.effectiveDate : latest),
+      null,
+    );
+  if (latestPremiumChange !== null && effectiveDate < latestPremiumChange) {
+    throw new DomainError(
+      'EFFECTIVE_DATE_INVALID',
+      `A premium-affecting change effective ${latestPremiumChange} is recorded; a later one cannot take effect before it.`,
+    );
+  }
+  const schedule = policy.premium.schedule;
+  const firstUnpaid = scheduledInstallment(schedule, policy.premium.paidInstallments + 1);
+  if (firstUnpaid === null) {
+    // Paid up: no installment is left to reprice; any date after the last due date will do.
+    const last = scheduledInstallment(schedule, policy.premium.paidInstallments);
+    if (last !== null && effectiveDate <= last.dueDate) {
+      throw new DomainError('EFFECTIVE_DATE_INVALID', `The premiums are paid up; the last fell due ${last.dueDate}.`);
+    }
+    return;
+  }
+  if (effectiveDate < firstUnpaid.dueDate) {
+    throw new DomainError(
+      'EFFECTIVE_DATE_INVALID',
+      `Installment ${firstUnpaid.installmentNo} (due ${firstUnpaid.dueDate}) is the earliest unpaid: ` +
+        'a premium-affecting change takes effect on or after it, never repricing paid premiums or arrears.',
+    );
+  }
+  const onDueDate = scheduledInstallments(schedule).some((installment) => installment.dueDate === effectiveDate);
+  if (!onDueDate) {
+    throw new DomainError(
+      'EFFECTIVE_DATE_INVALID',
+      `A premium-affecting change takes effect on an installment due date; ${effectiveDate} is not one.`,
+    );
   }
 }
 
@@ -203,13 +316,25 @@ export function checkContractChange(
   }
   switch (change.kind) {
     case 'CONTACT':
+      if (change.phone === undefined && change.email === undefined && change.address === undefined) {
+        throw new DomainError('NOTHING_TO_CHANGE', 'A CONTACT change needs a phone, e-mail or address.');
+      }
+      return;
     case 'OCCUPATION':
     case 'PAYMENT_METHOD':
     case 'BENEFIT_OPTION':
     case 'DISCLOSURE':
       return;
     case 'PERSONAL_DETAILS':
-      if (change.birthDate !== undefined) checkDate(change.birthDate, 'birthDate');
+      if (change.birthDate !== undefined) {
+        checkDate(change.birthDate, 'birthDate');
+        if (change.birthDate > policy.effectiveDate) {
+          throw new DomainError(
+            'BIRTH_DATE_INVALID',
+            `A party of the policy was born on or before its effective date ${policy.effectiveDate}, not ${change.birthDate}.`,
+          );
+        }
+      }
       return;
     case 'POLICYHOLDER':
       if (!change.insuredConsent || !change.previousPolicyholderConsent) {
@@ -219,6 +344,9 @@ export function checkContractChange(
         );
       }
       checkDate(change.newPolicyholder.birthDate, 'newPolicyholder.birthDate');
+      if (change.newPolicyholder.birthDate > context.today) {
+        throw new DomainError('BIRTH_DATE_INVALID', `The new policyholder's birth date lies after today.`);
+      }
       if (hasOverdueInstallment(policy, context.today)) {
         throw new DomainError('PREMIUM_OVERDUE', 'The policyholder cannot change while a premium is overdue.');
       }
@@ -226,18 +354,54 @@ export function checkContractChange(
     case 'PREMIUM_FREQUENCY':
       return checkPremiumFrequencyChange(policy, change, context.effectiveDate);
     case 'SUM_ASSURED':
-      return checkSumAssuredChange(policy, change);
-    case 'RIDER_ADDED':
-      return checkRider(change.rider, policy, 'rider');
-    case 'RIDER_REMOVED':
-      if (!policy.riders.some((rider) => rider.code === change.riderCode)) {
-        throw new DomainError('UNKNOWN_RIDER', `The policy has no rider ${change.riderCode}.`);
+      return checkSumAssuredChange(policy, change, context.effectiveDate);
+    case 'RIDER_ADDED': {
+      checkRider(change.rider, policy, context.effectiveDate, 'rider');
+      const attached = termsOn(policy.terms, context.effectiveDate).riders.filter(
+        (rider) => rider.removedOn === undefined && rider.endDate > context.effectiveDate,
+      );
+      if (attached.some((rider) => rider.code === change.rider.code)) {
+        throw new DomainError('DUPLICATE_RIDER', `The policy already has rider ${change.rider.code}.`);
       }
       return;
+    }
+    case 'RIDER_REMOVED': {
+      const inForce = ridersInForceOn(termsOn(policy.terms, context.effectiveDate), context.effectiveDate);
+      if (!inForce.some((rider) => rider.code === change.riderCode)) {
+        throw new DomainError('UNKNOWN_RIDER', `No rider ${change.riderCode} is in force on ${context.effectiveDate}.`);
+      }
+      return;
+    }
     default: {
       const _exhaustive: never = change;
       throw new Error(`Unknown contract change ${JSON.stringify(_exhaustive)}`);
     }
+  }
+}
+
+/** The amendment of the terms one change makes, or null for changes that do not touch the terms. */
+function termsAmendmentOf(
+  change: ContractChange,
+  context: Omit<ContractChangeContext, 'today'>,
+): TermsAmendment | null {
+  const base = { endorsementNo: context.endorsementNo, effectiveDate: context.effectiveDate, kinds: [change.kind] };
+  switch (change.kind) {
+    case 'PREMIUM_FREQUENCY':
+      return {
+        ...base,
+        premiumAffecting: true,
+        frequency: change.frequency,
+        basePremium: change.modalPremium,
+        riderPremiums: change.riderPremiums ?? [],
+      };
+    case 'SUM_ASSURED':
+      return { ...base, premiumAffecting: true, sumAssured: change.sumAssured, basePremium: change.modalPremium };
+    case 'RIDER_ADDED':
+      return { ...base, premiumAffecting: true, ridersAdded: [change.rider] };
+    case 'RIDER_REMOVED':
+      return { ...base, premiumAffecting: true, ridersRemoved: [change.riderCode] };
+    default:
+      return null;
   }
 }
 
@@ -268,31 +432,16 @@ export function applyContractChange(
       return updateParty(policy, change.party, (party) => ({ ...party, occupationCode: change.occupationCode }));
     case 'PAYMENT_METHOD':
       return { ...policy, premium: { ...policy.premium, paymentMethod: change.paymentMethod } };
-    case 'PREMIUM_FREQUENCY': {
-      const anniversaryYear = anniversaryYearOf(policy.effectiveDate, context.effectiveDate) ?? 0;
-      const schedule = withFrequencyChange(
-        policy.premium.schedule,
-        anniversaryYear,
-        change.frequency,
-        change.modalPremium,
-      );
-      return {
-        ...policy,
-        premium: { ...policy.premium, frequency: change.frequency, modalPremium: change.modalPremium, schedule },
-      };
-    }
-    case 'SUM_ASSURED': {
-      const schedule = withPremiumRate(policy.premium.schedule, context.effectiveDate, change.modalPremium);
-      return {
-        ...policy,
-        sumAssured: change.sumAssured,
-        premium: { ...policy.premium, modalPremium: change.modalPremium, schedule },
-      };
-    }
+    case 'PREMIUM_FREQUENCY':
+    case 'SUM_ASSURED':
     case 'RIDER_ADDED':
-      return { ...policy, riders: [...policy.riders, change.rider] };
-    case 'RIDER_REMOVED':
-      return { ...policy, riders: policy.riders.filter((rider) => rider.code !== change.riderCode) };
+    case 'RIDER_REMOVED': {
+      const amendment = termsAmendmentOf(change, context)!;
+      return withTermsHistory(policy, {
+        atIssue: policy.terms.atIssue,
+        amendments: [...policy.terms.amendments, amendment],
+      });
+    }
     case 'BENEFIT_OPTION':
       return {
         ...policy,

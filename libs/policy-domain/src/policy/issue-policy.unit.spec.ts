@@ -27,9 +27,12 @@ describe('IssuePolicy', () => {
             ruleProfile: {
               graceDays: 60,
               overdueNoticeDays: 30,
+              noticeShortensGrace: false,
               reinstatementWindowYears: 2,
               reinstatementInterestBasisPoints: 500,
               waiverWaitingDays: 90,
+              contestableYears: 2,
+              rescissionKnowledgeDays: 30,
             },
             firstInstallment: { installmentNo: 1, dueDate: '2024-03-15', amount: cny(120_000) },
           },

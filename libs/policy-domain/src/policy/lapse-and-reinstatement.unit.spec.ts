@@ -8,6 +8,7 @@ import {
   reinstatePolicy,
   sendReminder,
   terminatePolicy,
+  terminated,
   waivePremium,
 } from '../testing/policy-fixtures';
 import { type PolicyEvent } from './policy-events';
@@ -242,7 +243,7 @@ describe('TerminatePolicy LAPSE_EXPIRED', () => {
   it('after the reinstatement deadline terminates the lapsed policy', () => {
     givenPolicy(lapsed)
       .when(terminatePolicy('2027-05-16', 'LAPSE_EXPIRED'))
-      .then([{ type: 'PolicyTerminated', data: { terminatedOn: '2027-05-16', reason: 'LAPSE_EXPIRED' } }]);
+      .then([{ type: 'PolicyTerminated', data: terminated('2027-05-16', 'LAPSE_EXPIRED') }]);
   });
 
   it('on the deadline day → REINSTATEMENT_WINDOW_OPEN', () => {

@@ -18,6 +18,7 @@ import {
   type PremiumTerms,
   type ReminderChannel,
   type ReminderKind,
+  type RescissionGround,
   type Rider,
   type Servicing,
   type SurvivalBenefitPlanEntry,
@@ -49,13 +50,26 @@ export interface IssuePolicyData {
 export interface IssuePolicy {
   readonly type: 'IssuePolicy';
   readonly data: IssuePolicyData;
-  /** `ruleProfile`: the jurisdiction profile configured today; the event keeps a snapshot of it. */
-  readonly context: PolicyCommandContext & { readonly ruleProfile: RuleProfile };
+  /**
+   * `ruleProfile`: the jurisdiction profile configured today; the event keeps a snapshot of it. `servicingAgent`: the
+   * snapshot of `data.servicing.agentId` (null when not registered).
+   */
+  readonly context: PolicyCommandContext & {
+    readonly ruleProfile: RuleProfile;
+    readonly servicingAgent: AgentSnapshot | null;
+  };
 }
 
 export interface ChangeContract {
   readonly type: 'ChangeContract';
   readonly data: { readonly effectiveDate: BusinessDate; readonly changes: readonly ContractChange[] };
+  readonly context: PolicyCommandContext;
+}
+
+export interface CancelScheduledChange {
+  readonly type: 'CancelScheduledChange';
+  /** `endorsementNo` comes from the path (`/contract-changes/{endorsementNo}/cancellation`). */
+  readonly data: { readonly endorsementNo: string };
   readonly context: PolicyCommandContext;
 }
 
@@ -165,13 +179,20 @@ export interface ReassignOrphanPolicy {
 
 export interface TerminatePolicy {
   readonly type: 'TerminatePolicy';
-  readonly data: { readonly terminatedOn: BusinessDate; readonly reason: TerminationReason };
+  /** `ground` and `groundKnownOn`: required for RESCINDED, not allowed otherwise. */
+  readonly data: {
+    readonly terminatedOn: BusinessDate;
+    readonly reason: TerminationReason;
+    readonly ground?: RescissionGround;
+    readonly groundKnownOn?: BusinessDate;
+  };
   readonly context: PolicyCommandContext;
 }
 
 export type PolicyCommand =
   | IssuePolicy
   | ChangeContract
+  | CancelScheduledChange
   | ChangeBeneficiaries
   | SendPremiumReminder
   | RecordReminderDelivery
@@ -189,6 +210,7 @@ export type PolicyCommandType = PolicyCommand['type'];
 export const POLICY_COMMAND_TYPES: readonly PolicyCommandType[] = [
   'IssuePolicy',
   'ChangeContract',
+  'CancelScheduledChange',
   'ChangeBeneficiaries',
   'SendPremiumReminder',
   'RecordReminderDelivery',

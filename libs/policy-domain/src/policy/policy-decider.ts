@@ -10,9 +10,17 @@ import { endorsementNo, isValidAgentId, isValidPolicyId, reminderId } from '../i
 import { withoutUndefined } from '../json-data';
 import { isValidCurrency } from '../money';
 import { checkBeneficiaries, samePerson } from './beneficiary-rules';
-import { applyContractChange, checkContractChange, checkRider } from './contract-changes';
+import {
+  applyContractChange,
+  checkContractChange,
+  checkPremiumAffectingEndorsement,
+  checkRider,
+  isPremiumAffecting,
+} from './contract-changes';
+import { checkNotBeforePolicy, requireInForceByLaw, statusByLawOn } from './contract-on-date';
 import { checkDate, checkHappenedBy, checkMoney, isBlank } from '../input-checks';
 import {
+  type CancelScheduledChange,
   type ChangeBeneficiaries,
   type ChangeContract,
   type IssuePolicy,
@@ -43,11 +51,13 @@ import {
   type PremiumReminderDeliveryRecorded,
   type PremiumReminderSent,
   type PremiumWaived,
+  type ScheduledChangeCancelled,
 } from './policy-events';
 import { isPaid, isWaived, lapseDateOf, nextOpenInstallment, openInstallment } from './premium-installments';
 import { scheduledInstallment, scheduledInstallments } from './premium-schedule';
 import { initialPolicyState, isClosed, isIssued, type IssuedPolicy, type PolicyState } from './policy-state';
 import { type SurvivalBenefitPlanEntry } from './policy-values';
+import { type Money } from '../money';
 import { reinstatementQuote } from './reinstatement-quote';
 
 function requireInForce(policy: IssuedPolicy, action: string): void {
@@ -80,10 +90,10 @@ function checkSurvivalBenefitPlan(plan: readonly SurvivalBenefitPlanEntry[], dat
     throw new DomainError('SURVIVAL_BENEFIT_PLAN_INVALID', 'The plan has more than one MATURITY payment.');
   }
   const [maturity] = maturityPayments;
-  if (maturity && plan.some((entry) => entry.dueDate > maturity.dueDate)) {
+  if (maturity && maturity.dueDate !== data.maturityDate) {
     throw new DomainError(
       'SURVIVAL_BENEFIT_PLAN_INVALID',
-      'No survival benefit can fall due after the MATURITY payment.',
+      `The MATURITY payment falls due on the maturity date ${data.maturityDate}, not ${maturity.dueDate}.`,
     );
   }
 }
@@ -101,6 +111,17 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
   checkDate(data.maturityDate, 'maturityDate');
   checkDate(data.policyholder.birthDate, 'policyholder.birthDate');
   checkDate(data.insured.birthDate, 'insured.birthDate');
+  for (const [party, birthDate] of [
+    ['policyholder', data.policyholder.birthDate],
+    ['insured', data.insured.birthDate],
+  ] as const) {
+    if (birthDate > data.effectiveDate) {
+      throw new DomainError(
+        'BIRTH_DATE_INVALID',
+        `The ${party} must be born on or before the effective date ${data.effectiveDate}, not ${birthDate}.`,
+      );
+    }
+  }
   if (data.maturityDate <= data.effectiveDate) {
     throw new DomainError('MATURITY_NOT_AFTER_EFFECTIVE_DATE', 'The maturity date must lie after the effective date.');
   }
@@ -121,24 +142,35 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
   }
   checkBeneficiaries(data.beneficiaries, data.insured);
   const riders = data.riders ?? [];
-  riders.forEach((rider, index) =>
-    checkRider(
-      rider,
-      { currency: data.currency, maturityDate: data.maturityDate, riders: riders.slice(0, index) },
-      `riders[${index}]`,
-    ),
-  );
+  riders.forEach((rider, index) => {
+    checkRider(rider, data, data.effectiveDate, `riders[${index}]`);
+    if (riders.slice(0, index).some((earlier) => earlier.code === rider.code)) {
+      throw new DomainError('DUPLICATE_RIDER', `Rider ${rider.code} is given twice.`);
+    }
+  });
   const survivalBenefits = data.survivalBenefits ?? [];
   checkSurvivalBenefitPlan(survivalBenefits, data);
+  const agent = context.servicingAgent;
+  if (agent === null || agent.agentId !== data.servicing.agentId || agent.status !== 'ACTIVE') {
+    throw new DomainError(
+      'AGENT_NOT_ELIGIBLE',
+      `The servicing agent ${data.servicing.agentId} must be registered and active.`,
+    );
+  }
 
   const profile = context.ruleProfile;
   const ruleProfile = {
     graceDays: profile.graceDays,
     overdueNoticeDays: profile.overdueNoticeDays,
+    noticeShortensGrace: profile.noticeShortensGrace,
     reinstatementWindowYears: profile.reinstatementWindowYears,
     reinstatementInterestBasisPoints: profile.reinstatementInterestBasisPoints,
     waiverWaitingDays: profile.waiverWaitingDays,
+    contestableYears: profile.contestableYears,
+    rescissionKnowledgeDays: profile.rescissionKnowledgeDays,
   };
+  // Installment 1 is the base premium plus every rider (each rider starts on the effective date).
+  const firstPremium = riders.reduce((sum, rider) => sum + rider.modalPremium.amount, data.premium.modalPremium.amount);
   return {
     type: 'PolicyIssued',
     data: {
@@ -157,17 +189,29 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
       servicing: data.servicing,
       jurisdiction: profile.jurisdiction,
       ruleProfile,
-      firstInstallment: { installmentNo: 1, dueDate: data.effectiveDate, amount: data.premium.modalPremium },
+      firstInstallment: {
+        installmentNo: 1,
+        dueDate: data.effectiveDate,
+        amount: { amount: firstPremium, currency: data.currency },
+      },
     },
   };
 }
 
 function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy): ContractChanged {
   checkDate(data.effectiveDate, 'effectiveDate');
+  checkDate(context.today, 'context.today');
+  checkNotBeforePolicy(policy, data.effectiveDate, 'effectiveDate');
   if (data.changes.length === 0)
     throw new DomainError('CONTRACT_CHANGE_EMPTY', 'A contract change needs at least one change.');
   const endorsement = endorsementNo(policy.policyId, policy.endorsementCount + 1);
   const changeContext = { effectiveDate: data.effectiveDate, endorsementNo: endorsement, today: context.today };
+  checkPremiumAffectingEndorsement(policy, data.changes, changeContext);
+  if (data.changes.some((change) => isPremiumAffecting(change.kind))) {
+    // Judged on the contract when the change is made: a suspended contract cannot be amended (grace is in force).
+    const judgedOn = data.effectiveDate < context.today ? data.effectiveDate : context.today;
+    requireInForceByLaw(policy, judgedOn, 'A premium-affecting change');
+  }
   data.changes.reduce((amended, change) => {
     checkContractChange(amended, change, changeContext);
     return applyContractChange(amended, change, changeContext);
@@ -178,8 +222,29 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
   };
 }
 
+function cancelScheduledChange(
+  { data, context }: CancelScheduledChange,
+  policy: IssuedPolicy,
+): ScheduledChangeCancelled {
+  checkDate(context.today, 'context.today');
+  const scheduled = policy.terms.amendments.find(
+    (amendment) =>
+      amendment.endorsementNo === data.endorsementNo &&
+      amendment.premiumAffecting &&
+      amendment.effectiveDate > context.today,
+  );
+  if (scheduled === undefined) {
+    throw new DomainError(
+      'NO_SCHEDULED_CHANGE',
+      `Endorsement ${data.endorsementNo} is not a premium-affecting change scheduled after ${context.today}.`,
+    );
+  }
+  return { type: 'ScheduledChangeCancelled', data: { endorsementNo: data.endorsementNo, cancelledOn: context.today } };
+}
+
 function changeBeneficiaries({ data }: ChangeBeneficiaries, policy: IssuedPolicy): BeneficiariesChanged {
   checkDate(data.effectiveDate, 'effectiveDate');
+  checkNotBeforePolicy(policy, data.effectiveDate, 'effectiveDate');
   checkBeneficiaries(data.beneficiaries, policy.insured);
   if (
     data.designatedBy === 'POLICYHOLDER' &&
@@ -205,6 +270,7 @@ function changeBeneficiaries({ data }: ChangeBeneficiaries, policy: IssuedPolicy
 
 function sendPremiumReminder({ data, context }: SendPremiumReminder, policy: IssuedPolicy): PremiumReminderSent {
   checkHappenedBy(data.sentOn, 'sentOn', context.today);
+  checkNotBeforePolicy(policy, data.sentOn, 'sentOn');
   requireInForce(policy, 'A premium reminder');
   const installment = openInstallment(policy, data.installmentNo);
   if (installment === null) {
@@ -247,6 +313,12 @@ function recordReminderDelivery(
       `Reminder ${data.reminderId} already has the outcome ${reminder.delivery.outcome}.`,
     );
   }
+  if (data.recordedOn < reminder.sentOn) {
+    throw new DomainError(
+      'DATE_BEFORE_LAST_TRANSACTION',
+      `Reminder ${data.reminderId} was sent on ${reminder.sentOn}; its delivery cannot be recorded on ${data.recordedOn}.`,
+    );
+  }
   return {
     type: 'PremiumReminderDeliveryRecorded',
     data: { reminderId: data.reminderId, outcome: data.outcome, recordedOn: data.recordedOn },
@@ -255,6 +327,7 @@ function recordReminderDelivery(
 
 function recordPremiumPayment({ data, context }: RecordPremiumPayment, policy: IssuedPolicy): PremiumPaid {
   checkHappenedBy(data.paidOn, 'paidOn', context.today);
+  checkNotBeforePolicy(policy, data.paidOn, 'paidOn');
   requireInForce(policy, 'A premium payment');
   const installment = scheduledInstallment(policy.premium.schedule, data.installmentNo);
   if (installment === null || isPaid(policy, data.installmentNo) || isWaived(policy, data.installmentNo)) {
@@ -273,6 +346,14 @@ function recordPremiumPayment({ data, context }: RecordPremiumPayment, policy: I
   }
   if (policy.premium.payments.some((payment) => payment.receiptNo === data.receiptNo)) {
     throw new DomainError('DUPLICATE_RECEIPT', `Receipt ${data.receiptNo} was already recorded for this policy.`);
+  }
+  const { statusByLaw, suspendedSince } = statusByLawOn(policy, data.paidOn);
+  if (statusByLaw !== 'IN_FORCE') {
+    throw new DomainError(
+      'GRACE_PERIOD_OVER',
+      `On ${data.paidOn} the contract was suspended by law (since ${suspendedSince}): ` +
+        'a premium after the lapse date is not accepted; reinstate the policy instead.',
+    );
   }
   return {
     type: 'PremiumPaid',
@@ -314,22 +395,44 @@ function lapsePolicy({ data, context }: LapsePolicy, policy: IssuedPolicy): Poli
   };
 }
 
+const POLICYHOLDER_WAIVER_REASONS: readonly WaivePremium['data']['reason'][] = [
+  'POLICYHOLDER_DEATH',
+  'POLICYHOLDER_TOTAL_DISABILITY',
+  'POLICYHOLDER_CRITICAL_ILLNESS',
+];
+
 function waivePremium({ data, context }: WaivePremium, policy: IssuedPolicy): PremiumWaived {
   checkHappenedBy(data.eventDate, 'eventDate', context.today);
+  checkNotBeforePolicy(policy, data.eventDate, 'eventDate');
   requireInForce(policy, 'A premium waiver');
   if (policy.waiver !== null) {
     throw new DomainError('WAIVER_ALREADY_ACTIVE', `Premiums are waived since ${policy.waiver.waivedFromDate}.`);
+  }
+  if (POLICYHOLDER_WAIVER_REASONS.includes(data.reason) && samePerson(policy.policyholder, policy.insured)) {
+    throw new DomainError(
+      'WAIVER_REASON_INVALID',
+      `The policyholder is the insured: ${data.reason} is a claim on the insured's cover, not a premium waiver.`,
+    );
   }
   if (isBlank(data.evidenceRef)) throw new DomainError('WAIVER_EVIDENCE_REQUIRED', 'A waiver needs evidence.');
   const waitingEnds = addDays(policy.effectiveDate, policy.ruleProfile.waiverWaitingDays);
   if (data.eventDate < waitingEnds) {
     throw new DomainError('WAIVER_IN_WAITING_PERIOD', `Events before ${waitingEnds} do not trigger a waiver.`);
   }
-  const firstWaived = scheduledInstallments(policy.premium.schedule).find(
-    (installment) => !isPaid(policy, installment.installmentNo) && installment.dueDate > data.eventDate,
+  requireInForceByLaw(policy, data.eventDate, 'A premium waiver');
+  // Waived from the first installment due after the event, paid in advance or not: prepaid premium is refunded.
+  const covered = scheduledInstallments(policy.premium.schedule).filter(
+    (installment) => installment.dueDate > data.eventDate,
   );
-  if (!firstWaived)
-    throw new DomainError('NOTHING_TO_WAIVE', `No unpaid installment falls due after ${data.eventDate}.`);
+  const [firstWaived] = covered;
+  if (!firstWaived) throw new DomainError('NOTHING_TO_WAIVE', `No installment falls due after ${data.eventDate}.`);
+  const prepaid = policy.premium.payments.filter((payment) =>
+    covered.some((installment) => installment.installmentNo === payment.installmentNo),
+  );
+  const refund: Money | null =
+    prepaid.length === 0
+      ? null
+      : { amount: prepaid.reduce((sum, payment) => sum + payment.amount.amount, 0), currency: policy.currency };
   return {
     type: 'PremiumWaived',
     data: {
@@ -338,6 +441,7 @@ function waivePremium({ data, context }: WaivePremium, policy: IssuedPolicy): Pr
       evidenceRef: data.evidenceRef,
       waivedFromInstallment: firstWaived.installmentNo,
       waivedFromDate: firstWaived.dueDate,
+      refund,
     },
   };
 }
@@ -377,6 +481,7 @@ function reinstatePolicy({ data, context }: ReinstatePolicy, policy: IssuedPolic
 
 function transferPolicy({ data, context }: TransferPolicy, policy: IssuedPolicy): PolicyTransferred {
   checkDate(data.effectiveDate, 'effectiveDate');
+  checkNotBeforePolicy(policy, data.effectiveDate, 'effectiveDate');
   if (data.toBranchCode === policy.servicing.branchCode) {
     throw new DomainError('TRANSFER_TO_SAME_BRANCH', `The policy is already serviced by branch ${data.toBranchCode}.`);
   }
@@ -411,7 +516,6 @@ function transferPolicy({ data, context }: TransferPolicy, policy: IssuedPolicy)
 
 function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: IssuedPolicy): PolicyEvent[] {
   checkHappenedBy(data.paidOn, 'paidOn', context.today);
-  requireInForce(policy, 'A survival benefit payment');
   const benefit = policy.survivalBenefits.find((planned) => planned.periodNo === data.periodNo);
   if (!benefit) throw new DomainError('UNKNOWN_BENEFIT_PERIOD', `The plan has no period ${data.periodNo}.`);
   if (benefit.payment !== null) {
@@ -422,6 +526,19 @@ function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: Issue
   }
   if (data.paidOn < benefit.dueDate) {
     throw new DomainError('BENEFIT_NOT_DUE', `Period ${data.periodNo} falls due on ${benefit.dueDate}.`);
+  }
+  // Owed only if the contract was in force on the due date: nothing is due for a date while it was suspended.
+  requireInForceByLaw(policy, benefit.dueDate, `Survival benefit period ${data.periodNo}`);
+  if (benefit.kind === 'MATURITY') {
+    const unpaid = policy.survivalBenefits.filter(
+      (earlier) => earlier.periodNo !== benefit.periodNo && earlier.payment === null,
+    );
+    if (unpaid.length > 0) {
+      throw new DomainError(
+        'EARLIER_BENEFIT_UNPAID',
+        `Pay periods ${unpaid.map((earlier) => earlier.periodNo).join(', ')} before the MATURITY payment closes the policy.`,
+      );
+    }
   }
   if (isBlank(data.lifeConfirmationRef)) {
     throw new DomainError(
@@ -455,13 +572,15 @@ function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: Issue
 function reassignOrphanPolicy({ data, context }: ReassignOrphanPolicy, policy: IssuedPolicy): OrphanPolicyReassigned {
   checkDate(data.effectiveDate, 'effectiveDate');
   const { currentAgent, assignee } = context;
+  checkDate(data.effectiveDate, 'effectiveDate');
+  checkNotBeforePolicy(policy, data.effectiveDate, 'effectiveDate');
   if (currentAgent !== null && currentAgent.agentId !== policy.servicing.agentId) {
     throw new Error(
       `context.currentAgent describes ${currentAgent.agentId}, but the policy is serviced by ${policy.servicing.agentId}`,
     );
   }
   // An agent unknown to the registry cannot service the policy either: it is as orphaned as a departed one.
-  const orphaned = currentAgent === null || currentAgent.status === 'DEPARTED';
+  const orphaned = policy.awaitingServicingAgent || currentAgent === null || currentAgent.status === 'DEPARTED';
   if (!orphaned) {
     throw new DomainError('POLICY_NOT_ORPHANED', `The servicing agent ${policy.servicing.agentId} is active.`);
   }
@@ -487,20 +606,105 @@ function reassignOrphanPolicy({ data, context }: ReassignOrphanPolicy, policy: I
   };
 }
 
-function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolicy): PolicyTerminated {
-  checkHappenedBy(data.terminatedOn, 'terminatedOn', context.today);
-  if (data.reason === 'LAPSE_EXPIRED') {
-    if (policy.status !== 'LAPSED' || policy.lapse === null) {
-      throw new DomainError('POLICY_NOT_LAPSED', `LAPSE_EXPIRED needs a lapsed policy; it is ${policy.status}.`);
-    }
-    if (data.terminatedOn <= policy.lapse.reinstatementDeadline) {
+function premiumsPaid(policy: IssuedPolicy): Money {
+  return {
+    amount: policy.premium.payments.reduce((sum, payment) => sum + payment.amount.amount, 0),
+    currency: policy.currency,
+  };
+}
+
+/** The insurer's rescission (art. 16 ¶3, art. 32): ground, time limits and the refund the ground gives. */
+function rescission(data: TerminatePolicy['data'], policy: IssuedPolicy): PolicyTerminated['data'] {
+  const { ground, groundKnownOn } = data;
+  if (ground === undefined || groundKnownOn === undefined) {
+    throw new DomainError('RESCISSION_GROUND_REQUIRED', 'A rescission needs its ground and the date it became known.');
+  }
+  checkDate(groundKnownOn, 'groundKnownOn');
+  checkNotBeforePolicy(policy, groundKnownOn, 'groundKnownOn');
+  if (groundKnownOn > data.terminatedOn) {
+    throw new DomainError(
+      'INVALID_DATE',
+      `groundKnownOn ${groundKnownOn} lies after terminatedOn ${data.terminatedOn}.`,
+    );
+  }
+  const { contestableYears, rescissionKnowledgeDays } = policy.ruleProfile;
+  const incontestableFrom = addYearsClamped(policy.effectiveDate, contestableYears);
+  if (data.terminatedOn >= incontestableFrom) {
+    throw new DomainError(
+      'INCONTESTABLE',
+      `The contract became incontestable on ${incontestableFrom}, ${contestableYears} years after it took effect.`,
+    );
+  }
+  if (rescissionKnowledgeDays !== null) {
+    const lastDay = addDays(groundKnownOn, rescissionKnowledgeDays);
+    if (data.terminatedOn > lastDay) {
       throw new DomainError(
-        'REINSTATEMENT_WINDOW_OPEN',
-        `The policy can be reinstated until ${policy.lapse.reinstatementDeadline}.`,
+        'RESCISSION_RIGHT_EXPIRED',
+        `The right to rescind lapsed on ${lastDay}, ${rescissionKnowledgeDays} days after the ground became known.`,
       );
     }
   }
-  return { type: 'PolicyTerminated', data: { terminatedOn: data.terminatedOn, reason: data.reason } };
+  // Intentional non-disclosure: nothing back; negligent: the premiums paid; age: the cash value (art. 16, 32) —
+  // null until the policy has a product with cash values (DESIGN 2.8).
+  const refund =
+    ground === 'NON_DISCLOSURE_INTENTIONAL'
+      ? { amount: 0, currency: policy.currency }
+      : ground === 'NON_DISCLOSURE_NEGLIGENT'
+        ? premiumsPaid(policy)
+        : null;
+  return { terminatedOn: data.terminatedOn, reason: 'RESCINDED', ground, groundKnownOn, refund };
+}
+
+function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolicy): PolicyTerminated {
+  checkHappenedBy(data.terminatedOn, 'terminatedOn', context.today);
+  checkNotBeforePolicy(policy, data.terminatedOn, 'terminatedOn');
+  if (data.terminatedOn < policy.lastTransactionDate) {
+    throw new DomainError(
+      'DATE_BEFORE_LAST_TRANSACTION',
+      `The policy's latest recorded transaction is dated ${policy.lastTransactionDate}; it cannot end on ${data.terminatedOn}.`,
+    );
+  }
+  if (data.reason !== 'RESCINDED' && (data.ground !== undefined || data.groundKnownOn !== undefined)) {
+    throw new DomainError('RESCISSION_GROUND_REQUIRED', 'ground and groundKnownOn belong to a rescission only.');
+  }
+  const plain = {
+    terminatedOn: data.terminatedOn,
+    reason: data.reason,
+    ground: null,
+    groundKnownOn: null,
+    refund: null,
+  };
+  switch (data.reason) {
+    case 'RESCINDED':
+      return { type: 'PolicyTerminated', data: rescission(data, policy) };
+    case 'LAPSE_EXPIRED':
+      if (policy.status !== 'LAPSED' || policy.lapse === null) {
+        throw new DomainError('POLICY_NOT_LAPSED', `LAPSE_EXPIRED needs a lapsed policy; it is ${policy.status}.`);
+      }
+      if (data.terminatedOn <= policy.lapse.reinstatementDeadline) {
+        throw new DomainError(
+          'REINSTATEMENT_WINDOW_OPEN',
+          `The policy can be reinstated until ${policy.lapse.reinstatementDeadline}.`,
+        );
+      }
+      // The net cash value at the lapse date is owed back (art. 37): null until cash values exist (DESIGN 2.8).
+      return { type: 'PolicyTerminated', data: plain };
+    case 'EXPIRY':
+      if (policy.survivalBenefits.some((benefit) => benefit.kind === 'MATURITY')) {
+        throw new DomainError('EXPIRY_NOT_DUE', 'The plan pays a MATURITY benefit: the policy matures by paying it.');
+      }
+      if (data.terminatedOn < policy.maturityDate) {
+        throw new DomainError('EXPIRY_NOT_DUE', `The policy's term ends on ${policy.maturityDate}.`);
+      }
+      return { type: 'PolicyTerminated', data: plain };
+    case 'SURRENDER':
+    case 'DEATH':
+      return { type: 'PolicyTerminated', data: plain };
+    default: {
+      const _exhaustive: never = data.reason;
+      throw new Error(`Unknown termination reason ${String(_exhaustive)}`);
+    }
+  }
 }
 
 /** The existing policy a servicing command acts on: 404 before issue, POLICY_CLOSED once terminated or matured. */
@@ -518,6 +722,8 @@ function decideEvents(command: PolicyCommand, state: PolicyState): PolicyEvent[]
       return [issuePolicy(command, state)];
     case 'ChangeContract':
       return [changeContract(command, openPolicy(state))];
+    case 'CancelScheduledChange':
+      return [cancelScheduledChange(command, openPolicy(state))];
     case 'ChangeBeneficiaries':
       return [changeBeneficiaries(command, openPolicy(state))];
     case 'SendPremiumReminder':

@@ -16,6 +16,7 @@ import {
   type Payee,
   type PaymentMethodType,
   type PremiumTerms,
+  type RescissionGround,
   type ReminderChannel,
   type ReminderKind,
   type Rider,
@@ -27,13 +28,19 @@ import {
   type WaiverReason,
 } from './policy-values';
 
-/** The rule parameters the policy was issued under (a snapshot; see rule-profiles.ts). */
+/**
+ * The rule parameters the policy was issued under (a snapshot; see rule-profiles.ts). Schema v2 added
+ * `noticeShortensGrace`, `contestableYears` and `rescissionKnowledgeDays` (see event-schemas.ts for v1).
+ */
 export interface RuleProfileSnapshot {
   readonly graceDays: number;
   readonly overdueNoticeDays: number | null;
+  readonly noticeShortensGrace: boolean;
   readonly reinstatementWindowYears: number;
   readonly reinstatementInterestBasisPoints: number;
   readonly waiverWaitingDays: number;
+  readonly contestableYears: number;
+  readonly rescissionKnowledgeDays: number | null;
 }
 
 export interface PolicyIssued {
@@ -120,6 +127,10 @@ export interface PolicyLapsed {
   };
 }
 
+/**
+ * Schema v2 (current): `refund` is the premium of installments paid in advance that the waiver covers (null when
+ * none); v1 waived only unpaid installments and reads as refund null.
+ */
 export interface PremiumWaived {
   readonly type: 'PremiumWaived';
   readonly data: {
@@ -128,6 +139,7 @@ export interface PremiumWaived {
     readonly evidenceRef: string;
     readonly waivedFromInstallment: number;
     readonly waivedFromDate: BusinessDate;
+    readonly refund: Money | null;
   };
 }
 
@@ -186,9 +198,25 @@ export interface OrphanPolicyReassigned {
   };
 }
 
+/**
+ * Schema v2 (current) added the rescission's `ground` and `groundKnownOn` and the `refund` owed (null when none is
+ * computed: a refund of cash value needs a product with cash values, DESIGN 2.8). v1 reads with all three null.
+ */
 export interface PolicyTerminated {
   readonly type: 'PolicyTerminated';
-  readonly data: { readonly terminatedOn: BusinessDate; readonly reason: TerminationReason };
+  readonly data: {
+    readonly terminatedOn: BusinessDate;
+    readonly reason: TerminationReason;
+    readonly ground: RescissionGround | null;
+    readonly groundKnownOn: BusinessDate | null;
+    readonly refund: Money | null;
+  };
+}
+
+/** A scheduled (future-dated) endorsement withdrawn before it took effect: it never applies. */
+export interface ScheduledChangeCancelled {
+  readonly type: 'ScheduledChangeCancelled';
+  readonly data: { readonly endorsementNo: string; readonly cancelledOn: BusinessDate };
 }
 
 export type PolicyEvent =
@@ -205,7 +233,8 @@ export type PolicyEvent =
   | SurvivalBenefitPaid
   | PolicyMatured
   | OrphanPolicyReassigned
-  | PolicyTerminated;
+  | PolicyTerminated
+  | ScheduledChangeCancelled;
 
 export type PolicyEventType = PolicyEvent['type'];
 

@@ -1,8 +1,17 @@
 /** `evolve`: folds one policy event into the state. No rules here: an event is a fact that already happened. */
+import { laterOf } from '../dates';
 import { applyContractChange } from './contract-changes';
+import { type TermsHistory } from './contract-terms';
 import { type PolicyEvent } from './policy-events';
-import { newPremiumSchedule, scheduledInstallment } from './premium-schedule';
-import { isIssued, type IssuedPolicy, type PaymentRecord, type PolicyState } from './policy-state';
+import { premiumScheduleOf, scheduledInstallment } from './premium-schedule';
+import {
+  isIssued,
+  withTermsHistory,
+  withTransactionOn,
+  type IssuedPolicy,
+  type PaymentRecord,
+  type PolicyState,
+} from './policy-state';
 
 function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPolicy {
   const { data } = event;
@@ -14,6 +23,16 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     settledBy: 'AT_ISSUE',
     receiptNo: null,
     method: data.premium.paymentMethod.type,
+  };
+  const terms: TermsHistory = {
+    atIssue: {
+      sumAssured: data.sumAssured,
+      frequency: data.premium.frequency,
+      basePremium: data.premium.modalPremium,
+      riders: data.riders.map((rider) => ({ ...rider, startDate: data.effectiveDate })),
+      beneficiaries: data.beneficiaries,
+    },
+    amendments: [],
   };
   return {
     status: 'IN_FORCE',
@@ -27,21 +46,24 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     beneficiaries: data.beneficiaries,
     beneficiaryDesignation: null,
     sumAssured: data.sumAssured,
-    riders: data.riders,
+    riders: terms.atIssue.riders,
+    terms,
     premium: {
       modalPremium: data.premium.modalPremium,
       frequency: data.premium.frequency,
       paymentTermYears: data.premium.paymentTermYears,
       paymentMethod: data.premium.paymentMethod,
-      schedule: newPremiumSchedule(data.effectiveDate, data.premium),
+      schedule: premiumScheduleOf(data.effectiveDate, data.premium.paymentTermYears, terms),
       paidInstallments: 1,
       payments: [firstPayment],
     },
     reminders: [],
     waiver: null,
     lapse: null,
+    recordedLapses: [],
     reinstatementCount: 0,
     servicing: data.servicing,
+    awaitingServicingAgent: false,
     survivalBenefits: data.survivalBenefits.map((entry) => ({ ...entry, payment: null })),
     benefitOption: null,
     disclosures: [],
@@ -50,6 +72,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     maturityDate: data.maturityDate,
     termination: null,
     maturity: null,
+    lastTransactionDate: data.effectiveDate,
   };
 }
 
@@ -67,19 +90,36 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
     }
     case 'BeneficiariesChanged': {
       const { endorsementNo, effectiveDate, designatedBy, insuredConsent, beneficiaries } = event.data;
+      const amended = withTermsHistory(policy, {
+        atIssue: policy.terms.atIssue,
+        amendments: [
+          ...policy.terms.amendments,
+          { endorsementNo, effectiveDate, premiumAffecting: false, kinds: ['BENEFICIARIES'], beneficiaries },
+        ],
+      });
       return {
-        ...policy,
-        beneficiaries,
+        ...amended,
         beneficiaryDesignation: { designatedBy, insuredConsent, effectiveDate, endorsementNo },
         endorsementCount: policy.endorsementCount + 1,
       };
     }
+    case 'ScheduledChangeCancelled': {
+      const { endorsementNo } = event.data;
+      return withTermsHistory(policy, {
+        atIssue: policy.terms.atIssue,
+        amendments: policy.terms.amendments.filter((amendment) => amendment.endorsementNo !== endorsementNo),
+      });
+    }
     case 'PremiumReminderSent':
-      return { ...policy, reminders: [...policy.reminders, { ...event.data, delivery: null }] };
+      return withTransactionOn(
+        { ...policy, reminders: [...policy.reminders, { ...event.data, delivery: null }] },
+        event.data.sentOn,
+      );
     case 'PremiumReminderDeliveryRecorded': {
       const { reminderId, outcome, recordedOn } = event.data;
       return {
         ...policy,
+        lastTransactionDate: laterOf(policy.lastTransactionDate, recordedOn),
         reminders: policy.reminders.map((reminder) =>
           reminder.reminderId === reminderId ? { ...reminder, delivery: { outcome, recordedOn } } : reminder,
         ),
@@ -98,6 +138,7 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
       };
       return {
         ...policy,
+        lastTransactionDate: laterOf(policy.lastTransactionDate, paidOn),
         premium: {
           ...policy.premium,
           paidInstallments: Math.max(policy.premium.paidInstallments, installmentNo),
@@ -106,9 +147,15 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
       };
     }
     case 'PolicyLapsed':
-      return { ...policy, status: 'LAPSED', lapse: { ...event.data } };
+      return {
+        ...policy,
+        status: 'LAPSED',
+        lapse: { ...event.data },
+        recordedLapses: [...policy.recordedLapses, { lapsedOn: event.data.lapsedOn, reinstatedOn: null }],
+        lastTransactionDate: laterOf(policy.lastTransactionDate, event.data.lapsedOn),
+      };
     case 'PremiumWaived':
-      return { ...policy, waiver: { ...event.data } };
+      return withTransactionOn({ ...policy, waiver: { ...event.data } }, event.data.eventDate);
     case 'PolicyReinstated': {
       const { reinstatedOn, installmentsCovered } = event.data;
       const payments = installmentsCovered.map((installmentNo): PaymentRecord => {
@@ -127,6 +174,10 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         ...policy,
         status: 'IN_FORCE',
         lapse: null,
+        recordedLapses: policy.recordedLapses.map((period) =>
+          period.reinstatedOn === null ? { ...period, reinstatedOn } : period,
+        ),
+        lastTransactionDate: laterOf(policy.lastTransactionDate, reinstatedOn),
         reinstatementCount: policy.reinstatementCount + 1,
         premium: {
           ...policy.premium,
@@ -137,15 +188,18 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
     }
     case 'PolicyTransferred': {
       const { toBranchCode, toRegion, toAgentId } = event.data;
+      // Without a target agent the policy is orphaned in the new branch: the old branch's agent cannot service it.
       return {
         ...policy,
         servicing: { branchCode: toBranchCode, region: toRegion, agentId: toAgentId ?? policy.servicing.agentId },
+        awaitingServicingAgent: toAgentId === null,
       };
     }
     case 'SurvivalBenefitPaid': {
       const { periodNo, paidOn, payee, paymentRef, lifeConfirmationRef } = event.data;
       return {
         ...policy,
+        lastTransactionDate: laterOf(policy.lastTransactionDate, paidOn),
         survivalBenefits: policy.survivalBenefits.map((benefit) =>
           benefit.periodNo === periodNo
             ? { ...benefit, payment: { paidOn, payee, paymentRef, lifeConfirmationRef } }
@@ -160,9 +214,16 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         maturity: { maturityDate: event.data.maturityDate, paidOn: event.data.paidOn },
       };
     case 'OrphanPolicyReassigned':
-      return { ...policy, servicing: { ...policy.servicing, agentId: event.data.toAgentId } };
+      return {
+        ...policy,
+        servicing: { ...policy.servicing, agentId: event.data.toAgentId },
+        awaitingServicingAgent: false,
+      };
     case 'PolicyTerminated':
-      return { ...policy, status: 'TERMINATED', termination: { ...event.data } };
+      return withTransactionOn(
+        { ...policy, status: 'TERMINATED', termination: { ...event.data } },
+        event.data.terminatedOn,
+      );
     default: {
       const _exhaustive: never = event;
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);

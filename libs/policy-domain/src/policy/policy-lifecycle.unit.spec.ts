@@ -1,6 +1,7 @@
 import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
 import {
   changeBeneficiaries,
+  cancelScheduledChange,
   changeContract,
   cny,
   issuePolicy,
@@ -13,6 +14,7 @@ import {
   reinstatePolicy,
   sendReminder,
   terminatePolicy,
+  terminated,
   transferPolicy,
   waivePremium,
 } from '../testing/policy-fixtures';
@@ -26,6 +28,7 @@ const lapsed = [issued, ...eventsOf([lapsePolicy('2025-05-15')], [issued])];
 /** One well-formed command of every servicing type (dated 2026-01-10). */
 const servicingCommands: Record<Exclude<PolicyCommandType, 'IssuePolicy'>, PolicyCommand> = {
   ChangeContract: changeContract('2026-01-10', [{ kind: 'DISCLOSURE', text: 'note' }]),
+  CancelScheduledChange: cancelScheduledChange('P-2024-0001-E1', '2026-01-10'),
   ChangeBeneficiaries: changeBeneficiaries({ effectiveDate: '2026-01-10' }, '2026-01-10'),
   SendPremiumReminder: sendReminder(2, 'PRE_DUE', '2026-01-10'),
   RecordReminderDelivery: recordDelivery('P-2024-0001-R1', 'DELIVERED', '2026-01-10'),
@@ -40,7 +43,7 @@ const servicingCommands: Record<Exclude<PolicyCommandType, 'IssuePolicy'>, Polic
 };
 
 const closedPolicies: [string, PolicyEvent[]][] = [
-  ['TERMINATED', [issued, { type: 'PolicyTerminated', data: { terminatedOn: '2025-01-10', reason: 'SURRENDER' } }]],
+  ['TERMINATED', [issued, { type: 'PolicyTerminated', data: terminated('2025-01-10', 'SURRENDER') }]],
   ['MATURED', [issued, ...eventsOf([paySurvivalBenefit(3, '2044-03-15')], [issued])]],
 ];
 
@@ -105,17 +108,17 @@ describe('policy lifecycle', () => {
   });
 
   describe('TerminatePolicy', () => {
-    it.each(['SURRENDER', 'DEATH', 'RESCINDED'] as const)('%s terminates a policy in force', (reason) => {
+    it.each(['SURRENDER', 'DEATH'] as const)('%s terminates a policy in force', (reason) => {
       givenPolicy([issued])
         .when(terminatePolicy('2025-01-10', reason))
-        .then([{ type: 'PolicyTerminated', data: { terminatedOn: '2025-01-10', reason } }]);
+        .then([{ type: 'PolicyTerminated', data: terminated('2025-01-10', reason) }]);
     });
 
-    it.each(['SURRENDER', 'DEATH', 'RESCINDED'] as const)('%s terminates a lapsed policy', (reason) => {
-      const terminated = [...lapsed, ...eventsOf([terminatePolicy('2025-06-10', reason)], lapsed)];
-      const policy = policyStateAfter(terminated) as IssuedPolicy;
+    it.each(['SURRENDER', 'DEATH'] as const)('%s terminates a lapsed policy', (reason) => {
+      const history = [...lapsed, ...eventsOf([terminatePolicy('2025-06-10', reason)], lapsed)];
+      const policy = policyStateAfter(history) as IssuedPolicy;
       expect(policy.status).toBe('TERMINATED');
-      expect(policy.termination).toEqual({ terminatedOn: '2025-06-10', reason });
+      expect(policy.termination).toEqual(terminated('2025-06-10', reason));
     });
   });
 

@@ -4,10 +4,11 @@
  * amounts, payments always settle a prefix (1…paidInstallments, installment 1 at issue), and an active waiver
  * covers every later installment from `waiver.waivedFromInstallment` on. `premiumInstallments(policy)` lists them.
  */
-import { type BusinessDate } from '../dates';
+import { laterOf, type BusinessDate } from '../dates';
 import { type Money } from '../money';
 import { type Jurisdiction, type RuleProfile } from '../rule-profiles';
-import { type PremiumSchedule } from './premium-schedule';
+import { attachedRiders, latestTerms, type RiderTerms, type TermsHistory } from './contract-terms';
+import { premiumScheduleOf, type PremiumSchedule } from './premium-schedule';
 import {
   type Beneficiary,
   type BeneficiaryDesignator,
@@ -19,9 +20,9 @@ import {
   type PremiumFrequency,
   type ReminderChannel,
   type ReminderKind,
-  type Rider,
   type SurvivalBenefitPlanEntry,
   type Payee,
+  type RescissionGround,
   type Servicing,
   type TerminationReason,
   type WaiverReason,
@@ -59,6 +60,8 @@ export interface WaiverRecord {
   readonly evidenceRef: string;
   readonly waivedFromInstallment: number;
   readonly waivedFromDate: BusinessDate;
+  /** Premium of installments paid in advance that the waiver covers, owed back to the policyholder. */
+  readonly refund: Money | null;
 }
 
 export interface LapseRecord {
@@ -96,9 +99,24 @@ export interface DisclosureRecord {
   readonly documentRef: string | null;
 }
 
+export interface TerminationRecord {
+  readonly terminatedOn: BusinessDate;
+  readonly reason: TerminationReason;
+  readonly ground: RescissionGround | null;
+  readonly groundKnownOn: BusinessDate | null;
+  readonly refund: Money | null;
+}
+
+/** A recorded lapse period: suspended from `lapsedOn` until `reinstatedOn` (null while still lapsed). */
+export interface RecordedLapsePeriod {
+  readonly lapsedOn: BusinessDate;
+  readonly reinstatedOn: BusinessDate | null;
+}
+
 export interface PremiumState {
-  /** The modal premium as last amended. */
+  /** The base modal premium once every recorded endorsement has taken effect (`termsOn` gives it on a date). */
   readonly modalPremium: Money;
+  /** The frequency once every recorded endorsement has taken effect. */
   readonly frequency: PremiumFrequency;
   readonly paymentTermYears: number;
   readonly paymentMethod: PaymentMethod;
@@ -117,26 +135,35 @@ export interface IssuedPolicy {
   readonly ruleProfile: RuleProfile;
   readonly policyholder: Party;
   readonly insured: Party;
+  /** Latest terms (every recorded endorsement applied); the contract on a date is `termsOn(terms, date)`. */
   readonly beneficiaries: readonly Beneficiary[];
   /** Null until the first ChangeBeneficiaries (the designation at issue is part of the application). */
   readonly beneficiaryDesignation: BeneficiaryDesignation | null;
   readonly sumAssured: Money;
-  readonly riders: readonly Rider[];
+  /** Riders attached once every recorded endorsement has taken effect. */
+  readonly riders: readonly RiderTerms[];
+  /** The terms at issue and every amendment with its effective date (DESIGN 2.7). */
+  readonly terms: TermsHistory;
   readonly premium: PremiumState;
   readonly reminders: readonly ReminderRecord[];
   readonly waiver: WaiverRecord | null;
   /** The current or, once terminated after it, the last lapse. Null while in force. */
   readonly lapse: LapseRecord | null;
+  readonly recordedLapses: readonly RecordedLapsePeriod[];
   readonly reinstatementCount: number;
   readonly servicing: Servicing;
+  /** Transferred without a target agent: orphaned in the new branch until an agent is assigned (DESIGN 2.5). */
+  readonly awaitingServicingAgent: boolean;
   readonly survivalBenefits: readonly SurvivalBenefitRecord[];
   readonly benefitOption: BenefitOption | null;
   readonly disclosures: readonly DisclosureRecord[];
   readonly endorsementCount: number;
   readonly effectiveDate: BusinessDate;
   readonly maturityDate: BusinessDate;
-  readonly termination: { readonly terminatedOn: BusinessDate; readonly reason: TerminationReason } | null;
+  readonly termination: TerminationRecord | null;
   readonly maturity: { readonly maturityDate: BusinessDate; readonly paidOn: BusinessDate } | null;
+  /** The latest business date on which something was done to the policy (payments, notices, lapses, …). */
+  readonly lastTransactionDate: BusinessDate;
 }
 
 export type PolicyState = NotIssuedPolicy | IssuedPolicy;
@@ -151,4 +178,27 @@ export function isIssued(state: PolicyState): state is IssuedPolicy {
 
 export function isClosed(policy: IssuedPolicy): boolean {
   return policy.status === 'TERMINATED' || policy.status === 'MATURED';
+}
+
+/** The policy with a new terms history and what derives from it: latest terms and the premium schedule. */
+export function withTermsHistory(policy: IssuedPolicy, terms: TermsHistory): IssuedPolicy {
+  const latest = latestTerms(terms);
+  return {
+    ...policy,
+    terms,
+    sumAssured: latest.sumAssured,
+    riders: attachedRiders(latest),
+    beneficiaries: latest.beneficiaries,
+    premium: {
+      ...policy.premium,
+      modalPremium: latest.basePremium,
+      frequency: latest.frequency,
+      schedule: premiumScheduleOf(policy.effectiveDate, policy.premium.paymentTermYears, terms),
+    },
+  };
+}
+
+/** The policy with `date` counted as a transaction date. */
+export function withTransactionOn(policy: IssuedPolicy, date: BusinessDate): IssuedPolicy {
+  return { ...policy, lastTransactionDate: laterOf(policy.lastTransactionDate, date) };
 }

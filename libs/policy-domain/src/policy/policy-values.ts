@@ -79,7 +79,11 @@ export interface Servicing {
 export const POLICY_STATUSES = ['IN_FORCE', 'LAPSED', 'TERMINATED', 'MATURED'] as const;
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 
-export const TERMINATION_REASONS = ['SURRENDER', 'DEATH', 'LAPSE_EXPIRED', 'RESCINDED'] as const;
+/**
+ * SURRENDER and DEATH stay until their own commands (SurrenderPolicy, claims: DESIGN 2.9, 2.11) replace them;
+ * EXPIRY ends a policy at maturity when its plan has no maturity benefit (recorded by the scheduler).
+ */
+export const TERMINATION_REASONS = ['SURRENDER', 'DEATH', 'LAPSE_EXPIRED', 'RESCINDED', 'EXPIRY'] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];
 
 export const REMINDER_KINDS = ['PRE_DUE', 'OVERDUE_NOTICE'] as const;
@@ -98,6 +102,17 @@ export const WAIVER_REASONS = [
   'INSURED_CRITICAL_ILLNESS',
 ] as const;
 export type WaiverReason = (typeof WAIVER_REASONS)[number];
+
+export const RESCISSION_GROUNDS = [
+  'NON_DISCLOSURE_INTENTIONAL',
+  'NON_DISCLOSURE_NEGLIGENT',
+  'AGE_MISSTATEMENT',
+] as const;
+export type RescissionGround = (typeof RESCISSION_GROUNDS)[number];
+
+/** The status the law gives the contract on a business date (DESIGN 2.7), beside the recorded status. */
+export const STATUSES_BY_LAW = ['IN_FORCE', 'SUSPENDED', 'TERMINATED', 'MATURED'] as const;
+export type StatusByLaw = (typeof STATUSES_BY_LAW)[number];
 
 export const TRANSFER_REASONS = ['RELOCATION', 'CUSTOMER_REQUEST', 'ORGANIZATIONAL'] as const;
 export type TransferReason = (typeof TRANSFER_REASONS)[number];

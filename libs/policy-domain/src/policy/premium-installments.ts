@@ -71,26 +71,27 @@ function remindersFor(policy: IssuedPolicy, installment: ScheduledInstallment): 
   );
 }
 
-/** Overdue notices that start the notice period: a RETURNED or UNREACHABLE notice does not count. */
+/**
+ * Overdue notices that start the notice period: only a notice recorded DELIVERED — a notice takes effect on arrival
+ * (Civil Code art. 137), so one that was sent but not (yet) delivered, returned or unreachable does not count.
+ */
 export function countedOverdueNotices(policy: IssuedPolicy, installment: ScheduledInstallment): ReminderRecord[] {
   return remindersFor(policy, installment).filter(
-    (reminder) =>
-      reminder.kind === 'OVERDUE_NOTICE' &&
-      reminder.delivery?.outcome !== 'RETURNED' &&
-      reminder.delivery?.outcome !== 'UNREACHABLE',
+    (reminder) => reminder.kind === 'OVERDUE_NOTICE' && reminder.delivery?.outcome === 'DELIVERED',
   );
 }
 
 /**
- * The first day an unpaid installment may lapse the policy (DESIGN 2.4): the day after the earlier of the end of the
- * grace period and the end of the notice period of a counted overdue notice (where the jurisdiction has one).
+ * The first day an unpaid installment may lapse the policy (DESIGN 2.4): the day after the end of the grace period,
+ * or — only where the contract agreed the notice rule — the day after (delivery of an overdue notice + notice days)
+ * when that is earlier.
  */
 export function lapseDateOf(policy: IssuedPolicy, installment: ScheduledInstallment): BusinessDate {
-  const { graceDays, overdueNoticeDays } = policy.ruleProfile;
+  const { graceDays, overdueNoticeDays, noticeShortensGrace } = policy.ruleProfile;
   let lastDayOfCover = addDays(installment.dueDate, graceDays);
-  if (overdueNoticeDays !== null) {
+  if (noticeShortensGrace && overdueNoticeDays !== null) {
     for (const notice of countedOverdueNotices(policy, installment)) {
-      lastDayOfCover = earlierOf(lastDayOfCover, addDays(notice.sentOn, overdueNoticeDays));
+      lastDayOfCover = earlierOf(lastDayOfCover, addDays(notice.delivery!.recordedOn, overdueNoticeDays));
     }
   }
   return addDays(lastDayOfCover, 1);

@@ -7,9 +7,10 @@
  * keep their numbers and dates, the numbering continues from there at the new period, still counted in months from
  * the effective date. The schedule ends with the payment term; SINGLE has exactly one installment.
  */
-import { addMonthsClamped, type BusinessDate } from '../dates';
+import { addMonthsClamped, anniversaryYearOf, type BusinessDate } from '../dates';
 import { type Money } from '../money';
-import { type PremiumFrequency, type PremiumTerms } from './policy-values';
+import { amendmentsInEffect, installmentPremiumOn, premiumBreakpoints, type TermsHistory } from './contract-terms';
+import { type PremiumFrequency } from './policy-values';
 
 export const MONTHS_BETWEEN_INSTALLMENTS: Readonly<Record<PremiumFrequency, number | null>> = {
   ANNUAL: 12,
@@ -26,7 +27,7 @@ export interface ScheduleSegment {
   readonly frequency: PremiumFrequency;
 }
 
-/** The modal premium payable for installments due on or after `effectiveFrom` (until a later-applied rate). */
+/** The premium of every installment due on or after `effectiveFrom` (until the next rate): base + riders. */
 export interface PremiumRate {
   readonly effectiveFrom: BusinessDate;
   readonly modalPremium: Money;
@@ -36,7 +37,7 @@ export interface PremiumSchedule {
   readonly effectiveDate: BusinessDate;
   readonly paymentTermYears: number;
   readonly segments: readonly ScheduleSegment[];
-  /** In the order the contract applied them; the last applicable one wins. */
+  /** In effective-date order; an installment pays the last rate effective on or before its due date. */
   readonly rates: readonly PremiumRate[];
 }
 
@@ -46,13 +47,40 @@ export interface ScheduledInstallment {
   readonly amount: Money;
 }
 
-export function newPremiumSchedule(effectiveDate: BusinessDate, premium: PremiumTerms): PremiumSchedule {
-  return {
+/**
+ * The schedule the terms give (DESIGN 2.3): frequency segments from the frequency changes (each on a policy
+ * anniversary), and the premium of an installment from the terms in force on its due date — the base modal premium
+ * of the frequency segment plus every rider in force that day.
+ */
+export function premiumScheduleOf(
+  effectiveDate: BusinessDate,
+  paymentTermYears: number,
+  history: TermsHistory,
+): PremiumSchedule {
+  let schedule: PremiumSchedule = {
     effectiveDate,
-    paymentTermYears: premium.paymentTermYears,
-    segments: [{ firstInstallmentNo: 1, monthsFromEffective: 0, frequency: premium.frequency }],
-    rates: [{ effectiveFrom: effectiveDate, modalPremium: premium.modalPremium }],
+    paymentTermYears,
+    segments: [{ firstInstallmentNo: 1, monthsFromEffective: 0, frequency: history.atIssue.frequency }],
+    rates: [],
   };
+  for (const amendment of amendmentsInEffect(history)) {
+    if (amendment.frequency === undefined) continue;
+    const anniversaryYear = anniversaryYearOf(effectiveDate, amendment.effectiveDate) ?? 0;
+    schedule = withFrequencyChange(schedule, anniversaryYear, amendment.frequency);
+  }
+  const rates: PremiumRate[] = [];
+  for (const date of premiumBreakpoints(history)) {
+    if (date < effectiveDate) continue;
+    const modalPremium = installmentPremiumOn(history, date);
+    const previous = rates[rates.length - 1];
+    if (previous === undefined || previous.modalPremium.amount !== modalPremium.amount) {
+      rates.push({ effectiveFrom: date, modalPremium });
+    }
+  }
+  if (rates.length === 0 || rates[0]!.effectiveFrom !== effectiveDate) {
+    rates.unshift({ effectiveFrom: effectiveDate, modalPremium: installmentPremiumOn(history, effectiveDate) });
+  }
+  return { ...schedule, rates };
 }
 
 /** Due date of installment `installmentNo` for a policy that never changed frequency. */
@@ -94,7 +122,10 @@ export function currentFrequency(schedule: PremiumSchedule): PremiumFrequency {
 /** The modal premium that applies to an installment due on `dueDate`. */
 export function premiumDueOn(schedule: PremiumSchedule, dueDate: BusinessDate): Money {
   let applicable = schedule.rates[0]!;
-  for (const rate of schedule.rates) if (rate.effectiveFrom <= dueDate) applicable = rate;
+  for (const rate of schedule.rates) {
+    if (rate.effectiveFrom > dueDate) break;
+    applicable = rate;
+  }
   return applicable.modalPremium;
 }
 
@@ -131,31 +162,14 @@ export function installmentsBefore(schedule: PremiumSchedule, monthsFromEffectiv
   }, 0);
 }
 
-/** The schedule with a new frequency and modal premium from the `anniversaryYear`-th policy anniversary on. */
-export function withFrequencyChange(
+/** The schedule with a new frequency from the `anniversaryYear`-th policy anniversary on. */
+function withFrequencyChange(
   schedule: PremiumSchedule,
   anniversaryYear: number,
   frequency: PremiumFrequency,
-  modalPremium: Money,
 ): PremiumSchedule {
   const monthsFromEffective = anniversaryYear * 12;
   const kept = schedule.segments.filter((segment) => segment.monthsFromEffective < monthsFromEffective);
   const firstInstallmentNo = installmentsBefore(schedule, monthsFromEffective) + 1;
-  return {
-    ...schedule,
-    segments: [...kept, { firstInstallmentNo, monthsFromEffective, frequency }],
-    rates: [
-      ...schedule.rates,
-      { effectiveFrom: addMonthsClamped(schedule.effectiveDate, monthsFromEffective), modalPremium },
-    ],
-  };
-}
-
-/** The schedule with a new modal premium for installments due on or after `effectiveFrom`. */
-export function withPremiumRate(
-  schedule: PremiumSchedule,
-  effectiveFrom: BusinessDate,
-  modalPremium: Money,
-): PremiumSchedule {
-  return { ...schedule, rates: [...schedule.rates, { effectiveFrom, modalPremium }] };
+  return { ...schedule, segments: [...kept, { firstInstallmentNo, monthsFromEffective, frequency }] };
 }

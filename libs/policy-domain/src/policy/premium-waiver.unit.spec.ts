@@ -19,6 +19,7 @@ describe('WaivePremium', () => {
             evidenceRef: 'DX-42',
             waivedFromInstallment: 2,
             waivedFromDate: '2025-03-15',
+            refund: null,
           },
         },
       ]);

@@ -11,6 +11,7 @@ import { CN_RULE_PROFILE, type RuleProfile } from '../rule-profiles';
 import { type ContractChange } from '../policy/contract-changes';
 import { policyDecider } from '../policy/policy-decider';
 import {
+  type CancelScheduledChange,
   type ChangeBeneficiaries,
   type ChangeContract,
   type IssuePolicy,
@@ -26,7 +27,7 @@ import {
   type TransferPolicy,
   type WaivePremium,
 } from '../policy/policy-commands';
-import { type PolicyIssued } from '../policy/policy-events';
+import { type PolicyIssued, type PolicyTerminated } from '../policy/policy-events';
 import { type Beneficiary, type Party } from '../policy/policy-values';
 
 export const POLICY_ID = 'P-2024-0001';
@@ -94,12 +95,21 @@ export function issuePolicyData(overrides: Partial<IssuePolicyData> = {}): Issue
 
 export function issuePolicy(
   overrides: Partial<IssuePolicyData> = {},
-  context: { today?: BusinessDate; ruleProfile?: RuleProfile } = {},
+  context: { today?: BusinessDate; ruleProfile?: RuleProfile; servicingAgent?: AgentSnapshot | null } = {},
 ): IssuePolicy {
+  const data = issuePolicyData(overrides);
   return {
     type: 'IssuePolicy',
-    data: issuePolicyData(overrides),
-    context: { today: context.today ?? EFFECTIVE_DATE, ruleProfile: context.ruleProfile ?? CN_RULE_PROFILE },
+    data,
+    context: {
+      today: context.today ?? EFFECTIVE_DATE,
+      ruleProfile: context.ruleProfile ?? CN_RULE_PROFILE,
+      // The servicing agent of the application, registered and active unless the test says otherwise.
+      servicingAgent:
+        context.servicingAgent === undefined
+          ? { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' }
+          : context.servicingAgent,
+    },
   };
 }
 
@@ -272,6 +282,19 @@ export function terminatePolicy(
   terminatedOn: BusinessDate,
   reason: TerminatePolicy['data']['reason'],
   today = terminatedOn,
+  rescission: Pick<TerminatePolicy['data'], 'ground' | 'groundKnownOn'> = {},
 ): TerminatePolicy {
-  return { type: 'TerminatePolicy', data: { terminatedOn, reason }, context: { today } };
+  return { type: 'TerminatePolicy', data: { terminatedOn, reason, ...rescission }, context: { today } };
+}
+
+/** PolicyTerminated data without rescission ground or refund. */
+export function terminated(
+  terminatedOn: BusinessDate,
+  reason: TerminatePolicy['data']['reason'],
+): PolicyTerminated['data'] {
+  return { terminatedOn, reason, ground: null, groundKnownOn: null, refund: null };
+}
+
+export function cancelScheduledChange(endorsementNo: string, today: BusinessDate): CancelScheduledChange {
+  return { type: 'CancelScheduledChange', data: { endorsementNo }, context: { today } };
 }

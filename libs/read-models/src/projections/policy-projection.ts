@@ -234,6 +234,8 @@ export function activityDateOf(event: PolicyEvent): BusinessDate {
       return event.data.reinstatedOn;
     case 'PolicyTerminated':
       return event.data.terminatedOn;
+    case 'ScheduledChangeCancelled':
+      return event.data.cancelledOn;
     default: {
       const _exhaustive: never = event;
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);
@@ -291,7 +293,8 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       installments('all');
       benefits('all');
       break;
-    case 'ContractChanged': {
+    case 'ContractChanged':
+    case 'ScheduledChangeCancelled': {
       // Frequency and sum-assured changes rewrite the schedule (renumbering, new amounts): rewrite every unpaid
       // installment. Paid ones keep their rows: a frequency change needs the installments after its anniversary
       // unpaid, and a paid row shows its payment's amount, whatever the new rate.

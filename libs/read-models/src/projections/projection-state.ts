@@ -15,11 +15,18 @@
  *   neutral placeholders.
  *
  * So the state is bounded by the open installments and the benefit plan, not by the policy's age. The stored form is
- * a short-keyed JSON object (a few hundred bytes); states written by earlier versions (the full folded domain state)
- * are still read and compacted.
+ * a short-keyed JSON object (a few hundred bytes); states written by earlier versions (the full folded domain state,
+ * or the v2 compact form without the terms history) are still read and compacted.
+ *
+ * The terms history (terms at issue and every amendment, beneficiaries left out) is kept: a later contract change or
+ * cancellation re-derives the premium schedule from it.
  */
 import {
+  addMonthsClamped,
   type AgentState,
+  type TermsAmendment,
+  type TermsHistory,
+  type TerminationRecord,
   type IssuedPolicy,
   type Jurisdiction,
   type LapseRecord,
@@ -30,9 +37,15 @@ import {
   type ReminderKind,
   type DeliveryOutcome,
   type SurvivalBenefitKind,
-  type TerminationReason,
   type WaiverRecord,
+  attachedRiders,
+  latestTerms,
+  RULE_PROFILES,
 } from '@lib/policy-domain';
+
+function latestRiders(terms: TermsHistory) {
+  return attachedRiders(latestTerms(terms));
+}
 
 /** The per-stream context projections need: the (compact) policy state, or the agent state. */
 export type FoldedState =
@@ -79,17 +92,27 @@ type StoredBenefit = [
   payeeName: string | null,
 ];
 
-/** Version 2 of a stored policy state (version 1 was the full domain state). Money is in the policy's currency. */
+/**
+ * Version 3 of a stored policy state (version 1 was the full domain state; version 2 had no `th`, `aw`, and a
+ * 5-entry `rp`). Money is in the policy's currency.
+ */
 interface StoredPolicy {
-  readonly v: 2;
+  readonly v: 2 | 3;
   readonly c: 'p';
   readonly id: string;
   readonly st: PolicyStatus;
   readonly pc: string;
   readonly cu: string;
   readonly j: Jurisdiction;
-  /** graceDays, overdueNoticeDays, reinstatementWindowYears, reinstatementInterestBasisPoints, waiverWaitingDays. */
-  readonly rp: [number, number | null, number, number, number];
+  /**
+   * graceDays, overdueNoticeDays, reinstatementWindowYears, reinstatementInterestBasisPoints, waiverWaitingDays, then
+   * (v3) noticeShortensGrace as 0/1, contestableYears, rescissionKnowledgeDays.
+   */
+  readonly rp: [number, number | null, number, number, number, (0 | 1)?, number?, (number | null)?];
+  /** v3: the terms history without beneficiaries. */
+  readonly th?: TermsHistory;
+  /** v3: awaiting a servicing agent after a transfer (1) or not (0). */
+  readonly aw?: 0 | 1;
   readonly sa: number;
   /** modalPremium, frequency, paymentTermYears, paidInstallments. */
   readonly pr: [number, PremiumFrequency, number, number];
@@ -105,7 +128,7 @@ interface StoredPolicy {
   readonly ec: number;
   readonly ed: string;
   readonly md: string;
-  readonly tm: { readonly terminatedOn: string; readonly reason: TerminationReason } | null;
+  readonly tm: (Pick<TerminationRecord, 'terminatedOn' | 'reason'> & Partial<TerminationRecord>) | null;
   readonly mt: { readonly maturityDate: string; readonly paidOn: string } | null;
 }
 
@@ -120,7 +143,7 @@ function encodePolicy(policy: IssuedPolicy): StoredPolicy {
   const { ruleProfile: rules, premium } = policy;
   const { schedule } = premium;
   return {
-    v: 2,
+    v: 3,
     c: 'p',
     id: policy.policyId,
     st: policy.status,
@@ -133,7 +156,12 @@ function encodePolicy(policy: IssuedPolicy): StoredPolicy {
       rules.reinstatementWindowYears,
       rules.reinstatementInterestBasisPoints,
       rules.waiverWaitingDays,
+      rules.noticeShortensGrace ? 1 : 0,
+      rules.contestableYears,
+      rules.rescissionKnowledgeDays,
     ],
+    th: termsWithoutBeneficiaries(policy.terms),
+    aw: policy.awaitingServicingAgent ? 1 : 0,
     sa: policy.sumAssured.amount,
     pr: [premium.modalPremium.amount, premium.frequency, premium.paymentTermYears, premium.paidInstallments],
     sc: [
@@ -173,11 +201,69 @@ function encodePolicy(policy: IssuedPolicy): StoredPolicy {
   };
 }
 
+function termsWithoutBeneficiaries(terms: TermsHistory): TermsHistory {
+  return {
+    atIssue: { ...terms.atIssue, beneficiaries: NO_LIST },
+    amendments: terms.amendments.map((amendment) => {
+      const { beneficiaries: _beneficiaries, ...kept } = amendment;
+      return kept;
+    }),
+  };
+}
+
+/**
+ * A v2 state kept only the schedule: its segments and the base premium rates in the order they were recorded (the
+ * last applicable one won; riders were not billed). The terms history they imply, one amendment per date.
+ */
+function termsOfV2Schedule(stored: StoredPolicy): TermsHistory {
+  const currency = stored.cu;
+  const [, segments, rates] = stored.sc;
+  const baseOn = (date: string): number => {
+    let amount = rates[0]![1];
+    for (const [from, rate] of rates) if (from <= date) amount = rate;
+    return amount;
+  };
+  const frequencyFrom = new Map(
+    segments.slice(1).map(([, months, frequency]) => [addMonthsClamped(stored.ed, months), frequency] as const),
+  );
+  const dates = [...new Set([...frequencyFrom.keys(), ...rates.slice(1).map(([from]) => from)])].sort();
+  return {
+    atIssue: {
+      sumAssured: { amount: stored.sa, currency },
+      frequency: segments[0]![2],
+      basePremium: { amount: rates[0]![1], currency },
+      riders: NO_LIST,
+      beneficiaries: NO_LIST,
+    },
+    amendments: dates.map((effectiveDate): TermsAmendment => {
+      const frequency = frequencyFrom.get(effectiveDate);
+      return {
+        endorsementNo: '',
+        effectiveDate,
+        premiumAffecting: true,
+        kinds: [],
+        basePremium: { amount: baseOn(effectiveDate), currency },
+        ...(frequency === undefined ? {} : { frequency }),
+      };
+    }),
+  };
+}
+
 function decodePolicy(stored: StoredPolicy): IssuedPolicy {
   const currency = stored.cu;
   const money = (amount: number) => ({ amount, currency });
-  const [graceDays, overdueNoticeDays, reinstatementWindowYears, reinstatementInterestBasisPoints, waiverWaitingDays] =
-    stored.rp;
+  const [
+    graceDays,
+    overdueNoticeDays,
+    reinstatementWindowYears,
+    reinstatementInterestBasisPoints,
+    waiverWaitingDays,
+    noticeShortensGrace,
+    contestableYears,
+    rescissionKnowledgeDays,
+  ] = stored.rp;
+  const law = RULE_PROFILES[stored.j];
+  const terms = stored.th ?? termsOfV2Schedule(stored);
   const [modalPremium, frequency, paymentTermYears, paidInstallments] = stored.pr;
   const [schedulePaymentTermYears, segments, rates] = stored.sc;
   const [branchCode, region, agentId] = stored.sv;
@@ -194,13 +280,18 @@ function decodePolicy(stored: StoredPolicy): IssuedPolicy {
       reinstatementWindowYears,
       reinstatementInterestBasisPoints,
       waiverWaitingDays,
+      noticeShortensGrace: noticeShortensGrace === 1,
+      contestableYears: contestableYears ?? law.contestableYears,
+      rescissionKnowledgeDays:
+        rescissionKnowledgeDays === undefined ? law.rescissionKnowledgeDays : rescissionKnowledgeDays,
     },
     policyholder: NO_PARTY,
     insured: NO_PARTY,
     beneficiaries: NO_LIST,
     beneficiaryDesignation: null,
     sumAssured: money(stored.sa),
-    riders: NO_LIST,
+    riders: terms.atIssue.riders.length === 0 && terms.amendments.length === 0 ? NO_LIST : latestRiders(terms),
+    terms,
     premium: {
       modalPremium: money(modalPremium),
       frequency,
@@ -233,10 +324,13 @@ function decodePolicy(stored: StoredPolicy): IssuedPolicy {
             sentOn,
             delivery: outcome === null ? null : { outcome, recordedOn: recordedOn! },
           })),
-    waiver: stored.wv,
+    waiver: stored.wv === null ? null : { ...stored.wv, refund: stored.wv.refund ?? null },
     lapse: stored.lp,
+    // No row shows the suspension history (the status by law is a query of the policy's own events).
+    recordedLapses: NO_LIST,
     reinstatementCount: stored.rc,
     servicing: { branchCode, region, agentId },
+    awaitingServicingAgent: stored.aw === 1,
     survivalBenefits: stored.sb.map(([periodNo, kind, dueDate, amount, paidOn, paymentRef, payeeName]) => ({
       periodNo,
       kind,
@@ -252,8 +346,19 @@ function decodePolicy(stored: StoredPolicy): IssuedPolicy {
     endorsementCount: stored.ec,
     effectiveDate: stored.ed,
     maturityDate: stored.md,
-    termination: stored.tm,
+    termination:
+      stored.tm === null
+        ? null
+        : {
+            terminatedOn: stored.tm.terminatedOn,
+            reason: stored.tm.reason,
+            ground: stored.tm.ground ?? null,
+            groundKnownOn: stored.tm.groundKnownOn ?? null,
+            refund: stored.tm.refund ?? null,
+          },
     maturity: stored.mt,
+    // No row shows it; only TerminatePolicy checks it, on the policy's own events.
+    lastTransactionDate: stored.ed,
   };
 }
 

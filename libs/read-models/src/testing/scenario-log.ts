@@ -157,7 +157,11 @@ export class ScenarioLog {
     return this.policyCommand(data.policyId, {
       type: 'IssuePolicy',
       data,
-      context: { today: data.effectiveDate, ruleProfile },
+      context: {
+        today: data.effectiveDate,
+        ruleProfile,
+        servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
+      },
     });
   }
 

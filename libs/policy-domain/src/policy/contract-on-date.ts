@@ -1,0 +1,133 @@
+/**
+ * The contract on a business date D (DESIGN 2.7), derived purely from the folded events: its status by law, the
+ * terms in force and the schedule's money. Every rule that carries a business date asks this, never the recorded
+ * status or the last recorded value: a policy past the lapse date of an installment unpaid on D is suspended on D
+ * whether or not a PolicyLapsed was recorded, and a change effective next year is not in force today.
+ */
+import { type BusinessDate } from '../dates';
+import { DomainError } from '../errors';
+import { type Money } from '../money';
+import { ridersInForceOn, termsOn, type ContractTerms, type RiderTerms } from './contract-terms';
+import { isWaived, lapseDateOf } from './premium-installments';
+import { scheduledInstallments, type ScheduledInstallment } from './premium-schedule';
+import { type IssuedPolicy } from './policy-state';
+import { type StatusByLaw } from './policy-values';
+
+export type InstallmentStatusOnDate = 'PAID' | 'WAIVED' | 'UNPAID';
+
+export interface InstallmentOnDate extends ScheduledInstallment {
+  /** PAID when paid on or before D; WAIVED when a waiver covers it; UNPAID otherwise. */
+  readonly status: InstallmentStatusOnDate;
+  readonly paidOn: BusinessDate | null;
+}
+
+export interface ContractOnDate {
+  readonly date: BusinessDate;
+  readonly statusByLaw: StatusByLaw;
+  /** The day the suspension began when SUSPENDED (the legal lapse date, or a recorded lapse); null otherwise. */
+  readonly suspendedSince: BusinessDate | null;
+  readonly terms: ContractTerms;
+  readonly ridersInForce: readonly RiderTerms[];
+  /** Base modal premium + the riders in force: what an installment due on D costs. */
+  readonly installmentPremium: Money;
+  /** Every installment due on or before D, with its status on D. */
+  readonly installmentsDue: readonly InstallmentOnDate[];
+}
+
+/** When installment `installmentNo` was paid (its settling payment), or null when it is not paid. */
+export function paidOnOf(policy: IssuedPolicy, installmentNo: number): BusinessDate | null {
+  if (installmentNo > policy.premium.paidInstallments) return null;
+  let paidOn: BusinessDate | null = null;
+  for (const payment of policy.premium.payments) if (payment.installmentNo === installmentNo) paidOn = payment.paidOn;
+  return paidOn;
+}
+
+function installmentOnDate(policy: IssuedPolicy, installment: ScheduledInstallment, date: BusinessDate) {
+  const paidOn = paidOnOf(policy, installment.installmentNo);
+  const paid = paidOn !== null ? paidOn <= date : installment.installmentNo <= policy.premium.paidInstallments;
+  const status: InstallmentStatusOnDate = paid
+    ? 'PAID'
+    : isWaived(policy, installment.installmentNo)
+      ? 'WAIVED'
+      : 'UNPAID';
+  return { ...installment, status, paidOn: paid ? paidOn : null };
+}
+
+/** Every installment due on or before `date`, with its status on that date. */
+export function installmentsDueBy(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate[] {
+  const due: InstallmentOnDate[] = [];
+  for (const installment of scheduledInstallments(policy.premium.schedule)) {
+    if (installment.dueDate > date) break;
+    due.push(installmentOnDate(policy, installment, date));
+  }
+  return due;
+}
+
+/** The earliest installment unpaid (and not waived) on `date` among those due by then, or null. */
+export function earliestUnpaidOn(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate | null {
+  return installmentsDueBy(policy, date).find((installment) => installment.status === 'UNPAID') ?? null;
+}
+
+function suspensionOn(policy: IssuedPolicy, date: BusinessDate): BusinessDate | null {
+  for (const period of policy.recordedLapses) {
+    if (period.lapsedOn <= date && (period.reinstatedOn === null || date < period.reinstatedOn)) {
+      return period.lapsedOn;
+    }
+  }
+  const unpaid = earliestUnpaidOn(policy, date);
+  if (unpaid === null) return null;
+  const lapseDate = lapseDateOf(policy, unpaid);
+  return lapseDate <= date ? lapseDate : null;
+}
+
+/** The status by law on `date` (DESIGN 2.7); the suspension start when suspended. */
+export function statusByLawOn(
+  policy: IssuedPolicy,
+  date: BusinessDate,
+): { readonly statusByLaw: StatusByLaw; readonly suspendedSince: BusinessDate | null } {
+  if (policy.termination !== null && date >= policy.termination.terminatedOn) {
+    return { statusByLaw: 'TERMINATED', suspendedSince: null };
+  }
+  if (policy.maturity !== null && date >= policy.maturity.paidOn) {
+    return { statusByLaw: 'MATURED', suspendedSince: null };
+  }
+  const suspendedSince = suspensionOn(policy, date);
+  return suspendedSince === null
+    ? { statusByLaw: 'IN_FORCE', suspendedSince: null }
+    : { statusByLaw: 'SUSPENDED', suspendedSince };
+}
+
+export function contractOn(policy: IssuedPolicy, date: BusinessDate): ContractOnDate {
+  const terms = termsOn(policy.terms, date);
+  const ridersInForce = ridersInForceOn(terms, date);
+  const riderPremiums = ridersInForce.reduce((sum, rider) => sum + rider.modalPremium.amount, 0);
+  return {
+    date,
+    ...statusByLawOn(policy, date),
+    terms,
+    ridersInForce,
+    installmentPremium: { amount: terms.basePremium.amount + riderPremiums, currency: policy.currency },
+    installmentsDue: installmentsDueBy(policy, date),
+  };
+}
+
+/** Business dates of servicing commands never lie before the policy's effective date (DATE_BEFORE_POLICY). */
+export function checkNotBeforePolicy(policy: IssuedPolicy, date: BusinessDate, field: string): void {
+  if (date < policy.effectiveDate) {
+    throw new DomainError(
+      'DATE_BEFORE_POLICY',
+      `${field} ${date} lies before the policy took effect on ${policy.effectiveDate}.`,
+    );
+  }
+}
+
+/** @throws DomainError POLICY_NOT_IN_FORCE unless the contract is in force by law on `date` (grace included). */
+export function requireInForceByLaw(policy: IssuedPolicy, date: BusinessDate, action: string): void {
+  const { statusByLaw, suspendedSince } = statusByLawOn(policy, date);
+  if (statusByLaw === 'IN_FORCE') return;
+  const since = suspendedSince === null ? '' : ` since ${suspendedSince}`;
+  throw new DomainError(
+    'POLICY_NOT_IN_FORCE',
+    `${action} needs the contract in force on ${date}; by law it was ${statusByLaw}${since}.`,
+  );
+}
