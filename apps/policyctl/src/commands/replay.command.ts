@@ -196,7 +196,8 @@ export async function replayPolicy(events: EventStore, options: ReplayOptions, i
     events: folded.map(auditEntry),
     state: policyView(state, {
       revision: last.revision,
-      servicingAgentDeparted: agentSnapshot(agent.state)?.status === 'DEPARTED',
+      effectiveOn: state.lastTransactionDate,
+      servicingAgent: agentSnapshot(agent.state),
     }),
   };
 }

@@ -1,8 +1,16 @@
-/** The policy view of DESIGN 3 (GET /v1/policies/{id} and gRPC GetPolicy), derived purely from the state. */
+/**
+ * The policy view of DESIGN 3 (GET /v1/policies/{id} and gRPC GetPolicy), derived purely from the state: the
+ * contract as in force on a business date (DESIGN 2.7: today by default, or `effectiveOn`), beside the recorded
+ * status, with the endorsements scheduled after that date.
+ */
+import { checkDate } from '../input-checks';
+import { type AgentSnapshot } from '../agent/agent-values';
 import { type BusinessDate } from '../dates';
 import { DomainError } from '../errors';
 import { type Money } from '../money';
 import { type Jurisdiction } from '../rule-profiles';
+import { contractOn } from './contract-on-date';
+import { type RiderTerms } from './contract-terms';
 import { installmentCount } from './premium-schedule';
 import { lapseEligibleFrom, nextOpenInstallment } from './premium-installments';
 import { isClosed, isIssued, type PolicyState, type WaiverRecord } from './policy-state';
@@ -12,15 +20,29 @@ import {
   type PaymentMethod,
   type PolicyStatus,
   type PremiumFrequency,
-  type Rider,
+  type StatusByLaw,
   type SurvivalBenefitKind,
   type TerminationReason,
 } from './policy-values';
 
+/** An endorsement recorded with an effective date after the view's date: not yet part of the contract. */
+export interface ScheduledChangeView {
+  readonly endorsementNo: string;
+  readonly effectiveDate: BusinessDate;
+  readonly kinds: readonly string[];
+}
+
 export interface PolicyView {
   readonly policyId: string;
   readonly revision: number;
+  /** The business date the contract is shown as in force on. */
+  readonly effectiveOn: BusinessDate;
+  /** The recorded status (the last state-changing event). */
   readonly status: PolicyStatus;
+  /** The status the law gives the contract on `effectiveOn` (DESIGN 2.7). */
+  readonly statusByLaw: StatusByLaw;
+  /** The day the suspension began, when `statusByLaw` is SUSPENDED. */
+  readonly suspendedSince: BusinessDate | null;
   /** The termination reason for TERMINATED; null otherwise. */
   readonly statusReason: TerminationReason | null;
   readonly productCode: string;
@@ -30,9 +52,13 @@ export interface PolicyView {
   readonly insured: Party;
   readonly beneficiaries: readonly Beneficiary[];
   readonly sumAssured: Money;
-  readonly riders: readonly Rider[];
+  /** Riders in force on `effectiveOn` (start ≤ date < end). */
+  readonly riders: readonly RiderTerms[];
   readonly premium: {
+    /** The base modal premium on `effectiveOn`. */
     readonly modalPremium: Money;
+    /** What an installment due on `effectiveOn` costs: base + riders in force. */
+    readonly installmentPremium: Money;
     readonly frequency: PremiumFrequency;
     readonly paymentTermYears: number;
     readonly paymentMethod: PaymentMethod;
@@ -61,6 +87,7 @@ export interface PolicyView {
     readonly paidOn: BusinessDate | null;
   }[];
   readonly endorsementCount: number;
+  readonly scheduledChanges: readonly ScheduledChangeView[];
   readonly effectiveDate: BusinessDate;
   readonly maturityDate: BusinessDate;
 }
@@ -68,33 +95,59 @@ export interface PolicyView {
 export interface PolicyViewOptions {
   /** Revision of the last event folded into the state. */
   readonly revision: number;
+  /** The business date to show the contract on (the caller's today by default). */
+  readonly effectiveOn: BusinessDate;
   /**
-   * Whether the servicing agent has departed (read from the agent stream by the caller). The policy stream cannot
-   * know it: a policy is orphaned from the agent's departure until OrphanPolicyReassigned.
+   * The servicing agent as the agent stream knows it (null: not registered; undefined: not looked up). The policy
+   * stream cannot know it: a policy is orphaned while its agent is unknown or departed (DESIGN 2.5).
    */
-  readonly servicingAgentDeparted?: boolean;
+  readonly servicingAgent?: AgentSnapshot | null;
 }
 
 /** @throws DomainError POLICY_NOT_FOUND for a stream that has no PolicyIssued. */
 export function policyView(state: PolicyState, options: PolicyViewOptions): PolicyView {
   if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
+  const { effectiveOn, servicingAgent } = options;
+  checkDate(effectiveOn, 'effectiveOn');
+  if (effectiveOn < state.effectiveDate) {
+    throw new DomainError(
+      'DATE_BEFORE_POLICY',
+      `The policy took effect on ${state.effectiveDate}; it had no contract on ${effectiveOn}.`,
+    );
+  }
+  const contract = contractOn(state, effectiveOn);
   const next = nextOpenInstallment(state);
+  const agentGone = servicingAgent !== undefined && (servicingAgent === null || servicingAgent.status === 'DEPARTED');
+  const scheduled = new Map<string, ScheduledChangeView>();
+  for (const amendment of state.terms.amendments) {
+    if (amendment.effectiveDate <= effectiveOn) continue;
+    const earlier = scheduled.get(amendment.endorsementNo);
+    scheduled.set(amendment.endorsementNo, {
+      endorsementNo: amendment.endorsementNo,
+      effectiveDate: amendment.effectiveDate,
+      kinds: [...(earlier?.kinds ?? []), ...amendment.kinds],
+    });
+  }
   return {
     policyId: state.policyId,
     revision: options.revision,
+    effectiveOn,
     status: state.status,
+    statusByLaw: contract.statusByLaw,
+    suspendedSince: contract.suspendedSince,
     statusReason: state.termination?.reason ?? null,
     productCode: state.productCode,
     currency: state.currency,
     jurisdiction: state.jurisdiction,
     policyholder: state.policyholder,
     insured: state.insured,
-    beneficiaries: state.beneficiaries,
-    sumAssured: state.sumAssured,
-    riders: state.riders,
+    beneficiaries: contract.terms.beneficiaries,
+    sumAssured: contract.terms.sumAssured,
+    riders: contract.ridersInForce,
     premium: {
-      modalPremium: state.premium.modalPremium,
-      frequency: state.premium.frequency,
+      modalPremium: contract.terms.basePremium,
+      installmentPremium: contract.installmentPremium,
+      frequency: contract.terms.frequency,
       paymentTermYears: state.premium.paymentTermYears,
       paymentMethod: state.premium.paymentMethod,
       installmentCount: installmentCount(state.premium.schedule),
@@ -103,7 +156,10 @@ export function policyView(state: PolicyState, options: PolicyViewOptions): Poli
       lapseEligibleFrom: lapseEligibleFrom(state),
       waiver: state.waiver,
     },
-    servicing: { ...state.servicing, orphaned: options.servicingAgentDeparted === true && !isClosed(state) },
+    servicing: {
+      ...state.servicing,
+      orphaned: (state.awaitingServicingAgent || agentGone) && !isClosed(state),
+    },
     lapse: state.lapse && { lapsedOn: state.lapse.lapsedOn, reinstatementDeadline: state.lapse.reinstatementDeadline },
     survivalBenefits: state.survivalBenefits.map((benefit) => ({
       periodNo: benefit.periodNo,
@@ -113,6 +169,7 @@ export function policyView(state: PolicyState, options: PolicyViewOptions): Poli
       paidOn: benefit.payment?.paidOn ?? null,
     })),
     endorsementCount: state.endorsementCount,
+    scheduledChanges: [...scheduled.values()],
     effectiveDate: state.effectiveDate,
     maturityDate: state.maturityDate,
   };

@@ -9,6 +9,7 @@ import {
 } from '@lib/event-sourcing';
 import { isIssued, policyAggregate, policyStreamId, policyView } from '@lib/policy-domain';
 import { loadAgentSnapshot } from '../../agents/shared/load-agent-snapshot';
+import { CommandRunner } from '../../common/command-runner';
 import { AGGREGATE_CACHE, EVENT_STORE } from '../../event-store/tokens';
 import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
 import { GetPolicyQuery, type PolicyQueryResult } from './get-policy.query';
@@ -18,6 +19,7 @@ export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQue
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AGGREGATE_CACHE) private readonly cache: AggregateCache,
+    private readonly runner: CommandRunner,
   ) {}
 
   async execute({ policyId, at }: GetPolicyQuery): Promise<PolicyQueryResult> {
@@ -47,7 +49,8 @@ export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQue
     return {
       view: policyView(loaded.state, {
         revision: loaded.revision,
-        servicingAgentDeparted: agent?.status === 'DEPARTED',
+        effectiveOn: at.effectiveOn ?? this.runner.today(),
+        servicingAgent: agent,
       }),
     };
   }

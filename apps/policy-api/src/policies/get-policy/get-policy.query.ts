@@ -5,11 +5,14 @@ export interface PolicyQueryResult {
   readonly view: PolicyView;
 }
 
-/** The current state, or the state after `revision`, or the state from the events recorded at or before `asOf`. */
+/**
+ * The current state, or the state after `revision`, or the state from the events recorded at or before `asOf`; the
+ * contract shown as in force on `effectiveOn` (default: today's business date).
+ */
 export class GetPolicyQuery extends Query<PolicyQueryResult> {
   constructor(
     readonly policyId: string,
-    readonly at: { readonly revision?: number; readonly asOf?: string } = {},
+    readonly at: { readonly revision?: number; readonly asOf?: string; readonly effectiveOn?: string } = {},
   ) {
     super();
   }
