@@ -7,15 +7,18 @@ import {
 } from './rule-profiles';
 
 describe('rule profiles', () => {
-  it('CN (the default): 60 days grace, 30 days after a notice, 2 years to reinstate at 5 %, 90 days waiver waiting', () => {
+  it('CN (the default): 60 days grace (30 after a delivered notice only where agreed), 2 years to reinstate at 5 %, 90 days waiver waiting, rescission within 30 days and 2 years', () => {
     expect(DEFAULT_RULE_PROFILE).toBe(CN_RULE_PROFILE);
     expect(ruleProfileFor()).toEqual({
       jurisdiction: 'CN',
       graceDays: 60,
       overdueNoticeDays: 30,
+      noticeShortensGrace: false,
       reinstatementWindowYears: 2,
       reinstatementInterestBasisPoints: 500,
       waiverWaitingDays: 90,
+      contestableYears: 2,
+      rescissionKnowledgeDays: 30,
     });
   });
 

@@ -232,19 +232,13 @@ export function checkRider(
   }
 }
 
-/**
- * The endorsement-level rules of premium-affecting changes (DESIGN 2.5): one scheduled change at a time, effective on
- * a due date not before the earliest unpaid installment (arrears are never repriced), not after maturity, and not
- * before an earlier premium-affecting change (each one's premium is quoted on the terms the ones before it left).
- */
-export function checkPremiumAffectingEndorsement(
+/** One premium-affecting endorsement may be scheduled (effective after today) at a time (DESIGN 2.5). */
+export function checkNoScheduledChange(
   policy: IssuedPolicy,
   changes: readonly ContractChange[],
-  context: ContractChangeContext,
+  today: BusinessDate,
 ): void {
-  const premiumAffecting = changes.filter((change) => isPremiumAffecting(change.kind));
-  if (premiumAffecting.length === 0) return;
-  const { effectiveDate, today } = context;
+  if (!changes.some((change) => isPremiumAffecting(change.kind))) return;
   const scheduled = policy.terms.amendments.find(
     (amendment) => amendment.premiumAffecting && amendment.effectiveDate > today,
   );
@@ -255,6 +249,21 @@ export function checkPremiumAffectingEndorsement(
         'cancel it or wait until it takes effect.',
     );
   }
+}
+
+/**
+ * When premium-affecting changes may take effect (DESIGN 2.5): on a due date not before the earliest unpaid
+ * installment (arrears are never repriced), not after maturity, and not before an earlier premium-affecting change
+ * (each one's premium is quoted on the terms the ones before it left). A scheduled endorsement holds only such changes.
+ */
+export function checkPremiumChangeDate(
+  policy: IssuedPolicy,
+  changes: readonly ContractChange[],
+  context: ContractChangeContext,
+): void {
+  const premiumAffecting = changes.filter((change) => isPremiumAffecting(change.kind));
+  if (premiumAffecting.length === 0) return;
+  const { effectiveDate, today } = context;
   if (effectiveDate > today && premiumAffecting.length !== changes.length) {
     throw new DomainError(
       'EFFECTIVE_DATE_INVALID',
@@ -285,6 +294,17 @@ export function checkPremiumAffectingEndorsement(
       throw new DomainError('EFFECTIVE_DATE_INVALID', `The premiums are paid up; the last fell due ${last.dueDate}.`);
     }
     return;
+  }
+  const overdue = scheduledInstallments(schedule).filter(
+    (installment) => installment.installmentNo > policy.premium.paidInstallments && installment.dueDate < today,
+  );
+  const lastOverdue = overdue[overdue.length - 1];
+  if (lastOverdue !== undefined && effectiveDate <= lastOverdue.dueDate) {
+    throw new DomainError(
+      'EFFECTIVE_DATE_INVALID',
+      `Installment ${lastOverdue.installmentNo} (due ${lastOverdue.dueDate}) is overdue: arrears are never repriced, ` +
+        'so a premium-affecting change takes effect on a later due date.',
+    );
   }
   if (effectiveDate < firstUnpaid.dueDate) {
     throw new DomainError(

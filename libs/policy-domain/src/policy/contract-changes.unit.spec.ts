@@ -152,7 +152,13 @@ describe('ChangeContract', () => {
 
   describe('PREMIUM_FREQUENCY', () => {
     const paidTwo = [issued, ...eventsOf([payPremium(2, '2025-03-01')], [issued])];
-    const toMonthly: ContractChange = { kind: 'PREMIUM_FREQUENCY', frequency: 'MONTHLY', modalPremium: cny(10_500) };
+    // The standard policy's rider ADB (premium 0) is in force: a frequency change reprices it too.
+    const toMonthly: ContractChange = {
+      kind: 'PREMIUM_FREQUENCY',
+      frequency: 'MONTHLY',
+      modalPremium: cny(10_500),
+      riderPremiums: [{ code: 'ADB', modalPremium: cny(0) }],
+    };
 
     it('on an anniversary switches the schedule from that date on', () => {
       const policy = stateAfterChange(paidTwo, '2026-03-15', [toMonthly]);
@@ -198,13 +204,42 @@ describe('ChangeContract', () => {
         .when(changeContract('2026-03-15', [toMonthly]))
         .thenThrows('WAIVER_ACTIVE');
     });
+
+    it('without a premium for every rider in force (or with one for a rider not in force) → RIDER_PREMIUMS_INVALID', () => {
+      const { riderPremiums: _riderPremiums, ...withoutRiders } = toMonthly as Extract<
+        ContractChange,
+        { kind: 'PREMIUM_FREQUENCY' }
+      >;
+      givenPolicy(paidTwo)
+        .when(changeContract('2026-03-15', [withoutRiders]))
+        .thenThrows('RIDER_PREMIUMS_INVALID');
+      givenPolicy(paidTwo)
+        .when(
+          changeContract('2026-03-15', [
+            {
+              ...withoutRiders,
+              riderPremiums: [
+                { code: 'ADB', modalPremium: cny(0) },
+                { code: 'XYZ', modalPremium: cny(1) },
+              ],
+            },
+          ]),
+        )
+        .thenThrows('RIDER_PREMIUMS_INVALID');
+    });
+
+    it('to the frequency already in force → NOTHING_TO_CHANGE', () => {
+      givenPolicy(paidTwo)
+        .when(changeContract('2026-03-15', [{ ...toMonthly, frequency: 'ANNUAL' } as ContractChange]))
+        .thenThrows('NOTHING_TO_CHANGE');
+    });
   });
 
   describe('SUM_ASSURED', () => {
     const decrease: ContractChange = { kind: 'SUM_ASSURED', sumAssured: cny(5_000_000), modalPremium: cny(60_000) };
 
     it('changes the sum assured and the premium of installments due from the effective date', () => {
-      const policy = stateAfterChange([issued], '2025-01-01', [decrease]);
+      const policy = stateAfterChange([issued], '2025-03-15', [decrease]);
       expect(policy.sumAssured).toEqual(cny(5_000_000));
       expect(nextOpenInstallment(policy)!.amount).toEqual(cny(60_000));
     });
@@ -212,12 +247,12 @@ describe('ChangeContract', () => {
     it('an increase without an underwriting reference → UNDERWRITING_REQUIRED; with one it is accepted', () => {
       const increase: ContractChange = { kind: 'SUM_ASSURED', sumAssured: cny(20_000_000), modalPremium: cny(240_000) };
       givenPolicy([issued])
-        .when(changeContract('2025-01-01', [increase]))
+        .when(changeContract('2025-03-15', [increase]))
         .thenThrows('UNDERWRITING_REQUIRED');
       const underwritten = { ...increase, underwritingRef: 'UW-5' };
       expect(
         givenPolicy([issued])
-          .when(changeContract('2025-01-01', [underwritten]))
+          .when(changeContract('2025-03-15', [underwritten]))
           .events(),
       ).toHaveLength(1);
     });
@@ -249,11 +284,13 @@ describe('ChangeContract', () => {
     const rider = { code: 'CI', sumAssured: cny(1_000_000), modalPremium: cny(5_000), endDate: '2044-03-15' };
 
     it('RIDER_ADDED adds a rider ending no later than maturity; RIDER_REMOVED removes one', () => {
-      const policy = stateAfterChange([issued], '2025-01-01', [
+      const policy = stateAfterChange([issued], '2025-03-15', [
         { kind: 'RIDER_ADDED', rider },
         { kind: 'RIDER_REMOVED', riderCode: 'ADB' },
       ]);
-      expect(policy.riders).toEqual([rider]);
+      expect(policy.riders).toEqual([{ ...rider, startDate: '2025-03-15' }]);
+      // The rider is billed from its start: base 120,000 + CI 5,000 = 125,000 for installment 2 (due 2025-03-15).
+      expect(nextOpenInstallment(policy)).toEqual({ installmentNo: 2, dueDate: '2025-03-15', amount: cny(125_000) });
     });
 
     it('a rider ending after maturity → RIDER_ENDS_AFTER_MATURITY', () => {

@@ -11,6 +11,7 @@ import {
   terminated,
   waivePremium,
 } from '../testing/policy-fixtures';
+import { CN_RULE_PROFILE } from '../rule-profiles';
 import { type PolicyEvent } from './policy-events';
 import { type IssuedPolicy } from './policy-state';
 import { lapseEligibleFrom, mayLapseOn } from './premium-installments';
@@ -45,36 +46,65 @@ describe('LapsePolicy', () => {
       .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
   });
 
-  it('an overdue notice shortens it: 30 days after the notice, when that ends before the grace period', () => {
-    const noticed = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [issued])];
-    givenPolicy(noticed)
-      .when(lapsePolicy('2025-04-19'))
-      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-04-20/);
-    const [event] = givenPolicy(noticed).when(lapsePolicy('2025-04-20')).events();
-    expect(event!.data).toMatchObject({ lapsedOn: '2025-04-20', reinstatementDeadline: '2027-04-20' });
-  });
-
-  it('a DELIVERED notice counts like one with no outcome recorded yet', () => {
+  it('by default the contract has not agreed the notice rule: even a delivered overdue notice leaves 60 days', () => {
+    // Art. 36: 30 days after a notice only where the contract says so; without it, due + 60 days.
     const given = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [issued])];
     const delivered = [...given, ...eventsOf([recordDelivery('P-2024-0001-R1', 'DELIVERED', '2025-03-25')], given)];
-    expect(givenPolicy(delivered).when(lapsePolicy('2025-04-20')).events()).toHaveLength(1);
+    givenPolicy(delivered)
+      .when(lapsePolicy('2025-05-14'))
+      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
   });
 
-  it.each(['RETURNED', 'UNREACHABLE'] as const)(
-    'a notice recorded as %s does not count: the 60-day grace applies',
-    (outcome) => {
-      const given = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [issued])];
-      const undelivered = [...given, ...eventsOf([recordDelivery('P-2024-0001-R1', outcome, '2025-03-30')], given)];
-      givenPolicy(undelivered)
+  describe('where the product agreed the notice rule (noticeShortensGrace)', () => {
+    const agreed = policyIssued({}, { ...CN_RULE_PROFILE, noticeShortensGrace: true });
+    const noticed = [agreed, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20')], [agreed])];
+    const deliveredOn = (outcome: 'DELIVERED' | 'RETURNED' | 'UNREACHABLE', recordedOn: string) => [
+      ...noticed,
+      ...eventsOf([recordDelivery('P-2024-0001-R1', outcome, recordedOn)], noticed),
+    ];
+
+    it('a DELIVERED notice lapses the policy 30 days after its delivery, when that ends before the grace period', () => {
+      // Delivered 2025-03-25: cover continues to 2025-03-25 + 30 = 2025-04-24; may lapse from 2025-04-25.
+      const delivered = deliveredOn('DELIVERED', '2025-03-25');
+      givenPolicy(delivered)
+        .when(lapsePolicy('2025-04-24'))
+        .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-04-25/);
+      const [event] = givenPolicy(delivered).when(lapsePolicy('2025-04-25')).events();
+      expect(event!.data).toMatchObject({ lapsedOn: '2025-04-25', reinstatementDeadline: '2027-04-25' });
+    });
+
+    it('a notice with no delivery recorded does not count: it takes effect on arrival, not when sent', () => {
+      givenPolicy(noticed)
         .when(lapsePolicy('2025-04-20'))
         .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
-      expect(givenPolicy(undelivered).when(lapsePolicy('2025-05-15')).events()).toHaveLength(1);
-    },
-  );
+    });
 
-  it('a notice sent late does not extend the grace period (the earlier end wins)', () => {
-    const late = [issued, ...eventsOf([sendReminder(2, 'OVERDUE_NOTICE', '2025-05-01')], [issued])];
-    expect(givenPolicy(late).when(lapsePolicy('2025-05-15')).events()).toHaveLength(1);
+    it.each(['RETURNED', 'UNREACHABLE'] as const)(
+      'a notice recorded as %s does not count: the 60-day grace applies',
+      (outcome) => {
+        const undelivered = deliveredOn(outcome, '2025-03-30');
+        givenPolicy(undelivered)
+          .when(lapsePolicy('2025-04-30'))
+          .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
+        expect(givenPolicy(undelivered).when(lapsePolicy('2025-05-15')).events()).toHaveLength(1);
+      },
+    );
+
+    it('a notice delivered late does not extend the grace period (the earlier end wins)', () => {
+      // Delivered 2025-04-20: 2025-05-20 is later than the grace end 2025-05-14.
+      expect(givenPolicy(deliveredOn('DELIVERED', '2025-04-20')).when(lapsePolicy('2025-05-15')).events()).toHaveLength(
+        1,
+      );
+    });
+
+    it('a notice for another installment does not count for this one', () => {
+      // The delivered notice for installment 2 ends with its payment; installment 3 (due 2026-03-15) has 60 days.
+      const paid = [...deliveredOn('DELIVERED', '2025-03-25')];
+      paid.push(...eventsOf([payPremium(2, '2025-04-01')], paid));
+      givenPolicy(paid)
+        .when(lapsePolicy('2026-05-14'))
+        .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2026-05-15/);
+    });
   });
 
   it('a pre-due reminder starts no notice period', () => {
@@ -82,15 +112,6 @@ describe('LapsePolicy', () => {
     givenPolicy(reminded)
       .when(lapsePolicy('2025-04-01'))
       .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2025-05-15/);
-  });
-
-  it('a notice for another installment does not count for this one', () => {
-    const paid = [issued, ...eventsOf([payPremium(2, '2025-03-01')], [issued])];
-    const noticed = [...paid, ...eventsOf([sendReminder(3, 'OVERDUE_NOTICE', '2026-03-20')], paid)];
-    givenPolicy(noticed)
-      .when(lapsePolicy('2026-04-19'))
-      .thenThrows('GRACE_PERIOD_NOT_OVER', /from 2026-04-20/);
-    givenPolicy(noticed).when(lapsePolicy('2026-04-01')).thenThrows('GRACE_PERIOD_NOT_OVER');
   });
 
   it('when every installment is paid (paid up) → NO_OVERDUE_INSTALLMENT', () => {

@@ -13,7 +13,8 @@ import { checkBeneficiaries, samePerson } from './beneficiary-rules';
 import {
   applyContractChange,
   checkContractChange,
-  checkPremiumAffectingEndorsement,
+  checkNoScheduledChange,
+  checkPremiumChangeDate,
   checkRider,
   isPremiumAffecting,
 } from './contract-changes';
@@ -206,16 +207,17 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
     throw new DomainError('CONTRACT_CHANGE_EMPTY', 'A contract change needs at least one change.');
   const endorsement = endorsementNo(policy.policyId, policy.endorsementCount + 1);
   const changeContext = { effectiveDate: data.effectiveDate, endorsementNo: endorsement, today: context.today };
-  checkPremiumAffectingEndorsement(policy, data.changes, changeContext);
+  checkNoScheduledChange(policy, data.changes, context.today);
+  data.changes.reduce((amended, change) => {
+    checkContractChange(amended, change, changeContext);
+    return applyContractChange(amended, change, changeContext);
+  }, policy);
+  checkPremiumChangeDate(policy, data.changes, changeContext);
   if (data.changes.some((change) => isPremiumAffecting(change.kind))) {
     // Judged on the contract when the change is made: a suspended contract cannot be amended (grace is in force).
     const judgedOn = data.effectiveDate < context.today ? data.effectiveDate : context.today;
     requireInForceByLaw(policy, judgedOn, 'A premium-affecting change');
   }
-  data.changes.reduce((amended, change) => {
-    checkContractChange(amended, change, changeContext);
-    return applyContractChange(amended, change, changeContext);
-  }, policy);
   return {
     type: 'ContractChanged',
     data: { endorsementNo: endorsement, effectiveDate: data.effectiveDate, changes: data.changes },

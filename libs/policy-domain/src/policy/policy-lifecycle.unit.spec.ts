@@ -42,9 +42,18 @@ const servicingCommands: Record<Exclude<PolicyCommandType, 'IssuePolicy'>, Polic
   TerminatePolicy: terminatePolicy('2026-01-10', 'SURRENDER'),
 };
 
+/** A policy paid up (installments 2–10 on their due dates) whose survival benefits are all paid: matured. */
+function matured(): PolicyEvent[] {
+  const payments = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => payPremium(n, `${2023 + n}-03-15`));
+  const paidUp = [issued, ...eventsOf(payments, [issued])];
+  const benefits = [paySurvivalBenefit(1, '2034-03-15'), paySurvivalBenefit(2, '2034-03-15')];
+  const benefitsPaid = [...paidUp, ...eventsOf(benefits, paidUp)];
+  return [...benefitsPaid, ...eventsOf([paySurvivalBenefit(3, '2044-03-15')], benefitsPaid)];
+}
+
 const closedPolicies: [string, PolicyEvent[]][] = [
   ['TERMINATED', [issued, { type: 'PolicyTerminated', data: terminated('2025-01-10', 'SURRENDER') }]],
-  ['MATURED', [issued, ...eventsOf([paySurvivalBenefit(3, '2044-03-15')], [issued])]],
+  ['MATURED', matured()],
 ];
 
 describe('policy lifecycle', () => {

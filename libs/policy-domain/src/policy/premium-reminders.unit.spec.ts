@@ -50,7 +50,7 @@ describe('SendPremiumReminder', () => {
 
   it('for a paid installment → INSTALLMENT_NOT_OPEN', () => {
     givenPolicy([issued])
-      .when(sendReminder(1, 'PRE_DUE', '2024-03-01'))
+      .when(sendReminder(1, 'PRE_DUE', '2024-03-15'))
       .thenThrows('INSTALLMENT_NOT_OPEN');
   });
 

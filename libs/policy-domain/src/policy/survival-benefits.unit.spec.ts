@@ -1,12 +1,33 @@
 import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
-import { cny, lapsePolicy, paySurvivalBenefit, policyIssued, POLICYHOLDER } from '../testing/policy-fixtures';
+import {
+  cny,
+  lapsePolicy,
+  payPremium,
+  paySurvivalBenefit,
+  policyIssued,
+  POLICYHOLDER,
+} from '../testing/policy-fixtures';
+import { type PolicyEvent } from './policy-events';
 import { type IssuedPolicy } from './policy-state';
 
-const issued = policyIssued(); // period 1 due 2029-03-15, period 3 = MATURITY on 2044-03-15
+// Period 1 due 2029-03-15, period 2 on 2034-03-15, period 3 = MATURITY on 2044-03-15. Premiums are annual on
+// Mar 15, 2024–2033 (installment n due Mar 15 of 2023 + n).
+const issued = policyIssued();
+
+/** The standard policy with installments 2…lastInstallment paid on their due dates. */
+function paidThrough(lastInstallment: number): PolicyEvent[] {
+  const payments = Array.from({ length: lastInstallment - 1 }, (_, index) =>
+    payPremium(index + 2, `${2025 + index}-03-15`),
+  );
+  return [issued, ...eventsOf(payments, [issued])];
+}
+
+const inForce = paidThrough(6); // paid to 2030-03-15: in force on period 1's due date
+const paidUp = paidThrough(10);
 
 describe('PaySurvivalBenefit', () => {
   it('pays a planned survival benefit on or after its due date, for the planned amount', () => {
-    givenPolicy([issued])
+    givenPolicy(inForce)
       .when(paySurvivalBenefit(1, '2029-03-15'))
       .then([
         {
@@ -26,7 +47,7 @@ describe('PaySurvivalBenefit', () => {
   });
 
   it('paying the same period twice → SURVIVAL_BENEFIT_ALREADY_PAID', () => {
-    const paid = [issued, ...eventsOf([paySurvivalBenefit(1, '2029-03-20')], [issued])];
+    const paid = [...inForce, ...eventsOf([paySurvivalBenefit(1, '2029-03-20')], inForce)];
     givenPolicy(paid)
       .when(paySurvivalBenefit(1, '2029-04-01'))
       .thenThrows('SURVIVAL_BENEFIT_ALREADY_PAID', /2029-03-20/);
@@ -41,18 +62,42 @@ describe('PaySurvivalBenefit', () => {
   });
 
   it('without a life confirmation → LIFE_CONFIRMATION_REQUIRED', () => {
-    givenPolicy([issued])
+    givenPolicy(inForce)
       .when(paySurvivalBenefit(1, '2029-03-15', { lifeConfirmationRef: '' }))
       .thenThrows('LIFE_CONFIRMATION_REQUIRED');
   });
 
-  it('on a lapsed policy → POLICY_NOT_IN_FORCE', () => {
+  it('on a policy lapsed before the due date → POLICY_NOT_IN_FORCE', () => {
     const lapsed = [issued, ...eventsOf([lapsePolicy('2025-05-15')], [issued])];
     givenPolicy(lapsed).when(paySurvivalBenefit(1, '2029-03-15')).thenThrows('POLICY_NOT_IN_FORCE');
   });
 
-  it('the MATURITY payment also matures the policy, which then is closed', () => {
+  it('due while the contract was suspended by law, lapse recorded or not → POLICY_NOT_IN_FORCE', () => {
+    // Installment 2 (due 2025-03-15) was never paid: suspended by law from 2025-05-15, nothing recorded.
     givenPolicy([issued])
+      .when(paySurvivalBenefit(1, '2029-03-15'))
+      .thenThrows('POLICY_NOT_IN_FORCE', /SUSPENDED since 2025-05-15/);
+  });
+
+  it('due while in force, it is still owed after a later lapse', () => {
+    // Installment 7 (due 2030-03-15) unpaid: lapsed 2030-05-15; period 1 fell due 2029-03-15, in force.
+    const lapsedLater = [...inForce, ...eventsOf([lapsePolicy('2030-05-15')], inForce)];
+    expect(givenPolicy(lapsedLater).when(paySurvivalBenefit(1, '2030-06-01')).events()).toHaveLength(1);
+  });
+
+  it('the MATURITY payment with an earlier period unpaid → EARLIER_BENEFIT_UNPAID', () => {
+    const firstPaid = [...paidUp, ...eventsOf([paySurvivalBenefit(1, '2033-04-01')], paidUp)];
+    givenPolicy(firstPaid)
+      .when(paySurvivalBenefit(3, '2044-03-20'))
+      .thenThrows('EARLIER_BENEFIT_UNPAID', /periods 2 before/);
+  });
+
+  it('the MATURITY payment also matures the policy, which then is closed', () => {
+    const earlierPaid = [
+      ...paidUp,
+      ...eventsOf([paySurvivalBenefit(1, '2033-04-01'), paySurvivalBenefit(2, '2034-03-20')], paidUp),
+    ];
+    givenPolicy(earlierPaid)
       .when(paySurvivalBenefit(3, '2044-03-20'))
       .then([
         {
@@ -70,7 +115,7 @@ describe('PaySurvivalBenefit', () => {
         },
         { type: 'PolicyMatured', data: { maturityDate: '2044-03-15', periodNo: 3, paidOn: '2044-03-20' } },
       ]);
-    const matured = [issued, ...eventsOf([paySurvivalBenefit(3, '2044-03-20')], [issued])];
+    const matured = [...earlierPaid, ...eventsOf([paySurvivalBenefit(3, '2044-03-20')], earlierPaid)];
     expect((policyStateAfter(matured) as IssuedPolicy).status).toBe('MATURED');
     givenPolicy(matured).when(paySurvivalBenefit(1, '2044-04-01')).thenThrows('POLICY_CLOSED');
   });
