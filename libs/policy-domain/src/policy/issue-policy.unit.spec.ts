@@ -185,4 +185,42 @@ describe('IssuePolicy', () => {
       .when(issuePolicy({ policyholder: { ...POLICYHOLDER, birthDate: '1980-13-01' } }))
       .thenThrows('INVALID_DATE');
   });
+
+  it('a MATURITY payment due before the maturity date (here 4 years early) → SURVIVAL_BENEFIT_PLAN_INVALID', () => {
+    const maturity = { periodNo: 1, kind: 'MATURITY', dueDate: '2040-03-15', amount: cny(1) } as const;
+    givenPolicy([])
+      .when(issuePolicy({ survivalBenefits: [maturity] }))
+      .thenThrows('SURVIVAL_BENEFIT_PLAN_INVALID', /maturity date 2044-03-15/);
+  });
+
+  it('a policyholder or insured born after the effective date → BIRTH_DATE_INVALID', () => {
+    givenPolicy([])
+      .when(issuePolicy({ insured: { ...INSURED, birthDate: '2024-03-16' } }))
+      .thenThrows('BIRTH_DATE_INVALID');
+    givenPolicy([])
+      .when(issuePolicy({ policyholder: { ...POLICYHOLDER, birthDate: '2030-01-01' } }))
+      .thenThrows('BIRTH_DATE_INVALID');
+    // Born on the effective date itself is possible (a newborn's cover).
+    expect(
+      givenPolicy([])
+        .when(issuePolicy({ insured: { ...INSURED, birthDate: '2024-03-15' } }))
+        .events(),
+    ).toHaveLength(1);
+  });
+
+  it('a servicing agent that is not registered, or departed → AGENT_NOT_ELIGIBLE', () => {
+    givenPolicy([])
+      .when(issuePolicy({}, { servicingAgent: null }))
+      .thenThrows('AGENT_NOT_ELIGIBLE', /A-001/);
+    const departed = {
+      agentId: 'A-001',
+      role: 'SERVICING',
+      status: 'DEPARTED',
+      branchCode: 'BJ01',
+      region: 'NORTH',
+    } as const;
+    givenPolicy([])
+      .when(issuePolicy({}, { servicingAgent: departed }))
+      .thenThrows('AGENT_NOT_ELIGIBLE');
+  });
 });

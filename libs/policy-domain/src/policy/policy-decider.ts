@@ -241,6 +241,14 @@ function cancelScheduledChange(
       `Endorsement ${data.endorsementNo} is not a premium-affecting change scheduled after ${context.today}.`,
     );
   }
+  const prepaid = policy.premium.payments.filter((payment) => payment.dueDate >= scheduled.effectiveDate);
+  if (prepaid.length > 0) {
+    throw new DomainError(
+      'SCHEDULED_CHANGE_PREPAID',
+      `Installments ${prepaid.map((payment) => payment.installmentNo).join(', ')} due from ${scheduled.effectiveDate} ` +
+        'are already paid at the new premium: the change can no longer be withdrawn.',
+    );
+  }
   return { type: 'ScheduledChangeCancelled', data: { endorsementNo: data.endorsementNo, cancelledOn: context.today } };
 }
 

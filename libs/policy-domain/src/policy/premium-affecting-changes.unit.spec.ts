@@ -110,6 +110,19 @@ describe('premium-affecting changes on business dates', () => {
     givenPolicy(contact).when(cancelScheduledChange('P-2024-0001-E1', '2025-02-01')).thenThrows('NO_SCHEDULED_CHANGE');
   });
 
+  it('once an installment at the new premium is paid in advance, the change cannot be withdrawn → SCHEDULED_CHANGE_PREPAID', () => {
+    // Scheduled for installment 3 (2026-03-15); installments 2 (120,000) and 3 (at the new 60,000) paid in advance.
+    const reduced = after([issued], changeContract('2026-03-15', [halveSumAssured(60_000)], '2025-01-10'));
+    const prepaid = after(
+      reduced,
+      payPremium(2, '2025-02-01', { amount: cny(120_000) }),
+      payPremium(3, '2025-02-02', { amount: cny(60_000) }),
+    );
+    givenPolicy(prepaid)
+      .when(cancelScheduledChange('P-2024-0001-E1', '2025-02-03'))
+      .thenThrows('SCHEDULED_CHANGE_PREPAID', /Installments 3 due from 2026-03-15/);
+  });
+
   it('a backdated change that would reprice an overdue installment → EFFECTIVE_DATE_INVALID', () => {
     // 2025-04-01: installment 2 (due 2025-03-15, 120,000) is overdue, in grace. It keeps its price.
     givenPolicy([issued])
