@@ -125,7 +125,10 @@ export interface ServicingActivityQuery extends DateRange, PageRequest {
 export interface AgentWorkloadQuery extends PageRequest {
   readonly branchCode?: string;
   readonly region?: string;
-  /** Open receivables are judged as of this day (the API passes today; the orphan balancer the departure date). */
+  /**
+   * Open receivables are judged as of this day (the API passes today; the orphan balancer the departure date or the
+   * transfer's effective date).
+   */
   readonly asOf: BusinessDate;
 }
 
@@ -133,8 +136,11 @@ export interface AgentWorkloadReportRow extends AgentRow {
   /** Policies the agent services that are not closed (IN_FORCE or LAPSED). */
   readonly policies: number;
   /**
-   * Unpaid, non-waived installments of those policies that are overdue or due within
-   * OPEN_RECEIVABLES_HORIZON_DAYS of `asOf` (DESIGN 2.5, the load of orphan balancing).
+   * Installments of the policies the agent services that were unpaid and not waived on `asOf` and were overdue or due
+   * within OPEN_RECEIVABLES_HORIZON_DAYS of it (DESIGN 2.5, the load of orphan balancing): also those paid (or
+   * reinstated) after `asOf`, and those of policies closed after `asOf`. Not those of policies the agent no longer
+   * services, and not waived ones — the read models keep no waiver date, so a waiver recorded after `asOf` for an
+   * installment open on `asOf` is not seen.
    */
   readonly openReceivables: number;
   /** Of `policies`, those orphaned: all of them once the agent departed, until reassigned. */
@@ -177,6 +183,16 @@ export interface LapseCandidateRow {
   readonly agentId: string;
 }
 
+/** An open policy whose term has ended without a MATURITY benefit in its plan: EXPIRY is due (DESIGN 6). */
+export interface ExpiryCandidateRow {
+  readonly policyId: string;
+  /** IN_FORCE or LAPSED. */
+  readonly status: PolicyStatus;
+  readonly maturityDate: BusinessDate;
+  readonly branchCode: string;
+  readonly agentId: string;
+}
+
 export interface DateQuery extends PageRequest {
   readonly date: BusinessDate;
 }
@@ -211,6 +227,11 @@ export interface ReadModelReader {
   policiesEligibleForLapse(query: DateQuery): Promise<ReportPage<LapseCandidateRow>>;
   /** Open lapses whose reinstatement deadline lies before `date` (LAPSE_EXPIRED terminations). */
   lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>>;
+  /**
+   * Open (IN_FORCE or LAPSED) policies whose maturity date is on or before `date` and whose survival-benefit plan has
+   * no MATURITY entry (EXPIRY terminations), by maturity date and policy id.
+   */
+  policiesExpiringBy(query: DateQuery): Promise<ReportPage<ExpiryCandidateRow>>;
   /** Unpaid survival benefits due on `date` (due notices). */
   survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>>;
 

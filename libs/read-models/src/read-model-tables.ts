@@ -82,6 +82,8 @@ export const POLICY_SUMMARY_TABLE: TableDefinition<ReadModelRows['policy_summary
   indexes: [
     { name: 'by_agent', columns: ['agent_id', 'status'] },
     { name: 'by_lapse_eligible', columns: ['lapse_eligible_from'], where: 'lapse_eligible_from IS NOT NULL' },
+    // The scheduler's EXPIRY candidates; closed policies stay out of it.
+    { name: 'open_by_maturity', columns: ['maturity_date', 'policy_id'], where: `status IN ('IN_FORCE', 'LAPSED')` },
   ],
   fillFactor: 80,
 };

@@ -1,3 +1,4 @@
+import { CN_RULE_PROFILE } from '@lib/policy-domain';
 import { reinstatementQuote } from '@lib/policy-domain';
 import { InMemoryReadModel } from '../testing/in-memory-read-model';
 import { cny, ScenarioLog } from '../testing/scenario-log';
@@ -93,22 +94,25 @@ describe('policy projection', () => {
     expect(summary(model)).toMatchObject({ paidInstallments: 2, nextInstallmentNo: 3, nextDueDate: '2026-03-15' });
   });
 
-  it('reminders mark the installment reminded, counted by kind; a counted overdue notice brings the lapse date forward', () => {
+  it('reminders mark the installment reminded, counted by kind; a delivered overdue notice brings the lapse date forward where the notice rule is agreed', () => {
     const log = new ScenarioLog()
-      .issue({ policyId: P })
+      .issue({ policyId: P }, { ...CN_RULE_PROFILE, noticeShortensGrace: true })
       .remind(P, 2, 'PRE_DUE', '2025-02-13')
       .remind(P, 2, 'PRE_DUE', '2025-03-08')
       .remind(P, 2, 'OVERDUE_NOTICE', '2025-03-20');
-    const model = project(log);
+    const sent = project(log);
 
-    expect(installment(model, 2)).toMatchObject({
+    expect(installment(sent, 2)).toMatchObject({
       status: 'REMINDED',
       preDueReminders: 2,
       overdueNotices: 1,
       lastRemindedOn: '2025-03-20',
     });
-    // Notice sent 2025-03-20 + 30 days = 2025-04-19, earlier than the grace end 2025-05-14.
-    expect(summary(model).lapseEligibleFrom).toBe('2025-04-20');
+    // Sent but not delivered: the notice has not taken effect; the grace period ends 2025-05-14.
+    expect(summary(sent).lapseEligibleFrom).toBe('2025-05-15');
+    // Delivered 2025-03-25 + 30 days = 2025-04-24, earlier than the grace end 2025-05-14.
+    const delivered = project(log.recordDelivery(P, `${P}-R3`, 'DELIVERED', '2025-03-25'));
+    expect(summary(delivered).lapseEligibleFrom).toBe('2025-04-25');
   });
 
   it('a RETURNED overdue notice does not count: the lapse date falls back to the end of grace', () => {
@@ -223,7 +227,10 @@ describe('policy projection', () => {
   });
 
   it('a survival benefit payment marks its period paid', () => {
-    const model = project(new ScenarioLog().issue({ policyId: P }).payBenefit(P, 1, '2029-03-20'));
+    const log = new ScenarioLog().issue({ policyId: P });
+    // Premiums paid to 2030 (installments 2–6): in force on period 1's due date, 2029-03-15.
+    for (const paidOn of ['2025-03-10', '2026-03-10', '2027-03-10', '2028-03-10', '2029-03-10']) log.pay(P, paidOn);
+    const model = project(log.payBenefit(P, 1, '2029-03-20'));
 
     expect(model.rowsOf('survival_benefits', P)[0]).toMatchObject({
       periodNo: 1,
@@ -235,20 +242,21 @@ describe('policy projection', () => {
     expect(model.rowsOf('survival_benefits', P)[1]!.status).toBe('DUE');
   });
 
-  it('the maturity payment matures the policy; an installment left unpaid is cancelled', () => {
+  it('the maturity payment matures the policy', () => {
     const log = new ScenarioLog().issue({
       policyId: P,
       premium: { modalPremium: cny(50_000), frequency: 'ANNUAL', paymentTermYears: 2, paymentMethod: { type: 'CASH' } },
       maturityDate: '2026-03-15',
       survivalBenefits: [{ periodNo: 1, kind: 'MATURITY', dueDate: '2026-03-15', amount: cny(200_000) }],
     });
-    const model = project(log.payBenefit(P, 1, '2026-03-16'));
+    const model = project(log.pay(P, '2025-03-15').payBenefit(P, 1, '2026-03-16'));
 
     expect(summary(model)).toMatchObject({ status: 'MATURED', nextInstallmentNo: null });
     expect(model.rowsOf('survival_benefits', P)[0]).toMatchObject({ status: 'PAID', kind: 'MATURITY' });
-    expect(model.rowsOf('premium_installments', P).map((row) => row.status)).toEqual(['PAID', 'CANCELLED']);
+    expect(model.rowsOf('premium_installments', P).map((row) => row.status)).toEqual(['PAID', 'PAID']);
     expect(model.rows('servicing_activity').map((row) => row.transactionType)).toEqual([
       'PolicyIssued',
+      'PremiumPaid',
       'PolicyMatured',
       'SurvivalBenefitPaid',
     ]);

@@ -280,10 +280,12 @@ function decodePolicy(stored: StoredPolicy): IssuedPolicy {
       reinstatementWindowYears,
       reinstatementInterestBasisPoints,
       waiverWaitingDays,
+      // Before v3 (and in full states of earlier versions) these were not recorded: the PolicyIssued v1 upcaster's
+      // reading applies — no notice rule agreed, the jurisdiction's rescission limits.
       noticeShortensGrace: noticeShortensGrace === 1,
-      contestableYears: contestableYears ?? law.contestableYears,
+      contestableYears: typeof contestableYears === 'number' ? contestableYears : law.contestableYears,
       rescissionKnowledgeDays:
-        rescissionKnowledgeDays === undefined ? law.rescissionKnowledgeDays : rescissionKnowledgeDays,
+        typeof contestableYears === 'number' ? (rescissionKnowledgeDays ?? null) : law.rescissionKnowledgeDays,
     },
     policyholder: NO_PARTY,
     insured: NO_PARTY,

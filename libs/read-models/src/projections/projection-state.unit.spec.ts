@@ -1,3 +1,4 @@
+import { evolvePolicy, scheduledInstallments } from '@lib/policy-domain';
 import { isIssued, type IssuedPolicy } from '@lib/policy-domain';
 import { InMemoryReadModel } from '../testing/in-memory-read-model';
 import { cny, ScenarioLog } from '../testing/scenario-log';
@@ -17,7 +18,7 @@ function richHistory(): ScenarioLog {
     .issue({
       policyId: M,
       effectiveDate: '2024-01-31',
-      maturityDate: '2044-03-31',
+      maturityDate: '2044-03-15',
       premium: {
         modalPremium: cny(10_000),
         frequency: 'MONTHLY',
@@ -42,7 +43,12 @@ function richHistory(): ScenarioLog {
     .remind(M, 13, 'OVERDUE_NOTICE', '2025-02-05')
     .recordDelivery(M, `${M}-R13`, 'RETURNED', '2025-02-10')
     .pay(M, '2025-02-20')
-    .changeContract(M, '2025-03-01', [{ kind: 'SUM_ASSURED', sumAssured: cny(8_000_000), modalPremium: cny(100_000) }]);
+    .changeContract(
+      M,
+      '2026-01-31',
+      [{ kind: 'SUM_ASSURED', sumAssured: cny(8_000_000), modalPremium: cny(100_000) }],
+      '2025-03-01',
+    );
   // A: paid in advance, then premiums waived (the installment paid in advance stays PAID), a benefit, a transfer.
   log
     .pay(A, '2025-03-10')
@@ -53,7 +59,7 @@ function richHistory(): ScenarioLog {
   // L: lapses, is reinstated, lapses again and ends LAPSE_EXPIRED; its agent departs before that.
   log
     .remind(L, 2, 'OVERDUE_NOTICE', '2024-07-05')
-    .lapse(L, '2024-08-05')
+    .lapse(L, '2024-08-30')
     .reinstate(L, '2025-01-10')
     .departAgent('A-001', '2025-02-01')
     .reassignOrphan(L, 'A-003', '2025-02-03')
@@ -105,7 +111,7 @@ describe('compact projection state', () => {
     const aging = new ScenarioLog().issue({
       policyId: M,
       effectiveDate: '2024-01-31',
-      maturityDate: '2044-03-31',
+      maturityDate: '2044-03-15',
       premium: {
         modalPremium: cny(10_000),
         frequency: 'MONTHLY',
@@ -144,5 +150,35 @@ describe('compact projection state', () => {
     expect(isIssued(state) && state.premium.payments).toEqual([]);
     expect(policySummaryRow(state)).toEqual(policySummaryRow(full));
     expect(decodeStreamState(encodeStreamState(folded))).toEqual(folded);
+  });
+
+  it('reads a v2 compact state (no terms history): later contract changes re-derive the schedule from it', () => {
+    // M after the history: MONTHLY to 2025-01-31, ANNUAL 110,000 from then, a scheduled sum-assured change from
+    // 2026-01-31 at 100,000. A v2 state kept the schedule, but no terms history and a 5-entry rule profile.
+    const full = log.policyState(M);
+    const v3 = JSON.parse(encodeStreamState({ category: 'policy', state: full })) as Record<string, unknown>;
+    const { th: _th, aw: _aw, ...rest } = v3;
+    const v2 = JSON.stringify({ ...rest, v: 2, rp: (v3.rp as unknown[]).slice(0, 5) });
+
+    const decoded = decodeStreamState(v2).state as IssuedPolicy;
+    expect(decoded.premium.schedule).toEqual(full.premium.schedule);
+    expect(decoded.ruleProfile).toEqual(full.ruleProfile);
+    // The next premium-affecting change (recorded after the scheduled one took effect) keeps every earlier rate.
+    const change = {
+      type: 'ContractChanged',
+      data: {
+        endorsementNo: `${M}-E9`,
+        effectiveDate: '2027-01-31',
+        changes: [{ kind: 'SUM_ASSURED', sumAssured: cny(6_000_000), modalPremium: cny(80_000) }],
+      },
+    } as const;
+    const after = evolvePolicy(decoded, change) as IssuedPolicy;
+    expect(after.premium.schedule).toEqual((evolvePolicy(full, change) as IssuedPolicy).premium.schedule);
+    expect(scheduledInstallments(after.premium.schedule).map((installment) => installment.amount.amount)).toEqual([
+      ...Array<number>(12).fill(10_000),
+      110_000,
+      100_000,
+      ...Array<number>(7).fill(80_000),
+    ]);
   });
 });

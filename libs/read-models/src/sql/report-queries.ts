@@ -40,7 +40,8 @@ export interface SqlQuery {
 export type TableNamer = (table: string) => string;
 
 const OPEN = `('DUE', 'REMINDED')`;
-const RECEIVABLE = `('DUE', 'REMINDED', 'LAPSED')`;
+/** Unpaid now, so unpaid on any earlier date too (CANCELLED: left unpaid when the policy closed). */
+const UNPAID = `('DUE', 'REMINDED', 'LAPSED', 'CANCELLED')`;
 const NOT_CLOSED = `('IN_FORCE', 'LAPSED')`;
 
 function selectList(alias: string, table: ReadModelTable, except: readonly string[] = []): string {
@@ -255,7 +256,7 @@ export function agentWorkloadQuery(t: TableNamer, query: AgentWorkloadQuery): Sq
   const branchCode = optionalText('branchCode', query.branchCode);
   const region = optionalText('region', query.region);
   const where: string[] = [];
-  const params: Record<string, SqlValue> = { receivablesUntil: addDays(asOf, OPEN_RECEIVABLES_HORIZON_DAYS) };
+  const params: Record<string, SqlValue> = { asOf, receivablesUntil: addDays(asOf, OPEN_RECEIVABLES_HORIZON_DAYS) };
   if (branchCode !== undefined) {
     where.push('a.branch_code = :branchCode');
     params.branchCode = branchCode;
@@ -266,10 +267,17 @@ export function agentWorkloadQuery(t: TableNamer, query: AgentWorkloadQuery): Sq
   }
   // Per-agent subqueries (not a GROUP BY over every policy): a page costs only its own agents' policies.
   const policies = `(SELECT COUNT(*) FROM ${t('policy_summary')} s WHERE s.agent_id = a.agent_id AND s.status IN ${NOT_CLOSED})`;
+  // As of `asOf` (DESIGN 2.5): the policy was open that day (closed later, if at all: a matured policy's contract ran
+  // until its maturity date) and the installment unpaid — unpaid still, or paid after that day. An installment settled
+  // at issue was never open; waived ones do not count (the read models keep no waiver date).
+  const openOnAsOf =
+    `(s.status IN ${NOT_CLOSED} OR (s.status = 'TERMINATED' AND s.terminated_on > :asOf) ` +
+    `OR (s.status = 'MATURED' AND s.maturity_date > :asOf))`;
+  const unpaidOnAsOf =
+    `(i.status IN ${UNPAID} ` + `OR (i.status = 'PAID' AND i.paid_on > :asOf AND i.settled_by <> 'AT_ISSUE'))`;
   const openReceivables =
     `(SELECT COUNT(*) FROM ${t('policy_summary')} s JOIN ${t('premium_installments')} i ON i.policy_id = s.policy_id ` +
-    `WHERE s.agent_id = a.agent_id AND s.status IN ${NOT_CLOSED} AND i.status IN ${RECEIVABLE} ` +
-    `AND i.due_date <= :receivablesUntil)`;
+    `WHERE s.agent_id = a.agent_id AND ${openOnAsOf} AND ${unpaidOnAsOf} AND i.due_date <= :receivablesUntil)`;
   return paged(
     {
       select:
@@ -401,6 +409,29 @@ export function lapsedWithDeadlineBeforeQuery(t: TableNamer, query: DateQuery): 
       where: [`l.status = 'LAPSED'`, `s.status = 'LAPSED'`, 'l.reinstatement_deadline < :date'],
       params: { date: checkDate('date', query.date) },
       orderBy: LAPSE_ORDER,
+    },
+    query,
+  );
+}
+
+/** Index policy_summary_open_by_maturity; the plan's entries are the survival_benefits rows (primary key prefix). */
+export function policiesExpiringByQuery(t: TableNamer, query: DateQuery): SqlQuery {
+  return paged(
+    {
+      select:
+        `s.policy_id AS "policyId", s.status AS "status", s.maturity_date AS "maturityDate", ` +
+        `s.branch_code AS "branchCode", s.agent_id AS "agentId"`,
+      from: `${t('policy_summary')} s`,
+      where: [
+        `s.status IN ${NOT_CLOSED}`,
+        's.maturity_date <= :date',
+        `NOT EXISTS (SELECT 1 FROM ${t('survival_benefits')} b WHERE b.policy_id = s.policy_id AND b.kind = 'MATURITY')`,
+      ],
+      params: { date: checkDate('date', query.date) },
+      orderBy: [
+        ['s.maturity_date', 'maturityDate', 'date'],
+        ['s.policy_id', 'policyId', 'text'],
+      ],
     },
     query,
   );

@@ -7,6 +7,7 @@ import {
   type AgentWorkloadReportRow,
   type DateQuery,
   type DateRange,
+  type ExpiryCandidateRow,
   type LapseCandidateRow,
   type LapseReportRow,
   type LapsesQuery,
@@ -68,6 +69,10 @@ export abstract class SqlReportReader {
 
   lapsedWithDeadlineBefore(query: DateQuery): Promise<ReportPage<LapseReportRow>> {
     return this.page(queries.lapsedWithDeadlineBeforeQuery(this.table, query));
+  }
+
+  policiesExpiringBy(query: DateQuery): Promise<ReportPage<ExpiryCandidateRow>> {
+    return this.page(queries.policiesExpiringByQuery(this.table, query));
   }
 
   survivalBenefitsDueOn(query: DateQuery): Promise<ReportPage<SurvivalBenefitReportRow>> {

@@ -74,6 +74,86 @@ export function servicingHistory(): ScenarioLog {
   return log;
 }
 
+/**
+ * Terms that end and loads on a past date. Agents B-001, B-002 (BR01) and X-001 (XB01).
+ * EXPIRY (X-001): E-0001 in force and E-0002 lapsed, both maturing 2030-06-30 with no benefit plan; E-0003 matures
+ * then too but pays a MATURITY benefit; E-0004 matures 2031-01-15 with only a SURVIVAL benefit.
+ * Receivables (B-001): R-0001 monthly, one installment paid late and one on time after 2025-06-01 · R-0002 due
+ * 2025-07-01 · R-0003 effective 2025-07-15 (installment 1 collected at issue) · R-0004 premiums waived from 2025-05-01
+ * · R-0005 monthly with the last installment unpaid, ended by EXPIRY on 2025-06-20 · R-0006 lapsed in 2024,
+ * reinstated 2025-06-15. B-002: R-0008 due 2025-06-15, unpaid.
+ */
+export function termEndsAndLoadsHistory(): ScenarioLog {
+  const monthly = (paymentTermYears: number) => ({
+    modalPremium: cny(10_000),
+    frequency: 'MONTHLY' as const,
+    paymentTermYears,
+    paymentMethod: { type: 'CASH' as const },
+  });
+  const x = { branchCode: 'XB01', region: 'WEST', agentId: 'X-001' };
+  const b1 = { branchCode: 'BR01', region: 'SOUTH', agentId: 'B-001' };
+  const b2 = { branchCode: 'BR01', region: 'SOUTH', agentId: 'B-002' };
+  const log = new ScenarioLog()
+    .registerAgent('B-001', 'BR01', 'SOUTH')
+    .registerAgent('B-002', 'BR01', 'SOUTH')
+    .registerAgent('X-001', 'XB01', 'WEST');
+  for (const policyId of ['E-0001', 'E-0002']) {
+    log.issue({
+      policyId,
+      effectiveDate: '2020-06-30',
+      maturityDate: '2030-06-30',
+      survivalBenefits: [],
+      servicing: x,
+    });
+  }
+  log
+    .lapse('E-0002', '2021-08-30')
+    .issue({
+      policyId: 'E-0003',
+      effectiveDate: '2020-06-30',
+      maturityDate: '2030-06-30',
+      survivalBenefits: [{ periodNo: 1, kind: 'MATURITY', dueDate: '2030-06-30', amount: cny(2_000_000) }],
+      servicing: x,
+    })
+    .issue({
+      policyId: 'E-0004',
+      effectiveDate: '2021-01-15',
+      maturityDate: '2031-01-15',
+      survivalBenefits: [{ periodNo: 1, kind: 'SURVIVAL', dueDate: '2026-01-15', amount: cny(500_000) }],
+      servicing: x,
+    });
+
+  log
+    .issue({ policyId: 'R-0001', effectiveDate: '2025-03-10', premium: monthly(10), servicing: b1 })
+    .pay('R-0001', '2025-04-10')
+    .pay('R-0001', '2025-06-05')
+    .pay('R-0001', '2025-06-10')
+    .issue({ policyId: 'R-0002', effectiveDate: '2024-07-01', servicing: b1 })
+    .issue({ policyId: 'R-0003', effectiveDate: '2025-07-15', servicing: b1 })
+    .issue({ policyId: 'R-0004', effectiveDate: '2023-07-20', servicing: b1 })
+    .pay('R-0004', '2024-07-20')
+    .waive('R-0004', '2025-05-01')
+    .issue({
+      policyId: 'R-0005',
+      effectiveDate: '2024-06-20',
+      maturityDate: '2025-06-20',
+      premium: monthly(1),
+      survivalBenefits: [],
+      servicing: b1,
+    });
+  for (let month = 7; month <= 16; month++) {
+    const date = month <= 12 ? `2024-${String(month).padStart(2, '0')}-20` : `2025-0${month - 12}-20`;
+    log.pay('R-0005', date);
+  }
+  log
+    .terminate('R-0005', '2025-06-20', 'EXPIRY')
+    .issue({ policyId: 'R-0006', effectiveDate: '2023-02-01', servicing: b1 })
+    .lapse('R-0006', '2024-04-02')
+    .reinstate('R-0006', '2025-06-15')
+    .issue({ policyId: 'R-0008', effectiveDate: '2024-06-15', servicing: b2 });
+  return log;
+}
+
 function batches(events: readonly RecordedEvent[], size: number): RecordedEvent[][] {
   const result: RecordedEvent[][] = [];
   for (let start = 0; start < events.length; start += size) result.push(events.slice(start, start + size));
@@ -117,6 +197,7 @@ export async function reportSnapshot(reader: ReadModelReader) {
     dueBetween: await allRows((page) => reader.installmentsDueBetween({ ...wholeHistory, ...page })),
     lapseCandidates: await allRows((page) => reader.policiesEligibleForLapse({ date: '2099-12-31', ...page })),
     expiredLapses: await allRows((page) => reader.lapsedWithDeadlineBefore({ date: '2099-12-31', ...page })),
+    expiring: await allRows((page) => reader.policiesExpiringBy({ date: '2099-12-31', ...page })),
     summaries: await Promise.all(
       ['P-0001', 'P-0002', 'P-0003', 'P-0004', 'P-0005', 'P-0006'].map((id) => reader.policySummary(id)),
     ),
@@ -307,7 +388,9 @@ export function describeReadModelStoreContract(
           agentId: 'A-001',
           nextInstallmentNo: 2,
           nextDueDate: '2025-05-20',
-          lapseEligibleFrom: '2025-06-21',
+          // CN by default: due + 60 days' grace, then the day after; the overdue notice (no delivery recorded, and no
+          // product notice rule) does not bring it forward.
+          lapseEligibleFrom: '2025-07-20',
           premiumWaiver: false,
         });
         expect(await store.policySummary('P-0005')).toMatchObject({
@@ -382,13 +465,13 @@ export function describeReadModelStoreContract(
       });
 
       it('scheduler: policies that may lapse on a date', async () => {
-        expect((await store.policiesEligibleForLapse({ date: '2025-06-20' })).rows).toEqual([]);
-        expect((await store.policiesEligibleForLapse({ date: '2025-06-21' })).rows).toEqual([
+        expect((await store.policiesEligibleForLapse({ date: '2025-07-19' })).rows).toEqual([]);
+        expect((await store.policiesEligibleForLapse({ date: '2025-07-20' })).rows).toEqual([
           {
             policyId: 'P-0002',
             installmentNo: 2,
             dueDate: '2025-05-20',
-            lapseEligibleFrom: '2025-06-21',
+            lapseEligibleFrom: '2025-07-20',
             branchCode: 'BJ01',
             agentId: 'A-001',
           },
@@ -440,6 +523,52 @@ export function describeReadModelStoreContract(
           eventsApplied: history.events.length,
           quarantinedStreams: 0,
         });
+      });
+    });
+
+    describe('terms that end, and loads as of a past date', () => {
+      let fixture: ReadModelStoreFixture;
+      let store: ReadModelStore;
+
+      beforeAll(async () => {
+        fixture = await createFixture();
+        store = fixture.store;
+        await applyAll(store, termEndsAndLoadsHistory().events);
+      });
+      afterAll(() => fixture?.dispose());
+
+      it('scheduler: open policies whose term ended by a date without a MATURITY benefit (EXPIRY)', async () => {
+        expect((await store.policiesExpiringBy({ date: '2030-06-29' })).rows).toEqual([]);
+        expect((await store.policiesExpiringBy({ date: '2030-06-30' })).rows).toEqual([
+          { policyId: 'E-0001', status: 'IN_FORCE', maturityDate: '2030-06-30', branchCode: 'XB01', agentId: 'X-001' },
+          { policyId: 'E-0002', status: 'LAPSED', maturityDate: '2030-06-30', branchCode: 'XB01', agentId: 'X-001' },
+        ]);
+        const byLaterDate = await allRows((page) => store.policiesExpiringBy({ date: '2031-01-15', ...page }), 1);
+        // R-0005 ended by EXPIRY already; E-0003 matures by paying its MATURITY benefit.
+        expect(byLaterDate.map((row) => [row.policyId, row.maturityDate])).toEqual([
+          ['E-0001', '2030-06-30'],
+          ['E-0002', '2030-06-30'],
+          ['E-0004', '2031-01-15'],
+        ]);
+      });
+
+      it('open receivables as of a past date count what was unpaid then, not what is unpaid now', async () => {
+        // As of 2025-06-01 (horizon 2025-07-31), B-001: R-0001 05-10 (paid 06-05), 06-10 (paid 06-10), 07-10 (unpaid)
+        // = 3 · R-0002 2025-07-01 = 1 · R-0003 installment 1, collected at issue = 0 · R-0004 waived = 0 · R-0005 2025-05-20,
+        // unpaid when EXPIRY ended the policy on 06-20 = 1 · R-0006 installments 2 and 3, paid by the reinstatement on
+        // 06-15 = 2. Total 7. B-002: R-0008 2025-06-15 = 1.
+        const onFirstOfJune = await store.agentWorkload({ branchCode: 'BR01', asOf: '2025-06-01' });
+        // As of 2025-06-25 (horizon 2025-08-24): R-0001 07-10 and 08-10 = 2 · R-0002 = 1 · R-0005 closed, R-0006 paid.
+        const afterwards = await store.agentWorkload({ branchCode: 'BR01', asOf: '2025-06-25' });
+
+        expect(onFirstOfJune.rows.map((row) => [row.agentId, row.policies, row.openReceivables])).toEqual([
+          ['B-001', 5, 7],
+          ['B-002', 1, 1],
+        ]);
+        expect(afterwards.rows.map((row) => [row.agentId, row.policies, row.openReceivables])).toEqual([
+          ['B-001', 5, 3],
+          ['B-002', 1, 1],
+        ]);
       });
     });
 

@@ -260,11 +260,16 @@ export class ScenarioLog {
     });
   }
 
-  changeContract(policyId: string, effectiveDate: BusinessDate, changes: ContractChange[]): this {
+  changeContract(
+    policyId: string,
+    effectiveDate: BusinessDate,
+    changes: ContractChange[],
+    today: BusinessDate = effectiveDate,
+  ): this {
     return this.policyCommand(policyId, {
       type: 'ChangeContract',
       data: { effectiveDate, changes },
-      context: { today: effectiveDate },
+      context: { today },
     });
   }
 
