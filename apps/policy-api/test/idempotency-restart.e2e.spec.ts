@@ -6,7 +6,13 @@ describe('idempotency keys and restart on the same data dir', () => {
   let api: TestApi;
   const policyId = 'IDEM-0001';
   const path = `/v1/policies/${policyId}`;
-  const payment = { installmentNo: 2, amount: money(MODAL_PREMIUM), paidOn: '2023-01-10', receiptNo: 'R-IDEM-2' };
+  // Effective 2024-06-01: installment 2 due 2025-06-01, 3 due 2026-06-01 (in grace on 2026-07-01), 4 due 2027-06-01.
+  const issueBody = issuePolicyBody(policyId, {
+    effectiveDate: '2024-06-01',
+    maturityDate: '2028-06-01',
+    survivalBenefits: [{ periodNo: 1, kind: 'MATURITY', dueDate: '2028-06-01', amount: money(20_000_000) }],
+  });
+  const payment = { installmentNo: 2, amount: money(MODAL_PREMIUM), paidOn: '2025-05-20', receiptNo: 'R-IDEM-2' };
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -27,9 +33,9 @@ describe('idempotency keys and restart on the same data dir', () => {
   let firstPayment: { status: number; body: unknown; headers: Record<string, string> };
 
   it('same key + same body → the first response again (same event ids), nothing written', async () => {
-    firstIssue = await post('/v1/policies', issuePolicyBody(policyId), 'issue-IDEM-0001');
+    firstIssue = await post('/v1/policies', issueBody, 'issue-IDEM-0001');
     expect(firstIssue.status).toBe(201);
-    const replay = await post('/v1/policies', issuePolicyBody(policyId), 'issue-IDEM-0001');
+    const replay = await post('/v1/policies', issueBody, 'issue-IDEM-0001');
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(firstIssue.body);
     expect(replay.headers.etag).toBe('"0"');
@@ -53,7 +59,7 @@ describe('idempotency keys and restart on the same data dir', () => {
     expect(otherBody.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const otherRoute = await post(
       `${path}/premium-reminders`,
-      { installmentNo: 3, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2023-12-01' },
+      { installmentNo: 3, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2026-05-01' },
       'pay-IDEM-0001-2',
     );
     expect(otherRoute.status).toBe(422);
@@ -64,7 +70,7 @@ describe('idempotency keys and restart on the same data dir', () => {
   it('keys are per API key: another caller may use the same key string', async () => {
     const reminder = await post(
       `${path}/premium-reminders`,
-      { installmentNo: 3, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2023-12-01' },
+      { installmentNo: 3, kind: 'PRE_DUE', channel: 'SMS', sentOn: '2026-05-01' },
       'pay-IDEM-0001-2',
       'system',
     );
@@ -113,7 +119,7 @@ describe('idempotency keys and restart on the same data dir', () => {
     expect(viewAfter.headers.etag).toBe(`"${viewBefore.revision}"`);
     expect(await history()).toEqual(historyBefore);
 
-    const replayedIssue = await post('/v1/policies', issuePolicyBody(policyId), 'issue-IDEM-0001');
+    const replayedIssue = await post('/v1/policies', issueBody, 'issue-IDEM-0001');
     expect(replayedIssue.status).toBe(201);
     expect(replayedIssue.body).toEqual(firstIssue.body);
     const replayedPayment = await post(`${path}/premium-payments`, payment, 'pay-IDEM-0001-2');

@@ -69,7 +69,7 @@ if (reason !== null && !required) {
     beforeAll(async () => {
       if (reason !== null)
         throw new Error(`PostgreSQL is required (CI or READ_MODEL_URL set) but unreachable: ${reason}`);
-      api = await startTestApi({ env: { READ_MODEL_URL: url, READ_MODEL_SCHEMA: schema } });
+      api = await startTestApi({ env: { READ_MODEL_URL: url, READ_MODEL_SCHEMA: schema }, fixtureAgent: false });
       await seedReportScenario(api);
       await waitUntilCaughtUp(api);
     });

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { createPolicyApi } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { protoRoot } from '../../src/grpc/proto-files';
-import { API_KEYS, KEYS, makeDataDir, TestClock, type KeyRole, type TestApi } from './test-api';
+import { API_KEYS, KEYS, makeDataDir, registerFixtureAgent, TestClock, type KeyRole, type TestApi } from './test-api';
 import request from 'supertest';
 
 /**
@@ -230,6 +230,7 @@ export async function startGrpcTestApi(options: { dataDir?: string; today?: stri
   const app = await createPolicyApi(config, { clock, logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }) });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
+  await registerFixtureAgent(app.getHttpServer());
   const grpcAddress = `127.0.0.1:${grpcPort}`;
   const clients: Client[] = [];
   const connect = (service: ServiceClientConstructor): GrpcServiceClient => {

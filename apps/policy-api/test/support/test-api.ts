@@ -63,9 +63,29 @@ export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** Starts the real Nest app on an ephemeral port over the given (temporary) data dir. */
+/** The servicing agent of `issuePolicyBody` (IssuePolicy needs a registered, active one: AGENT_NOT_ELIGIBLE). */
+export const FIXTURE_AGENT = {
+  agentId: 'AG-1',
+  name: 'Agent One',
+  role: 'SERVICING',
+  branchCode: 'SH-001',
+  region: 'EAST',
+} as const;
+
+/** Registers FIXTURE_AGENT over REST (409: the data dir already has it). */
+export async function registerFixtureAgent(server: Parameters<typeof request>[0]): Promise<void> {
+  const registered = await request(server).post('/v1/agents').set('Authorization', bearer('supervisor')).send(FIXTURE_AGENT);
+  if (registered.status !== 201 && registered.status !== 409) {
+    throw new Error(`Could not register the fixture agent: ${registered.status} ${JSON.stringify(registered.body)}`);
+  }
+}
+
+/**
+ * Starts the real Nest app on an ephemeral port over the given (temporary) data dir, with the fixture agent
+ * registered (unless `fixtureAgent: false`; a data dir that already has it keeps it).
+ */
 export async function startTestApi(
-  options: { dataDir?: string; today?: string; env?: Record<string, string> } = {},
+  options: { dataDir?: string; today?: string; env?: Record<string, string>; fixtureAgent?: boolean } = {},
 ): Promise<TestApi> {
   const dataDir = options.dataDir ?? makeDataDir();
   const clock = new TestClock(options.today ?? '2026-06-15');
@@ -73,6 +93,7 @@ export async function startTestApi(
   const app = await createPolicyApi(config, { clock, logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }) });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();
+  if (options.fixtureAgent !== false) await registerFixtureAgent(server);
   return {
     app,
     dataDir,
