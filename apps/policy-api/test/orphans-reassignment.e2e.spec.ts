@@ -1,6 +1,6 @@
 import { ConcurrencyError, type EventStore, type RecordedEvent } from '@lib/event-sourcing';
 import { EVENT_STORE } from '../src/event-store/tokens';
-import { readPlan } from '../src/orphans/orphan-reassignment-plan';
+import { readPlan, readTransferPlan } from '../src/orphans/orphan-reassignment-plan';
 import { OrphanReassignmentProcess } from '../src/orphans/orphan-reassignment.process';
 import { OrphanReassignmentDependencies } from '../src/orphans/orphans.module';
 import { ReassignOrphanPolicyCommand } from '../src/policies/reassign-orphan-policy/reassign-orphan-policy.command';
@@ -56,6 +56,8 @@ describe('orphan reassignment process manager', () => {
       dataDir,
       today: TODAY,
       env: { SCHEDULER_ENABLED: 'false', ORPHAN_REASSIGNMENT_ENABLED: String(processManager) },
+      // Only the agents registered here: the fixture's SERVICING agent of SH-001 would take part in the balancing.
+      fixtureAgent: false,
     });
     store = api.app.get<EventStore>(EVENT_STORE);
   };
@@ -285,4 +287,93 @@ describe('orphan reassignment process manager', () => {
     const rows = (report.body.items ?? report.body.rows) as { agentId: string; orphans: number; status: string }[];
     expect(rows.find((row) => row.agentId === 'SALES-GZ')).toMatchObject({ status: 'DEPARTED', orphans: 2 });
   }, 30_000);
+  it('a policy transferred without a target agent goes to the least loaded agent of the new branch, loads as of the transfer date', async () => {
+    await registerAgent('H-A', 'SERVICING', 'HZ-001', 'EAST');
+    await registerAgent('H-B', 'SERVICING', 'HZ-001', 'EAST');
+    await registerAgent('H-SALES', 'SALES', 'HZ-001', 'EAST'); // not a SERVICING agent: never eligible
+    const hz = (agentId: string) => ({ branchCode: 'HZ-001', region: 'EAST', agentId });
+    // Loads as of the transfer date 2026-06-01 (horizon 2026-07-31): H-A monthly from 2026-05-10 → 06-10 (paid on
+    // 06-10, after the transfer date: still open on it) and 07-10 = 2; H-B annual from 2025-07-01 → 2026-07-01 = 1.
+    // As the read models stand today H-A would count 1 only (06-10 is paid), tie → H-A; as of the date → H-B.
+    await issue('LOAD-HA1', hz('H-A'), 'MONTHLY', '2026-05-10');
+    await post('/v1/policies/LOAD-HA1/premium-payments', 'clerk', {
+      installmentNo: 2,
+      amount: money(100_000),
+      paidOn: '2026-06-10',
+      receiptNo: 'RC-LOAD-HA1-2',
+    });
+    await issue('LOAD-HB1', hz('H-B'), 'ANNUAL', '2025-07-01');
+    await issue('MOVING-01', sh('S-A'), 'ANNUAL', '2026-01-10');
+    await issue('MOVING-02', sh('S-A'), 'ANNUAL', '2026-01-10');
+
+    await post('/v1/policies/MOVING-01/transfers', 'clerk', {
+      toBranchCode: 'HZ-001',
+      toRegion: 'EAST',
+      effectiveDate: '2026-06-01',
+      reason: 'RELOCATION',
+    });
+    // With a target agent the transfer leaves nothing to the process manager.
+    await post('/v1/policies/MOVING-02/transfers', 'clerk', {
+      toBranchCode: 'HZ-001',
+      toRegion: 'EAST',
+      effectiveDate: '2026-06-01',
+      reason: 'RELOCATION',
+      toAgentId: 'H-A',
+    });
+
+    const reassigned = await waitFor('the transferred orphan assigned', async () =>
+      (await reassignments()).find((event) => event.streamId === 'policy-MOVING-01'),
+    );
+    expect(reassigned.data).toEqual({
+      fromAgentId: 'S-A',
+      toAgentId: 'H-B',
+      effectiveDate: '2026-06-01',
+      strategy: 'BALANCED',
+    });
+    expect(reassigned.metadata).toMatchObject({
+      channel: 'PROCESS',
+      actor: { id: 'system', roles: ['system'] },
+      idempotencyKey: 'orphan-transfer:MOVING-01:1',
+    });
+    expect(await readTransferPlan(store, 'MOVING-01', 1)).toEqual({
+      policyId: 'MOVING-01',
+      transferRevision: 1,
+      transferredOn: '2026-06-01',
+      branchCode: 'HZ-001',
+      openReceivables: [
+        { agentId: 'H-A', openReceivables: 2 },
+        { agentId: 'H-B', openReceivables: 1 },
+      ],
+      toAgentId: 'H-B',
+    });
+    const view = await api.http().get('/v1/policies/MOVING-01').set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body.servicing).toEqual({ branchCode: 'HZ-001', region: 'EAST', agentId: 'H-B', orphaned: false });
+    expect(await readTransferPlan(store, 'MOVING-02', 1)).toBeNull();
+    expect((await reassignments()).filter((event) => event.streamId === 'policy-MOVING-02')).toEqual([]);
+  }, 30_000);
+
+  it('the transfer handled again (a resumed subscription) assigns nothing twice', async () => {
+    const before = (await store.readStream('policy-MOVING-01')).length;
+    const transferred = (await store.readStream('policy-MOVING-01')).find(
+      (event) => event.type === 'PolicyTransferred',
+    )!;
+    const again = new OrphanReassignmentProcess(api.app.get(OrphanReassignmentDependencies).deps());
+
+    const outcome = await again.handleTransfer(transferred, {
+      type: 'PolicyTransferred',
+      data: {
+        fromBranchCode: 'SH-001',
+        toBranchCode: 'HZ-001',
+        fromRegion: 'EAST',
+        toRegion: 'EAST',
+        effectiveDate: '2026-06-01',
+        reason: 'RELOCATION',
+        toAgentId: null,
+        awaitingAgent: true,
+      },
+    });
+
+    expect(outcome).toEqual({ policyId: 'MOVING-01', transferRevision: 1, outcome: 'replayed', toAgentId: 'H-B' });
+    expect((await store.readStream('policy-MOVING-01')).length).toBe(before);
+  });
 });

@@ -9,8 +9,9 @@ import { bearer, removeDataDir, startTestApi, type KeyRole, type TestApi } from 
  * A simulated year (2025) of the servicing day for 50 policies of mixed frequencies, `run-day` over every date.
  * The expectations come from a small model of the DESIGN rules written here (calendar arithmetic included), not
  * from the code under test: pre-due reminders 30 and 7 days before each open installment on LETTER and SMS, an
- * overdue notice (LETTER) the day after the due date, a CN lapse the day after min(due + 60, notice + 30) — the notice
- * not counting when RETURNED — and a LAPSE_EXPIRED termination the day after the reinstatement deadline
+ * overdue notice (LETTER) the day after the due date, a CN lapse the day after due + 60 days' grace — the 30-day notice
+ * rule (催告) applies only where the product enables it, which the default does not, so the notice shortens nothing,
+ * delivered, returned or never delivered — and a LAPSE_EXPIRED termination the day after the reinstatement deadline
  * (lapse date + 2 years).
  */
 
@@ -26,7 +27,6 @@ function addMonthsClamped(date: string, months: number): string {
   const lastDay = new Date(Date.UTC(targetYear, targetMonth, 0)).getUTCDate();
   return `${targetYear}-${String(targetMonth).padStart(2, '0')}-${String(Math.min(day, lastDay)).padStart(2, '0')}`;
 }
-const earlier = (a: string, b: string) => (a < b ? a : b);
 
 const WINDOW = { from: '2025-01-01', to: '2025-12-31' } as const;
 const SURVIVAL_DUE = '2025-06-15';
@@ -96,10 +96,8 @@ function simulated(index: number): Simulated {
   if (behaviour.kind === 'STOPS' || behaviour.kind === 'REINSTATED') {
     const stopInstallment = dueDates.findIndex((due, k) => k >= 2 && due >= '2025-03-01');
     const due = dueDates[stopInstallment];
-    // The notice goes out on due + 1; it counts unless RETURNED: lapse the day after min(due + 60, notice + 30).
-    const noticeCounts = behaviour.kind === 'REINSTATED' || behaviour.delivery !== 'RETURNED';
-    const lastDayOfCover = noticeCounts ? earlier(addDays(due, 60), addDays(addDays(due, 1), 30)) : addDays(due, 60);
-    const lapseDate = addDays(lastDayOfCover, 1);
+    // CN default: 60 days' grace, then the day after; the overdue notice (sent on due + 1) does not shorten it.
+    const lapseDate = addDays(addDays(due, 60), 1);
     const reinstatedOn = behaviour.kind === 'REINSTATED' ? addDays(lapseDate, 10) : undefined;
     return { ...base, stopInstallment, lapseDate, reinstatedOn };
   }
@@ -314,7 +312,7 @@ describe('scheduler: a simulated year of servicing days for 50 policies', () => 
     expect(total).toBeGreaterThan(500);
   });
 
-  it('unpaid policies lapse on the exact first day the rules allow (with and without a counted notice); paid ones never', async () => {
+  it('unpaid policies lapse on the exact first day the rules allow, due + 61 days, whatever became of the notice; paid ones never', async () => {
     const lapses: Record<string, string[]> = {};
     const expected: Record<string, string[]> = {};
     for (const policy of POLICIES) {
@@ -326,12 +324,21 @@ describe('scheduler: a simulated year of servicing days for 50 policies', () => 
         policy.lapseDate !== undefined && policy.lapseDate <= WINDOW.to ? [policy.lapseDate] : [];
     }
     expect(lapses).toEqual(expected);
-    // Both branches of the rule occur: notice + 30 (+1) and due + 60 (+1) for a RETURNED notice.
-    const stopped = POLICIES.filter((policy) => policy.behaviour.kind === 'STOPS');
-    const offsets = stopped.map((policy) =>
-      Math.round((Date.parse(policy.lapseDate!) - Date.parse(policy.dueDates[policy.stopInstallment!])) / 86_400_000),
+    // Every kind of notice outcome occurs (DELIVERED, RETURNED, none recorded), and each lapses 61 days after the due
+    // date — never 32 days after it (notice on due + 1, + 30 days, + 1), which the product's notice rule would give.
+    const stopped = POLICIES.filter((policy) => policy.behaviour.kind === 'STOPS' && policy.lapseDate! <= WINDOW.to);
+    expect(new Set(stopped.map((policy) => (policy.behaviour as { delivery: string }).delivery))).toEqual(
+      new Set(['DELIVERED', 'RETURNED', 'NONE']),
     );
-    expect(new Set(offsets)).toEqual(new Set([32, 61]));
+    for (const policy of stopped) {
+      const lapsed = (await eventsOf(policy.policyId)).find((event) => event.type === 'PolicyLapsed')!;
+      const due = policy.dueDates[policy.stopInstallment!];
+      expect({ policyId: policy.policyId, dueDate: lapsed.data.dueDate, lapsedOn: lapsed.data.lapsedOn }).toEqual({
+        policyId: policy.policyId,
+        dueDate: due,
+        lapsedOn: addDays(due, 61),
+      });
+    }
   });
 
   it('reinstated policies are in force again and get no further overdue notices', async () => {
@@ -349,7 +356,7 @@ describe('scheduler: a simulated year of servicing days for 50 policies', () => 
   it('expired lapses terminate (LAPSE_EXPIRED) on the day after the reinstatement deadline, not before', async () => {
     for (const policy of POLICIES.filter((candidate) => candidate.behaviour.kind === 'EXPIRED')) {
       const terminations = (await eventsOf(policy.policyId)).filter((event) => event.type === 'PolicyTerminated');
-      expect(terminations.map((event) => event.data)).toEqual([
+      expect(terminations.map(({ data }) => ({ terminatedOn: data.terminatedOn, reason: data.reason }))).toEqual([
         { terminatedOn: policy.terminatedOn, reason: 'LAPSE_EXPIRED' },
       ]);
     }

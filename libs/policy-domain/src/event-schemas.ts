@@ -12,6 +12,8 @@
  * - ContractChanged v2: PREMIUM_FREQUENCY may carry `riderPremiums`. A v1 change has none (riders were not billed).
  * - PremiumWaived v2 added `refund` (prepaid installments the waiver covers); v1 reads as null.
  * - PolicyTerminated v2 added `ground`, `groundKnownOn` and `refund`; v1 reads with all three null.
+ * - PolicyTransferred v2 added `awaitingAgent`: a transfer without a target agent now orphans the policy in the new
+ *   branch. A v1 transfer without one kept the old agent — that is what happened then — so it reads as false.
  */
 import { createEventCodec, type EventCodec, type EventSchemas, type JsonObject } from '@lib/event-sourcing';
 import { type AgentEvent, type AgentEventType } from './agent/agent-events';
@@ -48,6 +50,11 @@ export function upcastPremiumWaivedV1(data: JsonObject): JsonObject {
   return { ...data, refund: null };
 }
 
+/** PolicyTransferred v1 → v2: the policy kept its agent (the rule when it was recorded). */
+export function upcastPolicyTransferredV1(data: JsonObject): JsonObject {
+  return { ...data, awaitingAgent: false };
+}
+
 /** PolicyTerminated v1 → v2: no ground, no refund recorded. */
 export function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
   return { ...data, ground: null, groundKnownOn: null, refund: null };
@@ -63,7 +70,7 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PolicyLapsed: { currentVersion: 1 },
   PremiumWaived: { currentVersion: 2, upcasters: { 1: upcastPremiumWaivedV1 } },
   PolicyReinstated: { currentVersion: 1 },
-  PolicyTransferred: { currentVersion: 1 },
+  PolicyTransferred: { currentVersion: 2, upcasters: { 1: upcastPolicyTransferredV1 } },
   SurvivalBenefitPaid: { currentVersion: 1 },
   PolicyMatured: { currentVersion: 1 },
   OrphanPolicyReassigned: { currentVersion: 1 },

@@ -118,7 +118,7 @@ describe('event schemas', () => {
       PolicyLapsed: 1,
       PremiumWaived: 2,
       PolicyReinstated: 1,
-      PolicyTransferred: 1,
+      PolicyTransferred: 2,
       SurvivalBenefitPaid: 1,
       PolicyMatured: 1,
       OrphanPolicyReassigned: 1,

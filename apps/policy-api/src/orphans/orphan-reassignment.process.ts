@@ -1,4 +1,5 @@
 import {
+  loadAggregate,
   readEventMetadata,
   StreamNotFoundError,
   toJsonMetadata,
@@ -10,7 +11,20 @@ import {
   type Position,
   type RecordedEvent,
 } from '@lib/event-sourcing';
-import { agentEventCodec, agentIdFromStreamId, type AgentDeparted, type IssuedPolicy } from '@lib/policy-domain';
+import {
+  agentEventCodec,
+  agentIdFromStreamId,
+  isClosed,
+  isIssued,
+  policyAggregate,
+  policyEventCodec,
+  policyIdFromStreamId,
+  policyStreamId,
+  type AgentDeparted,
+  type BusinessDate,
+  type IssuedPolicy,
+  type PolicyTransferred,
+} from '@lib/policy-domain';
 import type { AgentWorkloadReportRow, ReadModelReader } from '@lib/read-models';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../common/request-context';
@@ -19,7 +33,14 @@ import type { PolicyCommandResult } from '../policies/shared/policy-command-resu
 import type { ReadModelCatchUp } from '../scheduler/read-model-catch-up';
 import { ruleRejectionCode } from '../scheduler/rule-rejection';
 import { balanceOrphans } from './orphan-balancing';
-import { readPlan, recordPlan, type OrphanReassignmentPlan } from './orphan-reassignment-plan';
+import {
+  readPlan,
+  readTransferPlan,
+  recordPlan,
+  recordTransferPlan,
+  type OrphanReassignmentPlan,
+  type TransferredOrphanPlan,
+} from './orphan-reassignment-plan';
 import { openPoliciesOfAgent } from './policies-of-agent';
 
 export const ORPHAN_PROCESS_ACTOR: Actor = { id: 'system', roles: ['system'] };
@@ -31,6 +52,11 @@ const CHECKPOINT_EVERY = 5_000;
 
 export function orphanReassignmentKey(departedAgentId: string, policyId: string): string {
   return `orphan:${departedAgentId}:${policyId}`;
+}
+
+/** The transfer's revision is part of the key: a policy transferred again is orphaned again. */
+export function transferredOrphanKey(policyId: string, transferRevision: number): string {
+  return `orphan-transfer:${policyId}:${transferRevision}`;
 }
 
 export interface OrphanReassignmentDeps {
@@ -57,19 +83,35 @@ export interface DepartureOutcome {
   readonly unassigned: number;
 }
 
+export interface TransferOutcome {
+  readonly policyId: string;
+  readonly transferRevision: number;
+  /**
+   * sent / replayed / skipped (a rule rejected it) as for the scheduler · unassigned: no eligible agent in the new
+   * branch · not-orphaned: nothing to do — an agent was assigned meanwhile, the policy was transferred again (that
+   * transfer is handled on its own) or it closed.
+   */
+  readonly outcome: 'sent' | 'replayed' | 'skipped' | 'unassigned' | 'not-orphaned';
+  readonly toAgentId: string | null;
+}
+
 /**
  * The orphan-reassignment process manager (DESIGN 2.5): on `AgentDeparted` with BALANCED or REGION, reassigns each of
  * the agent's open policies by the balancing rule via ReassignOrphanPolicy (channel PROCESS, actor `system`,
- * idempotency key `orphan:{agentId}:{policyId}`).
+ * idempotency key `orphan:{agentId}:{policyId}`); on `PolicyTransferred` without a target agent, assigns the policy
+ * orphaned in its new branch by the same rule (BALANCED among the branch's active SERVICING agents, loads as of the
+ * transfer's effective date; key `orphan-transfer:{policyId}:{transferRevision}`).
  *
  * Durability, in three parts:
  * - Trigger: a catch-up subscription on $all from a checkpoint kept in the event store
- *   (`checkpoint-orphanreassignment`). The checkpoint is stored only after a departure is fully handled (and, while
- *   nothing is to be done, every few thousand events), so a crash mid-departure replays that AgentDeparted.
+ *   (`checkpoint-orphanreassignment`). The checkpoint is stored only after a departure or transfer is fully handled
+ *   (and, while nothing is to be done, every few thousand events), so a crash mid-way replays that event.
  * - Decision: the mapping is computed once, from the open receivables as of the departure date, and recorded as
  *   `OrphanReassignmentPlanned` on `orphanreassignment-{agentId}` with expected revision no_stream. After a crash
  *   (or in a second instance) the recorded plan is reused, so the remaining policies follow exactly the rule the first
- *   ones did, even though the receivables of the policies already moved now count for their new agents.
+ *   ones did, even though the receivables of the policies already moved now count for their new agents. A transfer's
+ *   single assignment is recorded the same way (`TransferredOrphanAssignmentPlanned` on
+ *   `orphantransfer-{policyId}-{revision}`): decided again later, it could differ and then clash with its own key.
  * - Execution: every planned command is sent again on resume; those already written are answered from their first
  *   events by the idempotency key and write nothing, and the domain rejects reassigning a policy that is no longer
  *   orphaned — so no policy is ever assigned twice.
@@ -152,6 +194,100 @@ export class OrphanReassignmentProcess {
     return outcome;
   }
 
+  /**
+   * Handles one PolicyTransferred without a target agent (also used on resume).
+   * @throws on anything but a rule rejection (as handleDeparture).
+   */
+  async handleTransfer(recorded: RecordedEvent, transferred: PolicyTransferred): Promise<TransferOutcome> {
+    const policyId = policyIdFromStreamId(recorded.streamId)!;
+    const transferRevision = recorded.revision;
+    const log = this.deps.logger.child({ component: 'orphan-reassignment', policyId, transferRevision });
+    const done = (outcome: TransferOutcome['outcome'], toAgentId: string | null = null): TransferOutcome => {
+      const result = { policyId, transferRevision, outcome, toAgentId };
+      log.info(result, 'transfer handled');
+      return result;
+    };
+    const metadata = readEventMetadata(recorded.metadata);
+    const cause = { correlationId: metadata.correlationId ?? recorded.eventId, causationId: recorded.eventId };
+
+    let plan = await readTransferPlan(this.deps.store, policyId, transferRevision);
+    if (plan === null) {
+      // Judged on the policy's own events: only a policy still waiting for an agent since this transfer gets one.
+      if ((await this.transferSituation(policyId, transferRevision)) !== 'awaiting') return done('not-orphaned');
+      plan = await this.decideTransferPlan(policyId, transferRevision, transferred, cause);
+    } else if ((await this.transferSituation(policyId, transferRevision)) === 'superseded') {
+      // Transferred again since the plan was recorded: its agent belongs to a branch the policy has left.
+      return done('not-orphaned');
+    }
+    if (plan.toAgentId === null) {
+      log.warn({ branchCode: plan.branchCode }, 'no eligible agent in the new branch: the policy stays orphaned');
+      return done('unassigned');
+    }
+    const command = new ReassignOrphanPolicyCommand(
+      policyId,
+      { toAgentId: plan.toAgentId, effectiveDate: plan.transferredOn },
+      {
+        actor: ORPHAN_PROCESS_ACTOR,
+        channel: 'PROCESS',
+        ...cause,
+        idempotencyKey: transferredOrphanKey(policyId, transferRevision),
+      },
+      'BALANCED',
+    );
+    try {
+      const result = await this.deps.send(command);
+      return done(result.replayed ? 'replayed' : 'sent', plan.toAgentId);
+    } catch (error) {
+      const code = ruleRejectionCode(error);
+      if (code === null) throw error;
+      log.info({ toAgentId: plan.toAgentId, code }, `ReassignOrphanPolicy skipped: ${code}`);
+      return done('skipped', plan.toAgentId);
+    }
+  }
+
+  /** Where the policy stands with respect to the transfer at `transferRevision`, from its own stream. */
+  private async transferSituation(
+    policyId: string,
+    transferRevision: number,
+  ): Promise<'awaiting' | 'assigned' | 'superseded' | 'closed'> {
+    const { state, events } = await loadAggregate(this.deps.store, policyAggregate, policyStreamId(policyId));
+    if (!isIssued(state) || isClosed(state)) return 'closed';
+    const lastTransfer = events.filter((event) => event.type === 'PolicyTransferred').at(-1);
+    if (lastTransfer !== undefined && lastTransfer.revision > transferRevision) return 'superseded';
+    return state.awaitingServicingAgent ? 'awaiting' : 'assigned';
+  }
+
+  private async decideTransferPlan(
+    policyId: string,
+    transferRevision: number,
+    transferred: PolicyTransferred,
+    cause: { correlationId: string; causationId: string },
+  ): Promise<TransferredOrphanPlan> {
+    const { toBranchCode, effectiveDate } = transferred.data;
+    // The loads come from the read models: they must have seen the transfer and everything before it.
+    await this.deps.catchUp.waitUntilCaughtUp(this.deps.catchUpTimeoutMs);
+    const eligible = await this.eligibleAgents('BALANCED', toBranchCode, effectiveDate);
+    const openReceivables = new Map(eligible.map((agent) => [agent.agentId, agent.openReceivables]));
+    const [assignment] = balanceOrphans(
+      [{ policyId, eligibleAgentIds: eligible.map((agent) => agent.agentId) }],
+      openReceivables,
+    );
+    const plan: TransferredOrphanPlan = {
+      policyId,
+      transferRevision,
+      transferredOn: effectiveDate,
+      branchCode: toBranchCode,
+      openReceivables: loadsInIdOrder(openReceivables),
+      toAgentId: assignment?.toAgentId ?? null,
+    };
+    return recordTransferPlan(
+      this.deps.store,
+      plan,
+      { ...cause, actor: ORPHAN_PROCESS_ACTOR, channel: 'PROCESS', recordedAt: this.deps.clock.now() },
+      this.deps.ids.newId(),
+    );
+  }
+
   private async decidePlan(
     departed: AgentDeparted,
     cause: { correlationId: string; causationId: string },
@@ -182,9 +318,7 @@ export class OrphanReassignmentProcess {
       departedAgentId,
       departedOn,
       strategy,
-      openReceivables: [...openReceivables]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([agentId, count]) => ({ agentId, openReceivables: count })),
+      openReceivables: loadsInIdOrder(openReceivables),
       assignments,
     };
     return recordPlan(
@@ -204,7 +338,7 @@ export class OrphanReassignmentProcess {
   private async eligibleAgents(
     strategy: 'BALANCED' | 'REGION',
     group: string,
-    asOf: string,
+    asOf: BusinessDate,
   ): Promise<AgentWorkloadReportRow[]> {
     const agents: AgentWorkloadReportRow[] = [];
     let cursor: string | null = null;
@@ -232,8 +366,12 @@ export class OrphanReassignmentProcess {
       if (this.stopped) await this.subscription.close();
       for await (const recorded of this.subscription) {
         const departed = departureOf(recorded);
+        const transferred = departed === null ? orphaningTransferOf(recorded) : null;
         if (departed !== null && departed.data.reassignment !== 'MANUAL') {
           await this.handleDeparture(recorded, departed);
+          sinceStored = CHECKPOINT_EVERY;
+        } else if (transferred !== null) {
+          await this.handleTransfer(recorded, transferred);
           sinceStored = CHECKPOINT_EVERY;
         }
         checkpoint = recorded.position;
@@ -289,6 +427,20 @@ export class OrphanReassignmentProcess {
       'any',
     );
   }
+}
+
+function loadsInIdOrder(openReceivables: ReadonlyMap<string, number>): { agentId: string; openReceivables: number }[] {
+  return [...openReceivables]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([agentId, count]) => ({ agentId, openReceivables: count }));
+}
+
+/** A PolicyTransferred without a target agent: the policy is orphaned in its new branch (DESIGN 2.5). */
+function orphaningTransferOf(recorded: RecordedEvent): PolicyTransferred | null {
+  if (recorded.type !== 'PolicyTransferred' || policyIdFromStreamId(recorded.streamId) === null) return null;
+  const { schemaVersion } = readEventMetadata(recorded.metadata);
+  const event = policyEventCodec.decode({ type: recorded.type, data: recorded.data, schemaVersion });
+  return event.type === 'PolicyTransferred' && event.data.awaitingAgent ? event : null;
 }
 
 function departureOf(recorded: RecordedEvent): AgentDeparted | null {

@@ -39,3 +39,8 @@ export function lapseKey(policyId: string, installmentNo: number, lapsedOn: Busi
 export function lapseExpiredKey(policyId: string, lapseNo: number, terminatedOn: BusinessDate): string {
   return `lapse-expired:${policyId}:${lapseNo}:${terminatedOn}`;
 }
+
+/** The termination date is part of the key because it is part of the request, as for lapses. */
+export function expiryKey(policyId: string, terminatedOn: BusinessDate): string {
+  return `expiry:${policyId}:${terminatedOn}`;
+}

@@ -15,7 +15,9 @@ import { TerminatePolicyCommand } from '../policies/terminate-policy/terminate-p
 import { ReadModelConnection } from '../projections/read-model-connection';
 import { ReadModelCatchUp } from './read-model-catch-up';
 import { ruleRejectionCode } from './rule-rejection';
+import { oneStateChangePerPolicy, type DayStateChanges } from './state-changes-of-day';
 import {
+  expiryKey,
   lapseExpiredKey,
   lapseKey,
   overdueNoticeKey,
@@ -24,10 +26,11 @@ import {
   type PreDueReminderDays,
 } from './scheduler-keys';
 
-/** The scheduler acts as the `system` role (DESIGN 3: reminders, lapses, LAPSE_EXPIRED terminations). */
+/** The scheduler acts as the `system` role (DESIGN 3: reminders, lapses, LAPSE_EXPIRED and EXPIRY terminations). */
 export const SCHEDULER_ACTOR: Actor = { id: 'system', roles: ['system'] };
 
-export type ScheduledAction = 'LAPSE_EXPIRED_TERMINATION' | 'LAPSE' | 'OVERDUE_NOTICE' | 'PRE_DUE_REMINDER';
+export type ScheduledAction =
+  'LAPSE_EXPIRED_TERMINATION' | 'EXPIRY_TERMINATION' | 'LAPSE' | 'OVERDUE_NOTICE' | 'PRE_DUE_REMINDER';
 /**
  * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
  * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
@@ -78,6 +81,7 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
   const counts = () => ({ sent: 0, replayed: 0, skipped: 0, failed: 0 });
   return {
     LAPSE_EXPIRED_TERMINATION: counts(),
+    EXPIRY_TERMINATION: counts(),
     LAPSE: counts(),
     OVERDUE_NOTICE: counts(),
     PRE_DUE_REMINDER: counts(),
@@ -88,10 +92,12 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
  * The servicing day (DESIGN 6) for a business date D: finds the due work in the read models and sends it through the
  * command bus as the `system` actor on channel SCHEDULER, each command with a deterministic idempotency key.
  *
- * Phase 1 (state changes): LAPSE_EXPIRED terminations for lapses whose reinstatement deadline lies before D, and
- * lapses for policies whose lapse-eligible date (DESIGN 2.4, with the overdue notices and their delivery outcomes)
- * is on or before D. Phase 2 (after the read models saw phase 1): overdue notices for open installments due on D − 1,
- * pre-due reminders for open installments due on D + 30 and D + 7, and the survival benefits due on D.
+ * Phase 1 (state changes, at most one per policy: oneStateChangePerPolicy): LAPSE_EXPIRED terminations for lapses
+ * whose reinstatement deadline lies before D, EXPIRY terminations for open policies whose maturity date is on or
+ * before D and whose plan has no MATURITY benefit, and lapses for policies whose lapse-eligible date (DESIGN 2.4,
+ * computed by the domain) is on or before D. Phase 2 (after the read models saw phase 1): overdue notices for open
+ * installments due on D − 1, pre-due reminders for open installments due on D + 30 and D + 7, and the survival
+ * benefits due on D.
  *
  * The read models only propose work; each command re-checks its rules on the policy's own events, so a stale row can
  * only cause a logged skip, never a wrong event. Every command is logged with its outcome.
@@ -116,11 +122,7 @@ export class ServicingDay {
     const { catchUpTimeoutMs } = this.config.scheduler;
 
     await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
-    await this.send([...(await this.lapseExpiredTerminations(date)), ...(await this.lapses(date))], {
-      correlationId,
-      counts,
-      log,
-    });
+    await this.send(await this.stateChanges(date), { correlationId, counts, log });
 
     await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
     await this.send([...(await this.overdueNotices(date)), ...(await this.preDueReminders(date))], {
@@ -151,27 +153,35 @@ export class ServicingDay {
     return report;
   }
 
-  private async lapseExpiredTerminations(date: BusinessDate): Promise<ScheduledCommand[]> {
+  private async stateChanges(date: BusinessDate): Promise<ScheduledCommand[]> {
     const readModels = await this.readModels.store();
-    const rows = await allRows((cursor) => readModels.lapsedWithDeadlineBefore({ date, cursor, limit: PAGE_LIMIT }));
-    return rows.map((row) => ({
-      action: 'LAPSE_EXPIRED_TERMINATION',
-      policyId: row.policyId,
-      idempotencyKey: lapseExpiredKey(row.policyId, row.lapseNo, date),
-      build: (context) =>
-        new TerminatePolicyCommand(row.policyId, { terminatedOn: date, reason: 'LAPSE_EXPIRED' }, context),
-    }));
-  }
-
-  private async lapses(date: BusinessDate): Promise<ScheduledCommand[]> {
-    const readModels = await this.readModels.store();
-    const rows = await allRows((cursor) => readModels.policiesEligibleForLapse({ date, cursor, limit: PAGE_LIMIT }));
-    return rows.map((row) => ({
-      action: 'LAPSE',
-      policyId: row.policyId,
-      idempotencyKey: lapseKey(row.policyId, row.installmentNo, date),
-      build: (context) => new LapsePolicyCommand(row.policyId, { lapsedOn: date }, context),
-    }));
+    const proposed: DayStateChanges = {
+      lapseExpired: await allRows((cursor) => readModels.lapsedWithDeadlineBefore({ date, cursor, limit: PAGE_LIMIT })),
+      expiries: await allRows((cursor) => readModels.policiesExpiringBy({ date, cursor, limit: PAGE_LIMIT })),
+      lapses: await allRows((cursor) => readModels.policiesEligibleForLapse({ date, cursor, limit: PAGE_LIMIT })),
+    };
+    const { lapseExpired, expiries, lapses } = oneStateChangePerPolicy(proposed);
+    return [
+      ...lapseExpired.map((row): ScheduledCommand => ({
+        action: 'LAPSE_EXPIRED_TERMINATION',
+        policyId: row.policyId,
+        idempotencyKey: lapseExpiredKey(row.policyId, row.lapseNo, date),
+        build: (context) =>
+          new TerminatePolicyCommand(row.policyId, { terminatedOn: date, reason: 'LAPSE_EXPIRED' }, context),
+      })),
+      ...expiries.map((row): ScheduledCommand => ({
+        action: 'EXPIRY_TERMINATION',
+        policyId: row.policyId,
+        idempotencyKey: expiryKey(row.policyId, date),
+        build: (context) => new TerminatePolicyCommand(row.policyId, { terminatedOn: date, reason: 'EXPIRY' }, context),
+      })),
+      ...lapses.map((row): ScheduledCommand => ({
+        action: 'LAPSE',
+        policyId: row.policyId,
+        idempotencyKey: lapseKey(row.policyId, row.installmentNo, date),
+        build: (context) => new LapsePolicyCommand(row.policyId, { lapsedOn: date }, context),
+      })),
+    ];
   }
 
   private async overdueNotices(date: BusinessDate): Promise<ScheduledCommand[]> {

@@ -520,6 +520,7 @@ function transferPolicy({ data, context }: TransferPolicy, policy: IssuedPolicy)
       effectiveDate: data.effectiveDate,
       reason: data.reason,
       toAgentId: data.toAgentId ?? null,
+      awaitingAgent: data.toAgentId === undefined,
     },
   };
 }
@@ -603,6 +604,18 @@ function reassignOrphanPolicy({ data, context }: ReassignOrphanPolicy, policy: I
     throw new DomainError(
       'ASSIGNEE_NOT_ELIGIBLE',
       `Agent ${data.toAgentId} must be a registered, active SERVICING agent.`,
+    );
+  }
+  // The process manager balances within the policy's branch (BALANCED) or region (REGION) as they are now: a plan
+  // made before a later transfer must not hand the policy to an agent of its old branch.
+  const outside =
+    (context.strategy === 'BALANCED' && assignee.branchCode !== policy.servicing.branchCode) ||
+    (context.strategy === 'REGION' && assignee.region !== policy.servicing.region);
+  if (outside) {
+    throw new DomainError(
+      'ASSIGNEE_NOT_ELIGIBLE',
+      `Agent ${data.toAgentId} (${assignee.branchCode}, ${assignee.region}) is outside the policy's ` +
+        `${context.strategy === 'BALANCED' ? `branch ${policy.servicing.branchCode}` : `region ${policy.servicing.region}`}.`,
     );
   }
   return {

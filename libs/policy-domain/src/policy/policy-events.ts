@@ -164,8 +164,13 @@ export interface PolicyTransferred {
     readonly toRegion: string;
     readonly effectiveDate: BusinessDate;
     readonly reason: TransferReason;
-    /** The new servicing agent; null when the servicing agent stays. */
+    /** The new servicing agent; null when none was named. */
     readonly toAgentId: string | null;
+    /**
+     * Schema v2: true when no agent was named, so the policy is orphaned in the new branch until one is assigned
+     * (DESIGN 2.5). A v1 transfer without an agent kept the old one (the rule then), and reads as false.
+     */
+    readonly awaitingAgent: boolean;
   };
 }
 

@@ -187,12 +187,12 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
       };
     }
     case 'PolicyTransferred': {
-      const { toBranchCode, toRegion, toAgentId } = event.data;
+      const { toBranchCode, toRegion, toAgentId, awaitingAgent } = event.data;
       // Without a target agent the policy is orphaned in the new branch: the old branch's agent cannot service it.
       return {
         ...policy,
         servicing: { branchCode: toBranchCode, region: toRegion, agentId: toAgentId ?? policy.servicing.agentId },
-        awaitingServicingAgent: toAgentId === null,
+        awaitingServicingAgent: awaitingAgent,
       };
     }
     case 'SurvivalBenefitPaid': {

@@ -1,3 +1,6 @@
+import { type JsonObject } from '@lib/event-sourcing';
+import transferredV1 from '../__fixtures__/policy-transferred.v1.json';
+import { policyEventCodec } from '../event-schemas';
 import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
 import {
   agentSnapshot,
@@ -11,7 +14,7 @@ import { type IssuedPolicy } from './policy-state';
 const issued = policyIssued(); // serviced by A-001 at BJ01 / NORTH
 
 describe('TransferPolicy', () => {
-  it('moves servicing to another branch and region, keeping the agent when none is named', () => {
+  it('moves servicing to another branch and region; without a named agent the policy awaits one there (orphaned)', () => {
     const given = [issued];
     givenPolicy(given)
       .when(transferPolicy({ reason: 'CUSTOMER_REQUEST' }))
@@ -26,11 +29,33 @@ describe('TransferPolicy', () => {
             effectiveDate: '2025-01-01',
             reason: 'CUSTOMER_REQUEST',
             toAgentId: null,
+            awaitingAgent: true,
           },
         },
       ]);
     const policy = policyStateAfter([...given, ...eventsOf([transferPolicy()], given)]) as IssuedPolicy;
     expect(policy.servicing).toEqual({ branchCode: 'SH01', region: 'EAST', agentId: 'A-001' });
+    expect(policy.awaitingServicingAgent).toBe(true);
+    // The old branch's agent is still active, yet the policy may be reassigned: it is orphaned in SH01.
+    const reassigned = givenPolicy([...given, ...eventsOf([transferPolicy()], given)])
+      .when(
+        reassignOrphanPolicy('A-200', {
+          currentAgent: agentSnapshot('A-001'),
+          assignee: agentSnapshot('A-200', { branchCode: 'SH01', region: 'EAST' }),
+          strategy: 'BALANCED',
+        }),
+      )
+      .events();
+    expect(reassigned[0]!.data).toMatchObject({ fromAgentId: 'A-001', toAgentId: 'A-200' });
+  });
+
+  it('a v1 transfer without an agent (recorded when the agent stayed) still reads as the agent staying', () => {
+    const policy = policyStateAfter([
+      issued,
+      policyEventCodec.decode({ ...transferredV1, data: transferredV1.data as JsonObject }),
+    ]) as IssuedPolicy;
+    expect(policy.servicing).toEqual({ branchCode: 'SH01', region: 'EAST', agentId: 'A-001' });
+    expect(policy.awaitingServicingAgent).toBe(false);
   });
 
   it('with an active servicing agent of the target branch hands the policy to that agent', () => {
@@ -98,6 +123,21 @@ describe('ReassignOrphanPolicy', () => {
     givenPolicy([issued])
       .when(reassignOrphanPolicy('A-002', { currentAgent: agentSnapshot('A-001') }))
       .thenThrows('POLICY_NOT_ORPHANED');
+  });
+
+  it('BALANCED or REGION: an assignee outside the policy’s branch or region → ASSIGNEE_NOT_ELIGIBLE; MANUAL may cross', () => {
+    const elsewhere = agentSnapshot('A-002', { branchCode: 'SH01', region: 'EAST' });
+    givenPolicy([issued])
+      .when(reassignOrphanPolicy('A-002', { assignee: elsewhere, strategy: 'BALANCED' }))
+      .thenThrows('ASSIGNEE_NOT_ELIGIBLE', /outside the policy's branch BJ01/);
+    givenPolicy([issued])
+      .when(reassignOrphanPolicy('A-002', { assignee: elsewhere, strategy: 'REGION' }))
+      .thenThrows('ASSIGNEE_NOT_ELIGIBLE', /region NORTH/);
+    expect(
+      givenPolicy([issued])
+        .when(reassignOrphanPolicy('A-002', { assignee: elsewhere, strategy: 'MANUAL' }))
+        .events(),
+    ).toHaveLength(1);
   });
 
   it.each([
