@@ -436,6 +436,7 @@ describe('bad input is rejected with a problem and writes nothing', () => {
     const routes = [
       '/v1/policies',
       `${path}/contract-changes`,
+      `${path}/contract-changes/${policyId}-E1/cancellation`,
       `${path}/beneficiary-changes`,
       `${path}/premium-reminders`,
       `${path}/premium-reminders/${policyId}-R1/delivery`,

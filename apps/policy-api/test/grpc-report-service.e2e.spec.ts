@@ -11,7 +11,7 @@ describe('gRPC ReportService (embedded projection)', () => {
   let reports: GrpcServiceClient;
 
   beforeAll(async () => {
-    api = await startGrpcTestApi();
+    api = await startGrpcTestApi({ fixtureAgent: false }); // the report scenario registers its own agents
     const definition = loadSync('policy/v1/report_service.proto', {
       keepCase: true,
       longs: Number,

@@ -21,6 +21,7 @@ describe('OpenAPI document and /health', () => {
     const commands: [string, string][] = [
       ['/v1/policies', 'IssuePolicyDto'],
       ['/v1/policies/{id}/contract-changes', 'ChangeContractDto'],
+      ['/v1/policies/{id}/contract-changes/{endorsementNo}/cancellation', 'CancelScheduledChangeDto'],
       ['/v1/policies/{id}/beneficiary-changes', 'ChangeBeneficiariesDto'],
       ['/v1/policies/{id}/premium-reminders', 'SendPremiumReminderDto'],
       ['/v1/policies/{id}/premium-reminders/{reminderId}/delivery', 'RecordReminderDeliveryDto'],
@@ -48,6 +49,18 @@ describe('OpenAPI document and /health', () => {
         '#/components/schemas/ProblemDoc',
       );
     }
+    // The cancellation has no body fields: the body may be left out.
+    const cancellation = document.paths['/v1/policies/{id}/contract-changes/{endorsementNo}/cancellation'].post;
+    expect(cancellation.requestBody.required).toBe(false);
+    const getPolicy = document.paths['/v1/policies/{id}'].get;
+    expect(getPolicy.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['asOf', 'revision', 'effectiveOn']),
+    );
+    expect(Object.keys(getPolicy.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '422']));
+    const view = document.components.schemas.PolicyViewDoc;
+    expect(view.required).toEqual(
+      expect.arrayContaining(['effectiveOn', 'statusByLaw', 'suspendedSince', 'scheduledChanges']),
+    );
     for (const path of [
       '/v1/policies/{id}',
       '/v1/policies/{id}/events',
@@ -57,6 +70,15 @@ describe('OpenAPI document and /health', () => {
     ]) {
       expect(document.paths[path]?.get).toBeDefined();
     }
+    // Every schema reference resolves (a nameless lazy type once produced `#/components/schemas/`).
+    const references = JSON.stringify(document).match(/"\$ref":"[^"]*"/g) ?? [];
+    const dangling = references
+      .map((reference) => reference.slice('"$ref":"#/components/schemas/'.length, -1))
+      .filter((name) => document.components.schemas[name] === undefined);
+    expect(dangling).toEqual([]);
+    expect(document.components.schemas.IssuePolicyDto.properties.policyholder).toEqual({
+      $ref: '#/components/schemas/PartyDto',
+    });
     const changeKinds = document.components.schemas.ChangeContractDto.properties.changes.items;
     expect(Object.keys(changeKinds.discriminator.mapping)).toHaveLength(11);
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -15,6 +15,7 @@ import type { CliIo } from '../src/cli-io';
 import { bearer, makeDataDir, removeDataDir, startTestApi, type TestApi } from '../../policy-api/test/support/test-api';
 import { money, MODAL_PREMIUM } from '../../policy-api/test/support/fixtures';
 import { getReport, seedReportScenario, waitUntilCaughtUp } from '../../policy-api/test/support/report-scenario';
+import { businessDateOf } from '../../policy-api/src/event-store/system-clock';
 
 interface Run {
   readonly code: number;
@@ -22,18 +23,21 @@ interface Run {
   readonly stderr: string;
 }
 
-async function policyctl(dataDir: string, ...argv: string[]): Promise<Run> {
+async function policyctlWithEnv(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env: { DATA_DIR: dataDir },
+    env,
     signal: new AbortController().signal,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
 }
+
+const policyctl = (dataDir: string, ...argv: string[]): Promise<Run> =>
+  policyctlWithEnv({ DATA_DIR: dataDir }, ...argv);
 
 const REPORT_URLS = [
   '/v1/reports/premiums-due?from=2022-01-01&to=2030-12-31',
@@ -54,7 +58,7 @@ describe('policyctl on an embedded data dir', () => {
   let recordedAt: string[];
 
   beforeAll(async () => {
-    const api = await startTestApi({ dataDir });
+    const api = await startTestApi({ dataDir, fixtureAgent: false }); // the report scenario registers its own agents
     try {
       await seedReportScenario(api);
       await waitUntilCaughtUp(api);
@@ -158,7 +162,7 @@ describe('policyctl on an embedded data dir', () => {
         '#3',
         '#4',
       ]);
-      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v1`);
+      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v2`);
       expect(run.stdout).toMatch(
         /actor clerk-key \[clerk\] {2}channel REST {2}correlation \S+ {2}causation \S+ {2}idempotency-key -/,
       );
@@ -169,11 +173,70 @@ describe('policyctl on an embedded data dir', () => {
       expect(run.stdout).toContain('"branchCode": "BJ-002"');
     });
 
+    /**
+     * REP-0001 runs 2022-01-15 → 2026-01-15 (annual, CN grace 60 days). Installment 4 is due 2025-01-15 and never
+     * paid: its grace ends 2025-01-15 + 60 days = 2025-03-16 (16 days to Jan 31, 28 in Feb, 16 in Mar), so the
+     * contract is suspended by law from 2025-03-17 — no PolicyLapsed was recorded for it, the recorded status stays
+     * IN_FORCE.
+     */
+    it('--effective-on D: the contract in force on D, its status by law beside the recorded status', async () => {
+      const inGrace = await policyctl(dataDir, 'replay', 'REP-0001', '--effective-on', '2025-03-16');
+      expect(inGrace.code).toBe(0);
+      expect(inGrace.stdout).toContain(
+        'Resulting state (revision 4): IN_FORCE\nContract in force on 2025-03-16: status by law IN_FORCE\n',
+      );
+      const suspended = await policyctl(dataDir, 'replay', 'REP-0001', '--effective-on', '2025-03-17', '--json');
+      expect(suspended.code).toBe(0);
+      const replay = JSON.parse(suspended.stdout);
+      expect(replay.at).toEqual({ effectiveOn: '2025-03-17' });
+      expect(replay.state).toMatchObject({
+        effectiveOn: '2025-03-17',
+        status: 'IN_FORCE',
+        statusByLaw: 'SUSPENDED',
+        suspendedSince: '2025-03-17',
+        scheduledChanges: [],
+      });
+    });
+
+    /**
+     * With --revision 1 only the issue and installment 2's payment are known: installment 3 (due 2024-01-15) is
+     * unpaid, its grace ends 2024-01-15 + 60 days = 2024-03-15 (2024 is a leap year: 16 + 29 + 15), so on 2024-03-20
+     * the contract was already suspended by law since 2024-03-16, before the lapse recorded on 2024-04-01.
+     */
+    it('--effective-on combines with --revision: what was known then, shown on D', async () => {
+      const run = await policyctl(dataDir, 'replay', 'REP-0001', '--revision', '1', '--effective-on', '2024-03-20');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        'Resulting state (revision 1): IN_FORCE\nContract in force on 2024-03-20: status by law SUSPENDED since 2024-03-16\n',
+      );
+    });
+
+    it('without --effective-on: today in BUSINESS_TIME_ZONE, as the API', async () => {
+      const env = { DATA_DIR: dataDir, BUSINESS_TIME_ZONE: 'Asia/Shanghai' };
+      const before = businessDateOf(new Date().toISOString(), 'Asia/Shanghai');
+      const run = await policyctlWithEnv(env, 'replay', 'REP-0001', '--json');
+      const after = businessDateOf(new Date().toISOString(), 'Asia/Shanghai');
+      expect(run.code).toBe(0);
+      const { at, state } = JSON.parse(run.stdout);
+      expect([before, after]).toContain(at.effectiveOn);
+      expect(state.effectiveOn).toBe(at.effectiveOn);
+
+      const badZone = await policyctlWithEnv({ ...env, BUSINESS_TIME_ZONE: 'Mars/Olympus' }, 'replay', 'REP-0001');
+      expect(badZone.code).toBe(1);
+      expect(badZone.stderr).toContain('BUSINESS_TIME_ZONE must be an IANA time zone');
+    });
+
+    it('--effective-on before the policy took effect → exit 1 DATE_BEFORE_POLICY', async () => {
+      const run = await policyctl(dataDir, 'replay', 'REP-0001', '--effective-on', '2022-01-14');
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toContain('policyctl replay: DATE_BEFORE_POLICY: The policy took effect on 2022-01-15');
+    });
+
     it('--revision n: the trail and the state after revision n', async () => {
       const run = await policyctl(dataDir, 'replay', 'REP-0001', '--revision', '2', '--json');
       expect(run.code).toBe(0);
       const replay = JSON.parse(run.stdout);
-      expect(replay.at).toEqual({ revision: 2 });
+      expect(replay.at).toEqual({ revision: 2, effectiveOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
       expect(replay.latestRevision).toBe(4);
       expect(replay.events.map((event: { type: string }) => event.type)).toEqual([
         'PolicyIssued',
@@ -223,6 +286,8 @@ describe('policyctl on an embedded data dir', () => {
       [['REP-0001', '--revision', 'x'], '--revision must be a non-negative integer'],
       [['REP-0001', '--as-of', '2026-01-01'], '--as-of must be an ISO-8601 instant'],
       [['REP-0001', '--as-of', '2026-01-01T00:00:00Z', '--revision', '1'], 'either --as-of or --revision'],
+      [['REP-0001', '--effective-on', '2026-02-30'], '--effective-on must be a real calendar date YYYY-MM-DD'],
+      [['REP-0001', '--effective-on', '2026-02-01T00:00:00Z'], '--effective-on must be a real calendar date'],
       [['REP-0001', '--colour'], "Unknown option '--colour'"],
     ])('replay %j → exit 2 with the usage', async (args, message) => {
       const run = await policyctl(dataDir, 'replay', ...args);

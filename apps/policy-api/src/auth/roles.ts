@@ -7,6 +7,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = {
   'policy:issue': ['clerk'],
   'policy:change-contract': ['clerk'],
+  'policy:cancel-scheduled-change': ['clerk'],
   'policy:change-beneficiaries': ['clerk'],
   'policy:send-premium-reminder': ['clerk', 'system'],
   'policy:record-reminder-delivery': ['clerk', 'system'],
@@ -19,8 +20,8 @@ export const PERMISSIONS = {
   'policy:reassign-orphan': ['supervisor', 'system'],
   /** Terminations for any reason. */
   'policy:terminate': ['supervisor'],
-  /** Terminations with reason LAPSE_EXPIRED only (the scheduler). */
-  'policy:terminate-lapse-expired': ['supervisor', 'system'],
+  /** Terminations the scheduler records (DESIGN 2.5): reasons LAPSE_EXPIRED and EXPIRY only. */
+  'policy:terminate-scheduled': ['supervisor', 'system'],
   'policy:read': ['clerk', 'supervisor', 'auditor'],
   'agent:register': ['supervisor'],
   'agent:record-departure': ['supervisor'],

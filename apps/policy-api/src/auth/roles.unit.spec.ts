@@ -7,6 +7,7 @@ describe('role matrix (DESIGN 2.5 and 3)', () => {
   it.each<[Permission, string[]]>([
     ['policy:issue', ['clerk', 'admin']],
     ['policy:change-contract', ['clerk', 'admin']],
+    ['policy:cancel-scheduled-change', ['clerk', 'admin']],
     ['policy:record-premium-payment', ['clerk', 'system', 'admin']],
     ['policy:send-premium-reminder', ['clerk', 'system', 'admin']],
     ['policy:lapse', ['system', 'admin']],
@@ -16,7 +17,7 @@ describe('role matrix (DESIGN 2.5 and 3)', () => {
     ['policy:pay-survival-benefit', ['supervisor', 'admin']],
     ['policy:reassign-orphan', ['supervisor', 'system', 'admin']],
     ['policy:terminate', ['supervisor', 'admin']],
-    ['policy:terminate-lapse-expired', ['supervisor', 'system', 'admin']],
+    ['policy:terminate-scheduled', ['supervisor', 'system', 'admin']],
     ['policy:read', ['clerk', 'supervisor', 'auditor', 'admin']],
     ['agent:register', ['supervisor', 'admin']],
     ['agent:record-departure', ['supervisor', 'admin']],

@@ -21,3 +21,4 @@ function idPipe(name: string, pattern: RegExp): new () => PipeTransform<string, 
 export const PolicyIdPipe = idPipe('id', POLICY_ID_PATTERN);
 export const AgentIdPipe = idPipe('id', AGENT_ID_PATTERN);
 export const ReminderIdPipe = idPipe('reminderId', /^[A-Z0-9][A-Z0-9-]{3,31}-R[1-9]\d{0,6}$/);
+export const EndorsementNoPipe = idPipe('endorsementNo', /^[A-Z0-9][A-Z0-9-]{3,31}-E[1-9]\d{0,6}$/);

@@ -2,7 +2,9 @@ import { Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod } from '@nestjs/microservices';
 import { RequirePermission } from '../auth/permission.decorator';
-import { PolicyIdPipe, ReminderIdPipe } from '../common/id-params';
+import { EndorsementNoPipe, PolicyIdPipe, ReminderIdPipe } from '../common/id-params';
+import { CancelScheduledChangeCommand } from '../policies/cancel-scheduled-change/cancel-scheduled-change.command';
+import { CancelScheduledChangeDto } from '../policies/cancel-scheduled-change/cancel-scheduled-change.dto';
 import { ChangeBeneficiariesCommand } from '../policies/change-beneficiaries/change-beneficiaries.command';
 import { ChangeBeneficiariesDto } from '../policies/change-beneficiaries/change-beneficiaries.dto';
 import { ChangeContractCommand } from '../policies/change-contract/change-contract.command';
@@ -74,6 +76,20 @@ export class PolicyCommandServiceController {
       violationPath: changeViolationPath,
     });
     const result = await this.commands.execute(new ChangeContractCommand(ids.policyId, dto, context));
+    return this.messages.commandReply(call, REPLY, result);
+  }
+
+  @GrpcMethod(POLICY_COMMAND_SERVICE, 'CancelScheduledChange')
+  @RequirePermission('policy:cancel-scheduled-change')
+  async cancelScheduledChange(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { ids, context } = this.messages.command(call, request, {
+      message: 'CancelScheduledChangeRequest',
+      dto: CancelScheduledChangeDto,
+      ids: { ...policyId, endorsementNo: new EndorsementNoPipe() },
+    });
+    const result = await this.commands.execute(
+      new CancelScheduledChangeCommand(ids.policyId, ids.endorsementNo, context),
+    );
     return this.messages.commandReply(call, REPLY, result);
   }
 
@@ -199,9 +215,9 @@ export class PolicyCommandServiceController {
     return this.messages.commandReply(call, REPLY, result);
   }
 
-  /** The method admits supervisor and system; the handler restricts system to LAPSE_EXPIRED (as for REST). */
+  /** The method admits supervisor and system; the handler restricts system to LAPSE_EXPIRED and EXPIRY (as REST). */
   @GrpcMethod(POLICY_COMMAND_SERVICE, 'TerminatePolicy')
-  @RequirePermission('policy:terminate-lapse-expired')
+  @RequirePermission('policy:terminate-scheduled')
   async terminatePolicy(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto, ids, context } = this.messages.command(call, request, {
       message: 'TerminatePolicyRequest',

@@ -38,9 +38,13 @@ export class PolicyQueryServiceController {
       message: 'GetPolicyRequest',
       dto: GetPolicyQueryDto,
       ids: policyId,
-      toBody: ({ asOf, revision }) => ({ asOf, revision: asText(revision) }),
+      toBody: ({ asOf, revision, effectiveOn }) => ({ asOf, revision: asText(revision), effectiveOn }),
     });
-    const at = { asOf: dto.asOf, revision: dto.revision === undefined ? undefined : Number(dto.revision) };
+    const at = {
+      asOf: dto.asOf,
+      revision: dto.revision === undefined ? undefined : Number(dto.revision),
+      effectiveOn: dto.effectiveOn,
+    };
     const { view } = await this.queries.execute(new GetPolicyQuery(ids.policyId, at));
     return this.messages.reply(call, 'Policy', view, view.revision);
   }

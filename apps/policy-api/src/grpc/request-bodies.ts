@@ -14,7 +14,10 @@ export function issuePolicyBody(fields: JsonObject): JsonObject {
   return body;
 }
 
-/** `changes[]`: the oneof member set (`personalDetails: {…}`) → the REST object `{ kind: 'PERSONAL_DETAILS', … }`. */
+/**
+ * `changes[]`: the oneof member set (`personalDetails: {…}`) → the REST object `{ kind: 'PERSONAL_DETAILS', … }`.
+ * An empty `riderPremiums` (proto3 cannot leave a list out) is left out, as a REST client would leave it out.
+ */
 export function changeContractBody(fields: JsonObject): JsonObject {
   if (!Array.isArray(fields.changes)) return fields;
   return {
@@ -22,7 +25,9 @@ export function changeContractBody(fields: JsonObject): JsonObject {
     changes: (fields.changes as JsonObject[]).map((change) => {
       const [member] = Object.keys(change);
       if (member === undefined) return {};
-      return { kind: snakeCase(member).toUpperCase(), ...(change[member] as JsonObject) };
+      const body: JsonObject = { kind: snakeCase(member).toUpperCase(), ...(change[member] as JsonObject) };
+      if (Array.isArray(body.riderPremiums) && body.riderPremiums.length === 0) delete body.riderPremiums;
+      return body;
     }),
   };
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CancelScheduledChangeHandler } from './cancel-scheduled-change/cancel-scheduled-change.handler';
 import { ChangeBeneficiariesHandler } from './change-beneficiaries/change-beneficiaries.handler';
 import { ChangeContractHandler } from './change-contract/change-contract.handler';
 import { GetPolicyEventsHandler } from './get-policy-events/get-policy-events.handler';
@@ -23,6 +24,7 @@ import { WaivePremiumHandler } from './waive-premium/waive-premium.handler';
   providers: [
     IssuePolicyHandler,
     ChangeContractHandler,
+    CancelScheduledChangeHandler,
     ChangeBeneficiariesHandler,
     SendPremiumReminderHandler,
     RecordReminderDeliveryHandler,

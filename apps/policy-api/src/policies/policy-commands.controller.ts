@@ -1,17 +1,19 @@
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequirePermission } from '../auth/permission.decorator';
 import { ApiCommand } from '../common/api-command.decorator';
 import { commandResponse } from '../common/command-response';
-import { PolicyIdPipe, ReminderIdPipe } from '../common/id-params';
+import { EndorsementNoPipe, PolicyIdPipe, ReminderIdPipe } from '../common/id-params';
 import { RestContext } from '../common/rest-context.decorator';
 import type { RequestContext } from '../common/request-context';
 import { IssuePolicyCommand } from './issue-policy/issue-policy.command';
 import { IssuePolicyDto } from './issue-policy/issue-policy.dto';
 import { ChangeContractCommand } from './change-contract/change-contract.command';
 import { ChangeContractDto } from './change-contract/change-contract.dto';
+import { CancelScheduledChangeCommand } from './cancel-scheduled-change/cancel-scheduled-change.command';
+import { CancelScheduledChangeDto } from './cancel-scheduled-change/cancel-scheduled-change.dto';
 import { ChangeBeneficiariesCommand } from './change-beneficiaries/change-beneficiaries.command';
 import { ChangeBeneficiariesDto } from './change-beneficiaries/change-beneficiaries.dto';
 import { SendPremiumReminderCommand } from './send-premium-reminder/send-premium-reminder.command';
@@ -73,6 +75,31 @@ export class PolicyCommandsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<PolicyCommandResponse> {
     return commandResponse(response, await this.commands.execute(new ChangeContractCommand(policyId, dto, context)));
+  }
+
+  @Post(':id/contract-changes/:endorsementNo/cancellation')
+  @RequirePermission('policy:cancel-scheduled-change')
+  @ApiCommand({
+    summary:
+      'CancelScheduledChange (clerk): withdraws a premium-affecting endorsement scheduled after today (422 ' +
+      'NO_SCHEDULED_CHANGE otherwise; SCHEDULED_CHANGE_PREPAID once an installment due from its date is paid)',
+    response: PolicyCommandResponse,
+    events: 'ScheduledChangeCancelled',
+  })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiParam({ name: 'endorsementNo', description: 'Endorsement number {policyId}-E{n} (see scheduledChanges)' })
+  @ApiBody({ type: CancelScheduledChangeDto, required: false, description: 'No fields: omit the body or send {}' })
+  async cancelScheduledChange(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Param('endorsementNo', EndorsementNoPipe) endorsementNo: string,
+    @Body() _body: CancelScheduledChangeDto,
+    @RestContext() context: RequestContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PolicyCommandResponse> {
+    return commandResponse(
+      response,
+      await this.commands.execute(new CancelScheduledChangeCommand(policyId, endorsementNo, context)),
+    );
   }
 
   @Post(':id/beneficiary-changes')
@@ -254,9 +281,9 @@ export class PolicyCommandsController {
   }
 
   @Post(':id/terminations')
-  @RequirePermission('policy:terminate-lapse-expired')
+  @RequirePermission('policy:terminate-scheduled')
   @ApiCommand({
-    summary: 'TerminatePolicy (supervisor; system only for LAPSE_EXPIRED)',
+    summary: 'TerminatePolicy (supervisor; system only for LAPSE_EXPIRED and EXPIRY)',
     response: PolicyCommandResponse,
     events: 'PolicyTerminated',
   })

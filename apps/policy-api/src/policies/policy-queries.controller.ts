@@ -23,14 +23,20 @@ export class PolicyQueriesController {
   @Get(':id')
   @RequirePermission('policy:read')
   @ApiOperation({
-    summary: 'The policy (clerk, supervisor, auditor): current, after ?revision=n, or as recorded at ?asOf=<instant>',
+    summary:
+      'The policy (clerk, supervisor, auditor): current, after ?revision=n, or as recorded at ?asOf=<instant>; ' +
+      'the contract as in force on ?effectiveOn=YYYY-MM-DD (default today)',
+    description:
+      'Two time axes (DESIGN 2.6, 2.7): asOf/revision choose what was known (the events folded), effectiveOn the ' +
+      'business date the contract is shown on — its terms, schedule and status by law that day, beside the recorded ' +
+      'status, with the endorsements scheduled after it. 422 DATE_BEFORE_POLICY for a date before the policy took effect.',
   })
   @ApiParam({ name: 'id', description: 'Policy id' })
   @ApiOkResponse({
     type: PolicyViewDoc,
     headers: { ETag: { description: '"<revision>" of the state shown', schema: { type: 'string' } } },
   })
-  @ApiProblems(...QUERY_PROBLEMS)
+  @ApiProblems(...QUERY_PROBLEMS, 422)
   async get(
     @Param('id', PolicyIdPipe) policyId: string,
     @Query() query: GetPolicyQueryDto,
@@ -41,7 +47,11 @@ export class PolicyQueriesController {
         { path: 'asOf', message: 'not together with revision' },
       ]);
     }
-    const at = { asOf: query.asOf, revision: query.revision === undefined ? undefined : Number(query.revision) };
+    const at = {
+      asOf: query.asOf,
+      revision: query.revision === undefined ? undefined : Number(query.revision),
+      effectiveOn: query.effectiveOn,
+    };
     const { view } = await this.queries.execute(new GetPolicyQuery(policyId, at));
     response.setHeader('ETag', `"${view.revision}"`);
     return view;

@@ -210,6 +210,13 @@ export function validateDto<T extends object>(dtoClass: new () => T, value: unkn
   }
   const instance = plainToInstance(dtoClass, value, { enableImplicitConversion: false });
   if (passesEveryRule(instance)) return instance;
+  if (storage.getTargetValidationMetadatas(dtoClass, '', false, false).length === 0) {
+    // A command without body fields (its ids are path parameters): class-validator's forbidUnknownValues would
+    // refuse even `{}`; the body may be absent or empty, and any field is unknown, as whitelisting reports it.
+    const unknown = Object.keys(value).map((path) => ({ path, message: `property ${path} should not exist` }));
+    if (unknown.length === 0) return instance;
+    throw ApiProblem.validation(`${unknown.length} field(s) failed validation`, unknown);
+  }
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) {
     const fieldErrors = flattenValidationErrors(errors);

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { issuePolicyBody, MODAL_PREMIUM, money } from '../../test/support/fixtures';
 import { RegisterAgentDto } from '../agents/register-agent/register-agent.dto';
+import { CancelScheduledChangeDto } from '../policies/cancel-scheduled-change/cancel-scheduled-change.dto';
 import { ChangeBeneficiariesDto } from '../policies/change-beneficiaries/change-beneficiaries.dto';
 import { ChangeContractDto } from '../policies/change-contract/change-contract.dto';
 import { GetPolicyQueryDto } from '../policies/get-policy/get-policy.dto';
@@ -10,6 +11,7 @@ import { PaySurvivalBenefitDto } from '../policies/pay-survival-benefit/pay-surv
 import { RecordPremiumPaymentDto } from '../policies/record-premium-payment/record-premium-payment.dto';
 import { ReinstatePolicyDto } from '../policies/reinstate-policy/reinstate-policy.dto';
 import { SendPremiumReminderDto } from '../policies/send-premium-reminder/send-premium-reminder.dto';
+import { TerminatePolicyDto } from '../policies/terminate-policy/terminate-policy.dto';
 import { TransferPolicyDto } from '../policies/transfer-policy/transfer-policy.dto';
 import { passesEveryRule, validateDto } from './validation';
 
@@ -45,6 +47,20 @@ const VALID: [new () => object, Body][] = [
   ],
   [ChangeContractDto, { effectiveDate: '2022-03-01', changes: [{ kind: 'RIDER_REMOVED', riderCode: 'NOPE' }] }],
   [
+    ChangeContractDto,
+    {
+      effectiveDate: '2027-01-15',
+      changes: [
+        {
+          kind: 'PREMIUM_FREQUENCY',
+          frequency: 'MONTHLY',
+          modalPremium: money(45_000),
+          riderPremiums: [{ code: 'ADD-1', modalPremium: money(900) }],
+        },
+      ],
+    },
+  ],
+  [
     ChangeBeneficiariesDto,
     {
       effectiveDate: '2022-06-01',
@@ -71,8 +87,17 @@ const VALID: [new () => object, Body][] = [
     },
   ],
   [RegisterAgentDto, { agentId: 'AG-1', name: 'Agent One', role: 'SALES', branchCode: 'SH-001', region: 'EAST' }],
+  [
+    TerminatePolicyDto,
+    {
+      terminatedOn: '2026-06-15',
+      reason: 'RESCINDED',
+      ground: 'NON_DISCLOSURE_NEGLIGENT',
+      groundKnownOn: '2026-06-01',
+    },
+  ],
   [GetPolicyQueryDto, { asOf: '2026-03-01T12:00:00Z' }],
-  [GetPolicyQueryDto, { revision: '3' }],
+  [GetPolicyQueryDto, { revision: '3', effectiveOn: '2026-09-01' }],
 ];
 
 /** Every path to a value in a JSON body. */
@@ -176,6 +201,20 @@ describe('validation fast path (accepts exactly what class-validator accepts)', 
       expect(verdicts.filter((verdict) => !verdict.classValidator).length).toBeGreaterThan(variants.length / 3);
     },
   );
+
+  it('a DTO without fields (CancelScheduledChange) accepts only an empty object; any field is unknown', () => {
+    expect(validateDto(CancelScheduledChangeDto, {})).toBeInstanceOf(CancelScheduledChangeDto);
+    expect(() => validateDto(CancelScheduledChangeDto, { reason: 'x', endorsementNo: 'P-1-E1' })).toThrow(
+      expect.objectContaining({
+        kind: 'VALIDATION',
+        errors: [
+          { path: 'reason', message: 'property reason should not exist' },
+          { path: 'endorsementNo', message: 'property endorsementNo should not exist' },
+        ],
+      }),
+    );
+    expect(() => validateDto(CancelScheduledChangeDto, [])).toThrow(expect.objectContaining({ kind: 'VALIDATION' }));
+  });
 
   it('a rejected body reports class-validator’s errors with their paths', () => {
     const body = { ...VALID_PAYMENT, amount: { amount: '1', currency: 'CNY' }, extra: true };

@@ -222,7 +222,9 @@ export interface GrpcTestApi extends TestApi {
 }
 
 /** The real hybrid app (REST on an ephemeral port, gRPC on a free port) over a temporary data dir, with clients. */
-export async function startGrpcTestApi(options: { dataDir?: string; today?: string } = {}): Promise<GrpcTestApi> {
+export async function startGrpcTestApi(
+  options: { dataDir?: string; today?: string; fixtureAgent?: boolean } = {},
+): Promise<GrpcTestApi> {
   const dataDir = options.dataDir ?? makeDataDir();
   const clock = new TestClock(options.today ?? '2026-06-15');
   const grpcPort = await freePort();
@@ -230,7 +232,7 @@ export async function startGrpcTestApi(options: { dataDir?: string; today?: stri
   const app = await createPolicyApi(config, { clock, logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }) });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
-  await registerFixtureAgent(app.getHttpServer());
+  if (options.fixtureAgent !== false) await registerFixtureAgent(app.getHttpServer());
   const grpcAddress = `127.0.0.1:${grpcPort}`;
   const clients: Client[] = [];
   const connect = (service: ServiceClientConstructor): GrpcServiceClient => {

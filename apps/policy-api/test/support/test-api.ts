@@ -74,7 +74,10 @@ export const FIXTURE_AGENT = {
 
 /** Registers FIXTURE_AGENT over REST (409: the data dir already has it). */
 export async function registerFixtureAgent(server: Parameters<typeof request>[0]): Promise<void> {
-  const registered = await request(server).post('/v1/agents').set('Authorization', bearer('supervisor')).send(FIXTURE_AGENT);
+  const registered = await request(server)
+    .post('/v1/agents')
+    .set('Authorization', bearer('supervisor'))
+    .send(FIXTURE_AGENT);
   if (registered.status !== 201 && registered.status !== 409) {
     throw new Error(`Could not register the fixture agent: ${registered.status} ${JSON.stringify(registered.body)}`);
   }

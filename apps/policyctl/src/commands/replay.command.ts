@@ -10,35 +10,45 @@ import {
   agentAggregate,
   agentSnapshot,
   agentStreamId,
+  isDomainError,
   isIssued,
+  isRealDate,
   isValidPolicyId,
+  laterOf,
   policyAggregate,
   policyStreamId,
   policyView,
   POLICY_ID_PATTERN,
+  type BusinessDate,
   type PolicyState,
   type PolicyView,
 } from '@lib/policy-domain';
+import { businessDateOf, isKnownTimeZone, systemClock } from '../../../policy-api/src/event-store/system-clock';
 import { CliFailure, EXIT, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import { openEventStore } from '../stores';
 import type { CliCommand } from './cli-command';
 import { summarizeEventData } from './event-summary';
 
-const USAGE = `Usage: policyctl replay <policyId> [--as-of <instant>] [--revision <n>] [--json]
+const USAGE = `Usage: policyctl replay <policyId> [--as-of <instant> | --revision <n>] [--effective-on <date>] [--json]
 
 Prints the audit trail of a policy (DESIGN 2.6): every event with its revision, recordedAt, type and schema version,
 actor (id and roles), channel, correlation and causation ids, idempotency key and a summary of its business data;
-then the policy state those events produce.
+then the policy state those events produce, as the contract in force on a business date (DESIGN 2.7): its terms,
+schedule and status by law that day beside the recorded status, with the endorsements scheduled after it.
 
 Options:
-  --as-of <instant>  only the events recorded at or before this ISO-8601 instant ("what did we know at T")
-  --revision <n>     only the events up to and including revision n (0-based)
-  --json             one JSON document {policyId, at, events, state} on stdout instead of text
-  -h, --help         this text
+  --as-of <instant>       only the events recorded at or before this ISO-8601 instant ("what did we know at T")
+  --revision <n>          only the events up to and including revision n (0-based)
+  --effective-on <date>   the business date YYYY-MM-DD to show the contract on ("what was in force on D"); default
+                          today in BUSINESS_TIME_ZONE, or the policy's effective date while it lies after today
+  --json                  one JSON document {policyId, at, latestRevision, events, state} on stdout instead of text
+  -h, --help              this text
 
-Exit codes: 0 printed, 1 unknown policy (or nothing recorded by then), 2 bad arguments.
-Environment: DATA_DIR (default ./data), EVENTSTORE_CONNECTION_STRING (EventStoreDB; else $DATA_DIR/events.sqlite).`;
+Exit codes: 0 printed, 1 unknown policy (or nothing recorded by then, or a date before the policy took effect),
+2 bad arguments.
+Environment: DATA_DIR (default ./data), EVENTSTORE_CONNECTION_STRING (EventStoreDB; else $DATA_DIR/events.sqlite),
+BUSINESS_TIME_ZONE (IANA zone of "today", default UTC, as the API).`;
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -46,6 +56,10 @@ export interface ReplayOptions {
   readonly policyId: string;
   readonly asOf?: string;
   readonly revision?: number;
+  /** The business date to show the contract on; default `today` (or the policy's effective date, if later). */
+  readonly effectiveOn?: BusinessDate;
+  /** Today's business date (in BUSINESS_TIME_ZONE). */
+  readonly today: BusinessDate;
 }
 
 export interface AuditEntry {
@@ -64,16 +78,19 @@ export interface AuditEntry {
 
 export interface Replay {
   readonly policyId: string;
-  readonly at: { readonly asOf?: string; readonly revision?: number };
+  /** Which events were folded (asOf, revision) and the business date the contract is shown on. */
+  readonly at: { readonly asOf?: string; readonly revision?: number; readonly effectiveOn: BusinessDate };
   /** The stream's latest revision (the trail may stop before it). */
   readonly latestRevision: number;
   readonly events: readonly AuditEntry[];
   readonly state: PolicyView;
 }
 
-function parseReplayArgs(args: readonly string[]): (ReplayOptions & { json: boolean }) | 'help' {
+type ReplayArgs = Omit<ReplayOptions, 'today'> & { readonly json: boolean };
+
+function parseReplayArgs(args: readonly string[]): ReplayArgs | 'help' {
   let parsed: {
-    values: { 'as-of'?: string; revision?: string; json?: boolean; help?: boolean };
+    values: { 'as-of'?: string; revision?: string; 'effective-on'?: string; json?: boolean; help?: boolean };
     positionals: string[];
   };
   try {
@@ -82,6 +99,7 @@ function parseReplayArgs(args: readonly string[]): (ReplayOptions & { json: bool
       options: {
         'as-of': { type: 'string' },
         revision: { type: 'string' },
+        'effective-on': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -112,12 +130,30 @@ function parseReplayArgs(args: readonly string[]): (ReplayOptions & { json: bool
   }
   if (asOf !== undefined && rawRevision !== undefined)
     throw new UsageError('give either --as-of or --revision, not both');
+  const effectiveOn = values['effective-on'];
+  if (effectiveOn !== undefined && !isRealDate(effectiveOn)) {
+    throw new UsageError(
+      `--effective-on must be a real calendar date YYYY-MM-DD such as 2026-09-01, got ${JSON.stringify(effectiveOn)}`,
+    );
+  }
   return {
     policyId,
     ...(asOf === undefined ? {} : { asOf }),
     ...(rawRevision === undefined ? {} : { revision: Number(rawRevision) }),
+    ...(effectiveOn === undefined ? {} : { effectiveOn }),
     json: values.json === true,
   };
+}
+
+/** Today's business date on the wall clock, in BUSINESS_TIME_ZONE as the API reads it (default UTC). */
+export function businessToday(env: NodeJS.ProcessEnv, now: string = systemClock.now()): BusinessDate {
+  const timeZone = env.BUSINESS_TIME_ZONE?.trim() || 'UTC';
+  if (!isKnownTimeZone(timeZone)) {
+    throw new CliFailure(
+      `BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(timeZone)}`,
+    );
+  }
+  return businessDateOf(now, timeZone);
 }
 
 function auditEntry(event: RecordedEvent): AuditEntry {
@@ -139,8 +175,10 @@ function auditEntry(event: RecordedEvent): AuditEntry {
 
 /**
  * Reads the policy's stream and folds it as the API's GET /v1/policies/{id} does (up to a revision, or the events
- * recorded at or before an instant), keeping every folded event's audit metadata.
- * @throws CliFailure for an unknown policy, a revision it does not have, or no events recorded by `asOf`.
+ * recorded at or before an instant), keeping every folded event's audit metadata, and shows the contract as in force
+ * on `effectiveOn` (the same default as the API).
+ * @throws CliFailure for an unknown policy, a revision it does not have, no events recorded by `asOf`, or a date
+ * before the policy took effect.
  */
 export async function replayPolicy(events: EventStore, options: ReplayOptions, io?: CliIo): Promise<Replay> {
   const { policyId, asOf, revision } = options;
@@ -189,16 +227,24 @@ export async function replayPolicy(events: EventStore, options: ReplayOptions, i
     agentStreamId(state.servicing.agentId),
     agentAsOf === undefined ? {} : { asOf: agentAsOf },
   );
+  const effectiveOn = options.effectiveOn ?? laterOf(options.today, state.effectiveDate);
+  let view: PolicyView;
+  try {
+    view = policyView(state, { revision: last.revision, effectiveOn, servicingAgent: agentSnapshot(agent.state) });
+  } catch (error) {
+    if (isDomainError(error)) throw new CliFailure(`${error.code}: ${error.detail}`);
+    throw error;
+  }
   return {
     policyId,
-    at: { ...(asOf === undefined ? {} : { asOf }), ...(revision === undefined ? {} : { revision }) },
+    at: {
+      ...(asOf === undefined ? {} : { asOf }),
+      ...(revision === undefined ? {} : { revision }),
+      effectiveOn,
+    },
     latestRevision,
     events: folded.map(auditEntry),
-    state: policyView(state, {
-      revision: last.revision,
-      effectiveOn: state.lastTransactionDate,
-      servicingAgent: agentSnapshot(agent.state),
-    }),
+    state: view,
   };
 }
 
@@ -226,9 +272,12 @@ export function formatReplay(replay: Replay): string {
     lines.push(`    ${summarizeEventData(entry.data)}`);
   }
   const { state } = replay;
+  const recorded = `${state.status}${state.statusReason ? ` (${state.statusReason})` : ''}`;
+  const byLaw = `${state.statusByLaw}${state.suspendedSince === null ? '' : ` since ${state.suspendedSince}`}`;
   lines.push(
     '',
-    `Resulting state (revision ${state.revision}): ${state.status}${state.statusReason ? ` (${state.statusReason})` : ''}`,
+    `Resulting state (revision ${state.revision}): ${recorded}`,
+    `Contract in force on ${state.effectiveOn}: status by law ${byLaw}`,
     JSON.stringify(state, null, 2),
   );
   return `${lines.join('\n')}\n`;
@@ -236,7 +285,7 @@ export function formatReplay(replay: Replay): string {
 
 export const replayCommand: CliCommand = {
   name: 'replay',
-  summary: "print a policy's audit trail and the state it produces (optionally as of an instant or revision)",
+  summary: "print a policy's audit trail and the state it produces (as of an instant or revision, on a business date)",
   usage: USAGE,
   async run(args, io) {
     const parsed = parseReplayArgs(args);
@@ -245,9 +294,10 @@ export const replayCommand: CliCommand = {
       return EXIT.ok;
     }
     const { json, ...options } = parsed;
+    const today = businessToday(io.env);
     const events = await openEventStore(io.env);
     try {
-      const replay = await replayPolicy(events.store, options, io);
+      const replay = await replayPolicy(events.store, { ...options, today }, io);
       io.stdout.write(json ? `${JSON.stringify(replay, null, 2)}\n` : formatReplay(replay));
       return EXIT.ok;
     } finally {

@@ -71,6 +71,7 @@ export function daySummary(report: ServicingDayReport): string {
     part('overdue notices', actions.OVERDUE_NOTICE),
     part('lapses', actions.LAPSE),
     part('LAPSE_EXPIRED terminations', actions.LAPSE_EXPIRED_TERMINATION),
+    part('EXPIRY terminations', actions.EXPIRY_TERMINATION),
     `survival benefits due ${report.survivalBenefitsDue.length}`,
   ].join('  ');
 }

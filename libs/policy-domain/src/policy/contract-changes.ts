@@ -7,6 +7,7 @@ import { DomainError } from '../errors';
 import { sameMoney, type Money } from '../money';
 import { checkDate, checkMoney, isBlank } from '../input-checks';
 import { ridersInForceOn, termsOn, type TermsAmendment } from './contract-terms';
+import { samePerson } from './beneficiary-rules';
 import { hasOverdueInstallment } from './premium-installments';
 import { installmentsBefore, scheduledInstallment, scheduledInstallments } from './premium-schedule';
 import { withTermsHistory, type BenefitOption, type IssuedPolicy } from './policy-state';
@@ -57,9 +58,11 @@ export function isPremiumAffecting(kind: ContractChangeKind): boolean {
 export type PolicyParty = 'POLICYHOLDER' | 'INSURED';
 export type BenefitReceivingMethod = BenefitOption['receivingMethod'];
 
-/** The policyholder's contact details. */
+/** Contact details of the policyholder (default) or the insured. */
 export interface ContactChange {
   readonly kind: 'CONTACT';
+  /** Since ContractChanged v2; absent = POLICYHOLDER. */
+  readonly party?: PolicyParty;
   readonly phone?: string;
   readonly email?: string;
   readonly address?: string;
@@ -335,17 +338,43 @@ export function checkContractChange(
     );
   }
   switch (change.kind) {
-    case 'CONTACT':
-      if (change.phone === undefined && change.email === undefined && change.address === undefined) {
+    case 'CONTACT': {
+      const { kind: _kind, party = 'POLICYHOLDER', ...contact } = change;
+      if (Object.keys(contact).length === 0) {
         throw new DomainError('NOTHING_TO_CHANGE', 'A CONTACT change needs a phone, e-mail or address.');
       }
-      return;
+      return requireDifferent(partyOf(policy, party), contact, `The ${party.toLowerCase()}'s contact details`);
+    }
     case 'OCCUPATION':
+      return requireDifferent(
+        partyOf(policy, change.party),
+        { occupationCode: change.occupationCode },
+        `The ${change.party.toLowerCase()}'s occupation`,
+      );
     case 'PAYMENT_METHOD':
+      if (
+        change.paymentMethod.type === policy.premium.paymentMethod.type &&
+        change.paymentMethod.accountRef === policy.premium.paymentMethod.accountRef
+      ) {
+        throw new DomainError('NOTHING_TO_CHANGE', 'The premium is already paid that way.');
+      }
+      return;
     case 'BENEFIT_OPTION':
+      if (
+        policy.benefitOption !== null &&
+        policy.benefitOption.receivingMethod === change.receivingMethod &&
+        policy.benefitOption.receivingAge === (change.receivingAge ?? null)
+      ) {
+        throw new DomainError('NOTHING_TO_CHANGE', 'The benefits are already received that way.');
+      }
+      return;
     case 'DISCLOSURE':
       return;
-    case 'PERSONAL_DETAILS':
+    case 'PERSONAL_DETAILS': {
+      const { kind: _kind, party, ...details } = change;
+      if (Object.keys(details).length === 0) {
+        throw new DomainError('NOTHING_TO_CHANGE', 'A PERSONAL_DETAILS change needs at least one detail.');
+      }
       if (change.birthDate !== undefined) {
         checkDate(change.birthDate, 'birthDate');
         if (change.birthDate > policy.effectiveDate) {
@@ -355,7 +384,8 @@ export function checkContractChange(
           );
         }
       }
-      return;
+      return requireDifferent(partyOf(policy, party), details, `The ${party.toLowerCase()}'s personal details`);
+    }
     case 'POLICYHOLDER':
       if (!change.insuredConsent || !change.previousPolicyholderConsent) {
         throw new DomainError(
@@ -369,6 +399,9 @@ export function checkContractChange(
       }
       if (hasOverdueInstallment(policy, context.today)) {
         throw new DomainError('PREMIUM_OVERDUE', 'The policyholder cannot change while a premium is overdue.');
+      }
+      if (samePerson(change.newPolicyholder, policy.policyholder)) {
+        throw new DomainError('NOTHING_TO_CHANGE', 'The new policyholder is the current one.');
       }
       return;
     case 'PREMIUM_FREQUENCY':
@@ -425,6 +458,18 @@ function termsAmendmentOf(
   }
 }
 
+function partyOf(policy: IssuedPolicy, party: PolicyParty): Party {
+  return party === 'POLICYHOLDER' ? policy.policyholder : policy.insured;
+}
+
+/** NOTHING_TO_CHANGE when every given field already has the given value. */
+function requireDifferent(current: Party, given: Partial<Party>, what: string): void {
+  const fields = Object.entries(given) as [keyof Party, Party[keyof Party]][];
+  if (fields.every(([field, value]) => current[field] === value)) {
+    throw new DomainError('NOTHING_TO_CHANGE', `${what} already have these values.`);
+  }
+}
+
 function updateParty(policy: IssuedPolicy, party: PolicyParty, update: (current: Party) => Party): IssuedPolicy {
   return party === 'POLICYHOLDER'
     ? { ...policy, policyholder: update(policy.policyholder) }
@@ -439,8 +484,8 @@ export function applyContractChange(
 ): IssuedPolicy {
   switch (change.kind) {
     case 'CONTACT': {
-      const { kind: _kind, ...contact } = change;
-      return updateParty(policy, 'POLICYHOLDER', (party) => ({ ...party, ...contact }));
+      const { kind: _kind, party = 'POLICYHOLDER', ...contact } = change;
+      return updateParty(policy, party, (current) => ({ ...current, ...contact }));
     }
     case 'POLICYHOLDER':
       return { ...policy, policyholder: change.newPolicyholder };

@@ -328,4 +328,45 @@ describe('ChangeContract', () => {
       .when(changeContract('2025-01-01', [{ kind: 'PERSONAL_DETAILS', party: 'INSURED', birthDate: '1982-02-30' }]))
       .thenThrows('INVALID_DATE');
   });
+
+  describe('a change that changes nothing → NOTHING_TO_CHANGE (no endorsement number used)', () => {
+    it.each<[string, ContractChange]>([
+      ['the same phone', { kind: 'CONTACT', phone: POLICYHOLDER.phone! }],
+      ['no contact field', { kind: 'CONTACT' }],
+      [
+        'the same payment method',
+        { kind: 'PAYMENT_METHOD', paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' } },
+      ],
+      ['the same birth date', { kind: 'PERSONAL_DETAILS', party: 'INSURED', birthDate: INSURED.birthDate }],
+      ['no personal detail', { kind: 'PERSONAL_DETAILS', party: 'INSURED' }],
+      [
+        'the same policyholder',
+        {
+          kind: 'POLICYHOLDER',
+          newPolicyholder: POLICYHOLDER,
+          insuredConsent: true,
+          previousPolicyholderConsent: true,
+        },
+      ],
+    ])('%s', (_case, change) => {
+      givenPolicy([issued])
+        .when(changeContract('2025-01-10', [change]))
+        .thenThrows('NOTHING_TO_CHANGE');
+    });
+
+    it('a real change after a refused one still gets E1', () => {
+      const [event] = givenPolicy([issued])
+        .when(changeContract('2025-01-10', [{ kind: 'CONTACT', phone: '+86 139 0000 0002' }]))
+        .events();
+      expect(event!.data).toMatchObject({ endorsementNo: 'P-2024-0001-E1' });
+    });
+  });
+
+  it('CONTACT for the insured changes the insured’s details, not the policyholder’s', () => {
+    const policy = stateAfterChange([issued], '2025-01-10', [
+      { kind: 'CONTACT', party: 'INSURED', phone: '+86 139 0000 0003' },
+    ]);
+    expect(policy.insured.phone).toBe('+86 139 0000 0003');
+    expect(policy.policyholder.phone).toBe(POLICYHOLDER.phone);
+  });
 });

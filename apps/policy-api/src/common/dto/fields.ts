@@ -137,9 +137,24 @@ export function DateField(options: FieldOptions = {}): PropertyDecorator {
   );
 }
 
+/**
+ * The OpenAPI type of a nested class. @nestjs/swagger treats a type function as lazy only when the function is named
+ * `type` (as `{ type: () => X }` names it); the arrow a caller passes in is nameless and would become `$ref:
+ * '#/components/schemas/'`.
+ */
+function lazySchemaType(type: () => new () => object): () => new () => object {
+  return { type: () => type() }.type;
+}
+
 /** One nested object (never an array or a primitive). */
 export function NestedField(type: () => new () => object, options: FieldOptions = {}): PropertyDecorator {
-  return applyDecorators(presence(options), IsObject(), ValidateNested(), Type(type), doc(options, { type }));
+  return applyDecorators(
+    presence(options),
+    IsObject(),
+    ValidateNested(),
+    Type(type),
+    doc(options, { type: lazySchemaType(type) }),
+  );
 }
 
 /** An array of nested objects with size bounds. */
@@ -157,6 +172,6 @@ export function NestedArrayField(
     IsObject({ each: true }),
     ValidateNested({ each: true }),
     Type(type),
-    doc(options, { type, isArray: true, minItems, maxItems }),
+    doc(options, { type: lazySchemaType(type), isArray: true, minItems, maxItems }),
   );
 }

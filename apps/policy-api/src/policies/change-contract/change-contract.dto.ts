@@ -8,6 +8,7 @@ import {
   EMAIL_PATTERN,
   EnumField,
   IntField,
+  NestedArrayField,
   NestedField,
   TextField,
 } from '../../common/dto/fields';
@@ -39,6 +40,8 @@ export class ContractChangeDto {
 
 export class ContactChangeDto extends ContractChangeDto {
   declare kind: 'CONTACT';
+  @EnumField(PARTIES, { optional: true, description: 'Whose contact details: POLICYHOLDER (default) or INSURED' })
+  party?: (typeof PARTIES)[number];
   @TextField(32, {
     optional: true,
     pattern: /^\+?[0-9 ()-]{3,32}$/,
@@ -95,12 +98,27 @@ export class PaymentMethodChangeDto extends ContractChangeDto {
   paymentMethod!: PaymentMethodDto;
 }
 
-export class PremiumFrequencyChangeDto extends ContractChangeDto {
-  declare kind: 'PREMIUM_FREQUENCY';
-  @EnumField(PREMIUM_FREQUENCIES)
-  frequency!: (typeof PREMIUM_FREQUENCIES)[number];
+/** A rider's modal premium for the new frequency of a PREMIUM_FREQUENCY change. */
+export class RiderPremiumDto {
+  @TextField(32, { pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE, example: 'ADD-01' })
+  code!: string;
   @NestedField(() => MoneyDto)
   modalPremium!: MoneyDto;
+}
+
+export class PremiumFrequencyChangeDto extends ContractChangeDto {
+  declare kind: 'PREMIUM_FREQUENCY';
+  @EnumField(PREMIUM_FREQUENCIES, { description: 'Effective on a policy anniversary only' })
+  frequency!: (typeof PREMIUM_FREQUENCIES)[number];
+  @NestedField(() => MoneyDto, { description: 'The base premium per installment at the new frequency' })
+  modalPremium!: MoneyDto;
+  @NestedArrayField(() => RiderPremiumDto, 0, 20, {
+    optional: true,
+    description:
+      'The modal premium at the new frequency of exactly the riders in force on the effective date ' +
+      '(422 RIDER_PREMIUMS_INVALID otherwise); omit or [] when none is',
+  })
+  riderPremiums?: RiderPremiumDto[];
 }
 
 export class SumAssuredChangeDto extends ContractChangeDto {
@@ -188,7 +206,12 @@ export class ChangeContractDto {
   @ValidateNested({ each: true })
   @Transform(({ obj }: { obj: Record<string, unknown> }) => toChangeInstances(obj.changes), { toClassOnly: true })
   @ApiProperty({
-    description: 'All changes form one endorsement, applied atomically in order',
+    description:
+      'All changes form one endorsement, applied atomically in order. Premium-affecting kinds (SUM_ASSURED, ' +
+      'PREMIUM_FREQUENCY, RIDER_ADDED, RIDER_REMOVED) take effect on an installment due date (PREMIUM_FREQUENCY: a ' +
+      'policy anniversary), not before the earliest unpaid installment, not after maturity; one effective after ' +
+      'today is scheduled, may hold only premium-affecting kinds, and blocks another premium-affecting change until ' +
+      'it takes effect or is cancelled (422 SCHEDULED_CHANGE_PENDING)',
     type: 'array',
     minItems: 1,
     maxItems: 20,

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, ValidateIf } from 'class-validator';
+import { DateField } from '../../common/dto/fields';
 import { IsInstant } from '../../common/dto/instant';
 
 export class GetPolicyQueryDto {
@@ -16,4 +17,14 @@ export class GetPolicyQueryDto {
   @Matches(/^(0|[1-9]\d{0,14})$/, { message: 'revision must be a non-negative integer' })
   @ApiPropertyOptional({ description: 'The state after this revision (0-based)', example: '3' })
   revision?: string;
+
+  @DateField({
+    optional: true,
+    description:
+      'The business date to show the contract on (terms, schedule and status by law in force that day); combines ' +
+      "with asOf or revision. Default: today, or the policy's effective date while it has not taken effect yet. " +
+      'A date before the effective date → 422 DATE_BEFORE_POLICY',
+    example: '2026-09-01',
+  })
+  effectiveOn?: string;
 }

@@ -7,7 +7,7 @@ import {
   type AggregateCache,
   type EventStore,
 } from '@lib/event-sourcing';
-import { isIssued, policyAggregate, policyStreamId, policyView } from '@lib/policy-domain';
+import { isIssued, laterOf, policyAggregate, policyStreamId, policyView } from '@lib/policy-domain';
 import { loadAgentSnapshot } from '../../agents/shared/load-agent-snapshot';
 import { CommandRunner } from '../../common/command-runner';
 import { AGGREGATE_CACHE, EVENT_STORE } from '../../event-store/tokens';
@@ -46,12 +46,11 @@ export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQue
         ? undefined
         : readEventMetadata(loaded.events[loaded.events.length - 1].metadata).recordedAt);
     const agent = await loadAgentSnapshot(this.store, loaded.state.servicing.agentId, agentAsOf);
+    // Before a policy takes effect there is no contract "today": the default shows it as on its effective date.
+    // An explicit earlier date is the caller's mistake (policyView: 422 DATE_BEFORE_POLICY).
+    const effectiveOn = at.effectiveOn ?? laterOf(this.runner.today(), loaded.state.effectiveDate);
     return {
-      view: policyView(loaded.state, {
-        revision: loaded.revision,
-        effectiveOn: at.effectiveOn ?? this.runner.today(),
-        servicingAgent: agent,
-      }),
+      view: policyView(loaded.state, { revision: loaded.revision, effectiveOn, servicingAgent: agent }),
     };
   }
 }

@@ -7,7 +7,8 @@ export interface PolicyQueryResult {
 
 /**
  * The current state, or the state after `revision`, or the state from the events recorded at or before `asOf`; the
- * contract shown as in force on `effectiveOn` (default: today's business date).
+ * contract shown as in force on `effectiveOn` (default: today's business date, or the policy's effective date while
+ * it lies after today).
  */
 export class GetPolicyQuery extends Query<PolicyQueryResult> {
   constructor(

@@ -1,8 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  CONTRACT_CHANGE_KINDS,
   JURISDICTIONS,
   POLICY_STATUSES,
   PREMIUM_FREQUENCIES,
+  STATUSES_BY_LAW,
   SURVIVAL_BENEFIT_KINDS,
   TERMINATION_REASONS,
   WAIVER_REASONS,
@@ -23,18 +25,61 @@ class WaiverDoc {
   @ApiProperty() evidenceRef!: string;
   @ApiProperty() waivedFromInstallment!: number;
   @ApiProperty({ format: 'date' }) waivedFromDate!: string;
+  @ApiProperty({
+    type: () => MoneyDto,
+    nullable: true,
+    description: 'Premium of installments paid in advance that the waiver covers, owed back; null when none',
+  })
+  refund!: MoneyDto | null;
 }
 
 class PremiumViewDoc {
-  @ApiProperty({ type: () => MoneyDto }) modalPremium!: MoneyDto;
-  @ApiProperty({ enum: PREMIUM_FREQUENCIES }) frequency!: string;
+  @ApiProperty({ type: () => MoneyDto, description: 'The base modal premium in force on effectiveOn (riders apart)' })
+  modalPremium!: MoneyDto;
+  @ApiProperty({
+    type: () => MoneyDto,
+    description: 'What an installment due on effectiveOn costs: the base modal premium + every rider in force',
+  })
+  installmentPremium!: MoneyDto;
+  @ApiProperty({ enum: PREMIUM_FREQUENCIES, description: 'The frequency in force on effectiveOn' }) frequency!: string;
   @ApiProperty() paymentTermYears!: number;
   @ApiProperty({ type: () => PaymentMethodDto }) paymentMethod!: PaymentMethodDto;
-  @ApiProperty() installmentCount!: number;
+  @ApiProperty({ description: 'Installments in the schedule, every recorded frequency change included' })
+  installmentCount!: number;
   @ApiProperty() paidInstallments!: number;
-  @ApiProperty({ type: () => InstallmentDoc, nullable: true }) nextInstallment!: InstallmentDoc | null;
+  @ApiProperty({
+    type: () => InstallmentDoc,
+    nullable: true,
+    description: 'The next unpaid, non-waived installment, priced on the terms in force on its due date',
+  })
+  nextInstallment!: InstallmentDoc | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) lapseEligibleFrom!: string | null;
   @ApiProperty({ type: () => WaiverDoc, nullable: true }) waiver!: WaiverDoc | null;
+}
+
+class RiderViewDoc extends RiderDto {
+  @ApiProperty({ format: 'date', description: 'First day the rider is billed and covers (issue or RIDER_ADDED)' })
+  startDate!: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'Effective date of a recorded RIDER_REMOVED (or repricing) that ends it before endDate',
+  })
+  removedOn?: string;
+}
+
+class ScheduledChangeDoc {
+  @ApiProperty({
+    example: 'P2026000001-E3',
+    description: 'A premium-affecting one is withdrawn with POST …/contract-changes/{endorsementNo}/cancellation',
+  })
+  endorsementNo!: string;
+  @ApiProperty({ format: 'date' }) effectiveDate!: string;
+  @ApiProperty({
+    enum: [...CONTRACT_CHANGE_KINDS, 'BENEFICIARIES'],
+    isArray: true,
+    description: 'The change kinds of the endorsement (BENEFICIARIES for a beneficiary change)',
+  })
+  kinds!: string[];
 }
 
 class ServicingViewDoc extends ServicingDto {
@@ -57,21 +102,49 @@ class SurvivalBenefitViewDoc {
 export class PolicyViewDoc {
   @ApiProperty() policyId!: string;
   @ApiProperty() revision!: number;
-  @ApiProperty({ enum: POLICY_STATUSES }) status!: string;
+  @ApiProperty({
+    format: 'date',
+    description: 'The business date the contract is shown on (?effectiveOn; default today)',
+  })
+  effectiveOn!: string;
+  @ApiProperty({ enum: POLICY_STATUSES, description: 'The recorded status (the last state-changing event)' })
+  status!: string;
+  @ApiProperty({
+    enum: STATUSES_BY_LAW,
+    description:
+      'The status the law gives the contract on effectiveOn (DESIGN 2.7): SUSPENDED from the lapse date of an ' +
+      'installment unpaid that day, whether or not a lapse was recorded; IN_FORCE includes the grace period',
+  })
+  statusByLaw!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'The day the suspension began when statusByLaw is SUSPENDED; null otherwise',
+  })
+  suspendedSince!: string | null;
   @ApiProperty({ enum: TERMINATION_REASONS, nullable: true }) statusReason!: string | null;
   @ApiProperty() productCode!: string;
   @ApiProperty() currency!: string;
   @ApiProperty({ enum: JURISDICTIONS }) jurisdiction!: string;
   @ApiProperty({ type: () => PartyDto }) policyholder!: PartyDto;
   @ApiProperty({ type: () => PartyDto }) insured!: PartyDto;
-  @ApiProperty({ type: () => BeneficiaryDto, isArray: true }) beneficiaries!: BeneficiaryDto[];
-  @ApiProperty({ type: () => MoneyDto }) sumAssured!: MoneyDto;
-  @ApiProperty({ type: () => RiderDto, isArray: true }) riders!: RiderDto[];
+  @ApiProperty({ type: () => BeneficiaryDto, isArray: true, description: 'In force on effectiveOn' })
+  beneficiaries!: BeneficiaryDto[];
+  @ApiProperty({ type: () => MoneyDto, description: 'In force on effectiveOn' }) sumAssured!: MoneyDto;
+  @ApiProperty({ type: () => RiderViewDoc, isArray: true, description: 'Riders in force on effectiveOn' })
+  riders!: RiderViewDoc[];
   @ApiProperty({ type: () => PremiumViewDoc }) premium!: PremiumViewDoc;
   @ApiProperty({ type: () => ServicingViewDoc }) servicing!: ServicingViewDoc;
   @ApiProperty({ type: () => LapseDoc, nullable: true }) lapse!: LapseDoc | null;
   @ApiProperty({ type: () => SurvivalBenefitViewDoc, isArray: true }) survivalBenefits!: SurvivalBenefitViewDoc[];
   @ApiProperty() endorsementCount!: number;
+  @ApiProperty({
+    type: () => ScheduledChangeDoc,
+    isArray: true,
+    description: 'Endorsements recorded with an effective date after effectiveOn: not yet part of the contract',
+  })
+  scheduledChanges!: ScheduledChangeDoc[];
   @ApiProperty({ format: 'date' }) effectiveDate!: string;
   @ApiProperty({ format: 'date' }) maturityDate!: string;
 }

@@ -6,6 +6,9 @@ import type { PolicyCommandResult } from '../shared/policy-command-result';
 import { runPolicyCommand } from '../shared/run-policy-command';
 import { TerminatePolicyCommand } from './terminate-policy.command';
 
+/** The terminations the scheduler records (DESIGN 2.5 and 6); every other reason is a supervisor's decision. */
+const SCHEDULED_REASONS: readonly TerminatePolicy['data']['reason'][] = ['LAPSE_EXPIRED', 'EXPIRY'];
+
 @CommandHandler(TerminatePolicyCommand)
 export class TerminatePolicyHandler implements ICommandHandler<TerminatePolicyCommand, PolicyCommandResult> {
   constructor(
@@ -14,12 +17,18 @@ export class TerminatePolicyHandler implements ICommandHandler<TerminatePolicyCo
   ) {}
 
   execute({ policyId, dto, context }: TerminatePolicyCommand): Promise<PolicyCommandResult> {
-    // DESIGN 2.5: the system role may only record LAPSE_EXPIRED terminations (the route admits both roles).
+    // The route admits supervisor and system; the system role may only record LAPSE_EXPIRED and EXPIRY.
     this.auth.assertAllowed(
       context.actor,
-      dto.reason === 'LAPSE_EXPIRED' ? 'policy:terminate-lapse-expired' : 'policy:terminate',
+      SCHEDULED_REASONS.includes(dto.reason) ? 'policy:terminate-scheduled' : 'policy:terminate',
     );
-    const command: TerminatePolicy = { type: 'TerminatePolicy', data: dto, context: { today: this.runner.today() } };
-    return runPolicyCommand(this.runner, policyId, command, context, dto);
+    const data: TerminatePolicy['data'] = {
+      terminatedOn: dto.terminatedOn,
+      reason: dto.reason,
+      ...(dto.ground === undefined ? {} : { ground: dto.ground }),
+      ...(dto.groundKnownOn === undefined ? {} : { groundKnownOn: dto.groundKnownOn }),
+    };
+    const command: TerminatePolicy = { type: 'TerminatePolicy', data, context: { today: this.runner.today() } };
+    return runPolicyCommand(this.runner, policyId, command, context, data);
   }
 }
