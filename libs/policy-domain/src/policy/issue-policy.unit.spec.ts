@@ -9,6 +9,7 @@ import {
   MATURITY_DATE,
   policyIssued,
   POLICYHOLDER,
+  agentSnapshot,
 } from '../testing/policy-fixtures';
 
 describe('IssuePolicy', () => {
@@ -212,13 +213,7 @@ describe('IssuePolicy', () => {
     givenPolicy([])
       .when(issuePolicy({}, { servicingAgent: null }))
       .thenThrows('AGENT_NOT_ELIGIBLE', /A-001/);
-    const departed = {
-      agentId: 'A-001',
-      role: 'SERVICING',
-      status: 'DEPARTED',
-      branchCode: 'BJ01',
-      region: 'NORTH',
-    } as const;
+    const departed = agentSnapshot('A-001', { status: 'DEPARTED' });
     givenPolicy([])
       .when(issuePolicy({}, { servicingAgent: departed }))
       .thenThrows('AGENT_NOT_ELIGIBLE');

@@ -13,6 +13,7 @@ import {
   terminatePolicy,
   transferPolicy,
   waivePremium,
+  agentSnapshot,
 } from '../testing/policy-fixtures';
 import { policyView } from './policy-view';
 
@@ -164,13 +165,7 @@ describe('policyView', () => {
 
   it('is orphaned when the servicing agent departed or is unknown (and the policy is open)', () => {
     const on = { revision: 0, effectiveOn: '2024-06-01' };
-    const departed = {
-      agentId: 'A-001',
-      role: 'SERVICING',
-      status: 'DEPARTED',
-      branchCode: 'BJ01',
-      region: 'NORTH',
-    } as const;
+    const departed = agentSnapshot('A-001', { status: 'DEPARTED' });
     expect(policyView(policyStateAfter([issued]), { ...on, servicingAgent: departed }).servicing.orphaned).toBe(true);
     expect(policyView(policyStateAfter([issued]), { ...on, servicingAgent: null }).servicing.orphaned).toBe(true);
     expect(
