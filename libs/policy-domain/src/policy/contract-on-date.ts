@@ -34,17 +34,23 @@ export interface ContractOnDate {
   readonly installmentsDue: readonly InstallmentOnDate[];
 }
 
-/** When installment `installmentNo` was paid (its settling payment), or null when it is not paid. */
-export function paidOnOf(policy: IssuedPolicy, installmentNo: number): BusinessDate | null {
-  if (installmentNo > policy.premium.paidInstallments) return null;
-  let paidOn: BusinessDate | null = null;
-  for (const payment of policy.premium.payments) if (payment.installmentNo === installmentNo) paidOn = payment.paidOn;
-  return paidOn;
+/** installmentNo → the date its settling payment was made (the last payment recorded for it). */
+function paymentDates(policy: IssuedPolicy): Map<number, BusinessDate> {
+  const dates = new Map<number, BusinessDate>();
+  for (const payment of policy.premium.payments) dates.set(payment.installmentNo, payment.paidOn);
+  return dates;
 }
 
-function installmentOnDate(policy: IssuedPolicy, installment: ScheduledInstallment, date: BusinessDate) {
-  const paidOn = paidOnOf(policy, installment.installmentNo);
-  const paid = paidOn !== null ? paidOn <= date : installment.installmentNo <= policy.premium.paidInstallments;
+function installmentOnDate(
+  policy: IssuedPolicy,
+  installment: ScheduledInstallment,
+  date: BusinessDate,
+  paymentDate: BusinessDate | undefined,
+): InstallmentOnDate {
+  const settled = installment.installmentNo <= policy.premium.paidInstallments;
+  // A compact projection state keeps no payments: a settled installment without a date counts as paid.
+  const paidOn = settled ? (paymentDate ?? null) : null;
+  const paid = settled && (paidOn === null || paidOn <= date);
   const status: InstallmentStatusOnDate = paid
     ? 'PAID'
     : isWaived(policy, installment.installmentNo)
@@ -56,9 +62,10 @@ function installmentOnDate(policy: IssuedPolicy, installment: ScheduledInstallme
 /** Every installment due on or before `date`, with its status on that date. */
 export function installmentsDueBy(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate[] {
   const due: InstallmentOnDate[] = [];
+  const dates = paymentDates(policy);
   for (const installment of scheduledInstallments(policy.premium.schedule)) {
     if (installment.dueDate > date) break;
-    due.push(installmentOnDate(policy, installment, date));
+    due.push(installmentOnDate(policy, installment, date, dates.get(installment.installmentNo)));
   }
   return due;
 }
