@@ -160,7 +160,8 @@ function encodePolicy(policy: IssuedPolicy): StoredPolicy {
       rules.contestableYears,
       rules.rescissionKnowledgeDays,
     ],
-    th: termsWithoutBeneficiaries(policy.terms),
+    // A full folded state stored by an earlier version has no terms history: decoding derives it from `sc`.
+    th: policy.terms === undefined ? undefined : termsWithoutBeneficiaries(policy.terms),
     aw: policy.awaitingServicingAgent ? 1 : 0,
     sa: policy.sumAssured.amount,
     pr: [premium.modalPremium.amount, premium.frequency, premium.paymentTermYears, premium.paidInstallments],

@@ -152,6 +152,29 @@ describe('compact projection state', () => {
     expect(decodeStreamState(encodeStreamState(folded))).toEqual(folded);
   });
 
+  it('reads a full folded state of a version before the terms history (no terms, no new rule-profile fields)', () => {
+    const full = log.policyState(M);
+    const {
+      terms: _terms,
+      recordedLapses: _recordedLapses,
+      awaitingServicingAgent: _awaiting,
+      lastTransactionDate: _lastTransactionDate,
+      ...older
+    } = full;
+    const {
+      noticeShortensGrace: _notice,
+      contestableYears: _years,
+      rescissionKnowledgeDays: _days,
+      ...rules
+    } = full.ruleProfile;
+    const stored = JSON.stringify({ category: 'policy', state: { ...older, ruleProfile: rules } });
+
+    const state = decodeStreamState(stored).state as IssuedPolicy;
+    expect(state.premium.schedule).toEqual(full.premium.schedule);
+    expect(state.ruleProfile).toEqual(full.ruleProfile); // CN law: no notice rule agreed, 2 years, 30 days
+    expect(policySummaryRow(state)).toEqual(policySummaryRow(full));
+  });
+
   it('reads a v2 compact state (no terms history): later contract changes re-derive the schedule from it', () => {
     // M after the history: MONTHLY to 2025-01-31, ANNUAL 110,000 from then, a scheduled sum-assured change from
     // 2026-01-31 at 100,000. A v2 state kept the schedule, but no terms history and a 5-entry rule profile.
