@@ -21,13 +21,22 @@ async function main(): Promise<void> {
   const onFailed = () => {
     void (started.relay?.stop() ?? Promise.resolve()).finally(() => logger.flush(() => process.exit(1)));
   };
-  const relay = await startRelay(config, { logger, onFailed });
+  let relay: RelayHandle;
+  try {
+    relay = await startRelay(config, { logger, onFailed });
+  } catch (error) {
+    // Once the logger exists, a failed start is one JSON line like every other, not a stack on stderr.
+    logger.fatal({ err: error }, 'event-relay failed to start');
+    logger.flush(() => process.exit(1));
+    return;
+  }
   started.relay = relay;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
+      logger.flush(() => process.exit(1));
+      return;
     }
     logger.info({ signal }, 'stopping: finishing the batch in hand and saving the checkpoint');
     relay.stop().then(

@@ -18,6 +18,11 @@ export interface PolicyApiOverrides {
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
   readonly logger?: Logger;
+  /**
+   * Caps the embedded event store's file at this many pages (SQLite `max_page_count`), so tests can fill the "disk"
+   * without root (see openEventStore).
+   */
+  readonly sqliteMaxPageCount?: number;
 }
 
 /**
@@ -31,7 +36,7 @@ export async function createPolicyApi(
   overrides: PolicyApiOverrides = {},
 ): Promise<NestExpressApplication> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const eventStore = await openEventStore(config);
+  const eventStore = await openEventStore(config, { logger, sqliteMaxPageCount: overrides.sqliteMaxPageCount });
   try {
     const app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({

@@ -32,6 +32,7 @@ export class ProgressBar {
   private lastDrawAt = -Infinity;
   private done = 0;
   private total: number | null;
+  private detail: string | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -46,9 +47,13 @@ export class ProgressBar {
     this.total = total;
   }
 
-  /** `total` grows when more work appeared than counted at the start (e.g. events appended meanwhile). */
-  update(done: number, total: number | null = this.total): void {
+  /**
+   * `total` grows when more work appeared than counted at the start (e.g. events appended meanwhile). `detail`, shown
+   * after the label, says where the job is (e.g. the day being run); it stays until changed.
+   */
+  update(done: number, total: number | null = this.total, detail: string | undefined = this.detail): void {
     this.done = done;
+    this.detail = detail;
     this.total = total === null ? null : Math.max(total, done);
     const now = this.now();
     const interval = this.output.isTTY ? (this.options.redrawMs ?? 100) : (this.options.logEveryMs ?? 5000);
@@ -67,7 +72,7 @@ export class ProgressBar {
   line(now: number = this.now()): string {
     const seconds = Math.max((now - this.startedAt) / 1000, 1e-3);
     const rate = this.done / seconds;
-    const parts = [this.label];
+    const parts = this.detail === undefined ? [this.label] : [this.label, this.detail];
     if (this.total !== null && this.total > 0) {
       const fraction = Math.min(1, this.done / this.total);
       const filled = Math.round(fraction * WIDTH);

@@ -1,5 +1,5 @@
 import { ProgressBar } from './progress-bar';
-import { summarizeEventData } from './commands/event-summary';
+import { describeEventData } from './commands/event-summary';
 
 function recorder(isTTY: boolean) {
   const writes: string[] = [];
@@ -31,6 +31,17 @@ describe('ProgressBar', () => {
     expect(counting.line()).toBe('counting  300 events  300 events/s  elapsed 00:01');
   });
 
+  it('shows a detail after the label while it is set (e.g. the day being run)', () => {
+    let now = 0;
+    const { output } = recorder(false);
+    const bar = new ProgressBar(output, 'servicing', null, 'commands', { now: () => now });
+    now = 1000;
+    bar.update(40, null, 'day 2026-06-14 (1/2)');
+    expect(bar.line()).toBe('servicing  day 2026-06-14 (1/2)  40 commands  40 commands/s  elapsed 00:01');
+    bar.update(60);
+    expect(bar.line()).toContain('servicing  day 2026-06-14 (1/2)  60 commands');
+  });
+
   it('redraws one line on a terminal, prints occasional lines otherwise', () => {
     let now = 0;
     const tty = recorder(true);
@@ -51,27 +62,58 @@ describe('ProgressBar', () => {
   });
 });
 
-describe('summarizeEventData', () => {
-  it('money as amount and currency, nested objects one level deep, arrays counted', () => {
+describe('describeEventData', () => {
+  it('simple members on the first line: money as amount and currency, flat objects and scalar lists inline', () => {
     expect(
-      summarizeEventData({
+      describeEventData({
         installmentNo: 2,
         amount: { amount: 500000, currency: 'CNY' },
         paidOn: '2023-01-10',
         payee: { name: 'Li Wei', accountRef: 'ACC-1' },
-        changes: [{ kind: 'CONTACT', phone: '1' }, { kind: 'DISCLOSURE' }],
         codes: ['A', 'B'],
         note: null,
+        none: [],
       }),
-    ).toBe(
-      'installmentNo=2 amount=500000 CNY paidOn=2023-01-10 payee={name="Li Wei", accountRef=ACC-1} ' +
-        'changes=[2 items] codes=[A, B] note=null',
-    );
+    ).toEqual([
+      'installmentNo=2 amount=500000 CNY paidOn=2023-01-10 payee={name="Li Wei", accountRef=ACC-1} codes=[A, B] ' +
+        'note=null none=[]',
+    ]);
   });
 
-  it('long data is truncated', () => {
-    const summary = summarizeEventData({ text: 'x'.repeat(500) }, 50);
-    expect(summary).toHaveLength(50);
-    expect(summary.endsWith('…')).toBe(true);
+  it('each item of a list of objects on its own line, nested objects by path: every change is shown', () => {
+    expect(
+      describeEventData({
+        endorsementNo: 'P-1-E1',
+        effectiveDate: '2024-05-01',
+        changes: [
+          { kind: 'CONTACT', phone: '+86 138 0000 0002', email: 'li@example.com' },
+          { kind: 'SUM_ASSURED', newSumAssured: { amount: 40000000, currency: 'CNY' } },
+          {
+            kind: 'PREMIUM',
+            newPremium: { modalPremium: { amount: 300000, currency: 'CNY' }, frequency: 'SEMI_ANNUAL' },
+          },
+          { kind: 'INSURED', newInsured: { name: 'Li Na', address: { city: 'Shanghai', line1: 'Road 1' } } },
+          { kind: 'RIDERS', riders: { added: [{ code: 'R1', endDate: '2030-01-01' }] } },
+        ],
+      }),
+    ).toEqual([
+      'endorsementNo=P-1-E1 effectiveDate=2024-05-01',
+      'changes[0]: kind=CONTACT phone="+86 138 0000 0002" email=li@example.com',
+      'changes[1]: kind=SUM_ASSURED newSumAssured=40000000 CNY',
+      'changes[2]: kind=PREMIUM newPremium={modalPremium=300000 CNY, frequency=SEMI_ANNUAL}',
+      'changes[3]: kind=INSURED',
+      'changes[3].newInsured: name="Li Na" address={city=Shanghai, line1="Road 1"}',
+      'changes[4]: kind=RIDERS',
+      'changes[4].riders.added[0]: code=R1 endDate=2030-01-01',
+    ]);
+  });
+
+  it('data with only nested members starts with them; a long line is cut', () => {
+    expect(describeEventData({ beneficiaries: [{ name: 'A', sharePercent: 100 }] })).toEqual([
+      'beneficiaries[0]: name=A sharePercent=100',
+    ]);
+    const [line] = describeEventData({ text: 'x'.repeat(500) }, 50);
+    expect(line).toHaveLength(50);
+    expect(line.endsWith('…')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /** The projector process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
 import { ConfigError } from '@lib/worker-runtime';
-import { createProjectorLogger, startProjector } from './projector';
+import { createProjectorLogger, startProjector, type ProjectorHandle } from './projector';
 import { loadProjectorConfig, type ProjectorConfig } from './projector-config';
 
 async function main(): Promise<void> {
@@ -15,12 +15,21 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createProjectorLogger(config);
-  const projector = await startProjector(config, { logger });
+  let projector: ProjectorHandle;
+  try {
+    projector = await startProjector(config, { logger });
+  } catch (error) {
+    // Once the logger exists, a failed start is one JSON line like every other, not a stack on stderr.
+    logger.fatal({ err: error }, 'projector failed to start');
+    logger.flush(() => process.exit(1));
+    return;
+  }
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
+      logger.flush(() => process.exit(1));
+      return;
     }
     logger.info({ signal }, 'stopping: finishing the chunk in hand and committing offsets');
     projector.stop().then(

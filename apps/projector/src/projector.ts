@@ -170,7 +170,9 @@ class Projector implements ProjectorHandle {
       },
       onCrash: (error, restarting) => {
         this.lastError = describe(error);
-        this.logger.error({ err: error, restart: restarting }, 'the consumer crashed');
+        // kafkajs restarts a consumer after a retriable crash: that is a warning; a crash it gives up on is an error.
+        if (restarting) this.logger.warn({ err: error, restart: true }, 'the consumer crashed and restarts');
+        else this.logger.error({ err: error, restart: false }, 'the consumer crashed');
         if (!restarting) this.state = 'crashed';
       },
     });

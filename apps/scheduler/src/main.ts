@@ -1,15 +1,97 @@
 import 'reflect-metadata';
-import { createPolicyApi } from '../../policy-api/src/app.factory';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { createPolicyApi, type PolicyApiOverrides } from '../../policy-api/src/app.factory';
 import { ConfigError, loadConfig, type AppConfig } from '../../policy-api/src/config/app-config';
+import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../../policy-api/src/event-store/event-store.module';
 import { createLogger } from '../../policy-api/src/logging/logger';
+import { MetricsService } from '../../policy-api/src/metrics/metrics.service';
+import { startSchedulerHttp, type Readiness } from './scheduler-http';
+
+/** A readiness check never waits longer than this for the event store. */
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+export interface RunningScheduler {
+  readonly app: INestApplicationContext;
+  /** Where /health/live, /health/ready (and /health) and /metrics answer. */
+  readonly httpUrl: string;
+  /** Stops the daily timer and the process manager, closes the stores and the HTTP server; logs before and after. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
 
 /**
- * The production scheduler (DESIGN 1 and 6): the API's command bus and handlers without HTTP or gRPC, running the
- * daily servicing day at SCHEDULER_DAILY_AT and the orphan-reassignment process manager. Configure the API instances
- * with SCHEDULER_ENABLED=false and ORPHAN_REASSIGNMENT_ENABLED=false; running both here and there would still be
- * safe (idempotency keys, recorded plans), only wasteful. With KAFKA_BROKERS set it reads the read models the Kafka
- * projector feeds; without, it feeds them itself (embedded projection).
+ * The production scheduler (DESIGN 1 and 6): the API's command bus and handlers without the API, running the daily
+ * servicing day at SCHEDULER_DAILY_AT and the orphan-reassignment process manager. Configure the API instances with
+ * SCHEDULER_ENABLED=false and ORPHAN_REASSIGNMENT_ENABLED=false; running both here and there would still be safe
+ * (idempotency keys, recorded plans), only wasteful. With KAFKA_BROKERS set it reads the read models the Kafka
+ * projector feeds; without, it feeds them itself (embedded projection). Its HTTP server on HTTP_HOST:HTTP_PORT serves
+ * only health and metrics: ready while the event store answers.
  */
+export async function startScheduler(
+  config: AppConfig,
+  logger: Logger,
+  overrides: Omit<PolicyApiOverrides, 'logger'> = {},
+): Promise<RunningScheduler> {
+  const app = await createPolicyApi(config, { ...overrides, logger });
+  await app.init();
+  const eventStore = app.get<EventStoreHandle>(EVENT_STORE_HANDLE);
+  const metrics = app.get(MetricsService);
+  let stopping = false;
+  const readiness = async (): Promise<Readiness> => {
+    if (stopping) return { ready: false, body: { status: 'stopping' } };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        eventStore.checkReady(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)),
+            READY_CHECK_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      return { ready: true, body: { status: 'ok', eventStore: { mode: eventStore.mode, ready: true } } };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ready: false,
+        body: { status: 'unavailable', eventStore: { mode: eventStore.mode, ready: false, error: reason } },
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const http = await startSchedulerHttp(config.httpHost, config.httpPort, {
+    readiness,
+    metrics: () => metrics.scrape(),
+  });
+  const { hour, minute } = config.scheduler.dailyAt;
+  logger.info(
+    {
+      dailyAt: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} ${config.businessTimeZone}`,
+      scheduler: config.scheduler.enabled,
+      orphanReassignment: config.scheduler.orphanReassignmentEnabled,
+      http: http.url,
+    },
+    `scheduler started; health and metrics on ${http.url}`,
+  );
+  let stopped: Promise<void> | undefined;
+  return {
+    app,
+    httpUrl: http.url,
+    stop(signal) {
+      stopped ??= (async () => {
+        stopping = true;
+        logger.info({ signal }, 'scheduler shutting down: a servicing day in progress runs to its end');
+        await app.close();
+        await http.close();
+        logger.info({ signal }, 'scheduler stopped');
+      })();
+      return stopped;
+    },
+  };
+}
+
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
@@ -22,25 +104,31 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel, 'scheduler');
-  const app = await createPolicyApi(config, { logger });
-  app.enableShutdownHooks();
-  await app.init();
-  const { hour, minute } = config.scheduler.dailyAt;
-  logger.info(
-    {
-      dailyAt: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} ${config.businessTimeZone}`,
-      scheduler: config.scheduler.enabled,
-      orphanReassignment: config.scheduler.orphanReassignmentEnabled,
-    },
-    'scheduler started',
-  );
-  // The daily timer is unref'd; this keeps the process alive until a shutdown signal.
-  setInterval(() => undefined, 1 << 30);
+  const scheduler = await startScheduler(config, logger);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      logger.flush(() => process.exit(1));
+      return;
+    }
+    scheduler.stop(signal).then(
+      () => logger.flush(() => process.exit(0)),
+      (error: unknown) => {
+        logger.error({ err: error }, 'graceful shutdown failed');
+        logger.flush(() => process.exit(1));
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `scheduler: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+if (require.main === module) {
+  bootstrap().catch((error: unknown) => {
+    process.stderr.write(
+      `scheduler: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,5 +1,5 @@
 import type { Decider } from './decider';
-import { type EventCodec } from './event-codec';
+import { decodeRecordedEvent, type EventCodec } from './event-codec';
 import { idempotencySlot, type AggregateCache, type KeyedEvent } from './aggregate-cache';
 import {
   ConcurrencyError,
@@ -70,10 +70,7 @@ export async function loadAggregate<Command, Event, State>(
     if (options.toRevision !== undefined && event.revision > options.toRevision) break;
     const metadata = readEventMetadata(event.metadata);
     if (asOf !== undefined && metadata.recordedAt !== undefined && Date.parse(metadata.recordedAt) > asOf) break;
-    state = aggregate.decider.evolve(
-      state,
-      aggregate.codec.decode({ type: event.type, data: event.data, schemaVersion: metadata.schemaVersion }),
-    );
+    state = aggregate.decider.evolve(state, decodeRecordedEvent(aggregate.codec, event));
     revision = event.revision;
     folded.push(event);
   }
@@ -134,11 +131,6 @@ interface Snapshot<State> {
 
 const NO_KEYED_EVENTS: ReadonlyMap<string, readonly KeyedEvent[]> = new Map();
 
-function schemaVersionOf(metadata: JsonObject): number {
-  const version = metadata.schemaVersion;
-  return typeof version === 'number' ? version : 1;
-}
-
 /** The slot of an event's idempotency key (see `idempotencySlot`), or undefined when it carries none. */
 function slotOf(metadata: JsonObject): string | undefined {
   const key = metadata.idempotencyKey;
@@ -172,10 +164,7 @@ function foldRecorded<Command, Event, State>(
 ): Snapshot<State> {
   let state = base.state;
   for (const event of recorded) {
-    state = aggregate.decider.evolve(
-      state,
-      aggregate.codec.decode({ type: event.type, data: event.data, schemaVersion: schemaVersionOf(event.metadata) }),
-    );
+    state = aggregate.decider.evolve(state, decodeRecordedEvent(aggregate.codec, event));
   }
   return {
     state,

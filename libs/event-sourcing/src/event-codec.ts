@@ -1,4 +1,4 @@
-import type { JsonObject } from './event-store';
+import type { JsonObject, RecordedEvent } from './event-store';
 
 /**
  * Event schema versions and upcasters. A released event shape never changes: a new shape is a new version, and
@@ -70,4 +70,39 @@ export function createEventCodec<Event extends { readonly type: string; readonly
     },
     decode: (stored) => ({ type: stored.type, data: upcast(schemas, stored) }) as unknown as Event,
   };
+}
+
+/**
+ * A recorded event this version of the code cannot read: its type is unknown here, or its schema version is newer
+ * than the code knows (a newer release wrote it, e.g. during a rolling upgrade). Its stream cannot be folded until
+ * the code that knows it runs; every other stream is unaffected. The API answers 503 EVENT_VERSION_UNSUPPORTED.
+ */
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly type: string,
+    readonly schemaVersion: number,
+  ) {
+    super(`Stream ${streamId} revision ${revision}: this version cannot read event ${type} schema v${schemaVersion}`);
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/**
+ * Decodes a recorded event with its schema version from the metadata (upcast to the current shape). An event this
+ * code cannot read fails with UnreadableEventError naming its stream and revision; other codec errors pass through.
+ */
+export function decodeRecordedEvent<Event>(codec: EventCodec<Event>, recorded: RecordedEvent): Event {
+  const version = recorded.metadata.schemaVersion;
+  // As readEventMetadata: events written by other tools without a version are version 1.
+  const schemaVersion = typeof version === 'number' ? version : 1;
+  try {
+    return codec.decode({ type: recorded.type, data: recorded.data, schemaVersion });
+  } catch (error) {
+    if (error instanceof UnknownEventTypeError || error instanceof UnsupportedSchemaVersionError)
+      throw new UnreadableEventError(recorded.streamId, recorded.revision, recorded.type, schemaVersion);
+    throw error;
+  }
 }

@@ -123,3 +123,35 @@ export class StreamNotFoundError extends Error {
     super(`Stream ${streamId} not found`);
   }
 }
+
+/** Why a store cannot take an operation right now (see EventStoreUnavailableError). */
+export type StoreUnavailableReason =
+  /** The disk (or the file's size limit) is full. */
+  | 'disk-full'
+  /** The operating system reported an I/O error. */
+  | 'io-error'
+  /** The file, its folder or the file system is read-only. */
+  | 'read-only'
+  /** Another writer held the write lock for longer than the store waits. */
+  | 'busy'
+  /** The store's writer is not running (it stopped, or could not open the file). */
+  | 'writer-stopped'
+  /** The server cannot be reached (EventStoreDB). */
+  | 'unreachable';
+
+/**
+ * The store refused or could not take an operation through no fault of the request: a full disk, an I/O error, a
+ * writer that stopped, a server out of reach. Nothing was written; the same request may succeed later. The API
+ * answers it 503 with Retry-After (gRPC UNAVAILABLE), never 500. It is an expected condition, not a bug, so it
+ * carries no stack: one log line says everything.
+ */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(
+    readonly reason: StoreUnavailableReason,
+    message: string,
+  ) {
+    super(message);
+    this.stack = `${this.name}: ${message}`;
+  }
+}

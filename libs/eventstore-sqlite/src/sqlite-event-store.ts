@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   ConcurrencyError,
+  EventStoreUnavailableError,
   StreamNotFoundError,
   type AllSubscription,
   type AppendResult,
@@ -16,15 +17,33 @@ import {
   type SubscribeToAllOptions,
 } from '@lib/event-sourcing';
 import { SqliteAllSubscription } from './sqlite-all-subscription';
-import { decodePosition, encodePosition, SQLITE_FILE_PRAGMAS } from './sqlite-file';
-import { SqliteWriter, type EncodedEvent, type GroupCommitStats, type WriterFileSettings } from './sqlite-writer';
+import { decodePosition, encodePosition, SQLITE_READER_PRAGMAS } from './sqlite-file';
+import {
+  SqliteWriter,
+  type AppendOutcome,
+  type EncodedEvent,
+  type GroupCommitStats,
+  type WriterFileSettings,
+} from './sqlite-writer';
 
 export interface SqliteEventStoreOptions {
   /** The database file, e.g. `$DATA_DIR/events.sqlite`; its folder is created when missing. */
   readonly path: string;
   /** How often an idle live subscription looks for events appended by other processes. Default 250 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * A cap on the file's size in pages (SQLite `max_page_count` of the writer connection, 4 KiB pages): appends that
+   * would grow the file beyond it are refused as on a full disk. A hard quota, and how the tests fill the "disk"
+   * without root. Default: none. `setMaxPageCount` changes it while the store is open.
+   */
+  readonly maxPageCount?: number;
+  /** Told when the store starts refusing writes (and why), and when it takes writes again: one log line per change. */
+  readonly onWritabilityChange?: (change: WritabilityChange) => void;
 }
+
+/** A change of whether the store takes writes (see SqliteEventStore.checkWritable). */
+export type WritabilityChange =
+  { readonly writable: true } | { readonly writable: false; readonly refusal: EventStoreUnavailableError };
 
 interface StreamRow {
   position: number;
@@ -53,12 +72,25 @@ export interface RawAllSubscription extends AsyncIterable<RawRecordedEvent> {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** SQLite's "no limit" for LIMIT ?. */
 const NO_LIMIT = -1;
+const DEFAULT_POLL_INTERVAL_MS = 250;
+/**
+ * While writes are refused, checkWritable probes at most this often (callers in between get the last refusal), so a
+ * readiness check per request costs no write per request.
+ */
+const PROBE_INTERVAL_MS = 1_000;
+/** A writer that stopped is started again by the next write or check, at most this often. */
+const RESTART_INTERVAL_MS = 1_000;
 
 /**
  * The embedded EventStore on `node:sqlite` (DESIGN 1). Appends go to one writer connection in a worker thread that
  * commits them in groups (see SqliteWriter); an append resolves only after its group's commit returned, with the
  * WAL fsync'd (synchronous=FULL). Reads run on a connection of the calling thread: in WAL mode they see every
  * committed append and never wait for the writer.
+ *
+ * A write the file cannot take now (disk full, I/O error, read-only file, writer stopped) fails with
+ * EventStoreUnavailableError and nothing of it is written; the store then refuses until a write goes through again
+ * (an append, or the probe of checkWritable). Opening writes nothing when the schema is current, and a file whose
+ * writer cannot start is still opened for reads: on a full disk the store serves reads and refuses writes.
  */
 export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<{ close(): Promise<void> }>();
@@ -71,13 +103,24 @@ export class SqliteEventStore implements EventStore {
     countAll: StatementSync;
   };
   private closing: Promise<void> | undefined;
+  /** Why writes are refused now; undefined while they go through (or nothing was tried yet). */
+  private refusal: EventStoreUnavailableError | undefined;
+  /** A write (append or probe) went through since the store opened or last refused one. */
+  private confirmedWritable = false;
+  private probing: Promise<void> | undefined;
+  private lastProbeAt = Number.NEGATIVE_INFINITY;
+  private restarting: Promise<SqliteWriter> | undefined;
+  private lastRestartAt = Number.NEGATIVE_INFINITY;
+  private maxPageCount: number | undefined;
 
   private constructor(
-    private readonly writer: SqliteWriter,
+    private writer: SqliteWriter | undefined,
     private readonly reader: DatabaseSync,
     private readonly commits: CommitSignal,
-    private readonly pollIntervalMs: number,
+    private readonly options: SqliteEventStoreOptions,
+    startRefusal: EventStoreUnavailableError | undefined,
   ) {
+    this.maxPageCount = options.maxPageCount;
     const columns = 'position, stream_id, revision, event_id, type, data, metadata';
     // A stream read knows its stream id: one string column less to copy out of SQLite per row.
     const streamColumns = 'position, revision, event_id, type, data, metadata';
@@ -94,17 +137,39 @@ export class SqliteEventStore implements EventStore {
       // Without a bound SQLite counts the narrowest index instead of walking the table's (wide) rows: ~3× faster.
       countAll: reader.prepare('SELECT count(*) AS events FROM events'),
     };
+    if (startRefusal !== undefined) this.noteRefusal(startRefusal);
   }
 
+  /**
+   * Opens the file, creating it (and its folder) when missing. When the writer cannot start for a reason that may
+   * pass (full disk, I/O error, read-only file), the store still opens for reads and refuses writes until the writer
+   * can start; it fails only when the file cannot be read either.
+   */
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
     fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
     const commits = new CommitSignal();
-    // The writer creates the schema; the reader opens after it, so it always finds the table.
-    const writer = await SqliteWriter.start(options.path, () => commits.notify());
-    const reader = new DatabaseSync(options.path);
-    reader.exec(SQLITE_FILE_PRAGMAS);
-    reader.exec('PRAGMA query_only = ON');
-    return new SqliteEventStore(writer, reader, commits, options.pollIntervalMs ?? 250);
+    let writer: SqliteWriter | undefined;
+    let refusal: EventStoreUnavailableError | undefined;
+    try {
+      // The writer creates the schema; the reader opens after it, so it finds the table.
+      ({ writer, refusal } = await SqliteWriter.start(options.path, () => commits.notify(), options));
+    } catch (error) {
+      if (!(error instanceof EventStoreUnavailableError)) throw error;
+      refusal = error;
+    }
+    let reader: DatabaseSync | undefined;
+    try {
+      reader = openReader(options.path);
+      return new SqliteEventStore(writer, reader, commits, options, refusal);
+    } catch (error) {
+      reader?.close();
+      await writer?.close();
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Cannot open the event store ${options.path}: ${cause}${refusal === undefined ? '' : ` (${refusal.message})`}`,
+        { cause: error },
+      );
+    }
   }
 
   async append(
@@ -113,11 +178,51 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     const encoded = encodeAppend(streamId, events, expectedRevision);
-    const outcome = await this.writer.append({ streamId, expected: expectedRevision, events: encoded });
-    if (outcome.ok)
+    let outcome: AppendOutcome;
+    try {
+      const running = this.writer !== undefined && !this.writer.stopped ? this.writer : undefined;
+      const writer = running ?? (await this.runningWriter());
+      outcome = await writer.append({ streamId, expected: expectedRevision, events: encoded });
+    } catch (error) {
+      throw this.refused(error);
+    }
+    if (outcome.ok) {
+      this.wrote();
       return { nextExpectedRevision: outcome.nextExpectedRevision, position: encodePosition(outcome.position) };
+    }
     if ('conflict' in outcome) throw new ConcurrencyError(streamId, expectedRevision, outcome.conflict);
+    if (outcome.unavailable !== undefined) {
+      throw this.refused(
+        new EventStoreUnavailableError(outcome.unavailable, `Append to ${streamId} refused: ${outcome.error}`),
+      );
+    }
     throw new Error(outcome.error);
+  }
+
+  /**
+   * Resolves when the store takes writes; rejects with EventStoreUnavailableError (why not) otherwise. Cheap: once a
+   * write went through it only checks that the writer runs; before that, or while writes are refused, it commits a
+   * small probe transaction (at most once a second, concurrent callers share it; in between the last refusal is the
+   * answer). So readiness turns false with a refused write and true again with the first write that goes through.
+   */
+  checkWritable(): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('The event store is closed'));
+    const running = this.writer !== undefined && !this.writer.stopped;
+    if (running && this.confirmedWritable && this.refusal === undefined) return Promise.resolve();
+    this.probing ??= this.probe().finally(() => {
+      this.probing = undefined;
+    });
+    return this.probing;
+  }
+
+  /**
+   * Changes the `max_page_count` cap of the writer connection (see the option); resolves with the cap SQLite applied
+   * (never below the file's current size). Lowering it to 1 makes the store full at its current size.
+   */
+  async setMaxPageCount(pages: number): Promise<number> {
+    const writer = await this.runningWriter();
+    this.maxPageCount = pages;
+    return writer.setMaxPageCount(pages);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -178,20 +283,24 @@ export class SqliteEventStore implements EventStore {
     return Number((row as { events: number | bigint }).events);
   }
 
-  /** Commits and appends so far: how well concurrent appends share commits (for tests and the benchmark). */
+  /** Commits and appends so far of the current writer: how well concurrent appends share commits (tests, benchmark). */
   groupCommitStats(): GroupCommitStats {
+    if (this.writer === undefined) {
+      return { commits: 0, appends: 0, largestBatch: 0, headQueries: 0, writerBusy: NO_ACTIVITY };
+    }
     return this.writer.groupCommitStats();
   }
 
   /** The durability settings of the writer connection (WAL, synchronous=FULL), for health checks and tests. */
-  writerFileSettings(): Promise<WriterFileSettings> {
-    return this.writer.fileSettings();
+  async writerFileSettings(): Promise<WriterFileSettings> {
+    return (await this.runningWriter()).fileSettings();
   }
 
   /** Finishes queued appends, ends open subscriptions, stops the writer and closes the file. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.writer.close();
+      await this.restarting?.catch(() => undefined);
+      await this.writer?.close();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
       this.reader.close();
     })();
@@ -205,7 +314,11 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const checkpoint = options.after === undefined ? 0 : decodePosition(options.after);
     const subscription = new SqliteAllSubscription<E>(
-      { readPage, onNextCommit: (wake) => this.commits.once(wake), pollIntervalMs: this.pollIntervalMs },
+      {
+        readPage,
+        onNextCommit: (wake) => this.commits.once(wake),
+        pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      },
       checkpoint,
       decodePosition,
       (closed) => this.subscriptions.delete(closed),
@@ -225,6 +338,88 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closing) throw new Error('The event store is closed');
   }
+
+  /** The writer, started again when it stopped (at most once per RESTART_INTERVAL_MS). */
+  private runningWriter(): Promise<SqliteWriter> {
+    if (this.closing) return Promise.reject(new Error('The event store is closed'));
+    if (this.writer !== undefined && !this.writer.stopped) return Promise.resolve(this.writer);
+    this.restarting ??= this.restartWriter().finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
+  }
+
+  private async restartWriter(): Promise<SqliteWriter> {
+    const notRunning =
+      this.refusal ?? new EventStoreUnavailableError('writer-stopped', 'The SQLite writer is not running');
+    if (performance.now() - this.lastRestartAt < RESTART_INTERVAL_MS) throw notRunning;
+    this.lastRestartAt = performance.now();
+    const { writer, refusal } = await SqliteWriter.start(this.options.path, () => this.commits.notify(), {
+      maxPageCount: this.maxPageCount,
+    });
+    if (this.closing) {
+      await writer.close();
+      throw new Error('The event store is closed');
+    }
+    this.writer = writer;
+    if (refusal !== undefined) this.noteRefusal(refusal);
+    return writer;
+  }
+
+  private async probe(): Promise<void> {
+    if (this.refusal !== undefined && performance.now() - this.lastProbeAt < PROBE_INTERVAL_MS) throw this.refusal;
+    this.lastProbeAt = performance.now();
+    try {
+      await (await this.runningWriter()).probeWrite();
+    } catch (error) {
+      throw this.refused(error);
+    }
+    this.wrote();
+  }
+
+  /** A write went through: the store takes writes (again). */
+  private wrote(): void {
+    this.confirmedWritable = true;
+    if (this.refusal === undefined) return;
+    this.refusal = undefined;
+    this.options.onWritabilityChange?.({ writable: true });
+  }
+
+  /** Records a refused write (EventStoreUnavailableError) and returns the error to throw. */
+  private refused(error: unknown): unknown {
+    if (error instanceof EventStoreUnavailableError) this.noteRefusal(error);
+    return error;
+  }
+
+  private noteRefusal(refusal: EventStoreUnavailableError): void {
+    const changed = this.refusal === undefined || this.refusal.reason !== refusal.reason;
+    this.refusal = refusal;
+    this.confirmedWritable = false;
+    if (changed) this.options.onWritabilityChange?.({ writable: false, refusal });
+  }
+}
+
+const NO_ACTIVITY = { idle: 0, active: 0, utilization: 0 };
+
+/**
+ * The reader connection. It never writes (query_only); when the file cannot be opened for writing (a read-only
+ * file or file system) it is opened read-only.
+ */
+function openReader(file: string): DatabaseSync {
+  let reader: DatabaseSync;
+  try {
+    reader = new DatabaseSync(file);
+  } catch {
+    reader = new DatabaseSync(file, { readOnly: true });
+  }
+  try {
+    reader.exec(SQLITE_READER_PRAGMAS);
+    reader.exec('PRAGMA query_only = ON');
+  } catch (error) {
+    reader.close();
+    throw error;
+  }
+  return reader;
 }
 
 /** Wakes idle live subscriptions when this process's writer committed something. */

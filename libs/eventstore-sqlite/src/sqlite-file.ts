@@ -18,9 +18,29 @@ export const SQLITE_FILE_PRAGMAS = `
 `;
 
 /**
+ * Settings of a connection that only reads (the store's reader): journal_mode is a property of the file (the writer
+ * sets it), synchronous and the checkpoint interval only matter to a connection that commits.
+ */
+export const SQLITE_READER_PRAGMAS = `
+  PRAGMA busy_timeout = 10000;
+  PRAGMA cache_size = -16000;
+`;
+
+/**
+ * The schema's version, kept in `PRAGMA user_version`. The writer compares it and writes the schema only when it
+ * differs, so opening an up-to-date file writes nothing (a process can start on a full disk, DESIGN 7).
+ * 1: events. 2: write_probe.
+ */
+export const SQLITE_SCHEMA_VERSION = 2;
+
+/**
  * One row per event. `position` is the global order ($all): SQLite assigns max + 1 inside the writer's transaction
  * and transactions commit one after another, so positions become visible in order, without gaps a reader could
  * overtake. (stream_id, revision) is unique, which makes "exactly one append wins a revision" a database fact too.
+ *
+ * write_probe stays empty: after a refused write (disk full, I/O error) the writer checks whether writes work again
+ * by inserting and deleting a row of it in one committed transaction, which needs fresh pages and a WAL commit like
+ * an append, without touching events.
  */
 export const SQLITE_EVENTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -33,7 +53,7 @@ export const SQLITE_EVENTS_SCHEMA = `
     metadata  TEXT    NOT NULL,
     UNIQUE (stream_id, revision)
   ) STRICT;
-  PRAGMA user_version = 1;
+  CREATE TABLE IF NOT EXISTS write_probe (filler BLOB NOT NULL) STRICT;
 `;
 
 /** Positions are the global sequence as fixed-width decimals, so plain string comparison orders them. */

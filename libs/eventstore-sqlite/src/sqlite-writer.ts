@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS } from './sqlite-file';
+import { EventStoreUnavailableError, type StoreUnavailableReason } from '@lib/event-sourcing';
+import { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS, SQLITE_SCHEMA_VERSION } from './sqlite-file';
 
 /** An event as the worker stores it: data and metadata already JSON text (serialised on the caller's thread). */
 export type EncodedEvent = [eventId: string, type: string, data: string, metadata: string];
@@ -15,7 +16,8 @@ export interface AppendRequest {
 export type AppendOutcome =
   | { readonly ok: true; readonly nextExpectedRevision: number; readonly position: number }
   | { readonly ok: false; readonly conflict: number | 'no_stream' }
-  | { readonly ok: false; readonly error: string };
+  /** `unavailable`: why the write may succeed later (disk full, I/O error…); absent for any other failure. */
+  | { readonly ok: false; readonly error: string; readonly unavailable?: StoreUnavailableReason };
 
 /** How well appends share commits: `appends / commits` is the mean group size. */
 export interface GroupCommitStats {
@@ -41,11 +43,42 @@ export interface WriterFileSettings {
   readonly synchronous: number;
 }
 
+/** What the worker says when a write cannot be done (see writer.worker.js): `reason` null for other failures. */
+interface WorkerRefusal {
+  readonly message: string;
+  readonly reason: StoreUnavailableReason | null;
+}
+
 type WorkerMessage =
-  | { kind: 'ready' }
-  | { kind: 'batch-done'; outcomes: Float64Array; errors: Array<[index: number, message: string]>; headQueries: number }
+  | { kind: 'ready'; refusal: WorkerRefusal | null }
+  | { kind: 'failed'; message: string; reason: StoreUnavailableReason | null }
+  | {
+      kind: 'batch-done';
+      outcomes: Float64Array;
+      errors: Array<[index: number, message: string, reason: StoreUnavailableReason | null]>;
+      headQueries: number;
+    }
   | ({ kind: 'settings' } & WriterFileSettings)
+  | { kind: 'probed'; refusal: WorkerRefusal | null }
+  | { kind: 'limited'; maxPageCount: number }
   | { kind: 'closed' };
+
+/** A request to the worker other than a batch; the worker answers each in the order received. */
+interface PendingControl {
+  resolve(message: WorkerMessage): void;
+  reject(error: Error): void;
+}
+
+export interface WriterStartOptions {
+  /** SQLite `max_page_count` of the writer connection (see SqliteEventStoreOptions.maxPageCount). */
+  readonly maxPageCount?: number;
+}
+
+/** What start() opened: the writer, and why it cannot write yet if its start already found out (schema not written). */
+export interface StartedWriter {
+  readonly writer: SqliteWriter;
+  readonly refusal?: EventStoreUnavailableError;
+}
 
 interface PendingAppend {
   readonly request: AppendRequest;
@@ -54,6 +87,11 @@ interface PendingAppend {
 }
 
 const WORKER_SCRIPT = path.join(__dirname, 'writer.worker.js');
+/**
+ * What a write probe writes (and deletes in the same transaction): 16 pages of 4 KiB, room for a typical group of
+ * appends, so "the probe went through" means appends can go through too.
+ */
+const PROBE_BYTES = 64 * 1024;
 /** Stream heads the writer keeps (about 100 bytes each); the least recently appended streams are forgotten first. */
 const HEADS_CACHE_LIMIT = 100_000;
 
@@ -85,7 +123,7 @@ export class SqliteWriter {
   private closing: Promise<void> | undefined;
   private failure: Error | undefined;
   private idleWaiters: Array<() => void> = [];
-  private settingsWaiters: Array<{ resolve(settings: WriterFileSettings): void; reject(error: Error): void }> = [];
+  private readonly control: PendingControl[] = [];
   private stats = { commits: 0, appends: 0, largestBatch: 0, headQueries: 0 };
 
   private constructor(
@@ -94,38 +132,67 @@ export class SqliteWriter {
   ) {
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'batch-done') this.settleBatch(message);
-      if (message.kind === 'settings') {
-        this.settingsWaiters.shift()?.resolve({ journalMode: message.journalMode, synchronous: message.synchronous });
-        if (this.isIdle()) this.worker.unref();
+      else if (message.kind === 'settings' || message.kind === 'probed' || message.kind === 'limited') {
+        this.control.shift()?.resolve(message);
+        if (this.isIdle()) this.becameIdle();
       }
     });
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`SQLite writer stopped (exit code ${code})`)));
+    worker.on('error', (error) =>
+      this.fail(new EventStoreUnavailableError('writer-stopped', `The SQLite writer stopped: ${error.message}`)),
+    );
+    worker.on('exit', (code) =>
+      this.fail(new EventStoreUnavailableError('writer-stopped', `The SQLite writer stopped (exit code ${code})`)),
+    );
     worker.unref();
   }
 
-  /** Starts the worker; resolves once the file is open with its settings and schema in place. */
-  static async start(file: string, onCommitted: () => void): Promise<SqliteWriter> {
+  /** True once the worker has stopped (crashed, or closed): this writer takes no more work. */
+  get stopped(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /**
+   * Starts the worker; resolves once the file is open with its settings and schema in place. Writes nothing when the
+   * schema is current. A file that cannot be opened for writing, or whose schema cannot be written while it has no
+   * events table yet, fails the start (EventStoreUnavailableError when a later start may succeed); a file with events
+   * whose schema update could not be written starts with `refusal` set.
+   */
+  static async start(file: string, onCommitted: () => void, options: WriterStartOptions = {}): Promise<StartedWriter> {
     const worker = new Worker(WORKER_SCRIPT, {
       workerData: {
         path: file,
         pragmas: SQLITE_FILE_PRAGMAS,
         schema: SQLITE_EVENTS_SCHEMA,
+        schemaVersion: SQLITE_SCHEMA_VERSION,
         headsCacheLimit: HEADS_CACHE_LIMIT,
+        maxPageCount: options.maxPageCount,
+        probeBytes: PROBE_BYTES,
       },
     });
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: WorkerMessage) => message.kind === 'ready' && done();
+    const ready = await new Promise<Extract<WorkerMessage, { kind: 'ready' }>>((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.kind === 'ready') done(undefined, message);
+        if (message.kind === 'failed') done(refusalError('The SQLite writer could not open the file', message));
+      };
       const onError = (error: Error) => done(error);
       const onExit = (code: number) => done(new Error(`SQLite writer exited during start-up (exit code ${code})`));
-      const done = (error?: Error) => {
+      const done = (error?: Error, message?: Extract<WorkerMessage, { kind: 'ready' }>) => {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (error) reject(error);
-        else resolve();
+        if (message) resolve(message);
+        else reject(error);
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    return new SqliteWriter(worker, onCommitted);
+    const writer = new SqliteWriter(worker, onCommitted);
+    if (ready.refusal === null) return { writer };
+    const { reason, message } = ready.refusal;
+    return {
+      writer,
+      refusal: new EventStoreUnavailableError(
+        reason ?? 'io-error',
+        `The event store cannot write its schema: ${message}`,
+      ),
+    };
   }
 
   append(request: AppendRequest): Promise<AppendOutcome> {
@@ -142,13 +209,25 @@ export class SqliteWriter {
   }
 
   /** Asks the writer connection itself: journal_mode and synchronous are per connection. */
-  fileSettings(): Promise<WriterFileSettings> {
-    if (this.failure || this.closing) return Promise.reject(this.failure ?? new Error('The event store is closed'));
-    return new Promise((resolve, reject) => {
-      this.settingsWaiters.push({ resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ kind: 'settings' });
-    });
+  async fileSettings(): Promise<WriterFileSettings> {
+    const { journalMode, synchronous } = (await this.ask({ kind: 'settings' })) as WriterFileSettings;
+    return { journalMode, synchronous };
+  }
+
+  /**
+   * Whether a write goes through now: the worker commits a small probe transaction (see writer.worker.js).
+   * @throws EventStoreUnavailableError when it cannot write (disk full, I/O error, stopped), another Error otherwise.
+   */
+  async probeWrite(): Promise<void> {
+    const { refusal } = (await this.ask({ kind: 'probe' })) as Extract<WorkerMessage, { kind: 'probed' }>;
+    if (refusal !== null) throw refusalError('The event store cannot write', refusal);
+  }
+
+  /** Sets the writer connection's `max_page_count`; resolves with the limit SQLite applied (never below the size). */
+  async setMaxPageCount(pages: number): Promise<number> {
+    if (!Number.isSafeInteger(pages) || pages < 1) throw new RangeError(`Invalid page count ${pages}`);
+    return ((await this.ask({ kind: 'limit', maxPageCount: pages })) as Extract<WorkerMessage, { kind: 'limited' }>)
+      .maxPageCount;
   }
 
   /** Lets queued appends finish, then stops the worker (which closes its connection). */
@@ -156,6 +235,7 @@ export class SqliteWriter {
     this.closing ??= (async () => {
       await new Promise<void>((resolve) => (this.isIdle() ? resolve() : this.idleWaiters.push(resolve)));
       if (this.failure) return;
+      this.failure = new Error('The event store is closed');
       this.worker.ref();
       const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
       this.worker.postMessage({ kind: 'close' });
@@ -196,7 +276,7 @@ export class SqliteWriter {
       headQueries: done.headQueries,
     };
     const { outcomes } = done;
-    const errors = new Map(done.errors);
+    const errors = new Map(done.errors.map(([index, message, reason]) => [index, [message, reason] as const]));
     let anyAppended = false;
     for (let index = 0; index < batch.length; index++) {
       const code = outcomes[2 * index];
@@ -207,16 +287,30 @@ export class SqliteWriter {
         anyAppended = true;
       } else if (code === CONFLICT) outcome = { ok: false, conflict: value };
       else if (code === NO_STREAM) outcome = { ok: false, conflict: 'no_stream' };
-      else outcome = { ok: false, error: errors.get(index) ?? 'The writer gave no reason' };
+      else {
+        const [message, reason] = errors.get(index) ?? ['The writer gave no reason', null];
+        outcome = reason === null ? { ok: false, error: message } : { ok: false, error: message, unavailable: reason };
+      }
       batch[index].resolve(outcome);
     }
     if (anyAppended) this.onCommitted();
     if (this.queue.length > 0) this.scheduleFlush();
-    else this.becameIdle();
+    else if (this.isIdle()) this.becameIdle();
+  }
+
+  private ask(
+    request: { kind: 'settings' | 'probe' } | { kind: 'limit'; maxPageCount: number },
+  ): Promise<WorkerMessage> {
+    if (this.failure || this.closing) return Promise.reject(this.failure ?? new Error('The event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.control.push({ resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage(request);
+    });
   }
 
   private isIdle(): boolean {
-    return this.inFlight.length === 0 && this.queue.length === 0;
+    return this.inFlight.length === 0 && this.queue.length === 0 && this.control.length === 0;
   }
 
   private becameIdle(): void {
@@ -230,7 +324,13 @@ export class SqliteWriter {
     if (this.failure) return;
     this.failure = this.closing ? new Error('The event store is closed') : error;
     for (const pending of [...this.inFlight.splice(0).flat(), ...this.queue.splice(0)]) pending.reject(this.failure);
-    for (const waiter of this.settingsWaiters.splice(0)) waiter.reject(this.failure);
+    for (const waiter of this.control.splice(0)) waiter.reject(this.failure);
     this.becameIdle();
   }
+}
+
+/** The worker's refusal as an error: EventStoreUnavailableError when a later attempt may succeed. */
+function refusalError(context: string, refusal: WorkerRefusal): Error {
+  const message = `${context}: ${refusal.message}`;
+  return refusal.reason === null ? new Error(message) : new EventStoreUnavailableError(refusal.reason, message);
 }

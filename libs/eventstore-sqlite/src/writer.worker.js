@@ -18,11 +18,108 @@ const { DatabaseSync } = require('node:sqlite');
 if (!parentPort) throw new Error('writer.worker.js must run in a worker thread');
 const port = parentPort;
 
-/** @type {{ path: string; pragmas: string; schema: string; headsCacheLimit: number }} */
+/**
+ * @type {{
+ *   path: string;
+ *   pragmas: string;
+ *   schema: string;
+ *   schemaVersion: number;
+ *   headsCacheLimit: number;
+ *   maxPageCount: number | undefined;
+ *   probeBytes: number;
+ * }}
+ */
 const settings = workerData;
-const db = new DatabaseSync(settings.path);
-db.exec(settings.pragmas);
-db.exec(settings.schema);
+
+/*
+ * SQLite primary result codes (errcode & 0xff) after which the same write may succeed later: the store is full,
+ * the disk failed an I/O, the file became read-only or cannot be opened, another writer held the lock too long.
+ * The store turns them into EventStoreUnavailableError (the API answers 503, not 500).
+ */
+/** @type {Map<number, string>} */
+const UNAVAILABLE_REASONS = new Map([
+  [13, 'disk-full'], // SQLITE_FULL (also: max_page_count reached)
+  [10, 'io-error'], // SQLITE_IOERR
+  [14, 'io-error'], // SQLITE_CANTOPEN
+  [8, 'read-only'], // SQLITE_READONLY
+  [5, 'busy'], // SQLITE_BUSY
+  [6, 'busy'], // SQLITE_LOCKED
+  [15, 'busy'], // SQLITE_PROTOCOL (WAL lock contention)
+]);
+
+/**
+ * @param {unknown} error
+ * @returns {string | null} why a write cannot be done now, or null for any other failure
+ */
+function unavailableReason(error) {
+  const errcode = error !== null && typeof error === 'object' && 'errcode' in error ? error.errcode : undefined;
+  return typeof errcode === 'number' ? (UNAVAILABLE_REASONS.get(errcode & 0xff) ?? null) : null;
+}
+
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens the file. Nothing is written when the file is already at the current schema version (journal_mode = WAL is
+ * then already set, and user_version is only written when it changes), so the writer starts on a full disk; if the
+ * schema must be written and cannot be, the writer still starts over a file that has events (it is then refusing,
+ * and its write probe retries the schema), so the process can serve reads.
+ * @returns {{ db: DatabaseSync; schemaCurrent: boolean; refusal: { message: string; reason: string | null } | null }}
+ */
+function open() {
+  const db = new DatabaseSync(settings.path);
+  db.exec(settings.pragmas);
+  if (settings.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.trunc(settings.maxPageCount)}`);
+  const version = /** @type {{ user_version: number }} */ (db.prepare('PRAGMA user_version').get()).user_version;
+  if (version >= settings.schemaVersion) return { db, schemaCurrent: true, refusal: null };
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    writeSchema(db);
+    db.exec('COMMIT');
+    return { db, schemaCurrent: true, refusal: null };
+  } catch (error) {
+    rollbackQuietly(db);
+    const reason = unavailableReason(error);
+    if (reason === null || !hasEventsTable(db)) {
+      db.close();
+      throw error;
+    }
+    return { db, schemaCurrent: false, refusal: { message: messageOf(error), reason } };
+  }
+}
+
+/** @param {DatabaseSync} db */
+function writeSchema(db) {
+  db.exec(settings.schema);
+  db.exec(`PRAGMA user_version = ${Math.trunc(settings.schemaVersion)}`);
+}
+
+/** @param {DatabaseSync} db */
+function hasEventsTable(db) {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'events'").get() !== undefined;
+}
+
+/** @param {DatabaseSync} db */
+function rollbackQuietly(db) {
+  try {
+    if (db.isTransaction) db.exec('ROLLBACK');
+  } catch {
+    // SQLite already gave the transaction up (it does on some I/O errors); nothing is left to take back.
+  }
+}
+
+/** @type {ReturnType<typeof open>} */
+let opened;
+try {
+  opened = open();
+} catch (error) {
+  port.postMessage({ kind: 'failed', message: messageOf(error), reason: unavailableReason(error) });
+  process.exit(0);
+}
+const db = opened.db;
+let schemaCurrent = opened.schemaCurrent;
 
 const lastRevisionOf = db.prepare('SELECT max(revision) AS revision FROM events WHERE stream_id = ?');
 const insertEvent = db.prepare(
@@ -40,7 +137,8 @@ dataVersionOf.setReturnArrays(true);
  * Request fields, per append: streamId, expected ('no_stream' | 'any' | revision), event count n, then n times
  * eventId, type, data (JSON text), metadata (JSON text).
  * Outcomes: two float64 per append. [revision >= 0, position]: appended; [CONFLICT, current revision]: the stream
- * is at another revision; [NO_STREAM, 0]: the stream does not exist; [ERROR, 0]: failed, message in `errors`.
+ * is at another revision; [NO_STREAM, 0]: the stream does not exist; [ERROR, 0]: failed, message and (for a write
+ * that may succeed later) the reason in `errors`.
  */
 const FIELDS_PER_APPEND = 3;
 const FIELDS_PER_EVENT = 4;
@@ -105,7 +203,7 @@ function adoptBatchHeads() {
  * @typedef {{
  *   fields: Array<string | number>;
  *   outcomes: Float64Array;
- *   errors: Array<[index: number, message: string]>;
+ *   errors: Array<[index: number, message: string, reason: string | null]>;
  * }} Batch
  */
 
@@ -185,7 +283,7 @@ function appendOne(batch, at, index) {
     if (needsSavepoint) db.exec('ROLLBACK TO append_one; RELEASE append_one');
     outcomes[2 * index] = ERROR;
     outcomes[2 * index + 1] = 0;
-    batch.errors.push([index, describeFailure(error, batch, at)]);
+    batch.errors.push([index, describeFailure(error, batch, at), unavailableReason(error)]);
     return;
   }
   batchHeads.set(streamId, revision - 1);
@@ -242,17 +340,40 @@ function commitBatch(count, fields) {
   } catch (error) {
     batchHeads.clear();
     heads.clear();
-    if (db.isTransaction) db.exec('ROLLBACK');
-    const message = `Batch not committed: ${error instanceof Error ? error.message : String(error)}`;
+    rollbackQuietly(db);
+    const message = `Batch not committed: ${messageOf(error)}`;
+    const reason = unavailableReason(error);
     batch.outcomes.fill(ERROR);
     batch.errors = [];
-    for (let index = 0; index < count; index++) batch.errors.push([index, message]);
+    for (let index = 0; index < count; index++) batch.errors.push([index, message, reason]);
     return batch;
   }
 }
 
 /**
- * @typedef {{ kind: 'batch'; count: number; fields: Array<string | number> } | { kind: 'settings' } | { kind: 'close' }} Request
+ * Whether the file takes writes now: inserts and deletes a write_probe row of `probeBytes` in one committed
+ * transaction (fresh pages, a WAL commit, like an append; events untouched). A schema that could not be written at
+ * start is written first.
+ * @returns {{ message: string; reason: string | null } | null} why not, or null when the write went through
+ */
+function probeWrite() {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    if (!schemaCurrent) writeSchema(db);
+    db.prepare('INSERT INTO write_probe (filler) VALUES (zeroblob(?))').run(settings.probeBytes);
+    db.exec('DELETE FROM write_probe');
+    db.exec('COMMIT');
+    schemaCurrent = true;
+    return null;
+  } catch (error) {
+    rollbackQuietly(db);
+    return { message: messageOf(error), reason: unavailableReason(error) };
+  }
+}
+
+/**
+ * @typedef {{ kind: 'batch'; count: number; fields: Array<string | number> }
+ *   | { kind: 'settings' } | { kind: 'probe' } | { kind: 'limit'; maxPageCount: number } | { kind: 'close' }} Request
  */
 port.on('message', (/** @type {Request} */ message) => {
   if (message.kind === 'batch') {
@@ -266,10 +387,17 @@ port.on('message', (/** @type {Request} */ message) => {
     );
     const { synchronous } = /** @type {{ synchronous: number }} */ (db.prepare('PRAGMA synchronous').get());
     port.postMessage({ kind: 'settings', journalMode, synchronous });
+  } else if (message.kind === 'probe') {
+    port.postMessage({ kind: 'probed', refusal: probeWrite() });
+  } else if (message.kind === 'limit') {
+    const { max_page_count: maxPageCount } = /** @type {{ max_page_count: number }} */ (
+      db.prepare(`PRAGMA max_page_count = ${Math.trunc(message.maxPageCount)}`).get()
+    );
+    port.postMessage({ kind: 'limited', maxPageCount });
   } else if (message.kind === 'close') {
     db.close();
     port.postMessage({ kind: 'closed' });
     port.close();
   }
 });
-port.postMessage({ kind: 'ready' });
+port.postMessage({ kind: 'ready', refusal: opened.refusal });

@@ -65,7 +65,10 @@ const KAFKA_LOG_LEVELS: Readonly<Record<KafkaLogLevel, KafkaJsLogLevel>> = {
   debug: KafkaJsLogLevel.DEBUG,
 };
 
-/** Adapts kafkajs' log entries to a pino-style sink: `{ kafka: namespace, ...extra }, message`. */
+/**
+ * Adapts kafkajs' log entries to a pino-style sink: `{ kafka: namespace, ...extra }, message`. kafkajs logs at ERROR
+ * what it is about to retry (see `isRetriedByKafkaJs`); those go to warn, so error means that an operation failed.
+ */
 export function kafkaLogCreator(sink: KafkaLogSink): logCreator {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
@@ -80,7 +83,8 @@ export function kafkaLogCreator(sink: KafkaLogSink): logCreator {
       const context = { kafka: namespace, ...extra };
       switch (level) {
         case KafkaJsLogLevel.ERROR:
-          sink.error(context, message);
+          if (isRetriedByKafkaJs(namespace, extra)) sink.warn(context, message);
+          else sink.error(context, message);
           break;
         case KafkaJsLogLevel.WARN:
           sink.warn(context, message);
@@ -95,6 +99,18 @@ export function kafkaLogCreator(sink: KafkaLogSink): logCreator {
           break;
       }
     };
+}
+
+/**
+ * Whether kafkajs logged an ERROR entry on its way to retrying: its retrier and the consumer's restart attach the
+ * attempt (`retryCount`, `retryTime`: "Failed to connect to seed broker, trying another broker", "Restarting the
+ * consumer in 300ms", a consumer crash on exhausted retries, which it restarts from); and a broker connection's
+ * errors ("Connection error: connect ECONNREFUSED", "Connection timeout", an error response such as
+ * LEADER_NOT_AVAILABLE) are what the request that used it retries or reports to its caller, whose own failure our
+ * code logs at error.
+ */
+function isRetriedByKafkaJs(namespace: string, extra: Record<string, unknown>): boolean {
+  return namespace === 'Connection' || extra.retryCount !== undefined || extra.retryTime !== undefined;
 }
 
 /** `<topic>.dlq`: where the consumer runner parks messages it cannot process (DESIGN 5). */

@@ -15,11 +15,20 @@ import {
 } from '@lib/event-sourcing';
 import { isDomainError } from '@lib/policy-domain';
 import { IdempotencyService, type BoundKey } from '../idempotency/idempotency.service';
+import { ApiProblem, PROBLEM_CODES } from '../problem/api-problem';
 import { concurrencyProblem } from '../problem/error-classification';
+import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
 import { AGGREGATE_CACHE, CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
 import { businessDateOf } from '../event-store/system-clock';
 import type { RequestContext } from './request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { StreamQueueFullError, StreamWriteQueue } from './stream-write-queue';
+
+/**
+ * Commands that may wait for one stream at a time (embedded mode). Far above what a desk or a batch sends to one
+ * policy at once (the issue's burst was 100); beyond it a command is answered 409 CONCURRENCY_CONFLICT at once.
+ */
+export const MAX_QUEUED_COMMANDS_PER_STREAM = 256;
 
 export interface RunOptions {
   /** The command's name, e.g. `RecordPremiumPayment`; with the stream it identifies the idempotent operation. */
@@ -43,10 +52,17 @@ export interface WrittenEvents {
 /**
  * Runs a domain command through the kernel's command loop with the request's metadata: binds the Idempotency-Key
  * first, passes If-Match as the expected revision, and turns concurrency failures into the API's problems.
+ *
+ * Embedded mode: this process is the only writer of its SQLite file, so the commands on one stream run one after
+ * the other (each decides on the state the previous one left) instead of racing each other into
+ * CONCURRENCY_CONFLICT; an If-Match is still checked against the revision the command finds. EventStoreDB has other
+ * writers (any number of instances): there the command loop's optimistic re-read and re-decide is the guard.
  */
 @Injectable()
 export class CommandRunner {
   private readonly deps: CommandHandlerDeps;
+  /** Per-stream serialisation of writes; undefined when other processes write the same streams. */
+  private readonly writeQueue: StreamWriteQueue | undefined;
 
   constructor(
     @Inject(EVENT_STORE) readonly store: EventStore,
@@ -56,8 +72,11 @@ export class CommandRunner {
     @Inject(AGGREGATE_CACHE) readonly cache: AggregateCache,
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE_HANDLE) eventStore: EventStoreHandle,
   ) {
     this.deps = { store, clock, ids, cache };
+    this.writeQueue =
+      eventStore.mode === 'embedded-sqlite' ? new StreamWriteQueue(MAX_QUEUED_COMMANDS_PER_STREAM) : undefined;
   }
 
   /** Today's business date (in BUSINESS_TIME_ZONE) from the injected clock. */
@@ -65,7 +84,49 @@ export class CommandRunner {
     return businessDateOf(this.clock.now(), this.config.businessTimeZone);
   }
 
-  async run<Command, Event, State>(
+  run<Command, Event, State>(
+    aggregate: Aggregate<Command, Event, State>,
+    streamId: string,
+    command: Command,
+    context: RequestContext,
+    options: RunOptions,
+  ): Promise<CommandResult<State>> {
+    return this.inStreamOrder(streamId, () => this.decideAndAppend(aggregate, streamId, command, context, options));
+  }
+
+  /**
+   * For commands whose context depends on the target's current state (e.g. the policy's current agent): reads the
+   * stream, builds the command from it, and appends only if the stream is still at that revision; on a concurrent
+   * change the whole cycle (read → context → decide) runs again, so the context never describes an older state.
+   */
+  runWithLoadedState<Command, Event, State>(
+    aggregate: Aggregate<Command, Event, State>,
+    streamId: string,
+    buildCommand: (loaded: CurrentState<State>) => Promise<Command>,
+    context: RequestContext,
+    options: RunOptions,
+  ): Promise<CommandResult<State>> {
+    return this.inStreamOrder(streamId, () =>
+      this.buildDecideAndAppend(aggregate, streamId, buildCommand, context, options),
+    );
+  }
+
+  /** Embedded: after the commands queued on the stream before it. Otherwise at once. */
+  private async inStreamOrder<Result>(streamId: string, task: () => Promise<Result>): Promise<Result> {
+    if (this.writeQueue === undefined) return task();
+    try {
+      return await this.writeQueue.run(streamId, task);
+    } catch (error) {
+      if (!(error instanceof StreamQueueFullError)) throw error;
+      throw new ApiProblem(
+        'CONFLICT',
+        PROBLEM_CODES.CONCURRENCY_CONFLICT,
+        `More than ${this.writeQueue.maxQueued} commands are waiting for this stream; retry the request`,
+      );
+    }
+  }
+
+  private async decideAndAppend<Command, Event, State>(
     aggregate: Aggregate<Command, Event, State>,
     streamId: string,
     command: Command,
@@ -87,12 +148,7 @@ export class CommandRunner {
     }
   }
 
-  /**
-   * For commands whose context depends on the target's current state (e.g. the policy's current agent): reads the
-   * stream, builds the command from it, and appends only if the stream is still at that revision; on a concurrent
-   * change the whole cycle (read → context → decide) runs again, so the context never describes an older state.
-   */
-  async runWithLoadedState<Command, Event, State>(
+  private async buildDecideAndAppend<Command, Event, State>(
     aggregate: Aggregate<Command, Event, State>,
     streamId: string,
     buildCommand: (loaded: CurrentState<State>) => Promise<Command>,

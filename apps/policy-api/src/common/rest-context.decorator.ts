@@ -35,8 +35,20 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 export interface RestContextOptions {
-  /** Read If-Match (commands on an existing stream). Default true. */
+  /** Read If-Match (commands on an existing stream). Default true; false: the command creates its stream. */
   readonly ifMatch?: boolean;
+}
+
+/**
+ * A command that creates its stream has no revision to match: any If-Match is refused (a garbage one was once
+ * silently ignored), rather than guessing what the caller meant by it.
+ * @throws ApiProblem 400 when the header is present.
+ */
+function refuseIfMatch(header: string | undefined): undefined {
+  if (header === undefined) return undefined;
+  throw ApiProblem.validation('If-Match is not allowed here: this command creates its stream, which has no revision', [
+    { path: 'If-Match', message: 'not allowed on a command that creates a stream' },
+  ]);
 }
 
 /** Builds the transport-agnostic RequestContext of a REST request (after the ApiKeyGuard ran). */
@@ -46,7 +58,8 @@ export const RestContext = createParamDecorator(
     if (request.actor === undefined)
       throw new ApiProblem('UNAUTHENTICATED', 'UNAUTHENTICATED', 'A valid API key is required');
     const idempotencyKey = parseIdempotencyKey(single(request.headers['idempotency-key']));
-    const expectedRevision = options?.ifMatch === false ? undefined : parseIfMatch(single(request.headers['if-match']));
+    const ifMatch = single(request.headers['if-match']);
+    const expectedRevision = options?.ifMatch === false ? refuseIfMatch(ifMatch) : parseIfMatch(ifMatch);
     return {
       actor: request.actor,
       channel: 'REST',

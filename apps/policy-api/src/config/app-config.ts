@@ -1,17 +1,32 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { generateAdminKey, parseApiKeys, type ApiKey } from './api-keys';
 import { loadSchedulerConfig, type SchedulerConfig } from '../scheduler/scheduler-config';
 import { isKnownTimeZone } from '../event-store/system-clock';
+import { loadReadLimitsConfig, type ReadLimitsConfig } from '../limits/read-limits-config';
 
 export const JURISDICTIONS = ['CN', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The business time zone of each jurisdiction, used when BUSINESS_TIME_ZONE is unset. */
+export const DEFAULT_BUSINESS_TIME_ZONES: Readonly<Record<Jurisdiction, string>> = {
+  CN: 'Asia/Shanghai',
+  US: 'America/New_York',
+};
+
 export interface AppConfig {
   readonly httpPort: number;
-  /** gRPC port (DESIGN 4), bound on 0.0.0.0 beside the REST port. */
+  /**
+   * HTTP_HOST (default 127.0.0.1): the interface REST listens on. The default keeps the embedded quick start off the
+   * network; containers and servers set 0.0.0.0 (all IPv4 interfaces) or one address.
+   */
+  readonly httpHost: string;
+  /** gRPC port (DESIGN 4), beside the REST port. */
   readonly grpcPort: number;
+  /** GRPC_HOST (default 127.0.0.1): the interface gRPC listens on, as HTTP_HOST. */
+  readonly grpcHost: string;
   /** Absolute path; holds events.sqlite in embedded mode. */
   readonly dataDir: string;
   /** Set → EventStoreDB; unset → the embedded SQLite store. */
@@ -20,7 +35,10 @@ export interface AppConfig {
   /** True when API_KEYS was unset and one admin key was generated (printed once at start-up). */
   readonly generatedAdminKey: boolean;
   readonly jurisdiction: Jurisdiction;
-  /** IANA time zone of business dates ("today" for DATE_IN_FUTURE, quotes, the scheduler's day). Default UTC. */
+  /**
+   * IANA time zone of business dates ("today" for DATE_IN_FUTURE, quotes, the scheduler's day). Default: the
+   * jurisdiction's (DEFAULT_BUSINESS_TIME_ZONES: CN Asia/Shanghai, US America/New_York).
+   */
   readonly businessTimeZone: string;
   /** Overrides the jurisdiction's reinstatement interest rate for new policies (basis points: 500 = 5%). */
   readonly reinstatementInterestBasisPoints?: number;
@@ -43,6 +61,8 @@ export interface AppConfig {
    * network. Otherwise it needs a key with role admin, auditor or reporter.
    */
   readonly metricsPublic: boolean;
+  /** READ_LIMIT_*: per-key limits on expensive reads (reports, policy histories); over them 429 / RESOURCE_EXHAUSTED. */
+  readonly readLimits: ReadLimitsConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -59,6 +79,19 @@ type Env = Readonly<Record<string, string | undefined>>;
 function present(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+/** A host name such as `localhost` (labels of letters, digits and hyphens). */
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function listenHost(env: Env, name: 'HTTP_HOST' | 'GRPC_HOST', problems: string[]): string {
+  const host = present(env[name]) ?? '127.0.0.1';
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) {
+    problems.push(
+      `${name} must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name, got ${JSON.stringify(host)}`,
+    );
+  }
+  return host;
 }
 
 /**
@@ -84,6 +117,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (!(grpcPort >= 1 && grpcPort <= 65535))
       problems.push(`GRPC_PORT must be an integer 1–65535, got ${JSON.stringify(rawGrpcPort)}`);
   }
+
+  const httpHost = listenHost(env, 'HTTP_HOST', problems);
+  const grpcHost = listenHost(env, 'GRPC_HOST', problems);
 
   const rawDataDir = present(env.DATA_DIR) ?? './data';
   const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(cwd, rawDataDir);
@@ -117,7 +153,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
     problems.push(`JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`);
   }
-  const businessTimeZone = present(env.BUSINESS_TIME_ZONE) ?? 'UTC';
+  const businessTimeZone =
+    present(env.BUSINESS_TIME_ZONE) ?? DEFAULT_BUSINESS_TIME_ZONES[jurisdiction as Jurisdiction] ?? 'UTC';
   if (!isKnownTimeZone(businessTimeZone)) {
     problems.push(
       `BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(businessTimeZone)}`,
@@ -155,6 +192,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('READ_MODEL_URL must be a postgres:// or postgresql:// URL');
   }
   const scheduler = loadSchedulerConfig(env, problems);
+  const readLimits = loadReadLimitsConfig(env, problems);
 
   // Exactly true or false: this switch turns authentication off, so a typo must not guess.
   const rawMetricsPublic = present(env.METRICS_PUBLIC)?.toLowerCase() ?? 'false';
@@ -165,7 +203,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     httpPort,
+    httpHost,
     grpcPort,
+    grpcHost,
     dataDir,
     eventStoreConnectionString,
     apiKeys,
@@ -180,5 +220,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     embeddedProjection: kafkaBrokers.length === 0,
     scheduler,
     metricsPublic: rawMetricsPublic === 'true',
+    readLimits,
   };
 }

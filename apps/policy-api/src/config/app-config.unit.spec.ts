@@ -95,10 +95,32 @@ describe('loadConfig', () => {
     }
   });
 
-  it('BUSINESS_TIME_ZONE: default UTC; IANA zones accepted; unknown zones refused', () => {
-    expect(loadConfig({}).businessTimeZone).toBe('UTC');
-    expect(loadConfig({ BUSINESS_TIME_ZONE: 'Asia/Shanghai' }).businessTimeZone).toBe('Asia/Shanghai');
+  it("BUSINESS_TIME_ZONE: the jurisdiction's zone by default (CN Asia/Shanghai, US America/New_York); overridable", () => {
+    expect(loadConfig({}).businessTimeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ JURISDICTION: 'CN' }).businessTimeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ JURISDICTION: 'us' }).businessTimeZone).toBe('America/New_York');
+    expect(loadConfig({ JURISDICTION: 'CN', BUSINESS_TIME_ZONE: 'UTC' }).businessTimeZone).toBe('UTC');
+    expect(loadConfig({ JURISDICTION: 'US', BUSINESS_TIME_ZONE: 'America/Chicago' }).businessTimeZone).toBe(
+      'America/Chicago',
+    );
+    expect(loadConfig({ BUSINESS_TIME_ZONE: '  ' }).businessTimeZone).toBe('Asia/Shanghai');
     expect(() => loadConfig({ BUSINESS_TIME_ZONE: 'Mars/Olympus' })).toThrow(/BUSINESS_TIME_ZONE must be an IANA/);
+  });
+
+  it('HTTP_HOST and GRPC_HOST: 127.0.0.1 by default (this machine only); addresses and host names accepted', () => {
+    expect(loadConfig({})).toMatchObject({ httpHost: '127.0.0.1', grpcHost: '127.0.0.1' });
+    expect(loadConfig({ HTTP_HOST: '0.0.0.0', GRPC_HOST: '::' })).toMatchObject({
+      httpHost: '0.0.0.0',
+      grpcHost: '::',
+    });
+    expect(loadConfig({ HTTP_HOST: 'localhost', GRPC_HOST: '10.0.0.7' })).toMatchObject({
+      httpHost: 'localhost',
+      grpcHost: '10.0.0.7',
+    });
+    for (const bad of ['http://0.0.0.0', '0.0.0.0:3000', 'two words', '-leading-hyphen']) {
+      expect(() => loadConfig({ HTTP_HOST: bad })).toThrow(/HTTP_HOST must be an IP address/);
+      expect(() => loadConfig({ GRPC_HOST: bad })).toThrow(/GRPC_HOST must be an IP address/);
+    }
   });
 
   it('collects all problems into one ConfigError', () => {
@@ -121,5 +143,35 @@ describe('loadConfig', () => {
       expect.stringMatching(/^JURISDICTION/),
       expect.stringMatching(/^LOG_LEVEL/),
     ]);
+  });
+});
+
+describe('READ_LIMIT_* (per-key limits on expensive reads)', () => {
+  it('defaults: 4 in progress, 20,000 rows per second, bursts of 40,000 rows', () => {
+    expect(loadConfig({}).readLimits).toEqual({ concurrency: 4, rowsPerSecond: 20_000, burstRows: 40_000 });
+  });
+
+  it('reads each variable', () => {
+    const config = loadConfig({
+      READ_LIMIT_CONCURRENCY: '2',
+      READ_LIMIT_ROWS_PER_SECOND: '500',
+      READ_LIMIT_BURST_ROWS: '5000',
+    });
+    expect(config.readLimits).toEqual({ concurrency: 2, rowsPerSecond: 500, burstRows: 5000 });
+  });
+
+  it('refuses zero, fractions, text and a burst smaller than one full page, naming each variable', () => {
+    let problems: readonly string[] = [];
+    try {
+      loadConfig({ READ_LIMIT_CONCURRENCY: '0', READ_LIMIT_ROWS_PER_SECOND: '2.5', READ_LIMIT_BURST_ROWS: '999' });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'READ_LIMIT_CONCURRENCY must be a whole number from 1 to 10000, got "0"',
+      'READ_LIMIT_ROWS_PER_SECOND must be a whole number from 1 to 100000000, got "2.5"',
+      'READ_LIMIT_BURST_ROWS must be a whole number from 1000 to 1000000000, got "999"',
+    ]);
+    expect(() => loadConfig({ READ_LIMIT_ROWS_PER_SECOND: 'fast' })).toThrow(/READ_LIMIT_ROWS_PER_SECOND/);
   });
 });

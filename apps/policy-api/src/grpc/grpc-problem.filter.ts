@@ -22,7 +22,8 @@ export class GrpcProblemFilter implements RpcExceptionFilter<unknown> {
     const call = host.getArgByIndex<object>(2);
     const correlationId = correlationIdOf(call);
     const problem = toApiProblem(exception, this.eventStore.isUnavailableError);
-    if (problem.kind === 'UNAVAILABLE') this.logger.warn({ err: exception, correlationId }, 'event store unavailable');
+    // One line per reason per minute, no stack (the REST filter shares the same log): an outage is not a flood.
+    if (problem.kind === 'UNAVAILABLE') this.eventStore.unavailability.report(exception, { correlationId });
     if (problem.kind === 'INTERNAL') this.logger.error({ err: exception, correlationId }, 'unhandled gRPC error');
     return throwError(() => grpcErrorOf(problem, correlationId));
   }

@@ -1,9 +1,11 @@
 import type { MessageTypeDefinition, PackageDefinition } from '@grpc/proto-loader';
 import type { FieldError } from '../problem/api-problem';
+import { MAX_ARRAY_ITEMS, MAX_BODY_CONTAINERS, MAX_BODY_DEPTH } from '../problem/validation';
 
 /** The part of a protobuf FieldDescriptorProto the mapping needs (proto-loader keeps the descriptors). */
 interface FieldDescriptor {
   readonly name: string;
+  readonly number: number;
   readonly label: string;
   readonly type: string;
   readonly typeName: string;
@@ -40,6 +42,56 @@ export class MessageSchema {
   toJson(typeName: string, message: PlainObject): { value: PlainObject; violations: FieldError[] } {
     const violations: FieldError[] = [];
     return { value: this.messageToJson(typeName, message, '', violations), violations };
+  }
+
+  /**
+   * The width limits of REST bodies (MAX_BODY_CONTAINERS, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH), checked on a request's
+   * wire bytes before they are decoded: 256 KiB hold ~128,000 empty entries of a repeated field, which take protobufjs
+   * 100–500 ms to decode (with their default values). Counts the messages in it, and the entries of each repeated
+   * field, from the tags and length prefixes alone: linear in the bytes, no allocation per entry. Bytes it cannot
+   * read are left for the decoder to refuse.
+   * @returns the first exceeded limit as a field error with its proto path, or undefined.
+   */
+  widthProblem(typeName: string, bytes: Uint8Array): FieldError | undefined {
+    const pending: { type: string; start: number; end: number; depth: number; path: string }[] = [
+      { type: typeName, start: 0, end: bytes.length, depth: 1, path: '' },
+    ];
+    let messages = 0;
+    while (pending.length > 0) {
+      const { type, start, end, depth, path } = pending.pop()!;
+      if (++messages > MAX_BODY_CONTAINERS)
+        return { path: '', message: `must contain no more than ${MAX_BODY_CONTAINERS} messages in all` };
+      if (depth > MAX_BODY_DEPTH) return { path, message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
+      const fields = this.fieldsByNumber(type);
+      const entries = new Map<number, number>();
+      const reader = new WireReader(bytes, start, end);
+      while (reader.more()) {
+        const tag = reader.varint();
+        if (tag === undefined) return undefined;
+        const fieldNumber = Math.floor(tag / 8);
+        const field = fields.get(fieldNumber);
+        if (field?.label === 'LABEL_REPEATED') {
+          const count = (entries.get(fieldNumber) ?? 0) + 1;
+          entries.set(fieldNumber, count);
+          if (count > MAX_ARRAY_ITEMS)
+            return { path: `${path}${field.name}`, message: `must contain no more than ${MAX_ARRAY_ITEMS} elements` };
+        }
+        const length = reader.skip(tag % 8);
+        if (length === undefined) return undefined;
+        if (field?.type === 'TYPE_MESSAGE' && this.hasFields(field.typeName)) {
+          const index = field.label === 'LABEL_REPEATED' ? `[${(entries.get(fieldNumber) ?? 1) - 1}]` : '';
+          const fieldPath = `${path}${field.name}${index}.`;
+          pending.push({
+            type: field.typeName,
+            start: reader.position - length,
+            end: reader.position,
+            depth: depth + 1,
+            path: fieldPath,
+          });
+        }
+      }
+    }
+    return undefined;
   }
 
   /** A REST-shaped JSON document (view, reply) → the message object proto-loader encodes; null members are omitted. */
@@ -109,6 +161,29 @@ export class MessageSchema {
     return fields;
   }
 
+  private readonly fieldsByNumberByType = new Map<string, ReadonlyMap<number, FieldDescriptor>>();
+
+  private fieldsByNumber(typeName: string): ReadonlyMap<number, FieldDescriptor> {
+    let byNumber = this.fieldsByNumberByType.get(typeName);
+    if (byNumber === undefined) {
+      byNumber = this.hasFields(typeName)
+        ? new Map(this.fields(typeName).map((field) => [field.number, field]))
+        : new Map<number, FieldDescriptor>();
+      this.fieldsByNumberByType.set(typeName, byNumber);
+    }
+    return byNumber;
+  }
+
+  /** Whether the type is a message of the loaded package (well-known types such as Struct are not scanned). */
+  private hasFields(typeName: string): boolean {
+    try {
+      const definition = this.definition[this.resolve(typeName)] as { type?: { field?: unknown } } | undefined;
+      return Array.isArray(definition?.type?.field);
+    } catch {
+      return false;
+    }
+  }
+
   /** Type names in descriptors are relative to the package (`Money`) or fully qualified (`google.protobuf.Struct`). */
   private resolve(typeName: string): string {
     const name = typeName.startsWith('.') ? typeName.slice(1) : typeName;
@@ -154,4 +229,57 @@ export function protoFieldPath(restPath: string): string {
     .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${snakeCase(segment)}`))
     .join('')
     .replace(/^\./, '');
+}
+
+/**
+ * Reads protobuf wire-format keys and skips their values within [start, end), without decoding anything: the part of
+ * a decoder that width checks need. Every read answers undefined when the bytes are cut short or malformed.
+ */
+class WireReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public position: number,
+    private readonly end: number,
+  ) {}
+
+  more(): boolean {
+    return this.position < this.end;
+  }
+
+  /** A varint of at most 10 bytes (a number: exact up to 2^53, which covers tags and lengths). */
+  varint(): number | undefined {
+    let value = 0;
+    let shift = 1;
+    for (let read = 0; read < 10 && this.position < this.end; read++) {
+      const byte = this.bytes[this.position++];
+      if (byte < 0x80) return value + byte * shift;
+      value += (byte & 0x7f) * shift;
+      shift *= 128;
+    }
+    return undefined;
+  }
+
+  /** Skips the value of a field of this wire type; answers its length (length-delimited), else 0. */
+  skip(wireType: number): number | undefined {
+    switch (wireType) {
+      case 0:
+        return this.varint() === undefined ? undefined : 0;
+      case 1:
+        return this.advance(8) ? 0 : undefined;
+      case 5:
+        return this.advance(4) ? 0 : undefined;
+      case 2: {
+        const length = this.varint();
+        return length !== undefined && this.advance(length) ? length : undefined;
+      }
+      default:
+        return undefined; // groups (3, 4) are not used by proto3; 6 and 7 do not exist
+    }
+  }
+
+  private advance(length: number): boolean {
+    if (this.position + length > this.end) return false;
+    this.position += length;
+    return true;
+  }
 }

@@ -5,6 +5,7 @@ import { from, type Observable } from 'rxjs';
 import { GetAgentQuery } from '../agents/get-agent/get-agent.query';
 import { RequirePermission } from '../auth/permission.decorator';
 import { AgentIdPipe, PolicyIdPipe } from '../common/id-params';
+import { ExpensiveGrpcRead } from '../limits/grpc-read-limit';
 import { GetPolicyEventsQueryDto, MAX_EVENTS_PAGE } from '../policies/get-policy-events/get-policy-events.dto';
 import { GetPolicyEventsQuery, type PolicyEventsPage } from '../policies/get-policy-events/get-policy-events.query';
 import { GetPolicyQueryDto } from '../policies/get-policy/get-policy.dto';
@@ -52,9 +53,11 @@ export class PolicyQueryServiceController {
   /**
    * Streams the history page by page (the REST page query, MAX_EVENTS_PAGE at a time) to the end of the stream.
    * The first page is read before the stream opens, so an unknown policy fails with NOT_FOUND and no messages.
+   * An expensive read, costing a full page: within the caller's read limits for the whole stream.
    */
   @GrpcMethod(POLICY_QUERY_SERVICE, 'GetPolicyHistory')
   @RequirePermission('policy:read')
+  @ExpensiveGrpcRead(() => MAX_EVENTS_PAGE)
   async getPolicyHistory(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<Observable<JsonObject>> {
     const { dto, ids } = this.messages.decode(request, {
       message: 'GetPolicyHistoryRequest',

@@ -1,27 +1,113 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PublicRoute } from '../auth/permission.decorator';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
+import { ReadModelConnection } from '../projections/read-model-connection';
+import { checkReadiness } from './readiness';
 
-export interface HealthReport {
-  readonly status: 'ok' | 'unavailable';
-  readonly eventStore: { readonly mode: string; readonly ready: boolean; readonly error?: string };
+export class LivenessReport {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }
 
+export class EventStoreReadiness {
+  @ApiProperty({ enum: ['embedded-sqlite', 'eventstoredb'] }) mode!: string;
+  @ApiProperty({ description: 'The store answers reads' }) readable!: boolean;
+  @ApiProperty({ description: 'The store takes writes (false e.g. on a full disk: commands answer 503)' })
+  writable!: boolean;
+  @ApiPropertyOptional({ description: 'Why not, when a check failed' }) error?: string;
+}
+
+export class ReadModelReadiness {
+  @ApiProperty({ enum: ['sqlite', 'postgres'] }) kind!: string;
+  @ApiProperty({ description: 'The read models answer a query (reports need them)' }) reachable!: boolean;
+  @ApiPropertyOptional({ description: 'Why not, when the check failed' }) error?: string;
+}
+
+export class ReadinessReport {
+  @ApiProperty({ enum: ['ready', 'not-ready'] }) status!: 'ready' | 'not-ready';
+  @ApiProperty({ type: () => EventStoreReadiness }) eventStore!: EventStoreReadiness;
+  @ApiProperty({ type: () => ReadModelReadiness }) readModels!: ReadModelReadiness;
+}
+
+export class LegacyEventStoreHealth {
+  @ApiProperty() mode!: string;
+  @ApiProperty({ description: 'The store answers reads and takes writes' }) ready!: boolean;
+  @ApiPropertyOptional() error?: string;
+}
+
+export class HealthReport {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
+  @ApiProperty({ type: () => LegacyEventStoreHealth }) eventStore!: LegacyEventStoreHealth;
+}
+
+/**
+ * Liveness and readiness (DESIGN 3), without authentication. Liveness: the process answers (restart it when it does
+ * not). Readiness: it can serve every request: the event store answers and takes writes, the read models answer
+ * (route traffic elsewhere while it is not; it turns ready again by itself once a write goes through). `/health` is
+ * the older combined check, kept in its shape for existing probes.
+ */
 @ApiTags('health')
 @Controller('health')
+@PublicRoute()
 export class HealthController {
-  constructor(@Inject(EVENT_STORE_HANDLE) private readonly eventStore: EventStoreHandle) {}
+  constructor(
+    @Inject(EVENT_STORE_HANDLE) private readonly eventStore: EventStoreHandle,
+    private readonly readModels: ReadModelConnection,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers; no authentication' })
+  @ApiOkResponse({ type: LivenessReport })
+  live(): LivenessReport {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: the event store answers and takes writes, the read models answer; no authentication',
+  })
+  @ApiOkResponse({ type: ReadinessReport, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: ReadinessReport, description: 'Not ready: see which part and why' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+    const readiness = await checkReadiness(this.eventStore, this.readModels);
+    if (!readiness.ready) response.status(503);
+    const { readable, writable } = readiness.eventStore;
+    const { reachable } = readiness.readModels;
+    const storeError = readable.detail ?? writable.detail;
+    return {
+      status: readiness.ready ? 'ready' : 'not-ready',
+      eventStore: {
+        mode: readiness.eventStore.mode,
+        readable: readable.ok,
+        writable: writable.ok,
+        ...(storeError === undefined ? {} : { error: storeError }),
+      },
+      readModels: {
+        kind: readiness.readModels.kind,
+        reachable: reachable.ok,
+        ...(reachable.detail === undefined ? {} : { error: reachable.detail }),
+      },
+    };
+  }
 
   @Get()
-  @PublicRoute()
-  @ApiOperation({ summary: 'Liveness and readiness (the event store answers); no authentication' })
-  @ApiOkResponse({ description: 'Ready' })
-  @ApiServiceUnavailableResponse({ description: 'The event store is not ready' })
+  @ApiOperation({
+    summary: 'The event store answers and takes writes (older combined check; prefer /health/ready and /health/live)',
+  })
+  @ApiOkResponse({ type: HealthReport, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The event store is not ready' })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     try {
       await this.eventStore.checkReady();
+      await this.eventStore.checkWritable();
       return { status: 'ok', eventStore: { mode: this.eventStore.mode, ready: true } };
     } catch (error) {
       response.status(503);

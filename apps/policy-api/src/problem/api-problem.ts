@@ -23,15 +23,30 @@ export interface FieldError {
   readonly message: string;
 }
 
+export interface ApiProblemOptions {
+  /**
+   * When the client may try again (REST `Retry-After`, in seconds). UNAVAILABLE problems always carry one: this value,
+   * or DEFAULT_RETRY_AFTER_SECONDS.
+   */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Retry-After of an UNAVAILABLE problem that names none. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly kind: ProblemKind,
     readonly code: string,
     readonly detail: string,
     readonly errors?: readonly FieldError[],
+    options: ApiProblemOptions = {},
   ) {
     super(`${code}: ${detail}`);
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   static validation(detail: string, errors?: readonly FieldError[]): ApiProblem {
@@ -55,6 +70,13 @@ export const PROBLEM_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The event store cannot take the request now (disk full, I/O error, unreachable): 503 with Retry-After. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /**
+   * A stream holds an event this version cannot read (unknown type, or a schema version newer than the code, e.g.
+   * during a rolling upgrade): reads and commands of that stream answer 503 naming its revision (DESIGN 7); other
+   * streams are served. Not a domain code: the domain never sees the event.
+   */
+  EVENT_VERSION_UNSUPPORTED: 'EVENT_VERSION_UNSUPPORTED',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;

@@ -1,11 +1,19 @@
 import { HttpException } from '@nestjs/common';
-import { ConcurrencyError, StreamNotFoundError } from '@lib/event-sourcing';
+import {
+  ConcurrencyError,
+  EventStoreUnavailableError,
+  StreamNotFoundError,
+  UnreadableEventError,
+  type StoreUnavailableReason,
+} from '@lib/event-sourcing';
 import { isDomainError, type DomainErrorKind } from '@lib/policy-domain';
 import { ApiProblem, PROBLEM_CODES, type ProblemKind } from './api-problem';
 
 /**
  * The one mapping from anything thrown to a transport-agnostic ApiProblem (REST renders it with `httpStatusOf`,
- * gRPC will map the same kinds to its status codes). Unknown errors become INTERNAL with no detail.
+ * gRPC maps the same kinds to its status codes). A store that cannot serve now and an event this version cannot
+ * read are UNAVAILABLE (503 with Retry-After, gRPC UNAVAILABLE), never INTERNAL. Unknown errors become INTERNAL with
+ * no detail.
  */
 export function toApiProblem(
   error: unknown,
@@ -21,17 +29,51 @@ export function toApiProblem(
     );
   }
   if (error instanceof StreamNotFoundError) return new ApiProblem('NOT_FOUND', 'NOT_FOUND', 'Not found');
+  if (error instanceof UnreadableEventError) return unreadableEventProblem(error);
+  if (error instanceof EventStoreUnavailableError) return storeUnavailableProblem(error.reason);
   if (error instanceof HttpException) return fromHttpException(error);
-  if (isStoreUnavailable(error)) {
-    return new ApiProblem(
-      'UNAVAILABLE',
-      PROBLEM_CODES.SERVICE_UNAVAILABLE,
-      'The event store is unavailable; retry later',
-    );
-  }
+  if (isStoreUnavailable(error)) return storeUnavailableProblem('unreachable');
   const bodyParserProblem = fromBodyParserError(error);
   if (bodyParserProblem !== undefined) return bodyParserProblem;
   return new ApiProblem('INTERNAL', PROBLEM_CODES.INTERNAL_ERROR, 'An unexpected error occurred');
+}
+
+/**
+ * Retry-After per reason: a full disk or a read-only file needs someone to act, so clients back off longer; a busy
+ * lock clears in a moment.
+ */
+const RETRY_AFTER_SECONDS: Record<StoreUnavailableReason, number> = {
+  'disk-full': 30,
+  'read-only': 30,
+  'io-error': 5,
+  'writer-stopped': 5,
+  unreachable: 5,
+  busy: 1,
+};
+/** A stream with a newer event is served again once this version is replaced: clients check back in a minute. */
+const EVENT_VERSION_RETRY_AFTER_SECONDS = 60;
+
+export function storeUnavailableProblem(reason: StoreUnavailableReason): ApiProblem {
+  const detail =
+    reason === 'unreachable'
+      ? 'The event store is unavailable; retry later'
+      : `The event store cannot take writes right now (${reason}); nothing was written, retry later`;
+  return new ApiProblem('UNAVAILABLE', PROBLEM_CODES.SERVICE_UNAVAILABLE, detail, undefined, {
+    retryAfterSeconds: RETRY_AFTER_SECONDS[reason],
+  });
+}
+
+/** DESIGN 7: names the stream and the revision; no type internals beyond the event's name and version. */
+export function unreadableEventProblem(error: UnreadableEventError): ApiProblem {
+  return new ApiProblem(
+    'UNAVAILABLE',
+    PROBLEM_CODES.EVENT_VERSION_UNSUPPORTED,
+    `Stream ${error.streamId} cannot be read by this version of the service: its event at revision ` +
+      `${error.revision} (${error.type} v${error.schemaVersion}) is of a newer or unknown version. Other streams ` +
+      'are served; retry once the service is upgraded',
+    undefined,
+    { retryAfterSeconds: EVENT_VERSION_RETRY_AFTER_SECONDS },
+  );
 }
 
 const DOMAIN_KIND_TO_PROBLEM: Record<DomainErrorKind, ProblemKind> = {

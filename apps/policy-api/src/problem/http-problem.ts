@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ApiProblem, ProblemKind } from './api-problem';
+import { DEFAULT_RETRY_AFTER_SECONDS, type ApiProblem, type ProblemKind } from './api-problem';
 
 const HTTP: Record<ProblemKind, { status: number; title: string }> = {
   VALIDATION: { status: 400, title: 'Bad Request' },
@@ -45,6 +45,16 @@ export function problemDocument(problem: ApiProblem, correlationId?: string): Pr
 
 export function sendProblem(response: Response, problem: ApiProblem, correlationId?: string): void {
   const document = problemDocument(problem, correlationId);
+  // The access log line of this request names the problem (see logAccess).
+  if (response.locals !== undefined) response.locals.problemCode = document.code;
   if (problem.kind === 'UNAUTHENTICATED') response.setHeader('WWW-Authenticate', 'Bearer realm="policy-api"');
+  const retryAfter = retryAfterOf(problem);
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
   response.status(document.status).type('application/problem+json').send(JSON.stringify(document));
+}
+
+/** Seconds for `Retry-After` (RFC 9110 10.2.3): every 503, and any problem that names a time. */
+export function retryAfterOf(problem: ApiProblem): number | undefined {
+  if (problem.retryAfterSeconds !== undefined) return problem.retryAfterSeconds;
+  return problem.kind === 'UNAVAILABLE' ? DEFAULT_RETRY_AFTER_SECONDS : undefined;
 }

@@ -7,7 +7,10 @@ import { LOGGER } from '../logging/logger';
 import { toApiProblem } from './error-classification';
 import { sendProblem } from './http-problem';
 
-/** Every error of a REST route becomes problem+json; unexpected ones are logged and answered 500 with no detail. */
+/**
+ * Every error of a REST route becomes problem+json; unexpected ones are logged and answered 500 with no detail.
+ * "Cannot serve now" (503) goes to the store's UnavailabilityLog: one warn line per reason, no stack, repeats counted.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(
@@ -21,7 +24,7 @@ export class ProblemFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = toApiProblem(exception, this.eventStore.isUnavailableError);
     if (problem.kind === 'UNAVAILABLE')
-      this.logger.warn({ err: exception, correlationId: request.correlationId }, 'event store unavailable');
+      this.eventStore.unavailability.report(exception, { correlationId: request.correlationId });
     if (problem.kind === 'INTERNAL') {
       this.logger.error(
         { err: exception, correlationId: request.correlationId, url: request.originalUrl },

@@ -3,16 +3,157 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { ApiProblem, type FieldError } from './api-problem';
 
-/** class-validator's error tree → flat `{ path, message }` list with dotted paths (`beneficiaries.1.sharePercent`). */
-export function flattenValidationErrors(errors: readonly ValidationError[], parentPath = ''): FieldError[] {
-  const flat: FieldError[] = [];
-  for (const error of errors) {
-    const path = parentPath === '' ? error.property : `${parentPath}.${error.property}`;
-    for (const message of Object.values(error.constraints ?? {})) flat.push({ path, message });
-    if (error.children !== undefined && error.children.length > 0)
-      flat.push(...flattenValidationErrors(error.children, path));
+/**
+ * Hostile input is bounded (DESIGN 7): a problem lists at most this many field errors (its detail gives the total),
+ * and each path and message is cut to a few hundred characters, so an error document stays a few KiB whatever the
+ * body (a 15 KB body of empty objects once produced a 6 MB error).
+ */
+export const MAX_FIELD_ERRORS = 20;
+const MAX_PATH_LENGTH = 200;
+const MAX_MESSAGE_LENGTH = 300;
+
+/**
+ * Width and depth limits of a body, checked before class-transformer and class-validator walk it: both do work per
+ * object (class-validator builds an error object per element and rule), so a 255 KB array of `{}` took seconds.
+ * Our largest valid bodies have 200 array elements (survivalBenefits), ~15 members per object, ~5 levels and fewer
+ * than 1,000 objects and arrays in all (20 contract changes of 20 rider premiums each). The DTOs' own bounds
+ * (ArrayMaxSize) are applied before the nested checks too (see boundNestedArrays). gRPC counts the same way on the
+ * wire, before a message is decoded (MessageSchema.widthProblem).
+ */
+export const MAX_BODY_DEPTH = 16;
+export const MAX_ARRAY_ITEMS = 1000;
+export const MAX_OBJECT_MEMBERS = 100;
+export const MAX_BODY_CONTAINERS = 2000;
+/**
+ * Member names an object inherits from Object.prototype (`valueOf`, `toString`, `hasOwnProperty`, `constructor`,
+ * `__proto__`, …) and `prototype`. No DTO has a field of these names, and class-transformer silently drops a body
+ * member whose name is a function on the instance, so class-validator never sees it: they are reported as unknown
+ * fields here, before any object is built (`__proto__` and `constructor` would also reach the prototype).
+ */
+function isInheritedName(key: string): boolean {
+  return key === 'prototype' || key in Object.prototype;
+}
+
+function bounded(text: string, maxLength: number): string {
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+}
+
+/**
+ * The VALIDATION_FAILED problem for these field errors: the first MAX_FIELD_ERRORS listed, each bounded in length,
+ * the total (when the caller counted more than it kept) in the detail.
+ */
+export function validationProblem(errors: readonly FieldError[], total = errors.length): ApiProblem {
+  const listed = errors.slice(0, MAX_FIELD_ERRORS).map(({ path, message }) => ({
+    path: bounded(path, MAX_PATH_LENGTH),
+    message: bounded(message, MAX_MESSAGE_LENGTH),
+  }));
+  const detail =
+    total > listed.length
+      ? `${total} field(s) failed validation; the first ${listed.length} are listed`
+      : `${total} field(s) failed validation`;
+  return ApiProblem.validation(detail, listed);
+}
+
+/** A key path for error messages: `beneficiaries.3.name`, as class-validator reports paths. */
+interface PathNode {
+  readonly key: string;
+  readonly parent: PathNode | undefined;
+}
+
+function pathOf(node: PathNode | undefined): string {
+  const keys: string[] = [];
+  for (let current = node; current !== undefined; current = current.parent) keys.push(current.key);
+  return keys.reverse().join('.');
+}
+
+/**
+ * The shape limits above, checked on a parsed JSON body (or a decoded message) before anything else looks at it:
+ * nesting depth, array lengths, member counts, objects and arrays in all, and member names inherited from
+ * Object.prototype (reported as unknown fields, like any other). Iterative and stopping at the first exceeded limit,
+ * so a hostile body can neither overflow the stack nor stall here.
+ * @returns the first exceeded limit, else the inherited names used as members, else undefined.
+ */
+export function bodyShapeProblem(body: unknown, what = 'request body'): ApiProblem | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const unknownFields: FieldError[] = [];
+  let unknownFieldCount = 0;
+  const pending: [object, number, PathNode | undefined][] = [[body, 1, undefined]];
+  let containers = 0;
+  while (pending.length > 0) {
+    const [value, depth, path] = pending.pop()!;
+    if (++containers > MAX_BODY_CONTAINERS) {
+      return ApiProblem.validation(`The ${what} has more than ${MAX_BODY_CONTAINERS} objects and arrays`, [
+        { path: '', message: `must contain no more than ${MAX_BODY_CONTAINERS} objects and arrays in all` },
+      ]);
+    }
+    if (depth > MAX_BODY_DEPTH) {
+      return ApiProblem.validation(`The ${what} is nested deeper than ${MAX_BODY_DEPTH} levels`, [
+        { path: bounded(pathOf(path), MAX_PATH_LENGTH), message: `nested deeper than ${MAX_BODY_DEPTH} levels` },
+      ]);
+    }
+    const isArray = Array.isArray(value);
+    // Before listing an array's indexes (a string per element).
+    if (isArray ? value.length > MAX_ARRAY_ITEMS : Object.keys(value).length > MAX_OBJECT_MEMBERS) {
+      const limit = isArray ? `${MAX_ARRAY_ITEMS} elements` : `${MAX_OBJECT_MEMBERS} members`;
+      return ApiProblem.validation(`The ${what} has an ${isArray ? 'array' : 'object'} with more than ${limit}`, [
+        { path: bounded(pathOf(path), MAX_PATH_LENGTH), message: `must contain no more than ${limit}` },
+      ]);
+    }
+    for (const key of Object.keys(value)) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (!isArray && isInheritedName(key)) {
+        if (++unknownFieldCount <= MAX_FIELD_ERRORS)
+          unknownFields.push({ path: pathOf({ key, parent: path }), message: `property ${key} should not exist` });
+        continue;
+      }
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1, { key, parent: path }]);
+    }
   }
-  return flat;
+  return unknownFieldCount > 0 ? validationProblem(unknownFields, unknownFieldCount) : undefined;
+}
+
+// class-validator's names of the rules whose failure makes the value's other rules noise: it is absent, or of the
+// wrong type ("must be a string" says it all; "must be shorter than 64 characters" adds nothing).
+const IS_DEFINED_RULE = 'isDefined';
+const TYPE_RULES = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isObject', 'isArray']);
+
+/** The messages reported for one value: one when it is missing or of the wrong type, else each failed rule. */
+function messagesOf(constraints: Record<string, string> | undefined): string[] {
+  if (constraints === undefined) return [];
+  if (constraints[IS_DEFINED_RULE] !== undefined) return [constraints[IS_DEFINED_RULE]];
+  const names = Object.keys(constraints);
+  const typeRule = names.find((name) => TYPE_RULES.has(name));
+  if (typeRule !== undefined) return [constraints[typeRule]];
+  const messages = names.filter((name) => name !== NESTED_VALIDATION || names.length === 1);
+  return messages.map((name) => constraints[name]);
+}
+
+/**
+ * class-validator's error tree → flat `{ path, message }` list with dotted paths (`beneficiaries.1.sharePercent`), in
+ * the tree's order, one message for a missing or mistyped value. Iterative (a wide or deep tree cannot overflow the
+ * stack); keeps the first `limit` errors and counts the rest.
+ */
+export function flattenValidationErrors(
+  errors: readonly ValidationError[],
+  limit = Number.POSITIVE_INFINITY,
+): { errors: FieldError[]; total: number } {
+  const flat: FieldError[] = [];
+  let total = 0;
+  const pending: [ValidationError, string][] = [];
+  const pushAll = (children: readonly ValidationError[], parentPath: string) => {
+    for (let index = children.length - 1; index >= 0; index--) pending.push([children[index], parentPath]);
+  };
+  pushAll(errors, '');
+  while (pending.length > 0) {
+    const [error, parentPath] = pending.pop()!;
+    const path = parentPath === '' ? String(error.property) : `${parentPath}.${String(error.property)}`;
+    for (const message of messagesOf(error.constraints)) {
+      total++;
+      if (flat.length < limit) flat.push({ path, message });
+    }
+    if (error.children !== undefined && error.children.length > 0) pushAll(error.children, path);
+  }
+  return { errors: flat, total };
 }
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
@@ -75,7 +216,12 @@ export function memoizeValidationMetadata(storage: MetadataStorage = getMetadata
   storage.groupByPropertyName = function (metadatas) {
     let byProperty = grouped.get(metadatas);
     if (byProperty === undefined) {
-      byProperty = groupByPropertyName.call(this, metadatas);
+      // Without a prototype: class-validator's whitelist looks names up in this object, and on a plain object a body
+      // field `valueOf`, `toString` or `hasOwnProperty` would find Object.prototype's method and pass as known.
+      byProperty = Object.assign(
+        Object.create(null) as ReturnType<MetadataStorage['groupByPropertyName']>,
+        groupByPropertyName.call(this, metadatas),
+      );
       grouped.set(metadatas, byProperty);
     }
     return byProperty;
@@ -146,7 +292,7 @@ export function passesEveryRule(object: object, targetSchema?: string): boolean 
   if (metadatas.length === 0) return false; // forbidUnknownValues
   const byProperty = storage.groupByPropertyName(metadatas);
   for (const key of Object.keys(object))
-    if (byProperty[key] === undefined || byProperty[key].length === 0) return false; // whitelist
+    if (!Object.hasOwn(byProperty, key) || byProperty[key].length === 0) return false; // whitelist
   const record = object as Record<string, unknown>;
   for (const property of Object.keys(byProperty)) {
     const rules = rulesOf(byProperty[property]);
@@ -208,6 +354,8 @@ export function validateDto<T extends object>(dtoClass: new () => T, value: unkn
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw ApiProblem.validation(`The ${what} must be a JSON object`, [{ path: '', message: 'expected a JSON object' }]);
   }
+  const shapeProblem = bodyShapeProblem(value, what);
+  if (shapeProblem !== undefined) throw shapeProblem;
   const instance = plainToInstance(dtoClass, value, { enableImplicitConversion: false });
   if (passesEveryRule(instance)) return instance;
   if (storage.getTargetValidationMetadatas(dtoClass, '', false, false).length === 0) {
@@ -215,12 +363,60 @@ export function validateDto<T extends object>(dtoClass: new () => T, value: unkn
     // refuse even `{}`; the body may be absent or empty, and any field is unknown, as whitelisting reports it.
     const unknown = Object.keys(value).map((path) => ({ path, message: `property ${path} should not exist` }));
     if (unknown.length === 0) return instance;
-    throw ApiProblem.validation(`${unknown.length} field(s) failed validation`, unknown);
+    throw validationProblem(unknown);
   }
+  boundNestedArrays(instance);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) {
-    const fieldErrors = flattenValidationErrors(errors);
-    throw ApiProblem.validation(`${fieldErrors.length} field(s) failed validation`, fieldErrors);
+    const { errors: fieldErrors, total } = flattenValidationErrors(errors, MAX_FIELD_ERRORS);
+    throw validationProblem(fieldErrors, total);
   }
   return instance;
+}
+
+const ARRAY_MAX_SIZE_RULE = 'arrayMaxSize';
+const IS_OBJECT_RULE = 'isObject';
+
+/**
+ * Bounds the work class-validator does below a body that is already rejected, before it runs: class-validator
+ * checks an array's ArrayMaxSize and then still validates every element, and validates each element of an array
+ * sent where one object is expected (building an error per element and rule). So, on the instance about to be
+ * validated (the caller's copy), only where one of the property's own rules already fails:
+ * - an array longer than its ArrayMaxSize keeps max + 1 elements (ArrayMaxSize still fails, with the same message);
+ * - an array where one object is expected (IsObject) becomes `[]` (IsObject still fails, nothing below it is walked);
+ * - arrays inside an array of objects (IsObject each) become `[]` (IsObject each still fails).
+ * The verdict never changes (the unit spec compares it with class-validator's); only the per-element noise goes.
+ */
+function boundNestedArrays(root: object): void {
+  const pending: object[] = [root];
+  while (pending.length > 0) {
+    const object = pending.pop()! as Record<string, unknown>;
+    const metadatas = storage.getTargetValidationMetadatas(
+      object.constructor,
+      undefined as unknown as string,
+      false,
+      false,
+    );
+    const byProperty = storage.groupByPropertyName(metadatas);
+    for (const property of Object.keys(byProperty)) {
+      const rules = byProperty[property];
+      if (!rules.some((rule) => rule.type === NESTED_VALIDATION)) continue;
+      let value = object[property];
+      if (Array.isArray(value)) {
+        const maxSize = rules.find((rule) => rule.name === ARRAY_MAX_SIZE_RULE)?.constraints[0] as number | undefined;
+        const objectRule = rules.find((rule) => rule.name === IS_OBJECT_RULE);
+        if (objectRule !== undefined && !objectRule.each) value = [];
+        else if (maxSize !== undefined && value.length > maxSize) value = value.slice(0, maxSize + 1);
+        if (objectRule?.each === true) value = (value as unknown[]).map((item) => (Array.isArray(item) ? [] : item));
+        object[property] = value;
+        for (const item of value as unknown[]) if (isValidatedInstance(item)) pending.push(item);
+      } else if (isValidatedInstance(value)) pending.push(value);
+    }
+  }
+}
+
+/** An object class-transformer made an instance of a DTO class (plain objects and arrays are not walked further). */
+function isValidatedInstance(value: unknown): value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  return typeof value.constructor === 'function' && value.constructor !== Object;
 }

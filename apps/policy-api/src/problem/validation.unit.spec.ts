@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateSync, ValidationError } from 'class-validator';
 import { issuePolicyBody, MODAL_PREMIUM, money } from '../../test/support/fixtures';
 import { RegisterAgentDto } from '../agents/register-agent/register-agent.dto';
 import { CancelScheduledChangeDto } from '../policies/cancel-scheduled-change/cancel-scheduled-change.dto';
@@ -13,7 +13,15 @@ import { ReinstatePolicyDto } from '../policies/reinstate-policy/reinstate-polic
 import { SendPremiumReminderDto } from '../policies/send-premium-reminder/send-premium-reminder.dto';
 import { TerminatePolicyDto } from '../policies/terminate-policy/terminate-policy.dto';
 import { TransferPolicyDto } from '../policies/transfer-policy/transfer-policy.dto';
-import { passesEveryRule, validateDto } from './validation';
+import { ApiProblem } from './api-problem';
+import {
+  bodyShapeProblem,
+  flattenValidationErrors,
+  MAX_FIELD_ERRORS,
+  passesEveryRule,
+  validateDto,
+  validationProblem,
+} from './validation';
 
 type Body = Record<string, unknown>;
 
@@ -226,6 +234,124 @@ describe('validation fast path (accepts exactly what class-validator accepts)', 
         ]),
       }),
     );
+  });
+});
+
+/** The problem validateDto throws for this body (fails the test when it accepts it). */
+function problemOf(dtoClass: new () => object, body: unknown): ApiProblem {
+  try {
+    validateDto(dtoClass, body);
+  } catch (error) {
+    if (error instanceof ApiProblem) return error;
+    throw error;
+  }
+  throw new Error(`accepted: ${JSON.stringify(body).slice(0, 200)}`);
+}
+
+const emptyObjects = (count: number) => Array.from({ length: count }, () => ({}));
+const VALID_BENEFICIARIES_CHANGE = {
+  effectiveDate: '2022-06-01',
+  designatedBy: 'POLICYHOLDER',
+  insuredConsent: true,
+  beneficiaries: [{ name: 'Wang Fang', relationship: 'PARENT', order: 1, sharePercent: 100 }],
+};
+
+describe('hostile bodies get a bounded answer (DESIGN 7)', () => {
+  it('a missing required field yields one error, not one per rule', () => {
+    const { receiptNo: _receiptNo, ...withoutReceipt } = VALID_PAYMENT;
+    expect(problemOf(RecordPremiumPaymentDto, withoutReceipt).errors).toEqual([
+      { path: 'receiptNo', message: 'receiptNo should not be null or undefined' },
+    ]);
+    const paths = problemOf(IssuePolicyDto, {}).errors!.map((error) => error.path);
+    expect(paths).toEqual([...new Set(paths)]);
+  });
+
+  it('a value of the wrong type yields one error: its type', () => {
+    expect(problemOf(RecordPremiumPaymentDto, { ...VALID_PAYMENT, receiptNo: 7 }).errors).toEqual([
+      { path: 'receiptNo', message: 'receiptNo must be a string' },
+    ]);
+  });
+
+  it.each(['valueOf', 'toString', 'hasOwnProperty', 'constructor', '__proto__', 'isPrototypeOf', 'prototype'])(
+    'a member named %s is an unknown field, also nested',
+    (name) => {
+      // JSON.parse makes `__proto__` an own member, as the body parser does.
+      const body = JSON.parse(`{"${name}":1,"amount":{"amount":500000,"currency":"CNY","${name}":2}}`) as object;
+      expect(problemOf(RecordPremiumPaymentDto, { ...VALID_PAYMENT, ...body }).errors).toEqual(
+        expect.arrayContaining([
+          { path: name, message: `property ${name} should not exist` },
+          { path: `amount.${name}`, message: `property ${name} should not exist` },
+        ]),
+      );
+    },
+  );
+
+  it('999 empty beneficiaries: the array bound and the first elements are reported, at most 20 errors', () => {
+    const problem = problemOf(ChangeBeneficiariesDto, {
+      ...VALID_BENEFICIARIES_CHANGE,
+      beneficiaries: emptyObjects(999),
+    });
+    expect(problem.errors).toHaveLength(MAX_FIELD_ERRORS);
+    expect(problem.errors![0]).toEqual({
+      path: 'beneficiaries',
+      message: 'beneficiaries must contain no more than 20 elements',
+    });
+    // Elements past the bound (max + 1) are not validated: their errors are noise.
+    expect(problem.detail).toBe('85 field(s) failed validation; the first 20 are listed');
+  });
+
+  it('an array where one object is expected: one error, its elements are not validated', () => {
+    expect(problemOf(RecordPremiumPaymentDto, { ...VALID_PAYMENT, amount: emptyObjects(999) }).errors).toEqual([
+      { path: 'amount', message: 'amount must be an object' },
+    ]);
+  });
+
+  it('arrays inside an array of objects are not walked', () => {
+    const body = { ...VALID_BENEFICIARIES_CHANGE, beneficiaries: [emptyObjects(900), emptyObjects(900)] };
+    expect(problemOf(ChangeBeneficiariesDto, body).errors).toEqual([
+      { path: 'beneficiaries', message: 'each value in beneficiaries must be an object' },
+    ]);
+  });
+
+  it.each([
+    ['an array of 1001 elements', { beneficiaries: Array(1001).fill(1) }, 'beneficiaries'],
+    ['an object of 101 members', Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`m${i}`, 1])), ''],
+    ['17 levels', JSON.parse(`${'{"a":'.repeat(16)}{}${'}'.repeat(16)}`) as object, 'a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a'],
+    ['2001 objects and arrays', { beneficiaries: Array.from({ length: 1000 }, () => [[]]) }, ''],
+  ])('%s: one problem, before any object is built', (_what, body, path) => {
+    const problem = bodyShapeProblem(body);
+    expect(problem?.errors).toEqual([{ path, message: expect.any(String) }]);
+    expect(problemOf(ChangeBeneficiariesDto, body).errors).toEqual(problem?.errors);
+  });
+
+  it('paths and messages are cut short, and only the first 20 errors are listed with the total', () => {
+    const problem = validationProblem(
+      Array.from({ length: 500 }, (_, index) => ({
+        path: `${'p'.repeat(10_000)}${index}`,
+        message: 'm'.repeat(10_000),
+      })),
+    );
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.detail).toBe('500 field(s) failed validation; the first 20 are listed');
+    expect(JSON.stringify(problem.errors).length).toBeLessThan(12_000);
+  });
+
+  it('flattening a 100,000-deep error tree neither overflows the stack nor lists more than asked', () => {
+    const root = new ValidationError();
+    let node = root;
+    for (let depth = 0; depth < 100_000; depth++) {
+      node.property = 'a';
+      node.constraints = { isDefined: 'missing' };
+      const child = new ValidationError();
+      node.children = [child];
+      node = child;
+    }
+    node.property = 'a';
+    const { errors, total } = flattenValidationErrors([root], 3);
+    expect({ listed: errors.map((error) => error.path), total }).toEqual({
+      listed: ['a', 'a.a', 'a.a.a'],
+      total: 100_000,
+    });
   });
 });
 

@@ -1,13 +1,16 @@
-/** One-line summaries of event data for the audit trail (`policyctl replay`). */
+/** Event data as readable lines for the audit trail (`policyctl replay`). */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
 
-const MAX_LINE = 200;
+const MAX_LINE = 240;
+
+function isObject(value: Json): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function isMoney(value: Json): value is { amount: number; currency: string } {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
+    isObject(value) &&
     Object.keys(value).length === 2 &&
     typeof value.amount === 'number' &&
     typeof value.currency === 'string'
@@ -15,29 +18,63 @@ function isMoney(value: Json): value is { amount: number; currency: string } {
 }
 
 function scalar(value: string | number | boolean | null): string {
-  if (typeof value === 'string') return /[\s=,{}[\]]/.test(value) || value === '' ? JSON.stringify(value) : value;
+  if (typeof value === 'string') return /[\s=,{}[\]:]/.test(value) || value === '' ? JSON.stringify(value) : value;
   return String(value);
 }
 
-/** A member's value: nested objects are shown one level deep (depth 1 = a member of the data). */
-function summarize(value: Json, depth: number): string {
-  if (value === null || typeof value !== 'object') return scalar(value);
-  if (isMoney(value)) return `${value.amount} ${value.currency}`;
-  if (Array.isArray(value)) {
-    if (value.every((item) => item === null || typeof item !== 'object')) {
-      return `[${value.map((item) => summarize(item, depth + 1)).join(', ')}]`;
-    }
-    return `[${value.length} item${value.length === 1 ? '' : 's'}]`;
-  }
-  const entries = Object.entries(value);
-  if (depth > 1) return `{${entries.length} fields}`;
-  return `{${entries.map(([key, member]) => `${key}=${summarize(member, depth + 1)}`).join(', ')}}`;
+/** A value shown on its member's line: a scalar, money, a list of scalars, or an object of such values. */
+function isFlat(value: Json, nested = false): boolean {
+  if (!isObject(value) && !Array.isArray(value)) return true;
+  if (isMoney(value)) return true;
+  if (Array.isArray(value)) return value.every((item) => !isObject(item) && !Array.isArray(item));
+  return !nested && Object.values(value).every((member) => isFlat(member, true));
 }
 
-/** `key=value …` of the data's members: money as `500000 CNY`, nested objects one level deep, then truncated. */
-export function summarizeEventData(data: Record<string, unknown>, maxLength = MAX_LINE): string {
-  const text = Object.entries(data as Record<string, Json>)
-    .map(([key, value]) => `${key}=${summarize(value, 1)}`)
-    .join(' ');
-  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+function flat(value: Json): string {
+  if (!isObject(value) && !Array.isArray(value)) return scalar(value);
+  if (isMoney(value)) return `${value.amount} ${value.currency}`;
+  if (Array.isArray(value)) return `[${value.map(flat).join(', ')}]`;
+  return `{${Object.entries(value)
+    .map(([key, member]) => `${key}=${flat(member)}`)
+    .join(', ')}}`;
+}
+
+function truncate(line: string, maxLength: number): string {
+  return line.length <= maxLength ? line : `${line.slice(0, maxLength - 1)}…`;
+}
+
+function describe(label: string, object: JsonObject, lines: string[], maxLength: number): void {
+  const inline: string[] = [];
+  const expanded: [string, Json][] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (isFlat(value)) inline.push(`${key}=${flat(value)}`);
+    else expanded.push([key, value]);
+  }
+  if (inline.length > 0 || label === '') {
+    lines.push(truncate(`${label === '' ? '' : `${label}: `}${inline.join(' ')}`, maxLength));
+  }
+  for (const [key, value] of expanded) {
+    const path = label === '' ? key : `${label}.${key}`;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (isObject(item)) describe(`${path}[${index}]`, item, lines, maxLength);
+        else lines.push(truncate(`${path}[${index}]: ${flat(item)}`, maxLength));
+      });
+    } else {
+      describe(path, value as JsonObject, lines, maxLength);
+    }
+  }
+}
+
+/**
+ * The data's members as lines: first `key=value …` of its simple members (money as `500000 CNY`, lists of scalars
+ * and objects of simple values inline), then one line per item of a list of objects (`changes[0]: kind=CONTACT …`)
+ * and per nested object (`changes[1].newInsured: …`), so every change of an endorsement is shown. Lines longer than
+ * `maxLength` are cut with `…`.
+ */
+export function describeEventData(data: Record<string, unknown>, maxLength = MAX_LINE): string[] {
+  const lines: string[] = [];
+  describe('', data as JsonObject, lines, maxLength);
+  // Data with only nested members starts with its first nested line.
+  return lines[0] === '' && lines.length > 1 ? lines.slice(1) : lines;
 }

@@ -19,7 +19,9 @@ const USAGE = `Usage: policyctl rebuild [--batch-size <n>]
 
 Rebuilds every read model (DESIGN 5) from the event store into fresh tables, then swaps them in atomically:
 readers see the old read models until the swap and the new ones after it. Safe while the API (and its embedded
-projection) or the Kafka projector runs: the swap waits until the rebuild has caught up with them.
+projection) or the Kafka projector runs: the swap waits until the rebuild has caught up with them. The replaced
+tables' space goes back to the file system (in SQLite, read-models.sqlite keeps the size of one model; a file
+created by an older release is compacted once with a VACUUM, which writers wait for).
 
 An event the projections cannot apply quarantines its stream in the rebuilt read models, as the live projector
 does (named on stderr and by \`policyctl quarantine\`): the stream's rows stop before it, every other stream is

@@ -3,7 +3,10 @@ import {
   loadAggregate,
   readEventMetadata,
   StreamNotFoundError,
+  UnknownEventTypeError,
+  UnsupportedSchemaVersionError,
   type EventStore,
+  type LoadedState,
   type RecordedEvent,
 } from '@lib/event-sourcing';
 import {
@@ -19,16 +22,23 @@ import {
   policyStreamId,
   policyView,
   POLICY_ID_PATTERN,
+  type AgentState,
   type BusinessDate,
+  type PolicyEvent,
   type PolicyState,
   type PolicyView,
 } from '@lib/policy-domain';
+import {
+  DEFAULT_BUSINESS_TIME_ZONES,
+  JURISDICTIONS,
+  type Jurisdiction,
+} from '../../../policy-api/src/config/app-config';
 import { businessDateOf, isKnownTimeZone, systemClock } from '../../../policy-api/src/event-store/system-clock';
 import { CliFailure, EXIT, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import { openEventStore } from '../stores';
 import type { CliCommand } from './cli-command';
-import { summarizeEventData } from './event-summary';
+import { describeEventData } from './event-summary';
 
 const USAGE = `Usage: policyctl replay <policyId> [--as-of <instant> | --revision <n>] [--effective-on <date>] [--json]
 
@@ -45,10 +55,12 @@ Options:
   --json                  one JSON document {policyId, at, latestRevision, events, state} on stdout instead of text
   -h, --help              this text
 
-Exit codes: 0 printed, 1 unknown policy (or nothing recorded by then, or a date before the policy took effect),
-2 bad arguments.
+Exit codes: 0 printed, 1 unknown policy (or nothing recorded by then, a date before the policy took effect, or an
+event this version cannot read: an unknown type or a newer schema version, named by stream and revision), 2 bad
+arguments.
 Environment: DATA_DIR (default ./data), EVENTSTORE_CONNECTION_STRING (EventStoreDB; else $DATA_DIR/events.sqlite),
-BUSINESS_TIME_ZONE (IANA zone of "today", default UTC, as the API).`;
+BUSINESS_TIME_ZONE (IANA zone of "today"; default, as the API, the zone of JURISDICTION: CN Asia/Shanghai,
+US America/New_York).`;
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -145,9 +157,18 @@ function parseReplayArgs(args: readonly string[]): ReplayArgs | 'help' {
   };
 }
 
-/** Today's business date on the wall clock, in BUSINESS_TIME_ZONE as the API reads it (default UTC). */
+/**
+ * Today's business date on the wall clock, in BUSINESS_TIME_ZONE as the API reads it (default: the zone of
+ * JURISDICTION, itself CN by default).
+ */
 export function businessToday(env: NodeJS.ProcessEnv, now: string = systemClock.now()): BusinessDate {
-  const timeZone = env.BUSINESS_TIME_ZONE?.trim() || 'UTC';
+  const jurisdiction = env.JURISDICTION?.trim().toUpperCase() || 'CN';
+  if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
+    throw new CliFailure(
+      `JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`,
+    );
+  }
+  const timeZone = env.BUSINESS_TIME_ZONE?.trim() || DEFAULT_BUSINESS_TIME_ZONES[jurisdiction as Jurisdiction];
   if (!isKnownTimeZone(timeZone)) {
     throw new CliFailure(
       `BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(timeZone)}`,
@@ -173,6 +194,45 @@ function auditEntry(event: RecordedEvent): AuditEntry {
   };
 }
 
+/** Whether the codec refused the event as unknown to this version (a type it lacks, a schema version newer than its). */
+function isUnreadable(error: unknown): boolean {
+  return (
+    error instanceof UnknownEventTypeError ||
+    error instanceof UnsupportedSchemaVersionError ||
+    (error instanceof Error && error.name === 'UnreadableEventError')
+  );
+}
+
+/**
+ * One line for the operator instead of a stack: which stream, which revision, which event, and what to do. `revision`
+ * is read from the error when it names one (the kernel's UnreadableEventError).
+ */
+function unreadableFailure(streamId: string, error: unknown, event?: RecordedEvent): CliFailure | undefined {
+  if (!isUnreadable(error)) return undefined;
+  const revision = event?.revision ?? (error as { revision?: unknown }).revision;
+  const type = event?.type ?? (error as { type?: unknown }).type;
+  const version =
+    event === undefined
+      ? (error as { schemaVersion?: unknown }).schemaVersion
+      : readEventMetadata(event.metadata).schemaVersion;
+  const at = typeof revision === 'number' ? ` revision ${revision}` : '';
+  const what =
+    typeof type === 'string' ? `event ${type}${typeof version === 'number' ? ` schema v${version}` : ''}` : 'an event';
+  return new CliFailure(
+    `stream ${streamId}${at}: this version of policyctl cannot read ${what} (an unknown type or a newer schema ` +
+      'version); run the policyctl of the release that wrote it',
+  );
+}
+
+/** Decodes one event of the policy stream; an event this version cannot read ends the replay with one clear line. */
+function decodeOrFail(event: RecordedEvent, schemaVersion: number): PolicyEvent {
+  try {
+    return policyAggregate.codec.decode({ type: event.type, data: event.data, schemaVersion });
+  } catch (error) {
+    throw unreadableFailure(event.streamId, error, event) ?? error;
+  }
+}
+
 /**
  * Reads the policy's stream and folds it as the API's GET /v1/policies/{id} does (up to a revision, or the events
  * recorded at or before an instant), keeping every folded event's audit metadata, and shows the contract as in force
@@ -195,7 +255,7 @@ export async function replayPolicy(events: EventStore, options: ReplayOptions, i
   }
   const asOfMillis = asOf === undefined ? undefined : Date.parse(asOf);
   const progress = io?.stderr.isTTY ? new ProgressBar(io.stderr, `replay ${policyId}`, recorded.length) : undefined;
-  const { decider, codec } = policyAggregate;
+  const { decider } = policyAggregate;
   let state: PolicyState = decider.initialState();
   const folded: RecordedEvent[] = [];
   for (const event of recorded) {
@@ -203,10 +263,7 @@ export async function replayPolicy(events: EventStore, options: ReplayOptions, i
     const metadata = readEventMetadata(event.metadata);
     if (asOfMillis !== undefined && metadata.recordedAt !== undefined && Date.parse(metadata.recordedAt) > asOfMillis)
       break;
-    state = decider.evolve(
-      state,
-      codec.decode({ type: event.type, data: event.data, schemaVersion: metadata.schemaVersion }),
-    );
+    state = decider.evolve(state, decodeOrFail(event, metadata.schemaVersion));
     folded.push(event);
     progress?.update(folded.length);
   }
@@ -221,12 +278,18 @@ export async function replayPolicy(events: EventStore, options: ReplayOptions, i
   const last = folded[folded.length - 1];
   // Orphaned = the servicing agent had departed at the same point in time as the state shown (as the API does).
   const agentAsOf = asOf ?? (revision === undefined ? undefined : readEventMetadata(last.metadata).recordedAt);
-  const agent = await loadAggregate(
-    events,
-    agentAggregate,
-    agentStreamId(state.servicing.agentId),
-    agentAsOf === undefined ? {} : { asOf: agentAsOf },
-  );
+  const agentStream = agentStreamId(state.servicing.agentId);
+  let agent: LoadedState<AgentState>;
+  try {
+    agent = await loadAggregate(
+      events,
+      agentAggregate,
+      agentStream,
+      agentAsOf === undefined ? {} : { asOf: agentAsOf },
+    );
+  } catch (error) {
+    throw unreadableFailure(agentStream, error) ?? error;
+  }
   const effectiveOn = options.effectiveOn ?? laterOf(options.today, state.effectiveDate);
   let view: PolicyView;
   try {
@@ -269,7 +332,7 @@ export function formatReplay(replay: Replay): string {
       `    actor ${actor}  channel ${entry.channel ?? '-'}  correlation ${entry.correlationId ?? '-'}  ` +
         `causation ${entry.causationId ?? '-'}  idempotency-key ${entry.idempotencyKey ?? '-'}`,
     );
-    lines.push(`    ${summarizeEventData(entry.data)}`);
+    for (const line of describeEventData(entry.data)) lines.push(`    ${line}`);
   }
   const { state } = replay;
   const recorded = `${state.status}${state.statusReason ? ` (${state.statusReason})` : ''}`;

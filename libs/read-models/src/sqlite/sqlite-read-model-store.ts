@@ -5,6 +5,7 @@
  *
  * Rebuild: fresh tables in the same file under the prefix `rb_<id>__`; completing renames the live tables away and
  * the fresh ones into their place inside one transaction, so readers (WAL snapshots) see the old or the new model.
+ * The replaced tables' pages (about half the file) are then given back to the file system (`reclaimFreePages`).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -54,9 +55,12 @@ export interface SqliteReadModelStoreOptions {
 
 /**
  * WAL lets report readers run beside the projector. synchronous=NORMAL: a read model is derived data; a commit lost
- * to a power cut is re-applied from the checkpoint, which is lost with it.
+ * to a power cut is re-applied from the checkpoint, which is lost with it. auto_vacuum=INCREMENTAL takes effect only
+ * in a new file (it must precede journal_mode, which writes the header): it lets `reclaimFreePages` release free
+ * pages in short steps; an older file keeps NONE until its first reclaim converts it.
  */
 const PRAGMAS = `
+  PRAGMA auto_vacuum = INCREMENTAL;
   PRAGMA journal_mode = WAL;
   PRAGMA synchronous = NORMAL;
   PRAGMA busy_timeout = 10000;
@@ -75,6 +79,43 @@ type SqlRow = Record<string, SQLInputValue>;
 
 function columnOf(definition: TableDefinition<unknown>, field: string): string {
   return definition.columns.find((column) => column.field === field)!.column;
+}
+
+const AUTO_VACUUM = { none: 0, full: 1, incremental: 2 } as const;
+/** Pages released per step (16 MB at the default 4 KiB page): a concurrent writer waits for one step at most. */
+const RECLAIM_STEP_PAGES = 4096;
+
+function pragmaNumber(db: DatabaseSync, pragma: 'auto_vacuum' | 'freelist_count'): number {
+  return Number((db.prepare(`PRAGMA ${pragma}`).get() as Record<string, number>)[pragma]);
+}
+
+/**
+ * Gives the free pages (left by dropped tables) back to the file system, after a rebuild's swap or abandonment:
+ * without it the file keeps the size of both models. A file with auto_vacuum=INCREMENTAL releases them in steps of
+ * RECLAIM_STEP_PAGES, each its own short write transaction; an older file (NONE) is converted once by a VACUUM, which
+ * holds the write lock while it copies the live pages. A passive checkpoint then lets the file shrink on disk.
+ * Best effort: the swap has committed, so a failure here (e.g. another writer holding the lock past busy_timeout)
+ * only leaves the pages for the next rebuild.
+ */
+function reclaimFreePages(db: DatabaseSync): void {
+  try {
+    const mode = pragmaNumber(db, 'auto_vacuum');
+    if (mode === AUTO_VACUUM.none) {
+      db.exec(`PRAGMA auto_vacuum = INCREMENTAL`);
+      db.exec('VACUUM');
+    } else if (mode === AUTO_VACUUM.incremental) {
+      // Stops when nothing is left, or when a step released nothing (another writer freeing pages meanwhile).
+      for (let free = pragmaNumber(db, 'freelist_count'); free > 0;) {
+        db.exec(`PRAGMA incremental_vacuum(${RECLAIM_STEP_PAGES})`);
+        const left = pragmaNumber(db, 'freelist_count');
+        if (left >= free) break;
+        free = left;
+      }
+    }
+    db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+  } catch {
+    // See above: the pages stay free in the file until the next reclaim.
+  }
 }
 
 function tableExists(db: DatabaseSync, name: string): boolean {
@@ -515,6 +556,7 @@ class SqliteRebuild extends SqliteReadModelTables implements RebuildingReadModel
       throw error;
     }
     this.closed = true;
+    reclaimFreePages(this.db);
   }
 
   async abandonRebuild(): Promise<void> {
@@ -528,5 +570,6 @@ class SqliteRebuild extends SqliteReadModelTables implements RebuildingReadModel
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
+    reclaimFreePages(this.db);
   }
 }

@@ -2,7 +2,10 @@ import { Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Metadata } from '@grpc/grpc-js';
 import { GrpcMethod } from '@nestjs/microservices';
+import { DEFAULT_PAGE_LIMIT } from '@lib/read-models';
 import { RequirePermission } from '../../auth/permission.decorator';
+import { requestedRows } from '../../limits/expensive-reads';
+import { ExpensiveGrpcRead } from '../../limits/grpc-read-limit';
 import { GetReportQuery } from '../../reports/get-report.query';
 import type { ReportResult } from '../../reports/report-items';
 import {
@@ -22,13 +25,17 @@ import { GrpcMessages, type JsonObject } from '../grpc-messages';
 import { GrpcProblemFilter } from '../grpc-problem.filter';
 import { REPORT_SERVICE } from '../proto-files';
 
+/** A report rpc costs its page size (`limit`, 0 or absent = the default page) against the caller's read limits. */
+const reportPageRows = (request: JsonObject): number => requestedRows(request.limit, DEFAULT_PAGE_LIMIT);
+
 /** The int32 `limit` arrives as a number; the REST DTOs validate query-string text. */
 const limitAsText = (fields: JsonObject): JsonObject =>
   fields.limit === undefined ? fields : { ...fields, limit: String(fields.limit) };
 
 /**
  * ReportService (DESIGN 4 and 5): each rpc validates its request with the REST query DTO and runs the same
- * GetReportQuery handler as GET /v1/reports/*; the reply is the REST document as a message.
+ * GetReportQuery handler as GET /v1/reports/*; the reply is the REST document as a message. Each is an expensive
+ * read: within the caller's read limits (shared with REST), RESOURCE_EXHAUSTED over them.
  */
 @Controller()
 @UseGuards(GrpcAuthGuard)
@@ -49,6 +56,7 @@ export class ReportServiceController {
 
   @GrpcMethod(REPORT_SERVICE, 'GetPremiumsDue')
   @RequirePermission('report:read')
+  @ExpensiveGrpcRead(reportPageRows)
   getPremiumsDue(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto } = this.messages.decode(request, {
       message: 'GetPremiumsDueRequest',
@@ -60,6 +68,7 @@ export class ReportServiceController {
 
   @GrpcMethod(REPORT_SERVICE, 'GetServicingActivity')
   @RequirePermission('report:read')
+  @ExpensiveGrpcRead(reportPageRows)
   getServicingActivity(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto } = this.messages.decode(request, {
       message: 'GetServicingActivityRequest',
@@ -71,6 +80,7 @@ export class ReportServiceController {
 
   @GrpcMethod(REPORT_SERVICE, 'GetAgentWorkload')
   @RequirePermission('report:read')
+  @ExpensiveGrpcRead(reportPageRows)
   getAgentWorkload(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto } = this.messages.decode(request, {
       message: 'GetAgentWorkloadRequest',
@@ -82,6 +92,7 @@ export class ReportServiceController {
 
   @GrpcMethod(REPORT_SERVICE, 'GetSurvivalBenefits')
   @RequirePermission('report:read')
+  @ExpensiveGrpcRead(reportPageRows)
   getSurvivalBenefits(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto } = this.messages.decode(request, {
       message: 'DateRangeReportRequest',
@@ -93,6 +104,7 @@ export class ReportServiceController {
 
   @GrpcMethod(REPORT_SERVICE, 'GetLapses')
   @RequirePermission('report:read')
+  @ExpensiveGrpcRead(reportPageRows)
   getLapses(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto } = this.messages.decode(request, {
       message: 'DateRangeReportRequest',
@@ -104,6 +116,7 @@ export class ReportServiceController {
 
   @GrpcMethod(REPORT_SERVICE, 'GetTransfers')
   @RequirePermission('report:read')
+  @ExpensiveGrpcRead(reportPageRows)
   getTransfers(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { dto } = this.messages.decode(request, {
       message: 'DateRangeReportRequest',

@@ -1,20 +1,42 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { SendPremiumReminder } from '@lib/policy-domain';
-import { CommandRunner } from '../../common/command-runner';
-import type { PolicyCommandResult } from '../shared/policy-command-result';
-import { runPolicyCommand } from '../shared/run-policy-command';
-import { SendPremiumReminderCommand } from './send-premium-reminder.command';
+import { readEventMetadata, type AppendedEvent } from '@lib/event-sourcing';
+import { policyAggregate, policyStreamId, type PolicyEvent, type SendPremiumReminder } from '@lib/policy-domain';
+import { CommandRunner, writtenEvents } from '../../common/command-runner';
+import { PROBLEM_CODES } from '../../problem/api-problem';
+import { SendPremiumReminderCommand, type SendPremiumReminderResult } from './send-premium-reminder.command';
 
 @CommandHandler(SendPremiumReminderCommand)
-export class SendPremiumReminderHandler implements ICommandHandler<SendPremiumReminderCommand, PolicyCommandResult> {
+export class SendPremiumReminderHandler implements ICommandHandler<
+  SendPremiumReminderCommand,
+  SendPremiumReminderResult
+> {
   constructor(private readonly runner: CommandRunner) {}
 
-  execute({ policyId, dto, context }: SendPremiumReminderCommand): Promise<PolicyCommandResult> {
+  async execute({ policyId, dto, context }: SendPremiumReminderCommand): Promise<SendPremiumReminderResult> {
     const command: SendPremiumReminder = {
       type: 'SendPremiumReminder',
       data: dto,
       context: { today: this.runner.today() },
     };
-    return runPolicyCommand(this.runner, policyId, command, context, dto);
+    // As runPolicyCommand, keeping the written event's data: the caller needs the reminder id it assigned.
+    const result = await this.runner.run(policyAggregate, policyStreamId(policyId), command, context, {
+      operation: command.type,
+      payload: dto,
+      notFoundCode: PROBLEM_CODES.POLICY_NOT_FOUND,
+    });
+    return { policyId, ...writtenEvents(result), reminderId: sentReminderId(result.events) };
   }
+}
+
+/** The reminder id of the PremiumReminderSent written (or replayed for the same Idempotency-Key). */
+function sentReminderId(events: readonly AppendedEvent[]): string {
+  for (const event of events) {
+    const decoded: PolicyEvent = policyAggregate.codec.decode({
+      type: event.type,
+      data: event.data,
+      schemaVersion: readEventMetadata(event.metadata).schemaVersion,
+    });
+    if (decoded.type === 'PremiumReminderSent') return decoded.data.reminderId;
+  }
+  throw new Error('SendPremiumReminder wrote no PremiumReminderSent event');
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { WrittenEvents } from '../../common/command-runner';
 
 export class WrittenEventDoc {
@@ -18,6 +18,12 @@ export class PolicyCommandResponse {
   revision!: number;
   @ApiProperty({ type: () => WrittenEventDoc, isArray: true })
   events!: WrittenEventDoc[];
+  @ApiPropertyOptional({
+    description:
+      'SendPremiumReminder only: the id of the reminder sent, for POST …/premium-reminders/{reminderId}/delivery',
+    example: 'P2026000001-R1',
+  })
+  reminderId?: string;
 }
 
 export interface PolicyCommandResult extends WrittenEvents {
