@@ -8,6 +8,8 @@ export const ERROR_DOMAIN = 'policy-servicing';
 /** Trailer with the problem code, for clients that do not decode `grpc-status-details-bin`. */
 export const ERROR_CODE_METADATA = 'error-code';
 export const CORRELATION_ID_METADATA = 'x-correlation-id';
+/** Trailer with the seconds to wait before retrying (the `Retry-After` of REST), when the problem names them. */
+export const RETRY_AFTER_METADATA = 'retry-after';
 
 /** DESIGN 4: the transport-agnostic problem kinds (the REST statuses) → gRPC status codes. */
 const STATUS_OF_KIND: Record<ProblemKind, GrpcStatus> = {
@@ -22,6 +24,7 @@ const STATUS_OF_KIND: Record<ProblemKind, GrpcStatus> = {
   PAYLOAD_TOO_LARGE: GrpcStatus.RESOURCE_EXHAUSTED,
   UNSUPPORTED_MEDIA_TYPE: GrpcStatus.INVALID_ARGUMENT,
   BUSINESS_RULE: GrpcStatus.FAILED_PRECONDITION,
+  TOO_MANY_REQUESTS: GrpcStatus.RESOURCE_EXHAUSTED,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,
   INTERNAL: GrpcStatus.INTERNAL,
 };
@@ -68,6 +71,7 @@ export function grpcErrorOf(
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_METADATA, problem.code);
   metadata.set(CORRELATION_ID_METADATA, correlationId);
+  if (problem.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_METADATA, String(problem.retryAfterSeconds));
   metadata.set('grpc-status-details-bin', boundedStatusDetails(code, message, problem));
   return { code, details: message, metadata };
 }

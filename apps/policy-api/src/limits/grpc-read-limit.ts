@@ -1,23 +1,19 @@
 import {
   applyDecorators,
-  Catch,
   Injectable,
   SetMetadata,
-  UseFilters,
   UseInterceptors,
-  type ArgumentsHost,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
-  type RpcExceptionFilter,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { finalize, throwError, type Observable } from 'rxjs';
+import { finalize, type Observable } from 'rxjs';
 import { AuthService, bearerTokenOf } from '../auth/auth.service';
-import { correlationIdOf, metadataValue, type GrpcCall } from '../grpc/grpc-call';
+import { metadataValue, type GrpcCall } from '../grpc/grpc-call';
 import { ApiProblem } from '../problem/api-problem';
 import { ReadLimiter } from './read-limiter';
-import { grpcTooManyRequests, ReadLimitExceeded } from './read-limit-problem';
+import { readLimitProblem } from './read-limit-problem';
 
 /** The rows an rpc's request asks for (its page size; a whole streamed history costs a full page). */
 export type RequestedRows = (request: Record<string, unknown>) => number;
@@ -29,11 +25,7 @@ const REQUESTED_ROWS = 'policy-api:requested-rows';
  * answered RESOURCE_EXHAUSTED over them. The gRPC twin of EXPENSIVE_REST_READS.
  */
 export function ExpensiveGrpcRead(rowsOf: RequestedRows): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SetMetadata(REQUESTED_ROWS, rowsOf),
-    UseInterceptors(GrpcReadLimitInterceptor),
-    UseFilters(GrpcReadLimitFilter),
-  );
+  return applyDecorators(SetMetadata(REQUESTED_ROWS, rowsOf), UseInterceptors(GrpcReadLimitInterceptor));
 }
 
 /**
@@ -59,18 +51,8 @@ export class GrpcReadLimitInterceptor implements NestInterceptor {
     ]);
     const request = context.getArgByIndex<Record<string, unknown> | undefined>(0) ?? {};
     const admission = this.limiter.admit(actor.id, rowsOf?.(request) ?? 1);
-    if (!admission.admitted) throw new ReadLimitExceeded(actor.id, admission);
+    // The controller's GrpcProblemFilter answers RESOURCE_EXHAUSTED with the code and a retry-after trailer.
+    if (!admission.admitted) throw readLimitProblem(actor.id, admission);
     return next.handle().pipe(finalize(admission.release));
-  }
-}
-
-/**
- * RESOURCE_EXHAUSTED for a refused read. Method- and controller-level filters are tried before the controller's
- * GrpcProblemFilter, and this one catches only ReadLimitExceeded.
- */
-@Catch(ReadLimitExceeded)
-export class GrpcReadLimitFilter implements RpcExceptionFilter<ReadLimitExceeded> {
-  catch(exception: ReadLimitExceeded, host: ArgumentsHost): Observable<never> {
-    return throwError(() => grpcTooManyRequests(exception, correlationIdOf(host.getArgByIndex<object>(2))));
   }
 }

@@ -2,7 +2,7 @@ import { Global, Inject, Module, type MiddlewareConsumer, type NestModule } from
 import { AuthService } from '../auth/auth.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EXPENSIVE_REST_READS } from './expensive-reads';
-import { GrpcReadLimitFilter, GrpcReadLimitInterceptor } from './grpc-read-limit';
+import { GrpcReadLimitInterceptor } from './grpc-read-limit';
 import { ReadLimiter } from './read-limiter';
 import { readLimitMiddleware } from './read-limit.middleware';
 
@@ -20,9 +20,8 @@ import { readLimitMiddleware } from './read-limit.middleware';
       useFactory: (config: AppConfig) => new ReadLimiter(config.readLimits),
     },
     GrpcReadLimitInterceptor,
-    GrpcReadLimitFilter,
   ],
-  exports: [ReadLimiter, GrpcReadLimitInterceptor, GrpcReadLimitFilter],
+  exports: [ReadLimiter, GrpcReadLimitInterceptor],
 })
 export class LimitsModule implements NestModule {
   constructor(

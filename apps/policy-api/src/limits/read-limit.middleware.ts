@@ -3,7 +3,8 @@ import { bearerTokenOf, type AuthService } from '../auth/auth.service';
 import type { ApiRequest } from '../common/api-request';
 import { requestedRows, type ExpensiveRestRead } from './expensive-reads';
 import type { ReadLimiter } from './read-limiter';
-import { sendTooManyRequests } from './read-limit-problem';
+import { sendProblem } from '../problem/http-problem';
+import { readLimitProblem } from './read-limit-problem';
 
 /**
  * REST side of the read limits, in front of one expensive route (EXPENSIVE_REST_READS). It runs before Nest's
@@ -21,7 +22,7 @@ export function readLimitMiddleware(limiter: ReadLimiter, auth: AuthService, rea
     const admission = limiter.admit(actor.id, requestedRows(request.query.limit, read.defaultRows));
     if (!admission.admitted) {
       request.actor = actor; // for the access log
-      sendTooManyRequests(response, actor.id, admission, request.correlationId);
+      sendProblem(response, readLimitProblem(actor.id, admission), request.correlationId);
       return;
     }
     response.once('close', admission.release);

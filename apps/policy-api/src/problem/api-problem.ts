@@ -12,6 +12,7 @@ export const PROBLEM_KINDS = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'BUSINESS_RULE',
+  'TOO_MANY_REQUESTS',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -70,6 +71,8 @@ export const PROBLEM_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The API key is over its limits on expensive reads (READ_LIMIT_*): 429 with Retry-After. */
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   /** The event store cannot take the request now (disk full, I/O error, unreachable): 503 with Retry-After. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /**

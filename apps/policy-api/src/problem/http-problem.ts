@@ -11,6 +11,7 @@ const HTTP: Record<ProblemKind, { status: number; title: string }> = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Content Too Large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
   BUSINESS_RULE: { status: 422, title: 'Unprocessable Content' },
+  TOO_MANY_REQUESTS: { status: 429, title: 'Too Many Requests' },
   UNAVAILABLE: { status: 503, title: 'Service Unavailable' },
   INTERNAL: { status: 500, title: 'Internal Server Error' },
 };
