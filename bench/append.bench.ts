@@ -7,43 +7,18 @@
  * on its own stream with exact expected revisions), and the physical reference: raw node:sqlite inserts of the same
  * rows into the same schema with the same file settings, 500 per transaction, on one thread.
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { JsonObject, NewEvent } from '@lib/event-sourcing';
 import { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS, SqliteEventStore } from '@lib/eventstore-sqlite';
+import { benchEvent } from './bench-event';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARM_UP_MS = 300;
 const APPENDER_COUNTS = [1, 16, 64];
 const RAW_BATCH = 500;
-
-/** A PremiumPaid-sized event with the metadata the command loop writes. */
-function benchEvent(streamId: string): NewEvent {
-  const eventId = randomUUID();
-  const data: JsonObject = {
-    policyId: streamId,
-    installmentNo: 7,
-    dueDate: '2024-07-01',
-    amount: { amount: 125_000, currency: 'CNY' },
-    paidOn: '2024-06-28',
-    receiptNo: `R-${eventId.slice(0, 8)}`,
-    method: 'BANK_DEBIT',
-  };
-  const metadata: JsonObject = {
-    eventId,
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    actor: { id: 'bench', roles: ['system'] },
-    channel: 'CLI',
-    recordedAt: '2024-06-28T08:00:00.000Z',
-    schemaVersion: 1,
-  };
-  return { eventId, type: 'PremiumPaid', data, metadata };
-}
 
 interface Measurement {
   readonly label: string;

@@ -1,12 +1,12 @@
 import { loadPackageDefinition, status, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoRoot } from '../src/grpc/proto-files';
-import { removeDataDir } from './support/test-api';
+import { removeDataDir, E2E_STORE } from './support/test-api';
 import { startGrpcTestApi, unary, type GrpcServiceClient, type GrpcTestApi } from './support/grpc-client';
 import { seedReportScenario, waitUntilCaughtUp } from './support/report-scenario';
 
 /** ReportService over the real hybrid app: the same report handler, validation and roles as GET /v1/reports/*. */
-describe('gRPC ReportService (embedded projection)', () => {
+describe(`gRPC ReportService (${E2E_STORE.mode}, embedded projection)`, () => {
   let api: GrpcTestApi;
   let reports: GrpcServiceClient;
 

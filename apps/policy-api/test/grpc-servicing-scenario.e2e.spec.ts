@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { removeDataDir } from './support/test-api';
+import { removeDataDir, E2E_STORE } from './support/test-api';
 import { issuePolicyBody, money, MODAL_PREMIUM } from './support/fixtures';
 import {
   fromStruct,
@@ -17,7 +17,7 @@ import {
  * the embedded store, then its history as a server stream and its state as of an earlier instant and revision.
  * Business "today" is pinned at 2026-06-15; the policy runs 2022-01-15 → 2026-01-15 with annual premiums.
  */
-describe('policy servicing over gRPC (embedded store)', () => {
+describe(`policy servicing over gRPC (${E2E_STORE.mode})`, () => {
   let api: GrpcTestApi;
   const policyId = 'GSCN-0001';
 

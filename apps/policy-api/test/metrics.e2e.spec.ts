@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { issuePolicyBody, money } from './support/fixtures';
 import { protoFields, startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
 import { parseExposition, type ParsedExposition } from './support/prometheus-exposition';
-import { bearer, removeDataDir, startTestApi, type KeyRole, type TestApi } from './support/test-api';
+import { bearer, removeDataDir, startTestApi, type KeyRole, type TestApi, E2E_STORE } from './support/test-api';
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const COMMAND_SERVICE = 'policy.v1.PolicyCommandService';
@@ -142,7 +142,7 @@ describe('GET /metrics', () => {
       await sleep(100);
       parsed = (await scrape()).parsed;
     }
-    expect(parsed.value('policy_api_event_store_ready', { mode: 'embedded-sqlite' })).toBe(1);
+    expect(parsed.value('policy_api_event_store_ready', { mode: E2E_STORE.mode })).toBe(1);
     expect(parsed.value('policy_api_read_model_up')).toBe(1);
     expect(parsed.value('policy_api_read_model_lag_events')).toBe(0);
     expect(parsed.value('policy_api_read_model_lag_seconds')).toBe(0);

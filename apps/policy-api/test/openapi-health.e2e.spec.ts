@@ -1,4 +1,4 @@
-import { removeDataDir, startTestApi, type TestApi } from './support/test-api';
+import { removeDataDir, startTestApi, type TestApi, E2E_STORE } from './support/test-api';
 
 describe('OpenAPI document and /health', () => {
   let api: TestApi;
@@ -12,7 +12,7 @@ describe('OpenAPI document and /health', () => {
 
   it('/health needs no key and reports the store ready', async () => {
     const response = await api.http().get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', eventStore: { mode: 'embedded-sqlite', ready: true } });
+    expect(response.body).toEqual({ status: 'ok', eventStore: { mode: E2E_STORE.mode, ready: true } });
     expect(response.headers['x-correlation-id']).toEqual(expect.any(String));
   });
 

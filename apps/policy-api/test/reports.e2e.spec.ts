@@ -1,4 +1,4 @@
-import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
+import { bearer, removeDataDir, startTestApi, type TestApi, E2E_STORE } from './support/test-api';
 import { money, MODAL_PREMIUM } from './support/fixtures';
 import { craftedCursor, getReport, seedReportScenario, waitUntilCaughtUp } from './support/report-scenario';
 
@@ -7,7 +7,7 @@ import { craftedCursor, getReport, seedReportScenario, waitUntilCaughtUp } from 
  * the SQLite read models in the same process, and each report answers with the rows, paging and catch-up position.
  * Business "today" is pinned at 2026-06-15 (see report-scenario.ts for the book of policies).
  */
-describe('reports over REST (embedded projection, SQLite read models)', () => {
+describe(`reports over REST (${E2E_STORE.mode}, embedded projection, SQLite read models)`, () => {
   let api: TestApi;
 
   beforeAll(async () => {

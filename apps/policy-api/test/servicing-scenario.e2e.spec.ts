@@ -1,11 +1,11 @@
-import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
+import { bearer, removeDataDir, startTestApi, type TestApi, E2E_STORE } from './support/test-api';
 import { issuePolicyBody, money, MODAL_PREMIUM } from './support/fixtures';
 
 /**
  * One policy through every command family, over HTTP against the real app and the embedded store. Business
  * "today" is pinned at 2026-06-15; the policy runs 2022-01-15 → 2026-01-15 with annual premiums.
  */
-describe('policy servicing over REST (embedded store)', () => {
+describe(`policy servicing over REST (${E2E_STORE.mode})`, () => {
   let api: TestApi;
   const policyId = 'SCEN-0001';
   const path = `/v1/policies/${policyId}`;

@@ -22,6 +22,7 @@ import {
   type Position as EsdbPosition,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
+import { status } from '@grpc/grpc-js';
 import {
   ConcurrencyError,
   StreamNotFoundError,
@@ -58,6 +59,11 @@ export function compareEsdbPositions(a: EsdbPosition, b: EsdbPosition): number {
   if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
   return 0;
+}
+
+/** Whether a position is one the server knows (it sends -1, the uint64 maximum, or none at all when it does not). */
+export function hasKnownPosition(position: EsdbPosition | undefined): position is EsdbPosition {
+  return position !== undefined && position.commit !== UINT64_MAX && position.prepare !== UINT64_MAX;
 }
 
 function encodeUint64(value: bigint): string {
@@ -124,20 +130,21 @@ export function withoutEsdbLinks(metadata: JsonObject): JsonObject {
   return plain;
 }
 
-/** Maps an event read from a stream or $all. Only JSON events with an object body are ours. */
+/** Maps an event read from a stream or $all; `foreignShapeOf(event)` must be undefined (the project's own shape). */
 export function fromEsdbEvent(event: EsdbRecordedEvent): RecordedEvent {
   const where = `${event.streamId}@${event.revision}`;
-  if (!event.isJson || !isJsonObject(event.data)) throw new TypeError(`Event ${where} is not a JSON object event`);
+  const foreign = foreignShapeOf(event);
+  if (foreign !== undefined) throw new TypeError(`Event ${where} is not an event of this application: ${foreign}`);
   // Stream reads carry a position on servers >= 22.6 (older ones are not supported); a server that does not know it
   // (an event of a legacy explicit transaction) sends -1, which arrives as the uint64 maximum.
-  if (!event.position || event.position.commit === UINT64_MAX) {
+  if (!hasKnownPosition(event.position)) {
     throw new TypeError(`Event ${where} was read without its $all position`);
   }
   return {
     eventId: event.id,
     type: event.type,
-    data: event.data,
-    metadata: isJsonObject(event.metadata) ? withoutEsdbLinks(event.metadata) : {},
+    data: event.data as JsonObject,
+    metadata: event.metadata === undefined ? {} : withoutEsdbLinks(event.metadata as JsonObject),
     streamId: event.streamId,
     revision: toRevisionNumber(event.revision),
     position: encodePosition(event.position),
@@ -149,12 +156,36 @@ function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /**
- * Whether an event from $all is one of ours: a JSON event outside the system streams and types (`$…`), and within
- * the configured stream prefixes, when there are any.
+ * Why an event is not of this application's shape, or undefined when it is: JSON (`application/json`) whose data is
+ * a JSON object and whose metadata is absent or a JSON object — what `toEventData` writes, and what the port's
+ * RecordedEvent can carry. Any other application writing to a shared server can put other things in a user stream:
+ * an array or a string body (also malformed JSON text, which the client passes on as a string), binary data.
  */
+export function foreignShapeOf(event: EsdbRecordedEvent): string | undefined {
+  if (!event.isJson) return 'not JSON (content type application/octet-stream)';
+  if (!isJsonObject(event.data)) return 'JSON data that is not an object';
+  if (event.metadata !== undefined && !isJsonObject(event.metadata)) return 'metadata that is not a JSON object';
+  return undefined;
+}
+
+/** Where an event read from $all belongs, for the adapter's filter. */
+export type EventOrigin =
+  /** One of ours: decoded and delivered. */
+  | 'ours'
+  /** A system stream or type (`$…`), or a stream outside the configured prefixes: passed over silently. */
+  | 'elsewhere'
+  /** In one of our (user) streams, but not of our shape (`foreignShapeOf`): passed over and counted. */
+  | 'foreign';
+
+export function originOf(event: EsdbRecordedEvent, streamPrefixes?: readonly string[]): EventOrigin {
+  if (isSystemStream(event.streamId) || event.type.startsWith('$')) return 'elsewhere';
+  if (streamPrefixes && !streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) return 'elsewhere';
+  return foreignShapeOf(event) === undefined ? 'ours' : 'foreign';
+}
+
+/** Whether an event from $all is one of ours (see `originOf`). */
 export function isOwnEvent(event: EsdbRecordedEvent, streamPrefixes?: readonly string[]): boolean {
-  if (isSystemStream(event.streamId) || event.type.startsWith('$') || !event.isJson) return false;
-  return !streamPrefixes || streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
+  return originOf(event, streamPrefixes) === 'ours';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -179,20 +210,38 @@ export function mapReadStreamError(streamId: string, error: unknown): unknown {
 }
 
 /**
- * Errors after which a subscription is worth re-opening: the connection dropped, the node went away or stepped
- * down, or the server cancelled the call. Access and argument errors are permanent.
+ * Errors after which an operation or a subscription is worth trying again: the connection dropped or was refused,
+ * the node went away or stepped down, the server cancelled the call or timed it out, or the HTTP/2 stream was reset
+ * under the call (gRPC INTERNAL, e.g. "RST_STREAM" from a proxy or a restarting server; RESOURCE_EXHAUSTED, an
+ * overloaded server). Everything else is permanent and retrying it repeats it: access denied, a request the server
+ * refuses (INVALID_ARGUMENT, e.g. a subscription from a position that is not an event boundary), an exception in the
+ * server's handler (UNKNOWN, e.g. "Unexpected ReadAllResult: InvalidPosition" on reads). The client folds all of those
+ * into its catch-all UnknownError, so the gRPC status code decides.
  */
 export function isTransientError(error: unknown): boolean {
+  if (error instanceof Error && 'transient' in error && typeof error.transient === 'boolean') return error.transient;
   const converted = toCommandError(error);
+  if (converted instanceof UnknownError) return TRANSIENT_UNKNOWN_CODES.has(converted.code as number);
   return (
     converted instanceof UnavailableError ||
     converted instanceof CancelledError ||
     converted instanceof DeadlineExceededError ||
     converted instanceof TimeoutError ||
-    converted instanceof NotLeaderError ||
-    // gRPC INTERNAL/UNKNOWN, e.g. "RST_STREAM" when a proxy or the server drops the HTTP/2 stream.
-    converted instanceof UnknownError
+    converted instanceof NotLeaderError
   );
+}
+
+const TRANSIENT_UNKNOWN_CODES: ReadonlySet<number> = new Set([status.INTERNAL, status.RESOURCE_EXHAUSTED]);
+
+/** "INVALID_ARGUMENT: Trying to read from an invalid position." — the status and what the server said, for messages. */
+export function describeEsdbError(error: unknown): string {
+  const converted = toCommandError(error);
+  if (!(converted instanceof Error)) return String(converted);
+  const code = (converted as { code?: unknown }).code;
+  const name = typeof code === 'number' ? status[code] : undefined;
+  const details = (converted as { details?: unknown }).details;
+  const text = typeof details === 'string' && details !== '' ? details : converted.message;
+  return name === undefined ? text : `${name}: ${text.replace(/^\d+ [A-Z_]+: /, '')}`;
 }
 
 /** Some client paths reject with the raw gRPC ServiceError; classify it like the client does. */

@@ -8,9 +8,9 @@ import {
   StreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
   UnavailableError,
-  UnknownError,
   WrongExpectedVersionError,
   binaryEvent,
+  jsonEvent,
   convertToCommandError,
   type EventData,
   type RecordedEvent as EsdbRecordedEvent,
@@ -25,9 +25,12 @@ import {
 } from '@lib/event-sourcing';
 import {
   decodePosition,
+  describeEsdbError,
   encodePosition,
+  foreignShapeOf,
   fromEsdbEvent,
   isOwnEvent,
+  originOf,
   isTransientError,
   mapAppendError,
   mapReadStreamError,
@@ -207,13 +210,13 @@ describe('events', () => {
     expect(() => fromEsdbEvent(stored)).toThrow(RangeError);
   });
 
-  it('refuse binary events and events read without a known position', () => {
+  it('refuse events not of our shape, and events read without a known position', () => {
     const binary = storedAs(binaryEvent({ type: 'Blob', data: new Uint8Array([1, 2]) }), {
       streamId: 's-1',
       revision: 0n,
       position: { commit: 1n, prepare: 1n },
     });
-    expect(() => fromEsdbEvent(binary)).toThrow(TypeError);
+    expect(() => fromEsdbEvent(binary)).toThrow('Event s-1@0 is not an event of this application: not JSON');
     const positionless = storedAs(toEventData(policyIssued), { streamId: 's-1', revision: 0n });
     expect(() => fromEsdbEvent(positionless)).toThrow(TypeError);
     // The server's "no position" (-1) as the client decodes it.
@@ -222,11 +225,39 @@ describe('events', () => {
     expect(() => fromEsdbEvent(unknownPosition)).toThrow(TypeError);
   });
 
+  it('tell our shape (JSON object data, metadata absent or an object) from what other applications write', () => {
+    const at = { streamId: 'orders-1', revision: 0n, position: { commit: 1n, prepare: 1n } };
+    const stored = (data: EventData) => storedAs(data, at);
+    // The client passes malformed JSON text on as a string.
+    const malformed = {
+      ...stored(jsonEvent({ type: 'Broken', data: {} })),
+      data: '{"unterminated',
+    } as EsdbRecordedEvent;
+
+    expect(foreignShapeOf(stored(toEventData(policyIssued)))).toBeUndefined();
+    expect(foreignShapeOf(stored({ ...toEventData(policyIssued), metadata: undefined }))).toBeUndefined();
+    expect(
+      [
+        stored(jsonEvent({ type: 'Listed', data: [1, 2, 3] })),
+        stored(jsonEvent({ type: 'Said', data: 'a string' })),
+        malformed,
+        stored(jsonEvent({ type: 'Tagged', data: { n: 1 }, metadata: ['tag'] })),
+        stored(binaryEvent({ type: 'Blob', data: new Uint8Array([1]) })),
+      ].map(foreignShapeOf),
+    ).toEqual([
+      'JSON data that is not an object',
+      'JSON data that is not an object',
+      'JSON data that is not an object',
+      'metadata that is not a JSON object',
+      'not JSON (content type application/octet-stream)',
+    ]);
+  });
+
   it('refuse event ids that are not UUIDs, which EventStoreDB cannot store', () => {
     expect(() => toEventData({ ...policyIssued, eventId: 'event-1' })).toThrow(TypeError);
   });
 
-  it('count as ours only JSON events outside system streams and types, within the configured prefixes', () => {
+  it('count as ours only our shape outside system streams and types, within the configured prefixes', () => {
     const at = { revision: 0n, position: { commit: 1n, prepare: 1n } };
     const json = toEventData(policyIssued);
     const policy = storedAs(json, { ...at, streamId: 'policy-P-1001' });
@@ -238,17 +269,23 @@ describe('events', () => {
       ...at,
       streamId: 'policy-P-1',
     });
+    const listed = storedAs(jsonEvent({ type: 'Listed', data: [1] }), { ...at, streamId: 'orders-1' });
 
-    expect([policy, agent, metastream, tombstone, stats, binary].map((event) => isOwnEvent(event))).toEqual([
-      true,
-      true,
-      false,
-      false,
-      false,
-      false,
+    const events = [policy, agent, metastream, tombstone, stats, binary, listed];
+    expect(events.map((event) => isOwnEvent(event))).toEqual([true, true, false, false, false, false, false]);
+    expect(events.map((event) => originOf(event))).toEqual([
+      'ours',
+      'ours',
+      'elsewhere',
+      'elsewhere',
+      'elsewhere',
+      'foreign',
+      'foreign',
     ]);
     expect(isOwnEvent(policy, ['policy-'])).toBe(true);
     expect(isOwnEvent(agent, ['policy-'])).toBe(false);
+    // Outside the prefixes another application's events are none of our business: not even foreign.
+    expect(originOf(listed, ['policy-'])).toBe('elsewhere');
   });
 });
 
@@ -308,16 +345,25 @@ describe('errors', () => {
     expect(mapReadStreamError('policy-P-1', denied)).toBe(denied);
   });
 
-  it('count dropped connections and server cancellations as transient, access and logic errors as permanent', () => {
+  it('count dropped connections, server cancellations and reset streams as transient', () => {
     for (const transient of [
       new UnavailableError(),
       new CancelledError(),
       new DeadlineExceededError(),
-      new UnknownError(),
+      serviceError(status.INTERNAL, 'Received RST_STREAM with code 2 (Internal server error)'),
+      serviceError(status.RESOURCE_EXHAUSTED, 'Server is too busy'),
     ]) {
       expect(isTransientError(transient)).toBe(true);
     }
+  });
+
+  it('count what the server refuses as permanent, though the client calls it an UnknownError', () => {
     for (const permanent of [
+      // A subscription from a position that is not an event boundary (after the confirmation)…
+      serviceError(status.INVALID_ARGUMENT, 'Trying to read from an invalid position.'),
+      // …and a read from one.
+      serviceError(status.UNKNOWN, 'Unexpected ReadAllResult: InvalidPosition'),
+      serviceError(status.UNIMPLEMENTED, 'Method not found'),
       new AccessDeniedError(),
       new WrongExpectedVersionError(undefined, { streamName: 's', expected: ANY, current: 1n }),
       new TypeError('Event s@1 is not a JSON object event'),
@@ -326,4 +372,21 @@ describe('errors', () => {
       expect(isTransientError(permanent)).toBe(false);
     }
   });
+
+  it('describe an error by its gRPC status and what the server said', () => {
+    expect(describeEsdbError(serviceError(status.INVALID_ARGUMENT, 'Trying to read from an invalid position.'))).toBe(
+      'INVALID_ARGUMENT: Trying to read from an invalid position.',
+    );
+    expect(describeEsdbError(new TypeError('no position'))).toBe('no position');
+  });
 });
+
+/** A gRPC error as grpc-js reports it, converted as the client converts it (codes it does not know: UnknownError). */
+function serviceError(code: status, details: string): unknown {
+  const raw = Object.assign(new Error(`${code} ${status[code]}: ${details}`), {
+    code,
+    details,
+    metadata: new Metadata(),
+  });
+  return convertToCommandError(raw);
+}

@@ -8,7 +8,13 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import { type AllSubscription, type RecordedEvent } from '@lib/event-sourcing';
-import { compareEsdbPositions, fromEsdbEvent, isTransientError } from './esdb-mapping';
+import {
+  compareEsdbPositions,
+  describeEsdbError,
+  encodePosition,
+  fromEsdbEvent,
+  isTransientError,
+} from './esdb-mapping';
 
 export interface ResubscribeOptions {
   /** Delay before the first resubscription after a drop; doubled per consecutive failure. Default 500 ms. */
@@ -17,8 +23,9 @@ export interface ResubscribeOptions {
   readonly maxDelayMs?: number;
   /**
    * Consecutive failed attempts after which the error ends the iteration (the process should then fail loudly and
-   * restart from its durable checkpoint). Reset whenever the server confirms a subscription or delivers an event.
-   * Default 10.
+   * restart from its durable checkpoint). Reset only when a subscription made progress: it passed an event after the
+   * resume position, or caught up with the head of $all. A confirmation alone does not count: the server confirms
+   * before it finds that it cannot serve the subscription. Default 10.
    */
   readonly maxAttempts?: number;
   /** Told about every drop that will be retried, e.g. to log it. */
@@ -30,9 +37,35 @@ export interface ResubscribingSubscriptionOptions extends ResubscribeOptions {
   readonly subscribe: (from: ReadPosition) => AllStreamSubscription;
   /** Deliver only events strictly after this position. */
   readonly after?: EsdbPosition;
-  /** Which events are delivered; the others are passed over (but still advance the resume position). */
+  /** Which events are delivered; the others are passed over (but still advance the resume position). Called once per event. */
   readonly accepts: (event: EsdbRecordedEvent) => boolean;
   readonly onClose?: () => void;
+}
+
+/**
+ * How an $all subscription ended other than by close(): a non-transient error at once (not retried), or transient
+ * errors `attempts` times in a row without progress. The process should fail loudly (and exit non-zero) rather than
+ * carry on without its feed; a restart resubscribes from its durable checkpoint.
+ */
+export class EsdbSubscriptionError extends Error {
+  override readonly name = 'EsdbSubscriptionError';
+  constructor(
+    /** True when the server was unreachable (or similar) every time: a restart may succeed later. */
+    readonly transient: boolean,
+    /** Subscriptions opened, the failed ones included. */
+    readonly attempts: number,
+    /** Where the subscription was resuming from (the port's position), or undefined for the start of $all. */
+    readonly resumeAfter: string | undefined,
+    cause: unknown,
+  ) {
+    const from = resumeAfter === undefined ? 'the start of $all' : `after position ${resumeAfter}`;
+    super(
+      transient
+        ? `The EventStoreDB $all subscription (from ${from}) failed ${attempts} times in a row without progress; giving up: ${describeEsdbError(cause)}`
+        : `The EventStoreDB $all subscription (from ${from}) ended with an error that is not retried: ${describeEsdbError(cause)}`,
+      { cause },
+    );
+  }
 }
 
 /**
@@ -66,11 +99,13 @@ export class ResubscribingAllSubscription implements AllSubscription {
     const { initialDelayMs = 500, maxDelayMs = 10_000, maxAttempts = 10 } = this.options;
     let last = this.options.after;
     let failures = 0;
+    let attempts = 0;
     try {
       while (!this.#closed) {
         const subscription = this.options.subscribe(last ?? START);
+        attempts += 1;
         this.#current = subscription;
-        subscription.once('confirmation', () => (failures = 0));
+        subscription.on('caughtUp', () => (failures = 0));
         let dropped: unknown;
         try {
           for await (const resolved of subscription) {
@@ -94,7 +129,10 @@ export class ResubscribingAllSubscription implements AllSubscription {
         }
         if (this.#closed) return;
         failures += 1;
-        if (!isTransientError(dropped) || failures >= maxAttempts) throw dropped;
+        const transient = isTransientError(dropped);
+        if (!transient || failures >= maxAttempts) {
+          throw new EsdbSubscriptionError(transient, attempts, last && encodePosition(last), dropped);
+        }
         this.options.onDropped?.(dropped, failures);
         const delayMs = Math.min(maxDelayMs, initialDelayMs * 2 ** (failures - 1));
         await sleep(delayMs, undefined, { signal: this.#stop.signal }).catch(() => undefined);

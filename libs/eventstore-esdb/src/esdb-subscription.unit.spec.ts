@@ -1,5 +1,7 @@
 import { PassThrough } from 'node:stream';
+import { Metadata, status } from '@grpc/grpc-js';
 import {
+  convertToCommandError,
   AccessDeniedError,
   UnavailableError,
   type AllStreamResolvedEvent,
@@ -9,7 +11,11 @@ import {
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { testEvent } from '@lib/event-sourcing/testing';
 import { isOwnEvent, toEventData } from './esdb-mapping';
-import { ResubscribingAllSubscription, type ResubscribingSubscriptionOptions } from './esdb-subscription';
+import {
+  EsdbSubscriptionError,
+  ResubscribingAllSubscription,
+  type ResubscribingSubscriptionOptions,
+} from './esdb-subscription';
 
 // EventStoreDB cannot run here, so the server side is a scripted stand-in: each subscribeToAll call returns an
 // object-mode stream like the client's Subscription (a Transform that emits 'confirmation' and 'error' itself),
@@ -75,6 +81,22 @@ const confirmThenFail =
     stream.emit('confirmation');
     stream.emit('error', error);
   };
+const catchUpThenFail =
+  (error: Error): Script =>
+  (stream) => {
+    stream.emit('confirmation');
+    stream.emit('caughtUp');
+    stream.emit('error', error);
+  };
+/** What the server answers a subscription from a position that is not an event boundary: confirmation, then this. */
+const invalidPosition = () =>
+  convertToCommandError(
+    Object.assign(new Error('3 INVALID_ARGUMENT: Trying to read from an invalid position.'), {
+      code: status.INVALID_ARGUMENT,
+      details: 'Trying to read from an invalid position.',
+      metadata: new Metadata(),
+    }),
+  ) as Error;
 
 function subscription(server: ScriptedServer, options: Partial<ResubscribingSubscriptionOptions> = {}) {
   return new ResubscribingAllSubscription({
@@ -139,8 +161,28 @@ describe('ResubscribingAllSubscription', () => {
       for await (const event of subscription(server)) delivered.push(event);
     })();
 
-    await expect(iteration).rejects.toBe(denied);
+    const error = await iteration.catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(EsdbSubscriptionError);
+    expect(error).toMatchObject({ transient: false, attempts: 1, cause: denied });
     expect(numbers(delivered)).toEqual([1]);
+    expect(server.subscribedFrom).toHaveLength(1);
+  });
+
+  it('a bad checkpoint (confirmed, then "invalid position") ends the iteration at once with a clear error', async () => {
+    const onDropped = jest.fn();
+    const server = new ScriptedServer([confirmThenFail(invalidPosition())]);
+
+    const error = await take(subscription(server, { after: { commit: 11n, prepare: 11n }, onDropped }), 1).catch(
+      (reason: unknown) => reason,
+    );
+
+    expect(error).toBeInstanceOf(EsdbSubscriptionError);
+    expect(error).toMatchObject({ transient: false, resumeAfter: '00000000000000000011-00000000000000000011' });
+    expect((error as Error).message).toBe(
+      'The EventStoreDB $all subscription (from after position 00000000000000000011-00000000000000000011) ' +
+        'ended with an error that is not retried: INVALID_ARGUMENT: Trying to read from an invalid position.',
+    );
+    expect(onDropped).not.toHaveBeenCalled();
     expect(server.subscribedFrom).toHaveLength(1);
   });
 
@@ -149,21 +191,35 @@ describe('ResubscribingAllSubscription', () => {
     const server = new ScriptedServer(errors.map((error) => sendThenFail(error)));
     const onDropped = jest.fn();
 
-    await expect(take(subscription(server, { maxAttempts: 3, onDropped }), 1)).rejects.toBe(errors[2]);
+    const error = await take(subscription(server, { maxAttempts: 3, onDropped }), 1).catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(EsdbSubscriptionError);
+    expect(error).toMatchObject({ transient: true, attempts: 3, cause: errors[2] });
     expect(server.subscribedFrom).toHaveLength(3);
     expect(onDropped.mock.calls.map(([, attempt]) => attempt)).toEqual([1, 2]);
   });
 
-  it('counts only consecutive failures: a confirmed subscription resets the count', async () => {
+  it('a confirmation alone does not reset the count: confirmed-then-dropped every time still gives up', async () => {
+    const server = new ScriptedServer([confirmThenFail(new UnavailableError(undefined, 'dropped after confirmation'))]);
+
+    const error = await take(subscription(server, { maxAttempts: 3 }), 1).catch((reason: unknown) => reason);
+
+    expect(error).toMatchObject({ name: 'EsdbSubscriptionError', transient: true, attempts: 3 });
+    expect(server.subscribedFrom).toHaveLength(3);
+  });
+
+  it('counts only failures without progress in between: a passed event or catching up resets the count', async () => {
+    const dropped = () => new UnavailableError(undefined, 'dropped');
     const server = new ScriptedServer([
-      ...Array.from({ length: 5 }, () =>
-        confirmThenFail(new UnavailableError(undefined, 'dropped after confirmation')),
-      ),
-      send(at(7)),
+      sendThenFail(dropped(), at(1)),
+      catchUpThenFail(dropped()),
+      sendThenFail(dropped(), at(2, '$$policy-P-1', '$metadata')),
+      catchUpThenFail(dropped()),
+      send(at(3)),
     ]);
 
-    expect(numbers(await take(subscription(server, { maxAttempts: 2 }), 1))).toEqual([7]);
-    expect(server.subscribedFrom).toHaveLength(6);
+    expect(numbers(await take(subscription(server, { maxAttempts: 2 }), 2))).toEqual([1, 3]);
+    expect(server.subscribedFrom).toHaveLength(5);
   });
 
   it('close() ends an iteration that waits for live events', async () => {

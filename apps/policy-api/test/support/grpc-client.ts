@@ -14,7 +14,16 @@ import pino from 'pino';
 import { createPolicyApi } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { protoRoot } from '../../src/grpc/proto-files';
-import { API_KEYS, KEYS, makeDataDir, registerFixtureAgent, TestClock, type KeyRole, type TestApi } from './test-api';
+import {
+  API_KEYS,
+  E2E_STORE,
+  KEYS,
+  makeDataDir,
+  registerFixtureAgent,
+  TestClock,
+  type KeyRole,
+  type TestApi,
+} from './test-api';
 import request from 'supertest';
 
 /**
@@ -221,14 +230,23 @@ export interface GrpcTestApi extends TestApi {
   client(service: ServiceClientConstructor): GrpcServiceClient;
 }
 
-/** The real hybrid app (REST on an ephemeral port, gRPC on a free port) over a temporary data dir, with clients. */
+/**
+ * The real hybrid app (REST on an ephemeral port, gRPC on a free port) over a temporary data dir and the configured
+ * store (E2E_STORE), with clients.
+ */
 export async function startGrpcTestApi(
   options: { dataDir?: string; today?: string; fixtureAgent?: boolean } = {},
 ): Promise<GrpcTestApi> {
   const dataDir = options.dataDir ?? makeDataDir();
   const clock = new TestClock(options.today ?? '2026-06-15');
   const grpcPort = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, API_KEYS, LOG_LEVEL: 'silent', GRPC_PORT: String(grpcPort) });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    API_KEYS,
+    LOG_LEVEL: 'silent',
+    GRPC_PORT: String(grpcPort),
+    ...E2E_STORE.env,
+  });
   const app = await createPolicyApi(config, { clock, logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }) });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');

@@ -55,6 +55,18 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/**
+ * The event store the e2e suites run against is chosen by configuration, as the API's own is (DESIGN 1):
+ * `E2E_EVENTSTORE_CONNECTION_STRING` set → EventStoreDB at that address (the read models stay SQLite in the data dir);
+ * unset → the embedded SQLite store in the data dir. `.ci/run` runs the suites both ways (scripts/esdb-suites.sh).
+ */
+export const E2E_STORE = ((): { mode: 'embedded-sqlite' | 'eventstoredb'; env: Record<string, string> } => {
+  const connectionString = process.env.E2E_EVENTSTORE_CONNECTION_STRING?.trim();
+  return connectionString
+    ? { mode: 'eventstoredb', env: { EVENTSTORE_CONNECTION_STRING: connectionString } }
+    : { mode: 'embedded-sqlite', env: {} };
+})();
+
 export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'policy-api-e2e-'));
 }
@@ -84,15 +96,22 @@ export async function registerFixtureAgent(server: Parameters<typeof request>[0]
 }
 
 /**
- * Starts the real Nest app on an ephemeral port over the given (temporary) data dir, with the fixture agent
- * registered (unless `fixtureAgent: false`; a data dir that already has it keeps it).
+ * Starts the real Nest app on an ephemeral port over the given (temporary) data dir and the configured store
+ * (E2E_STORE), with the fixture agent registered (unless `fixtureAgent: false`; a store that already has it keeps it).
  */
 export async function startTestApi(
   options: { dataDir?: string; today?: string; env?: Record<string, string>; fixtureAgent?: boolean } = {},
 ): Promise<TestApi> {
   const dataDir = options.dataDir ?? makeDataDir();
   const clock = new TestClock(options.today ?? '2026-06-15');
-  const config = loadConfig({ DATA_DIR: dataDir, API_KEYS, LOG_LEVEL: 'silent', HTTP_PORT: '0', ...options.env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    API_KEYS,
+    LOG_LEVEL: 'silent',
+    HTTP_PORT: '0',
+    ...E2E_STORE.env,
+    ...options.env,
+  });
   const app = await createPolicyApi(config, { clock, logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }) });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();
