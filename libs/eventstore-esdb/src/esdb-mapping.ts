@@ -26,6 +26,7 @@ import { status } from '@grpc/grpc-js';
 import {
   ConcurrencyError,
   StreamNotFoundError,
+  UnreadableEventError,
   type ExpectedRevision,
   type JsonObject,
   type NewEvent,
@@ -134,7 +135,13 @@ export function withoutEsdbLinks(metadata: JsonObject): JsonObject {
 export function fromEsdbEvent(event: EsdbRecordedEvent): RecordedEvent {
   const where = `${event.streamId}@${event.revision}`;
   const foreign = foreignShapeOf(event);
-  if (foreign !== undefined) throw new TypeError(`Event ${where} is not an event of this application: ${foreign}`);
+  // In a stream read (one of our own streams, by name) an event of another shape is one this version cannot read:
+  // the API answers 503 EVENT_VERSION_UNSUPPORTED for that stream only. $all reads pass such events over first.
+  if (foreign !== undefined) {
+    const metadata = event.metadata as { schemaVersion?: unknown } | undefined;
+    const version = typeof metadata?.schemaVersion === 'number' ? metadata.schemaVersion : 1;
+    throw new UnreadableEventError(event.streamId, toRevisionNumber(event.revision), event.type, version);
+  }
   // Stream reads carry a position on servers >= 22.6 (older ones are not supported); a server that does not know it
   // (an event of a legacy explicit transaction) sends -1, which arrives as the uint64 maximum.
   if (!hasKnownPosition(event.position)) {

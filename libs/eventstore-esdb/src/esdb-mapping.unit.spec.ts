@@ -210,13 +210,15 @@ describe('events', () => {
     expect(() => fromEsdbEvent(stored)).toThrow(RangeError);
   });
 
-  it('refuse events not of our shape, and events read without a known position', () => {
+  it('refuse events not of our shape as unreadable (naming stream and revision), and events read without a known position', () => {
     const binary = storedAs(binaryEvent({ type: 'Blob', data: new Uint8Array([1, 2]) }), {
       streamId: 's-1',
       revision: 0n,
       position: { commit: 1n, prepare: 1n },
     });
-    expect(() => fromEsdbEvent(binary)).toThrow('Event s-1@0 is not an event of this application: not JSON');
+    expect(() => fromEsdbEvent(binary)).toThrow(
+      expect.objectContaining({ name: 'UnreadableEventError', streamId: 's-1', revision: 0, type: 'Blob' }),
+    );
     const positionless = storedAs(toEventData(policyIssued), { streamId: 's-1', revision: 0n });
     expect(() => fromEsdbEvent(positionless)).toThrow(TypeError);
     // The server's "no position" (-1) as the client decodes it.
