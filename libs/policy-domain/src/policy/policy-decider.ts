@@ -18,6 +18,17 @@ import {
   checkRider,
   isPremiumAffecting,
 } from './contract-changes';
+import {
+  beneficiaryData,
+  contractChangeData,
+  moneyData,
+  partyData,
+  payeeData,
+  premiumTermsData,
+  riderData,
+  servicingData,
+  survivalBenefitData,
+} from './event-data';
 import { checkNotBeforePolicy, requireInForceByLaw, statusByLawOn } from './contract-on-date';
 import { checkDate, checkHappenedBy, checkMoney, isBlank } from '../input-checks';
 import {
@@ -178,16 +189,16 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
       policyId: data.policyId,
       productCode: data.productCode,
       currency: data.currency,
-      policyholder: data.policyholder,
-      insured: data.insured,
-      beneficiaries: data.beneficiaries,
-      sumAssured: data.sumAssured,
-      premium: data.premium,
+      policyholder: partyData(data.policyholder),
+      insured: partyData(data.insured),
+      beneficiaries: data.beneficiaries.map(beneficiaryData),
+      sumAssured: moneyData(data.sumAssured),
+      premium: premiumTermsData(data.premium),
       effectiveDate: data.effectiveDate,
       maturityDate: data.maturityDate,
-      riders,
-      survivalBenefits,
-      servicing: data.servicing,
+      riders: riders.map(riderData),
+      survivalBenefits: survivalBenefits.map(survivalBenefitData),
+      servicing: servicingData(data.servicing),
       jurisdiction: profile.jurisdiction,
       ruleProfile,
       firstInstallment: {
@@ -220,7 +231,11 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
   }
   return {
     type: 'ContractChanged',
-    data: { endorsementNo: endorsement, effectiveDate: data.effectiveDate, changes: data.changes },
+    data: {
+      endorsementNo: endorsement,
+      effectiveDate: data.effectiveDate,
+      changes: data.changes.map(contractChangeData),
+    },
   };
 }
 
@@ -273,7 +288,7 @@ function changeBeneficiaries({ data }: ChangeBeneficiaries, policy: IssuedPolicy
       effectiveDate: data.effectiveDate,
       designatedBy: data.designatedBy,
       insuredConsent: data.insuredConsent,
-      beneficiaries: data.beneficiaries,
+      beneficiaries: data.beneficiaries.map(beneficiaryData),
     },
   };
 }
@@ -565,7 +580,7 @@ function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: Issue
       dueDate: benefit.dueDate,
       amount: benefit.amount,
       paidOn: data.paidOn,
-      payee: data.payee,
+      payee: payeeData(data.payee),
       paymentRef: data.paymentRef,
       lifeConfirmationRef: data.lifeConfirmationRef,
     },
