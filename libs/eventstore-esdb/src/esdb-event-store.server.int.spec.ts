@@ -77,7 +77,12 @@ if (connectionString === undefined || connectionString === '') {
         await store.append(stream, [testEvent('Ours')], 'no_stream');
         await otherApplication.appendToStream(stream, [jsonEvent({ type: 'Listed', data: [1, 2] }), binary()]);
 
-        await expect(store.readStream(stream)).rejects.toThrow(`${stream}@1`);
+        // A foreign-shaped event in one of our streams is one this version cannot read (503 in the API).
+        await expect(store.readStream(stream)).rejects.toMatchObject({
+          name: 'UnreadableEventError',
+          streamId: stream,
+          revision: 1,
+        });
         await expect(within(store.close(), 'close() after a failed readStream')).resolves.toBeUndefined();
       });
     });
