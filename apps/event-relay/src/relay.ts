@@ -19,10 +19,19 @@
  * An event that can never be a CloudEvent (no recordedAt, a type that is no identifier: written by another tool) is
  * logged, counted (relay_events_unpublishable_total) and left out, so it does not stop the feed; downstream the
  * projector finds the gap in that stream and quarantines it. A topic with another partition count than configured
- * stops the relay (state `failed`, health 503, the process exits 1): that needs an operator, not a retry.
+ * stops the relay (state `failed`, health 503, the process exits 1): that needs an operator, not a retry. So does an
+ * event store that refuses the subscription itself (a permanent SubscriptionError, e.g. a checkpoint that is not an
+ * event boundary, or one of another store); a subscription that drops (a transient one) is resubscribed after the
+ * checkpoint, with backoff. On a shared EventStoreDB, other applications' events in `policy-*` / `agent-*` streams are
+ * passed over, counted (relay_foreign_events_total) and logged at most once a minute.
  */
 import pino, { type Logger } from 'pino';
-import { type EventStore, type Position } from '@lib/event-sourcing';
+import {
+  isPermanentSubscriptionError,
+  subscribeFromCheckpoint,
+  type EventStore,
+  type Position,
+} from '@lib/event-sourcing';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import {
   createKafka,
@@ -70,6 +79,8 @@ export interface RelayOptions {
   readonly stopTimeoutMs?: number;
   /** Called once when the relay stops relaying for good (state `failed`); the process should exit non-zero. */
   readonly onFailed?: (error: unknown) => void;
+  /** The event store to relay from, opened by the caller (tests); default: the configuration's. Closed on stop. */
+  readonly eventStore?: EventStore;
 }
 
 export interface RelayHandle {
@@ -96,22 +107,52 @@ export function createRelayLogger(config: Pick<RelayConfig, 'logLevel'>): Logger
   );
 }
 
-async function openEventStore(config: RelayConfig): Promise<EventStore> {
+interface OpenedEventStore {
+  readonly store: EventStore;
+  /** Other applications' events the store passed over (a shared EventStoreDB); 0 for the embedded store. */
+  readonly foreignEventsPassedOver: () => number;
+  /** Logs the foreign events counted since the last line; before the store closes. */
+  readonly flushForeignEvents: () => void;
+}
+
+async function openEventStore(config: RelayConfig, logger: Logger): Promise<OpenedEventStore> {
   if (config.eventStore.kind === 'esdb') {
     // Loaded only in this mode, so the embedded relay does not pay for the gRPC client.
-    const { EsdbEventStore } = await import('@lib/eventstore-esdb');
-    return EsdbEventStore.connect(config.eventStore.connectionString, { streamPrefixes: PUBLISHED_PREFIXES });
+    const { EsdbEventStore, ForeignEventReporter } = await import('@lib/eventstore-esdb');
+    const foreignEvents = new ForeignEventReporter(({ count, total, first }) =>
+      logger.warn(
+        {
+          passedOver: count,
+          total,
+          example: `${first.streamId}@${first.revision} (${first.type}): ${first.reason}`,
+        },
+        'passed over events that are not of this application (another application writes to the shared ' +
+          'EventStoreDB): not published',
+      ),
+    );
+    const store = EsdbEventStore.connect(config.eventStore.connectionString, {
+      streamPrefixes: PUBLISHED_PREFIXES,
+      onForeignEvent: foreignEvents.onForeignEvent,
+    });
+    return {
+      store,
+      foreignEventsPassedOver: () => store.foreignEventsPassedOver,
+      flushForeignEvents: () => foreignEvents.flush(),
+    };
   }
-  return SqliteEventStore.open({ path: config.eventStore.path, pollIntervalMs: config.pollIntervalMs });
+  const store = await SqliteEventStore.open({ path: config.eventStore.path, pollIntervalMs: config.pollIntervalMs });
+  return { store, foreignEventsPassedOver: () => 0, flushForeignEvents: () => undefined };
 }
 
 /** Opens the event store, the checkpoint store and the producer, serves /health, and starts relaying. */
 export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<RelayHandle> {
   const logger = options.logger ?? createRelayLogger(config);
   const checkpoints = await createCheckpointStore(config.checkpointStore);
-  let eventStore: EventStore;
+  let eventStore: OpenedEventStore;
   try {
-    eventStore = await openEventStore(config);
+    eventStore = options.eventStore
+      ? { store: options.eventStore, foreignEventsPassedOver: () => 0, flushForeignEvents: () => undefined }
+      : await openEventStore(config, logger);
   } catch (error) {
     await checkpoints.close();
     throw error;
@@ -162,7 +203,7 @@ class Relay implements RelayHandle {
     private readonly config: RelayConfig,
     private readonly options: RelayOptions,
     private readonly logger: Logger,
-    private readonly eventStore: EventStore,
+    private readonly opened: OpenedEventStore,
     private readonly checkpoints: CheckpointStore,
   ) {
     this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'event-relay', logger, logLevel: 'error' });
@@ -200,7 +241,15 @@ class Relay implements RelayHandle {
     this.running = this.run().catch((error: unknown) => {
       this.state = 'failed';
       this.lastError = describe(error);
-      this.logger.fatal({ err: error }, 'event-relay stopped relaying');
+      if (isPermanentSubscriptionError(error)) {
+        // What the store said is the whole story: one line, no stack.
+        this.logger.fatal(
+          { checkpoint: this.position, reason: error.message },
+          'event-relay stopped relaying: the event store refuses its $all subscription (fix the cause, then restart)',
+        );
+      } else {
+        this.logger.fatal({ err: error }, 'event-relay stopped relaying');
+      }
       this.options.onFailed?.(error);
     });
   }
@@ -252,7 +301,8 @@ class Relay implements RelayHandle {
       this.logger.error({ err: error }, 'saving the final checkpoint failed; a restart republishes from the last one'),
     );
     await this.publisher.disconnect().catch(() => undefined);
-    await this.eventStore.close().catch(() => undefined);
+    this.opened.flushForeignEvents();
+    await this.opened.store.close().catch(() => undefined);
     await this.checkpoints.close().catch(() => undefined);
     await this.http?.close();
     if (this.state !== 'failed') this.state = 'stopped';
@@ -261,13 +311,14 @@ class Relay implements RelayHandle {
 
   private async run(): Promise<void> {
     let failures = 0;
+    const eventStore = this.opened.store;
     while (!this.stopRequested) {
       const from = this.position === null ? {} : { after: this.position };
       // Throws at once for a checkpoint this store cannot read (another store's position): not retryable.
       const subscription: AsyncIterable<PublishableEvent> & { close(): Promise<void> } =
-        this.eventStore instanceof SqliteEventStore
-          ? this.eventStore.subscribeToAllRaw(from)
-          : this.eventStore.subscribeToAll(from);
+        eventStore instanceof SqliteEventStore
+          ? eventStore.subscribeToAllRaw(from)
+          : subscribeFromCheckpoint(eventStore, this.position);
       this.closeSubscription = () => subscription.close();
       try {
         const batcher = new EventBatcher(
@@ -291,7 +342,7 @@ class Relay implements RelayHandle {
         }
         // A batch read ahead but not published is read again after the checkpoint by the next subscription.
       } catch (error) {
-        if (error instanceof TopicPartitionMismatchError) throw error;
+        if (error instanceof TopicPartitionMismatchError || isPermanentSubscriptionError(error)) throw error;
         if (this.stopRequested) break;
         failures++;
         this.lastError = describe(error);
@@ -519,6 +570,12 @@ class Relay implements RelayHandle {
         kind: 'counter',
         help: 'Events left out because they cannot be CloudEvents (see the log).',
         value: this.unpublishable,
+      },
+      {
+        name: 'relay_foreign_events_total',
+        kind: 'counter',
+        help: 'Events of other applications in a shared EventStoreDB passed over (not of this application).',
+        value: this.opened.foreignEventsPassedOver(),
       },
       { name: 'relay_batches_total', kind: 'counter', help: 'Batches acknowledged.', value: this.batches },
       {

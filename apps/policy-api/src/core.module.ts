@@ -3,10 +3,14 @@ import type { Logger } from 'pino';
 import { AuthService } from './auth/auth.service';
 import { CommandRunner } from './common/command-runner';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { FeedHealth } from './health/feed-health';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { LOGGER } from './logging/logger';
 
-/** Configuration, logger, auth, idempotency and the command runner: shared by every feature module and transport. */
+/**
+ * Configuration, logger, auth, idempotency, the command runner and the health of the background feeds: shared by every
+ * feature module and transport.
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -19,8 +23,9 @@ export class CoreModule {
         AuthService,
         IdempotencyService,
         CommandRunner,
+        FeedHealth,
       ],
-      exports: [APP_CONFIG, LOGGER, AuthService, IdempotencyService, CommandRunner],
+      exports: [APP_CONFIG, LOGGER, AuthService, IdempotencyService, CommandRunner, FeedHealth],
     };
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, JsonObject, NewEvent } from '@lib/event-sourcing';
 import { EVENT_STORE } from '../src/event-store/tokens';
 import { issuePolicyBody } from './support/fixtures';
+import { parseExposition } from './support/prometheus-exposition';
 import { getReport, waitUntilCaughtUp } from './support/report-scenario';
 import { bearer, E2E_STORE, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 
@@ -89,6 +90,18 @@ describeEventStoreDb('EventStoreDB mode: another application’s events in the s
       return view.body.servicing.agentId === 'AG-LEAVING' ? undefined : view.body.servicing;
     });
     expect(servicing).toEqual({ branchCode: 'SH-001', region: 'EAST', agentId: 'AG-1', orphaned: false });
+  });
+
+  it('they are counted in /metrics (each once, however many readers pass over it)', async () => {
+    await waitUntilCaughtUp(api);
+
+    const metrics = await api.http().get('/metrics').set('Authorization', bearer('admin')).expect(200);
+
+    // The array and the string; the third is a JSON object, which is of our shape.
+    const counted = parseExposition(metrics.text).value('policy_api_event_store_foreign_events_total', {
+      mode: 'eventstoredb',
+    });
+    expect(counted).toBe(2);
   });
 
   it('foreign events written while the read side runs do not stop it either', async () => {

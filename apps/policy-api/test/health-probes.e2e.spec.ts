@@ -19,7 +19,7 @@ describe('Liveness and readiness probes', () => {
     expect([live.status, live.body]).toEqual([200, { status: 'ok' }]);
   });
 
-  it('/health/ready: the event store answers and takes writes, the read models answer; no key', async () => {
+  it('/health/ready: the event store answers and takes writes, the read models answer, no feed failed; no key', async () => {
     const ready = await api.http().get('/health/ready');
 
     expect(ready.status).toBe(200);
@@ -27,6 +27,7 @@ describe('Liveness and readiness probes', () => {
       status: 'ready',
       eventStore: { mode: E2E_STORE.mode, readable: true, writable: true },
       readModels: { kind: 'sqlite', reachable: true },
+      feeds: { embeddedProjection: { failed: false }, orphanReassignment: { failed: false } },
     });
   });
 

@@ -13,7 +13,7 @@ import {
   SQLITE_READ_MODELS_FILE,
   type ReadModelStore,
 } from '@lib/read-models';
-import { CliFailure } from './cli-io';
+import { CliFailure, type CliOutput } from './cli-io';
 
 export function dataDirOf(env: NodeJS.ProcessEnv): string {
   const dataDir = env.DATA_DIR?.trim() || './data';
@@ -26,24 +26,44 @@ export interface OpenedEventStore {
   readonly description: string;
   /** How many events $all holds, when the store can tell without reading them (SQLite); else undefined. */
   readonly countAll?: () => Promise<number>;
+  /** Closes the store (after telling of the foreign events not told yet). */
+  readonly close: () => Promise<void>;
 }
 
-export async function openEventStore(env: NodeJS.ProcessEnv): Promise<OpenedEventStore> {
+/**
+ * @param stderr where other applications' events passed over on a shared EventStoreDB are told: at most one line a
+ * minute, with the count.
+ */
+export async function openEventStore(env: NodeJS.ProcessEnv, stderr: CliOutput): Promise<OpenedEventStore> {
   const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
   if (connectionString) {
     if (!/^esdb(\+discover)?:\/\/\S+$/.test(connectionString)) {
       throw new CliFailure('EVENTSTORE_CONNECTION_STRING must be an EventStoreDB URL (esdb://host:2113?tls=false)');
     }
-    const { EsdbEventStore } = await import('@lib/eventstore-esdb');
-    const store = EsdbEventStore.connect(connectionString);
-    return { store, description: `EventStoreDB ${connectionString.replace(/\/\/[^@/]*@/, '//…@')}` };
+    const { EsdbEventStore, ForeignEventReporter } = await import('@lib/eventstore-esdb');
+    const foreignEvents = new ForeignEventReporter(({ count, total, first }) =>
+      stderr.write(
+        `\npolicyctl: passed over ${count} event(s) that are not of this application (${total} in all; another ` +
+          `application writes to the shared EventStoreDB), e.g. ${first.streamId}@${first.revision} ` +
+          `(${first.type}): ${first.reason}\n`,
+      ),
+    );
+    const store = EsdbEventStore.connect(connectionString, { onForeignEvent: foreignEvents.onForeignEvent });
+    return {
+      store,
+      description: `EventStoreDB ${connectionString.replace(/\/\/[^@/]*@/, '//…@')}`,
+      close: async () => {
+        foreignEvents.flush();
+        await store.close();
+      },
+    };
   }
   const path = join(dataDirOf(env), 'events.sqlite');
   // Opening would create an empty store: a wrong DATA_DIR must not look like a store without policies.
   if (!existsSync(path))
     throw new CliFailure(`no event store at ${path} (set DATA_DIR or EVENTSTORE_CONNECTION_STRING)`);
   const store = await SqliteEventStore.open({ path });
-  return { store, description: path, countAll: () => store.countAll() };
+  return { store, description: path, countAll: () => store.countAll(), close: () => store.close() };
 }
 
 /**

@@ -5,6 +5,8 @@
  * whatever had happened (issue 13). Re-runnable on a shared server: the policy it writes has a fresh id.
  */
 import { randomUUID } from 'node:crypto';
+import type { JsonObject } from '@lib/event-sourcing';
+import { EsdbEventStore } from '@lib/eventstore-esdb';
 import { runCli } from '../src/cli';
 import type { CliIo } from '../src/cli-io';
 import { issuePolicyBody } from '../../policy-api/test/support/fixtures';
@@ -83,6 +85,27 @@ if (connectionString === undefined || connectionString === '') {
         code: 0,
         stdout: expect.stringMatching(/^Rebuilt the sqlite read models from \d+ events/),
       });
+    });
+
+    it('rebuild passes over another application’s events on the shared server and says so on stderr', async () => {
+      const otherApplication = EsdbEventStore.connect(connectionString);
+      try {
+        // A JSON array: not of this application's shape (the adapter does not check the shape on append).
+        const eventId = randomUUID();
+        const data = [3, 1, 4] as unknown as JsonObject;
+        await otherApplication.append(
+          `inventory-${run}`,
+          [{ eventId, type: 'StockCounted', data, metadata: {} }],
+          'any',
+        );
+      } finally {
+        await otherApplication.close();
+      }
+
+      const rebuilt = await policyctl(env, ['rebuild']);
+
+      expect(rebuilt.code).toBe(0);
+      expect(rebuilt.stderr).toMatch(/policyctl: passed over \d+ event\(s\) that are not of this application/);
     });
 
     it('an interrupted rebuild exits 130, not 0', async () => {

@@ -100,7 +100,7 @@ describe('policyctl on an embedded data dir', () => {
     });
 
     it('on a store that cannot count without reading (EventStoreDB), scans $all for the total first', async () => {
-      const { store } = await openEventStore({ DATA_DIR: dataDir });
+      const { store } = await openEventStore({ DATA_DIR: dataDir }, process.stderr);
       const readModels = await openReadModelStore({ DATA_DIR: dataDir });
       let stderr = '';
       try {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createPolicyApi, type PolicyApiOverrides } from '../../policy-api/src/app.factory';
 import { ConfigError, loadConfig, type AppConfig } from '../../policy-api/src/config/app-config';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../../policy-api/src/event-store/event-store.module';
+import { FEEDS, FeedHealth } from '../../policy-api/src/health/feed-health';
 import { createLogger } from '../../policy-api/src/logging/logger';
 import { MetricsService } from '../../policy-api/src/metrics/metrics.service';
 import { startSchedulerHttp, type Readiness } from './scheduler-http';
@@ -25,7 +26,8 @@ export interface RunningScheduler {
  * SCHEDULER_ENABLED=false and ORPHAN_REASSIGNMENT_ENABLED=false; running both here and there would still be safe
  * (idempotency keys, recorded plans), only wasteful. With KAFKA_BROKERS set it reads the read models the Kafka
  * projector feeds; without, it feeds them itself (embedded projection). Its HTTP server on HTTP_HOST:HTTP_PORT serves
- * only health and metrics: ready while the event store answers.
+ * only health and metrics: ready while the event store answers and neither feed (the process manager, the embedded
+ * projection) stopped for good because the event store refuses its subscription.
  */
 export async function startScheduler(
   config: AppConfig,
@@ -36,9 +38,16 @@ export async function startScheduler(
   await app.init();
   const eventStore = app.get<EventStoreHandle>(EVENT_STORE_HANDLE);
   const metrics = app.get(MetricsService);
+  const feedHealth = app.get(FeedHealth);
   let stopping = false;
   const readiness = async (): Promise<Readiness> => {
     if (stopping) return { ready: false, body: { status: 'stopping' } };
+    const failedFeeds = FEEDS.flatMap((feed) => {
+      const reason = feedHealth.failureOf(feed);
+      return reason === undefined ? [] : [[feed, { failed: true, error: reason }] as const];
+    });
+    if (failedFeeds.length > 0)
+      return { ready: false, body: { status: 'failed', feeds: Object.fromEntries(failedFeeds) } };
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -79,10 +79,33 @@ export interface SubscribeToAllOptions {
 
 /**
  * A catch-up subscription on $all: first the history after the checkpoint, then live events, each exactly once and
- * in position order. Iterate it with `for await`; `close()` ends the iteration.
+ * in position order. Iterate it with `for await`; `close()` ends the iteration. An iteration that ends by itself
+ * throws why; a SubscriptionError says whether subscribing again from the checkpoint can help (see there).
  */
 export interface AllSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
+}
+
+/**
+ * How a subscription on $all ended by itself (its iteration throws it; adapters may throw a subclass).
+ * `transient`: the store was out of reach, so a new subscription from the same checkpoint may succeed later — the
+ * reader resubscribes after a pause. Otherwise the store refused the subscription (e.g. a checkpoint that is not an
+ * event boundary) and will refuse it again: the reader stops and says why instead of retrying for ever.
+ */
+export class SubscriptionError extends Error {
+  override readonly name: string = 'SubscriptionError';
+  constructor(
+    readonly transient: boolean,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** An error that subscribing again from the same checkpoint would meet again (a SubscriptionError, not transient). */
+export function isPermanentSubscriptionError(error: unknown): error is SubscriptionError {
+  return error instanceof SubscriptionError && !error.transient;
 }
 
 export interface EventStore {
@@ -100,9 +123,31 @@ export interface EventStore {
   /** The store-wide log of user events (no system events), forwards in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 
+  /**
+   * @throws at once (before any iteration) when `after` is not a position of this store, e.g. another store's
+   * checkpoint: subscribing again cannot help either.
+   */
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
 
   close(): Promise<void>;
+}
+
+/**
+ * `subscribeToAll` from a reader's checkpoint (null: the start of $all). A checkpoint the store cannot read at all
+ * (another store's position, after a change of store) is a permanent SubscriptionError, as one it refuses later is.
+ */
+export function subscribeFromCheckpoint(
+  store: Pick<EventStore, 'subscribeToAll'>,
+  checkpoint: Position | null,
+): AllSubscription {
+  try {
+    return store.subscribeToAll(checkpoint === null ? {} : { after: checkpoint });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SubscriptionError(false, `The event store cannot subscribe after checkpoint ${checkpoint}: ${reason}`, {
+      cause: error,
+    });
+  }
 }
 
 export class ConcurrencyError extends Error {

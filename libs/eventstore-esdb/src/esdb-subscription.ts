@@ -7,7 +7,7 @@ import {
   type ReadPosition,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { type AllSubscription, type RecordedEvent } from '@lib/event-sourcing';
+import { SubscriptionError, type AllSubscription, type RecordedEvent } from '@lib/event-sourcing';
 import {
   compareEsdbPositions,
   describeEsdbError,
@@ -45,13 +45,14 @@ export interface ResubscribingSubscriptionOptions extends ResubscribeOptions {
 /**
  * How an $all subscription ended other than by close(): a non-transient error at once (not retried), or transient
  * errors `attempts` times in a row without progress. The process should fail loudly (and exit non-zero) rather than
- * carry on without its feed; a restart resubscribes from its durable checkpoint.
+ * carry on without its feed; a restart resubscribes from its durable checkpoint. It is the port's SubscriptionError,
+ * so a reader tells a permanent end from a transient one without knowing this adapter.
  */
-export class EsdbSubscriptionError extends Error {
+export class EsdbSubscriptionError extends SubscriptionError {
   override readonly name = 'EsdbSubscriptionError';
   constructor(
     /** True when the server was unreachable (or similar) every time: a restart may succeed later. */
-    readonly transient: boolean,
+    transient: boolean,
     /** Subscriptions opened, the failed ones included. */
     readonly attempts: number,
     /** Where the subscription was resuming from (the port's position), or undefined for the start of $all. */
@@ -60,6 +61,7 @@ export class EsdbSubscriptionError extends Error {
   ) {
     const from = resumeAfter === undefined ? 'the start of $all' : `after position ${resumeAfter}`;
     super(
+      transient,
       transient
         ? `The EventStoreDB $all subscription (from ${from}) failed ${attempts} times in a row without progress; giving up: ${describeEsdbError(cause)}`
         : `The EventStoreDB $all subscription (from ${from}) ended with an error that is not retried: ${describeEsdbError(cause)}`,

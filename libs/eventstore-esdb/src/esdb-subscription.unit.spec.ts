@@ -8,7 +8,7 @@ import {
   type AllStreamSubscription,
   type ReadPosition,
 } from '@eventstore/db-client';
-import { type RecordedEvent } from '@lib/event-sourcing';
+import { isPermanentSubscriptionError, SubscriptionError, type RecordedEvent } from '@lib/event-sourcing';
 import { testEvent } from '@lib/event-sourcing/testing';
 import { isOwnEvent, toEventData } from './esdb-mapping';
 import {
@@ -178,6 +178,9 @@ describe('ResubscribingAllSubscription', () => {
 
     expect(error).toBeInstanceOf(EsdbSubscriptionError);
     expect(error).toMatchObject({ transient: false, resumeAfter: '00000000000000000011-00000000000000000011' });
+    // The port's notion: readers stop on it without knowing this adapter.
+    expect(error).toBeInstanceOf(SubscriptionError);
+    expect(isPermanentSubscriptionError(error)).toBe(true);
     expect((error as Error).message).toBe(
       'The EventStoreDB $all subscription (from after position 00000000000000000011-00000000000000000011) ' +
         'ended with an error that is not retried: INVALID_ARGUMENT: Trying to read from an invalid position.',
@@ -195,6 +198,7 @@ describe('ResubscribingAllSubscription', () => {
 
     expect(error).toBeInstanceOf(EsdbSubscriptionError);
     expect(error).toMatchObject({ transient: true, attempts: 3, cause: errors[2] });
+    expect(isPermanentSubscriptionError(error)).toBe(false);
     expect(server.subscribedFrom).toHaveLength(3);
     expect(onDropped.mock.calls.map(([, attempt]) => attempt)).toEqual([1, 2]);
   });

@@ -23,6 +23,11 @@ export interface OpenedEventStore {
   readonly isUnavailableError: (error: unknown) => boolean;
   /** Where "cannot serve now" is logged: one warn line per reason, repeats counted (see UnavailabilityLog). */
   readonly unavailability: UnavailabilityLog;
+  /**
+   * Events of other applications on a shared EventStoreDB that reads of $all passed over (for /metrics; logged as a
+   * warning, at most one line a minute with the count); 0 on the embedded store, which has no other writers.
+   */
+  readonly foreignEventsPassedOver: () => number;
 }
 
 export interface OpenEventStoreOptions {
@@ -48,8 +53,21 @@ export async function openEventStore(config: AppConfig, options: OpenEventStoreO
   };
   if (config.eventStoreConnectionString !== undefined) {
     // Loaded only in this mode, so the embedded start does not pay for the gRPC client.
-    const { EsdbEventStore, isEventStoreUnavailable } = await import('@lib/eventstore-esdb');
-    const store = EsdbEventStore.connect(config.eventStoreConnectionString);
+    const { EsdbEventStore, ForeignEventReporter, isEventStoreUnavailable } = await import('@lib/eventstore-esdb');
+    const foreignEvents = new ForeignEventReporter(({ count, total, first }) =>
+      options.logger.warn(
+        {
+          passedOver: count,
+          total,
+          example: `${first.streamId}@${first.revision} (${first.type}): ${first.reason}`,
+        },
+        'EventStoreDB: passed over events that are not of this application (another application writes to the ' +
+          'shared server); the read side carries on without them',
+      ),
+    );
+    const store = EsdbEventStore.connect(config.eventStoreConnectionString, {
+      onForeignEvent: foreignEvents.onForeignEvent,
+    });
     return {
       store,
       mode: 'eventstoredb',
@@ -58,6 +76,7 @@ export async function openEventStore(config: AppConfig, options: OpenEventStoreO
       onWritabilityChange,
       isUnavailableError: (error) => error instanceof EventStoreUnavailableError || isEventStoreUnavailable(error),
       unavailability,
+      foreignEventsPassedOver: () => store.foreignEventsPassedOver,
     };
   }
   mkdirSync(config.dataDir, { recursive: true });
@@ -82,5 +101,6 @@ export async function openEventStore(config: AppConfig, options: OpenEventStoreO
     onWritabilityChange,
     isUnavailableError: (error) => error instanceof EventStoreUnavailableError,
     unavailability,
+    foreignEventsPassedOver: () => 0,
   };
 }

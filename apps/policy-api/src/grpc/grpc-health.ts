@@ -4,6 +4,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
+import { FeedHealth } from '../health/feed-health';
 import { checkReadiness, type Readiness } from '../health/readiness';
 import { LOGGER } from '../logging/logger';
 import { ReadModelConnection } from '../projections/read-model-connection';
@@ -16,12 +17,13 @@ const PROBE_INTERVAL_MS = 5_000;
 
 /**
  * What each service needs to serve (see Readiness): commands write to the event store, queries read it, reports read
- * the read models. A service of the package not listed here needs everything.
+ * the read models, kept up by the embedded projection where this process runs it. A service of the package not
+ * listed here needs everything.
  */
 const SERVICE_NEEDS: Readonly<Record<string, (readiness: Readiness) => boolean>> = {
   [`${POLICY_PACKAGE}.${POLICY_COMMAND_SERVICE}`]: (r) => r.eventStore.readable.ok && r.eventStore.writable.ok,
   [`${POLICY_PACKAGE}.${POLICY_QUERY_SERVICE}`]: (r) => r.eventStore.readable.ok,
-  [`${POLICY_PACKAGE}.${REPORT_SERVICE}`]: (r) => r.readModels.reachable.ok,
+  [`${POLICY_PACKAGE}.${REPORT_SERVICE}`]: (r) => r.readModels.reachable.ok && r.feeds.embeddedProjection.ok,
 };
 
 /** '' (the whole server: what `grpc_health_probe` and load balancers ask by default) and every service served. */
@@ -38,13 +40,14 @@ export function healthServiceNames(definition: PackageDefinition): string[] {
  * grpc.health.v1 for the gRPC server, with the readiness of REST `/health/ready` (DESIGN 3 and 4): the server ('')
  * is SERVING when everything is ready; each service when what it needs is (PolicyCommandService: the event store
  * takes writes, so on a full disk it is NOT_SERVING while PolicyQueryService serves; ReportService: the read
- * models). Check and Watch answer from memory.
+ * models and their embedded projection; a failed orphan-reassignment feed takes only the server ('') out). Check and
+ * Watch answer from memory.
  *
  * Start-up, honestly: every status is NOT_SERVING until a check has run. The first check runs when the app
  * bootstraps, before the gRPC server accepts calls, so a caller normally never sees that state; if that check fails
  * (EventStoreDB not reachable yet), the statuses stay NOT_SERVING and checks repeat every second until one
  * succeeds, then every 5 s. A change of the store's writability (a refused write, or writes going through again)
- * triggers a check at once.
+ * or a feed that stops for good triggers a check at once.
  */
 @Injectable()
 export class GrpcHealth implements OnApplicationBootstrap, OnModuleDestroy {
@@ -54,11 +57,13 @@ export class GrpcHealth implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private everServing = false;
   private stopWatching?: () => void;
+  private stopWatchingFeeds?: () => void;
   private refreshing?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE_HANDLE) private readonly eventStore: EventStoreHandle,
     private readonly readModels: ReadModelConnection,
+    private readonly feedHealth: FeedHealth,
     @Inject(GRPC_PACKAGE_DEFINITION) definition: PackageDefinition,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -71,6 +76,7 @@ export class GrpcHealth implements OnApplicationBootstrap, OnModuleDestroy {
   /** The first check, before the gRPC server listens (Nest runs this hook before it starts the microservices). */
   async onApplicationBootstrap(): Promise<void> {
     this.stopWatching ??= this.eventStore.onWritabilityChange(() => void this.refresh());
+    this.stopWatchingFeeds ??= this.feedHealth.onFailure(() => void this.refresh());
     await this.refresh();
   }
 
@@ -98,10 +104,11 @@ export class GrpcHealth implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.stopWatching?.();
+    this.stopWatchingFeeds?.();
   }
 
   private async checkAndPublish(): Promise<void> {
-    const readiness = await checkReadiness(this.eventStore, this.readModels);
+    const readiness = await checkReadiness(this.eventStore, this.readModels, this.feedHealth);
     for (const name of this.serviceNames) {
       const needs = SERVICE_NEEDS[name] ?? ((r: Readiness) => r.ready);
       const status: ServingStatus = needs(readiness) ? 'SERVING' : 'NOT_SERVING';
@@ -124,6 +131,8 @@ export class GrpcHealth implements OnApplicationBootstrap, OnModuleDestroy {
       eventStoreReadable: readiness.eventStore.readable.detail ?? true,
       eventStoreWritable: readiness.eventStore.writable.detail ?? true,
       readModelsReachable: readiness.readModels.reachable.detail ?? true,
+      embeddedProjection: readiness.feeds.embeddedProjection.detail ?? true,
+      orphanReassignment: readiness.feeds.orphanReassignment.detail ?? true,
     };
     this.logger.info(
       parts,

@@ -11,7 +11,8 @@ import type { Response } from 'express';
 import { PublicRoute } from '../auth/permission.decorator';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
 import { ReadModelConnection } from '../projections/read-model-connection';
-import { checkReadiness } from './readiness';
+import { FeedHealth } from './feed-health';
+import { checkReadiness, type ComponentCheck } from './readiness';
 
 export class LivenessReport {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
@@ -31,10 +32,34 @@ export class ReadModelReadiness {
   @ApiPropertyOptional({ description: 'Why not, when the check failed' }) error?: string;
 }
 
+export class FeedReadiness {
+  @ApiProperty({
+    description:
+      'The feed stopped for good: the event store refuses its $all subscription (e.g. a checkpoint that is not an ' +
+      'event boundary). It stays stopped until the cause is fixed and the instance restarted.',
+  })
+  failed!: boolean;
+  @ApiPropertyOptional({ description: 'What the event store said, when it failed' }) error?: string;
+}
+
+export class FeedsReadiness {
+  @ApiProperty({
+    type: () => FeedReadiness,
+    description: 'The in-process projection into the read models (embedded mode); failed: reports are not kept up',
+  })
+  embeddedProjection!: FeedReadiness;
+  @ApiProperty({
+    type: () => FeedReadiness,
+    description: 'The orphan-reassignment process manager (where ORPHAN_REASSIGNMENT_ENABLED)',
+  })
+  orphanReassignment!: FeedReadiness;
+}
+
 export class ReadinessReport {
   @ApiProperty({ enum: ['ready', 'not-ready'] }) status!: 'ready' | 'not-ready';
   @ApiProperty({ type: () => EventStoreReadiness }) eventStore!: EventStoreReadiness;
   @ApiProperty({ type: () => ReadModelReadiness }) readModels!: ReadModelReadiness;
+  @ApiProperty({ type: () => FeedsReadiness }) feeds!: FeedsReadiness;
 }
 
 export class LegacyEventStoreHealth {
@@ -51,8 +76,9 @@ export class HealthReport {
 /**
  * Liveness and readiness (DESIGN 3), without authentication. Liveness: the process answers (restart it when it does
  * not). Readiness: it can serve every request: the event store answers and takes writes, the read models answer
- * (route traffic elsewhere while it is not; it turns ready again by itself once a write goes through). `/health` is
- * the older combined check, kept in its shape for existing probes.
+ * (route traffic elsewhere while it is not; it turns ready again by itself once a write goes through), and no
+ * background feed stopped for good (that one needs an operator: it stays not ready until restarted). `/health` is the
+ * older combined check, kept in its shape for existing probes.
  */
 @ApiTags('health')
 @Controller('health')
@@ -61,6 +87,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE_HANDLE) private readonly eventStore: EventStoreHandle,
     private readonly readModels: ReadModelConnection,
+    private readonly feedHealth: FeedHealth,
   ) {}
 
   @Get('live')
@@ -72,16 +99,19 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({
-    summary: 'Readiness: the event store answers and takes writes, the read models answer; no authentication',
+    summary:
+      'Readiness: the event store answers and takes writes, the read models answer, no background feed failed; ' +
+      'no authentication',
   })
   @ApiOkResponse({ type: ReadinessReport, description: 'Ready' })
   @ApiServiceUnavailableResponse({ type: ReadinessReport, description: 'Not ready: see which part and why' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
-    const readiness = await checkReadiness(this.eventStore, this.readModels);
+    const readiness = await checkReadiness(this.eventStore, this.readModels, this.feedHealth);
     if (!readiness.ready) response.status(503);
     const { readable, writable } = readiness.eventStore;
     const { reachable } = readiness.readModels;
     const storeError = readable.detail ?? writable.detail;
+    const { embeddedProjection, orphanReassignment } = readiness.feeds;
     return {
       status: readiness.ready ? 'ready' : 'not-ready',
       eventStore: {
@@ -94,6 +124,10 @@ export class HealthController {
         kind: readiness.readModels.kind,
         reachable: reachable.ok,
         ...(reachable.detail === undefined ? {} : { error: reachable.detail }),
+      },
+      feeds: {
+        embeddedProjection: feedReadiness(embeddedProjection),
+        orphanReassignment: feedReadiness(orphanReassignment),
       },
     };
   }
@@ -121,4 +155,8 @@ export class HealthController {
       };
     }
   }
+}
+
+function feedReadiness(check: ComponentCheck): FeedReadiness {
+  return { failed: !check.ok, ...(check.detail === undefined ? {} : { error: check.detail }) };
 }

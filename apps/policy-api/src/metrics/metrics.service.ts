@@ -22,6 +22,7 @@ const PROJECTOR_STATES = Object.keys({
   running: true,
   retrying: true,
   stopped: true,
+  failed: true,
 } satisfies Record<EmbeddedProjectorState, true>) as EmbeddedProjectorState[];
 
 class CheckTimedOut extends Error {}
@@ -86,6 +87,12 @@ export class MetricsService {
         'Whether the event store answered a read (1) or not (0) at scrape time, by store mode.',
         [{ labels: { mode: this.eventStore.mode }, value: ready }],
       ),
+      counterReading(
+        'policy_api_event_store_foreign_events_total',
+        "Events of other applications (not of this application's shape) that reads of the event store's log passed " +
+          'over: a shared EventStoreDB; always 0 on the embedded store.',
+        [{ labels: { mode: this.eventStore.mode }, value: this.eventStore.foreignEventsPassedOver() }],
+      ),
     ];
   }
 
@@ -94,7 +101,8 @@ export class MetricsService {
     const families = [
       gauge(
         'policy_api_embedded_projection_state',
-        'State of the in-process projection feed (1 for the current state); disabled when KAFKA_BROKERS is set.',
+        'State of the in-process projection feed (1 for the current state); disabled when KAFKA_BROKERS is set, ' +
+          'failed when the event store refuses its subscription (see /health/ready).',
         PROJECTOR_STATES.map((state) => ({ labels: { state }, value: state === current ? 1 : 0 })),
       ),
     ];

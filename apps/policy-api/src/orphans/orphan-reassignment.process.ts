@@ -1,7 +1,9 @@
 import {
+  isPermanentSubscriptionError,
   loadAggregate,
   readEventMetadata,
   StreamNotFoundError,
+  subscribeFromCheckpoint,
   toJsonMetadata,
   type Actor,
   type AllSubscription,
@@ -72,6 +74,11 @@ export interface OrphanReassignmentDeps {
   readonly catchUpTimeoutMs: number;
   /** Pause before the subscription restarts from its checkpoint after a failure. Default 5 s. */
   readonly retryDelayMs?: number;
+  /**
+   * Told once, with the reason, when the process stops for good: the event store refuses its subscription (a
+   * permanent SubscriptionError, e.g. a checkpoint that is not an event boundary), which no retry can mend.
+   */
+  readonly onFailed?: (reason: string) => void;
 }
 
 export interface DepartureOutcome {
@@ -115,6 +122,9 @@ export interface TransferOutcome {
  * - Execution: every planned command is sent again on resume; those already written are answered from their first
  *   events by the idempotency key and write nothing, and the domain rejects reassigning a policy that is no longer
  *   orphaned — so no policy is ever assigned twice.
+ *
+ * Any failure restarts the subscription from the checkpoint after a pause, except the event store refusing the
+ * subscription itself: then the process stops with one error line and tells `onFailed` (readiness says why).
  */
 export class OrphanReassignmentProcess {
   private subscription: AllSubscription | undefined;
@@ -359,10 +369,12 @@ export class OrphanReassignmentProcess {
 
   private async runFromCheckpoint(): Promise<void> {
     const log = this.deps.logger.child({ component: 'orphan-reassignment' });
+    let resumedAfter: Position | null = null;
     try {
       let checkpoint = await this.readCheckpoint();
+      resumedAfter = checkpoint;
       let sinceStored = 0;
-      this.subscription = this.deps.store.subscribeToAll(checkpoint === null ? {} : { after: checkpoint });
+      this.subscription = subscribeFromCheckpoint(this.deps.store, checkpoint);
       if (this.stopped) await this.subscription.close();
       for await (const recorded of this.subscription) {
         const departed = departureOf(recorded);
@@ -382,8 +394,17 @@ export class OrphanReassignmentProcess {
       }
     } catch (error) {
       if (this.stopped) return;
-      log.error({ err: error }, 'orphan reassignment failed; resuming from the checkpoint');
       await this.subscription?.close();
+      if (isPermanentSubscriptionError(error)) {
+        log.error(
+          { checkpoint: resumedAfter, reason: error.message },
+          'orphan reassignment stopped: the event store refuses its $all subscription; departures and transfers are ' +
+            `not handled until the cause is fixed and the process restarted (checkpoint stream ${ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM})`,
+        );
+        this.deps.onFailed?.(error.message);
+        return;
+      }
+      log.error({ err: error }, 'orphan reassignment failed; resuming from the checkpoint');
       this.retryTimer = setTimeout(() => {
         if (!this.stopped) this.loop = this.runFromCheckpoint();
       }, this.deps.retryDelayMs ?? 5_000);

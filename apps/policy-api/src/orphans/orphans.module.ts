@@ -4,6 +4,7 @@ import type { Clock, EventStore, IdGenerator } from '@lib/event-sourcing';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
+import { FeedHealth } from '../health/feed-health';
 import { LOGGER } from '../logging/logger';
 import { ReadModelCatchUp } from '../scheduler/read-model-catch-up';
 import { ReadModelConnection } from '../projections/read-model-connection';
@@ -38,7 +39,10 @@ export class OrphanReassignmentDependencies {
   }
 }
 
-/** Runs the process manager in this process when ORPHAN_REASSIGNMENT_ENABLED (embedded mode; apps/scheduler). */
+/**
+ * Runs the process manager in this process when ORPHAN_REASSIGNMENT_ENABLED (embedded mode; apps/scheduler); a process
+ * that stops for good shows in readiness (FeedHealth).
+ */
 @Injectable()
 export class OrphanReassignmentRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private process: OrphanReassignmentProcess | undefined;
@@ -46,11 +50,15 @@ export class OrphanReassignmentRunner implements OnApplicationBootstrap, OnModul
   constructor(
     private readonly dependencies: OrphanReassignmentDependencies,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly feedHealth: FeedHealth,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.scheduler.orphanReassignmentEnabled) return;
-    this.process = new OrphanReassignmentProcess(this.dependencies.deps());
+    this.process = new OrphanReassignmentProcess({
+      ...this.dependencies.deps(),
+      onFailed: (reason) => this.feedHealth.failed('orphanReassignment', reason),
+    });
     this.process.start();
   }
 

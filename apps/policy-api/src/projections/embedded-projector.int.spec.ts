@@ -7,6 +7,7 @@ import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { agentStreamId } from '@lib/policy-domain';
 import { SqliteReadModelStore, type ApplyBatchResult, type ReadModelStore } from '@lib/read-models';
 import { loadConfig } from '../config/app-config';
+import { FeedHealth } from '../health/feed-health';
 import { EmbeddedProjector } from './embedded-projector';
 import type { ReadModelConnection } from './read-model-connection';
 
@@ -52,7 +53,7 @@ describe('EmbeddedProjector', () => {
   function projector(store: ReadModelStore, env: Record<string, string> = {}) {
     const connection = { store: async () => store } as unknown as ReadModelConnection;
     const config = loadConfig({ DATA_DIR: dir, API_KEYS: 'a:0123456789abcdef:admin', ...env });
-    return new EmbeddedProjector(config, events, connection, pino({ level: 'silent' }));
+    return new EmbeddedProjector(config, events, connection, pino({ level: 'silent' }), new FeedHealth());
   }
 
   it('applies the history after the checkpoint, then live events; a failing batch is retried until applied', async () => {

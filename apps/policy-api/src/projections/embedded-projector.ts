@@ -1,10 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { AllSubscription, EventStore, RecordedEvent } from '@lib/event-sourcing';
+import {
+  isPermanentSubscriptionError,
+  subscribeFromCheckpoint,
+  type AllSubscription,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type SubscriptionError,
+} from '@lib/event-sourcing';
 import { ProjectionError, type ReadModelStore } from '@lib/read-models';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE } from '../event-store/tokens';
+import { FeedHealth } from '../health/feed-health';
 import { LOGGER } from '../logging/logger';
 import { batchEvents } from './event-batches';
 import { ReadModelConnection } from './read-model-connection';
@@ -16,7 +25,8 @@ const BACKOFF_MS = { first: 500, max: 30_000 } as const;
 /** Attempts for an event the projections cannot apply before its stream is quarantined (0.5 s and 1 s apart). */
 export const POISON_ATTEMPTS = 3;
 
-export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped';
+/** `failed`: stopped for good, the event store refuses the subscription (see run). */
+export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped' | 'failed';
 
 class ProjectorStopped extends Error {}
 
@@ -33,7 +43,10 @@ function backoffMs(attempt: number): number {
  * Every event goes to the store, the other streams' too (idempotency index streams): the store ignores them but
  * moves its checkpoint past them, so "caught up" means caught up with the whole log.
  *
- * Failures never reach the API: the feed logs them and retries with backoff (0.5 s … 30 s). An event the
+ * Failures never reach the API: the feed logs them and retries with backoff (0.5 s … 30 s). Except one that retrying
+ * cannot mend: the event store refuses the subscription itself (a permanent SubscriptionError, e.g. a checkpoint that
+ * is not an event boundary, or that belongs to another store). Then the feed stops (state `failed`) with one error
+ * line, and readiness and the ReportService's gRPC health say why; commands and queries are served on. An event the
  * projections cannot apply (ProjectionError) is isolated by applying its batch event by event; the events around it
  * are applied, and after POISON_ATTEMPTS attempts its stream is quarantined (logged as an error): that stream's
  * later events are passed over, since applying them without it would corrupt its rows, and every other stream
@@ -51,6 +64,7 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly readModels: ReadModelConnection,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly feedHealth: FeedHealth,
   ) {
     this.currentState = config.embeddedProjection ? 'starting' : 'disabled';
   }
@@ -69,7 +83,7 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
     this.stopSignal.abort();
     await this.subscription?.close();
     await this.running;
-    if (this.currentState !== 'disabled') this.currentState = 'stopped';
+    if (this.currentState !== 'disabled' && this.currentState !== 'failed') this.currentState = 'stopped';
   }
 
   private get stopped(): boolean {
@@ -79,10 +93,12 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
+      let checkpoint: Position | null = null;
       try {
         const store = await this.readModels.store();
         const { position } = await store.checkpoint();
-        this.subscription = this.events.subscribeToAll(position === null ? {} : { after: position });
+        checkpoint = position;
+        this.subscription = subscribeFromCheckpoint(this.events, position);
         if (this.stopped) break;
         this.currentState = 'running';
         this.logger.info({ after: position }, 'embedded projection subscribed to $all');
@@ -93,6 +109,10 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
         if (!this.stopped) throw new Error('the $all subscription ended');
       } catch (error) {
         if (this.stopped || error instanceof ProjectorStopped) break;
+        if (isPermanentSubscriptionError(error)) {
+          this.fail(error, checkpoint);
+          break;
+        }
         failures++;
         this.currentState = 'retrying';
         this.logger.warn(
@@ -105,6 +125,18 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
         this.subscription = undefined;
       }
     }
+  }
+
+  /** The event store will refuse the subscription again: stop, and say so once (log, readiness, gRPC health). */
+  private fail(error: SubscriptionError, checkpoint: Position | null): void {
+    this.currentState = 'failed';
+    this.feedHealth.failed('embeddedProjection', error.message);
+    this.logger.error(
+      { checkpoint, reason: error.message },
+      'embedded projection stopped: the event store refuses its $all subscription, so the read models stay where ' +
+        'they are (reports not ready) until the cause is fixed and the API restarted (a checkpoint the store does ' +
+        'not know: `policyctl rebuild`)',
+    );
   }
 
   /** Applies the batch, retrying with backoff until it is applied or the feed stops. */

@@ -181,7 +181,7 @@ export const rebuildCommand: CliCommand = {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
-    const events = await openEventStore(io.env);
+    const events = await openEventStore(io.env, io.stderr);
     try {
       const readModels = await openReadModelStore(io.env);
       try {
@@ -211,7 +211,7 @@ export const rebuildCommand: CliCommand = {
         await readModels.close();
       }
     } finally {
-      await events.store.close();
+      await events.close();
     }
   },
 };

@@ -358,13 +358,13 @@ export const replayCommand: CliCommand = {
     }
     const { json, ...options } = parsed;
     const today = businessToday(io.env);
-    const events = await openEventStore(io.env);
+    const events = await openEventStore(io.env, io.stderr);
     try {
       const replay = await replayPolicy(events.store, { ...options, today }, io);
       io.stdout.write(json ? `${JSON.stringify(replay, null, 2)}\n` : formatReplay(replay));
       return EXIT.ok;
     } finally {
-      await events.store.close();
+      await events.close();
     }
   },
 };

@@ -1,1 +1,2 @@
 export { describeEventStoreContract, testEvent, type EventStoreContractHarness } from './event-store-contract';
+export { ScriptedSubscriptions, type SubscriptionScript } from './scripted-subscriptions';
