@@ -50,7 +50,14 @@ const UNRECORDED_LAPSE: Term = {
   maturityDate: '2026-03-30',
   paidThrough: 4,
 };
-const TERMS = [PAID_UP, LAPSED, WITH_MATURITY_BENEFIT, LATER, UNRECORDED_LAPSE];
+/** Matured 2026-03-28, two days before the first servicing day that runs: a late run still ends it on that date. */
+const MISSED_RUN: Term = {
+  policyId: 'EXP-MISSED',
+  effectiveDate: '2021-03-28',
+  maturityDate: '2026-03-28',
+  paidThrough: 5,
+};
+const TERMS = [PAID_UP, LAPSED, WITH_MATURITY_BENEFIT, LATER, UNRECORDED_LAPSE, MISSED_RUN];
 
 function anniversary(date: string, years: number): string {
   return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
@@ -147,9 +154,14 @@ describe('scheduler: EXPIRY on the maturity date of a policy without a maturity 
     });
   });
 
+  it('a run later than the maturity date dates the EXPIRY on the maturity date, not on the run', async () => {
+    expect(await terminationsOf(MISSED_RUN.policyId)).toEqual([{ terminatedOn: '2026-03-28', reason: 'EXPIRY' }]);
+  });
+
   it('not by the run of the day before', () => {
-    // 2026-03-30 expired EXP-NOLAPSE only; 2026-03-31 expired the two maturing then, not EXP-LATER (2026-04-01).
-    expect(reports.get('2026-03-30')!.actions.EXPIRY_TERMINATION.sent).toBe(1);
+    // 2026-03-30 expired EXP-NOLAPSE (and EXP-MISSED, matured two days before); 2026-03-31 expired the two
+    // maturing then, not EXP-LATER (2026-04-01).
+    expect(reports.get('2026-03-30')!.actions.EXPIRY_TERMINATION.sent).toBe(2);
     expect(reports.get('2026-04-01')!.actions.EXPIRY_TERMINATION.sent).toBe(1);
   });
 
@@ -177,6 +189,7 @@ describe('scheduler: EXPIRY on the maturity date of a policy without a maturity 
     ).toEqual([
       ['policy-EXP-LAPSED', 'SCHEDULER', 'expiry:EXP-LAPSED:2026-03-31'],
       ['policy-EXP-LATER', 'SCHEDULER', 'expiry:EXP-LATER:2026-04-01'],
+      ['policy-EXP-MISSED', 'SCHEDULER', 'expiry:EXP-MISSED:2026-03-28'],
       ['policy-EXP-NOLAPSE', 'SCHEDULER', 'expiry:EXP-NOLAPSE:2026-03-30'],
       ['policy-EXP-PAIDUP', 'SCHEDULER', 'expiry:EXP-PAIDUP:2026-03-31'],
     ]);

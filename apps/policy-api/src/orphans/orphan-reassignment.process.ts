@@ -1,4 +1,5 @@
 import {
+  decodeRecordedEvent,
   isPermanentSubscriptionError,
   loadAggregate,
   readEventMetadata,
@@ -12,6 +13,7 @@ import {
   type IdGenerator,
   type Position,
   type RecordedEvent,
+  UnreadableEventError,
 } from '@lib/event-sourcing';
 import {
   agentEventCodec,
@@ -377,14 +379,30 @@ export class OrphanReassignmentProcess {
       this.subscription = subscribeFromCheckpoint(this.deps.store, checkpoint);
       if (this.stopped) await this.subscription.close();
       for await (const recorded of this.subscription) {
-        const departed = departureOf(recorded);
-        const transferred = departed === null ? orphaningTransferOf(recorded) : null;
-        if (departed !== null && departed.data.reassignment !== 'MANUAL') {
-          await this.handleDeparture(recorded, departed);
-          sinceStored = CHECKPOINT_EVERY;
-        } else if (transferred !== null) {
-          await this.handleTransfer(recorded, transferred);
-          sinceStored = CHECKPOINT_EVERY;
+        try {
+          const departed = departureOf(recorded);
+          const transferred = departed === null ? orphaningTransferOf(recorded) : null;
+          if (departed !== null && departed.data.reassignment !== 'MANUAL') {
+            await this.handleDeparture(recorded, departed);
+            sinceStored = CHECKPOINT_EVERY;
+          } else if (transferred !== null) {
+            await this.handleTransfer(recorded, transferred);
+            sinceStored = CHECKPOINT_EVERY;
+          }
+        } catch (error) {
+          // An event (or a policy stream) this version cannot read — e.g. written by a newer version during a
+          // rolling upgrade — must not stall every later departure and transfer (DESIGN 7): it is passed over with
+          // one warning; the version that can read it handles it.
+          if (!(error instanceof UnreadableEventError)) throw error;
+          this.deps.logger.warn(
+            {
+              streamId: error.streamId,
+              revision: error.revision,
+              type: error.type,
+              schemaVersion: error.schemaVersion,
+            },
+            'orphan reassignment passed over an event this version cannot read',
+          );
         }
         checkpoint = recorded.position;
         if (++sinceStored >= CHECKPOINT_EVERY) {
@@ -459,14 +477,12 @@ function loadsInIdOrder(openReceivables: ReadonlyMap<string, number>): { agentId
 /** A PolicyTransferred without a target agent: the policy is orphaned in its new branch (DESIGN 2.5). */
 function orphaningTransferOf(recorded: RecordedEvent): PolicyTransferred | null {
   if (recorded.type !== 'PolicyTransferred' || policyIdFromStreamId(recorded.streamId) === null) return null;
-  const { schemaVersion } = readEventMetadata(recorded.metadata);
-  const event = policyEventCodec.decode({ type: recorded.type, data: recorded.data, schemaVersion });
+  const event = decodeRecordedEvent(policyEventCodec, recorded);
   return event.type === 'PolicyTransferred' && event.data.awaitingAgent ? event : null;
 }
 
 function departureOf(recorded: RecordedEvent): AgentDeparted | null {
   if (recorded.type !== 'AgentDeparted' || agentIdFromStreamId(recorded.streamId) === null) return null;
-  const { schemaVersion } = readEventMetadata(recorded.metadata);
-  const event = agentEventCodec.decode({ type: recorded.type, data: recorded.data, schemaVersion });
+  const event = decodeRecordedEvent(agentEventCodec, recorded);
   return event.type === 'AgentDeparted' ? event : null;
 }

@@ -78,4 +78,34 @@ describe('OrphanReassignmentProcess, when the event store ends its subscription'
     ]);
     await manager.stop();
   });
+
+  it('an event this version cannot read (a newer schema) is passed over with one warning; the feed carries on', async () => {
+    const newer = {
+      eventId: '00000000-0000-4000-8000-0000000000aa',
+      type: 'AgentDeparted',
+      data: { agentId: 'AG-9', departedOn: '2026-06-01', reassignment: 'BALANCED' },
+      metadata: { schemaVersion: 99 },
+      streamId: 'agent-AG-9',
+      revision: 1,
+      position: 'p-1',
+    };
+    const store = new ScriptedSubscriptions([{ events: [newer] }]);
+    const manager = processOn(store);
+
+    manager.start();
+    try {
+      await until(() => logLines.some((line) => line.streamId === 'agent-AG-9'));
+      expect(failures).toEqual([]);
+      expect(logLines.filter((line) => (line.level as number) >= 50)).toEqual([]);
+      expect(logLines.find((line) => line.streamId === 'agent-AG-9')).toMatchObject({
+        level: 40,
+        revision: 1,
+        schemaVersion: 99,
+        msg: 'orphan reassignment passed over an event this version cannot read',
+      });
+      expect(store.subscribedAfter).toHaveLength(1); // not restarted from the checkpoint
+    } finally {
+      await manager.stop();
+    }
+  });
 });

@@ -172,8 +172,10 @@ export class ServicingDay {
       ...expiries.map((row): ScheduledCommand => ({
         action: 'EXPIRY_TERMINATION',
         policyId: row.policyId,
-        idempotencyKey: expiryKey(row.policyId, date),
-        build: (context) => new TerminatePolicyCommand(row.policyId, { terminatedOn: date, reason: 'EXPIRY' }, context),
+        // The term ends on the maturity date (DESIGN 2.2), also when the day's run is late or re-run for a later day.
+        idempotencyKey: expiryKey(row.policyId, row.maturityDate),
+        build: (context) =>
+          new TerminatePolicyCommand(row.policyId, { terminatedOn: row.maturityDate, reason: 'EXPIRY' }, context),
       })),
       ...lapses.map((row): ScheduledCommand => ({
         action: 'LAPSE',

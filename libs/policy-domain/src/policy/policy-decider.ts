@@ -696,7 +696,8 @@ function rescission(data: TerminatePolicy['data'], policy: IssuedPolicy): Policy
 function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolicy): PolicyTerminated {
   checkHappenedBy(data.terminatedOn, 'terminatedOn', context.today);
   checkNotBeforePolicy(policy, data.terminatedOn, 'terminatedOn');
-  if (data.terminatedOn < policy.lastTransactionDate) {
+  // EXPIRY is dated by the contract (its maturity date), whatever was recorded after the term ended.
+  if (data.reason !== 'EXPIRY' && data.terminatedOn < policy.lastTransactionDate) {
     throw new DomainError(
       'DATE_BEFORE_LAST_TRANSACTION',
       `The policy's latest recorded transaction is dated ${policy.lastTransactionDate}; it cannot end on ${data.terminatedOn}.`,
