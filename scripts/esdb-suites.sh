@@ -15,7 +15,7 @@
 #      their own, as the embedded mode gives each a fresh data dir. Two suite files run at a time.
 #
 # Not run in EventStoreDB mode (see E2E_NOT_IN_ESDB_MODE below): suites that do not start the API through the e2e
-# harness' store selection (they would only repeat their embedded run) and scratch files.
+# harness' store selection (they would only repeat their embedded run).
 #
 # Environment: ESDB_SERVER (emulator, the default, or docker), ESDB_EMULATOR_DIR (where the emulator is; see
 # scripts/esdb-emulator.sh), ESDB_IMAGE (docker: the image, default eventstore/eventstore:24.10), ESDB_REQUIRED=1
@@ -73,7 +73,6 @@ trap 'exit 130' INT TERM
 
 e2e_suites=()
 for suite in apps/policy-api/test/*.e2e.spec.ts; do
-  [[ "$(basename "$suite")" == zz-* ]] && continue # scratch files
   [[ -n "${E2E_NOT_IN_ESDB_MODE[$suite]:-}" ]] && continue
   e2e_suites+=("$suite")
 done

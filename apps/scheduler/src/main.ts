@@ -10,6 +10,8 @@ import { MetricsService } from '../../policy-api/src/metrics/metrics.service';
 import { startSchedulerHttp, type Readiness } from './scheduler-http';
 
 /** A readiness check never waits longer than this for the event store. */
+/** The scheduler's HTTP port (health, metrics) when HTTP_PORT is not set: 3002, beside the API's 3000. */
+const SCHEDULER_DEFAULT_HTTP_PORT = 3002;
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
 export interface RunningScheduler {
@@ -51,7 +53,7 @@ export async function startScheduler(
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        eventStore.checkReady(),
+        eventStore.checkWritable(),
         new Promise((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)),
@@ -70,10 +72,15 @@ export async function startScheduler(
       clearTimeout(timer);
     }
   };
-  const http = await startSchedulerHttp(config.httpHost, config.httpPort, {
-    readiness,
-    metrics: () => metrics.scrape(),
-  });
+  // Not the API's default port: `npm start` and `npm run scheduler` side by side on one host must both start.
+  const port = process.env.HTTP_PORT === undefined ? SCHEDULER_DEFAULT_HTTP_PORT : config.httpPort;
+  let http: Awaited<ReturnType<typeof startSchedulerHttp>>;
+  try {
+    http = await startSchedulerHttp(config.httpHost, port, { readiness, metrics: () => metrics.scrape() });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const { hour, minute } = config.scheduler.dailyAt;
   logger.info(
     {

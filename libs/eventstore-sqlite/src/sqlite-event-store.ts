@@ -385,10 +385,21 @@ export class SqliteEventStore implements EventStore {
     this.options.onWritabilityChange?.({ writable: true });
   }
 
-  /** Records a refused write (EventStoreUnavailableError) and returns the error to throw. */
-  private refused(error: unknown): unknown {
-    if (error instanceof EventStoreUnavailableError) this.noteRefusal(error);
-    return error;
+  /**
+   * Records a refused write and returns the error to throw. A failure of the writer itself (it could not start or
+   * restart, or stopped mid-request) is the store being unavailable too — a 503 with Retry-After, never a 500 — and,
+   * recorded as the refusal, it keeps the write probe to one attempt per interval.
+   */
+  private refused(error: unknown): EventStoreUnavailableError {
+    const refusal =
+      error instanceof EventStoreUnavailableError
+        ? error
+        : new EventStoreUnavailableError(
+            'writer-stopped',
+            `The SQLite writer failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+    this.noteRefusal(refusal);
+    return refusal;
   }
 
   private noteRefusal(refusal: EventStoreUnavailableError): void {
