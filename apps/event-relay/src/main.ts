@@ -1,5 +1,5 @@
 /** The event relay process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
-import { ConfigError } from '@lib/worker-runtime';
+import { ConfigError, stopOnSignals } from '@lib/worker-runtime';
 import { createRelayLogger, startRelay, type RelayHandle } from './relay';
 import { loadRelayConfig, type RelayConfig } from './relay-config';
 
@@ -31,24 +31,10 @@ async function main(): Promise<void> {
     return;
   }
   started.relay = relay;
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      logger.flush(() => process.exit(1));
-      return;
-    }
+  stopOnSignals(logger, (signal) => {
     logger.info({ signal }, 'stopping: finishing the batch in hand and saving the checkpoint');
-    relay.stop().then(
-      () => logger.flush(() => process.exit(0)),
-      (error: unknown) => {
-        logger.error({ err: error }, 'graceful stop failed');
-        logger.flush(() => process.exit(1));
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+    return relay.stop();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
+import { stopOnSignals } from '@lib/worker-runtime';
 import { createPolicyApi, type PolicyApiOverrides } from './app.factory';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { grpcAddress } from './grpc/grpc-transport';
@@ -84,23 +85,9 @@ async function bootstrap(): Promise<void> {
       'API_KEYS is unset: generated an admin key for this run (printed once on stderr)',
     );
   }
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      logger.flush(() => process.exit(1));
-      return;
-    }
-    api.stop(signal).then(
-      () => logger.flush(() => process.exit(0)),
-      (error: unknown) => {
-        logger.error({ err: error }, 'graceful shutdown failed');
-        logger.flush(() => process.exit(1));
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  stopOnSignals(logger, (signal) => {
+    return api.stop(signal);
+  });
 }
 
 if (require.main === module) {

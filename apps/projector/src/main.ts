@@ -1,5 +1,5 @@
 /** The projector process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
-import { ConfigError } from '@lib/worker-runtime';
+import { ConfigError, stopOnSignals } from '@lib/worker-runtime';
 import { createProjectorLogger, startProjector, type ProjectorHandle } from './projector';
 import { loadProjectorConfig, type ProjectorConfig } from './projector-config';
 
@@ -24,24 +24,10 @@ async function main(): Promise<void> {
     logger.flush(() => process.exit(1));
     return;
   }
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      logger.flush(() => process.exit(1));
-      return;
-    }
+  stopOnSignals(logger, (signal) => {
     logger.info({ signal }, 'stopping: finishing the chunk in hand and committing offsets');
-    projector.stop().then(
-      () => logger.flush(() => process.exit(0)),
-      (error: unknown) => {
-        logger.error({ err: error }, 'graceful stop failed');
-        logger.flush(() => process.exit(1));
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+    return projector.stop();
+  });
 }
 
 main().catch((error: unknown) => {

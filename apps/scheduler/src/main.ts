@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { stopOnSignals } from '@lib/worker-runtime';
 import { createPolicyApi, type PolicyApiOverrides } from '../../policy-api/src/app.factory';
 import { ConfigError, loadConfig, type AppConfig } from '../../policy-api/src/config/app-config';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../../policy-api/src/event-store/event-store.module';
@@ -121,23 +122,9 @@ async function bootstrap(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, 'scheduler');
   const scheduler = await startScheduler(config, logger);
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      logger.flush(() => process.exit(1));
-      return;
-    }
-    scheduler.stop(signal).then(
-      () => logger.flush(() => process.exit(0)),
-      (error: unknown) => {
-        logger.error({ err: error }, 'graceful shutdown failed');
-        logger.flush(() => process.exit(1));
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  stopOnSignals(logger, (signal) => {
+    return scheduler.stop(signal);
+  });
 }
 
 if (require.main === module) {
