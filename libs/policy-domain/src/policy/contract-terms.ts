@@ -148,7 +148,7 @@ export function premiumBreakpoints(history: TermsHistory): BusinessDate[] {
     }
   };
   collect(history.atIssue);
-  for (const amendment of history.amendments) dates.add(amendment.effectiveDate);
+  for (const amendment of history.amendments) if (amendment.premiumAffecting) dates.add(amendment.effectiveDate);
   collect(latestTerms(history));
   return [...dates].sort();
 }

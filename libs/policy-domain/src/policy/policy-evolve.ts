@@ -1,7 +1,7 @@
 /** `evolve`: folds one policy event into the state. No rules here: an event is a fact that already happened. */
 import { laterOf } from '../dates';
 import { applyContractChange } from './contract-changes';
-import { type TermsHistory } from './contract-terms';
+import { latestTerms, type TermsHistory } from './contract-terms';
 import { type PolicyEvent } from './policy-events';
 import { premiumScheduleOf, scheduledInstallment } from './premium-schedule';
 import {
@@ -90,15 +90,18 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
     }
     case 'BeneficiariesChanged': {
       const { endorsementNo, effectiveDate, designatedBy, insuredConsent, beneficiaries } = event.data;
-      const amended = withTermsHistory(policy, {
+      const terms: TermsHistory = {
         atIssue: policy.terms.atIssue,
         amendments: [
           ...policy.terms.amendments,
           { endorsementNo, effectiveDate, premiumAffecting: false, kinds: ['BENEFICIARIES'], beneficiaries },
         ],
-      });
+      };
+      // Beneficiaries do not touch the premium: the schedule stays as it is (no re-derivation in the projector loop).
       return {
-        ...amended,
+        ...policy,
+        terms,
+        beneficiaries: latestTerms(terms).beneficiaries,
         beneficiaryDesignation: { designatedBy, insuredConsent, effectiveDate, endorsementNo },
         endorsementCount: policy.endorsementCount + 1,
       };
