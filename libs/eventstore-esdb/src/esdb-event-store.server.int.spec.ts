@@ -16,6 +16,8 @@ const HANG_MS = 15_000;
 
 if (connectionString === undefined || connectionString === '') {
   process.stdout.write('EventStoreDB server suite skipped: EVENTSTORE_CONNECTION_STRING is not set\n');
+  // Skipped, not failed: no EventStoreDB here. `.ci/run` runs this suite against the protocol emulator
+  // (scripts/esdb-suites.sh sets EVENTSTORE_CONNECTION_STRING); docker/README.md runs it against a real server.
   it.skip('EventStoreDB server suite (needs EVENTSTORE_CONNECTION_STRING)', () => undefined);
 } else {
   describe('EsdbEventStore against a server', () => {
