@@ -10,6 +10,7 @@ import type { AppConfig } from './config/app-config';
 import { EventStoreModule } from './event-store/event-store.module';
 import type { OpenedEventStore } from './event-store/open-event-store';
 import { GrpcModule } from './grpc/grpc.module';
+import { OperationsModule } from './operations/operations.module';
 import { OrphansModule } from './orphans/orphans.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { HealthController } from './health/health.controller';
@@ -37,6 +38,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(options.eventStore, options.clock, options.ids),
         CoreModule.forRoot(options.config, options.logger),
+        OperationsModule,
         PoliciesModule,
         AgentsModule,
         ProjectionsModule,

@@ -1,5 +1,6 @@
 import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 import { issuePolicyBody, money, MODAL_PREMIUM } from './support/fixtures';
+import { operationPaths } from './support/operation-routes';
 
 /**
  * Every rejected request answers problem+json with the documented status and code, and writes nothing: the
@@ -433,24 +434,12 @@ describe('bad input is rejected with a problem and writes nothing', () => {
   });
 
   it('no input yields a 500: odd bodies on every command route', async () => {
-    const routes = [
-      '/v1/policies',
-      `${path}/contract-changes`,
-      `${path}/contract-changes/${policyId}-E1/cancellation`,
-      `${path}/beneficiary-changes`,
-      `${path}/premium-reminders`,
-      `${path}/premium-reminders/${policyId}-R1/delivery`,
-      `${path}/premium-payments`,
-      `${path}/lapses`,
-      `${path}/waivers`,
-      `${path}/reinstatements`,
-      `${path}/transfers`,
-      `${path}/survival-benefit-payments`,
-      `${path}/orphan-reassignments`,
-      `${path}/terminations`,
-      '/v1/agents',
-      '/v1/agents/AG-1/departure',
-    ];
+    const routes = operationPaths((operation) => ({
+      id: operation.target === 'agent' ? 'AG-1' : policyId,
+      reminderId: `${policyId}-R1`,
+      endorsementNo: `${policyId}-E1`,
+    })).map(({ path: route }) => route);
+    expect(routes).toContain(`${path}/premium-payments`);
     const bodies: unknown[] = [
       {},
       '{"__proto__": {"admin": true}, "policyId": "ODD-0009"}',

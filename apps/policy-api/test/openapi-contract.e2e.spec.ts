@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import ts from 'typescript';
-import { EXAMPLE_AGENT_ID, EXAMPLE_POLICY_ID } from '../src/common/command-examples.doc';
+import { EXAMPLE_AGENT_ID, EXAMPLE_POLICY_ID } from '../src/operations/operation';
 import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 
 interface Operation {

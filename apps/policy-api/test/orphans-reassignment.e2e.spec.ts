@@ -3,7 +3,7 @@ import { EVENT_STORE } from '../src/event-store/tokens';
 import { readPlan, readTransferPlan } from '../src/orphans/orphan-reassignment-plan';
 import { OrphanReassignmentProcess } from '../src/orphans/orphan-reassignment.process';
 import { OrphanReassignmentDependencies } from '../src/orphans/orphans.module';
-import { ReassignOrphanPolicyCommand } from '../src/policies/reassign-orphan-policy/reassign-orphan-policy.command';
+import { RunOperation } from '../src/operations/run-operation';
 import { PROBLEM_CODES } from '../src/problem/api-problem';
 import { concurrencyProblem } from '../src/problem/error-classification';
 import { issuePolicyBody, money } from './support/fixtures';
@@ -133,7 +133,7 @@ describe('orphan reassignment process manager', () => {
     const crashing = new OrphanReassignmentProcess({
       ...deps,
       retryDelayMs: 600_000,
-      send: async (command: ReassignOrphanPolicyCommand) => {
+      send: async (command: RunOperation) => {
         if (sent === 4) throw new Error('simulated crash');
         sent++;
         return deps.send(command);
@@ -210,11 +210,11 @@ describe('orphan reassignment process manager', () => {
       ] as const;
     };
     /** The process with ORPH-03's command failing as `fail` says; the others go through the command bus. */
-    const processFailingOn = (fail: (command: ReassignOrphanPolicyCommand) => Promise<never>) => {
+    const processFailingOn = (fail: (command: RunOperation) => Promise<never>) => {
       const deps = api.app.get(OrphanReassignmentDependencies).deps();
       return new OrphanReassignmentProcess({
         ...deps,
-        send: (command) => (command.policyId === 'ORPH-03' ? fail(command) : deps.send(command)),
+        send: (command) => (command.ids.policyId === 'ORPH-03' ? fail(command) : deps.send(command)),
       });
     };
     const conflict = new ConcurrencyError('policy-ORPH-03', 5, 6);
@@ -234,11 +234,12 @@ describe('orphan reassignment process manager', () => {
       const process = processFailingOn(
         (command) =>
           deps.send(
-            new ReassignOrphanPolicyCommand(
-              command.policyId,
+            new RunOperation(
+              command.operation,
+              command.ids,
               command.dto,
               { ...command.context, idempotencyKey: `${command.context.idempotencyKey}:again` },
-              command.strategy,
+              command.extra,
             ),
           ) as Promise<never>,
       );

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '@lib/event-sourcing';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiProblem } from '../problem/api-problem';
-import { rolesAllow, type Permission } from './roles';
+import { permissionName, rolesAllow, type Permission } from './roles';
 
 function digest(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -43,7 +43,7 @@ export class AuthService {
       throw new ApiProblem(
         'FORBIDDEN',
         'FORBIDDEN',
-        `API key ${actor.id} (roles ${actor.roles.join('+')}) may not ${permission}`,
+        `API key ${actor.id} (roles ${actor.roles.join('+')}) may not ${permissionName(permission)}`,
       );
     }
   }

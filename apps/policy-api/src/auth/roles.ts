@@ -1,39 +1,38 @@
 /**
- * Roles and the permission matrix of DESIGN 2.5 and 3, in one place for REST and gRPC. `admin` may do everything.
+ * Roles and the permissions of DESIGN 2.5 and 3, in one place for REST and gRPC. `admin` may do everything. Each
+ * servicing operation carries its own grant (`Operation.access`); the named permissions here are those of the other
+ * routes and the finer checks some operations make on the request.
  */
 export const ROLES = ['clerk', 'supervisor', 'auditor', 'reporter', 'system', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A permission with the roles it is granted to. */
+export interface PermissionGrant {
+  /** Its name in FORBIDDEN problems, e.g. `policy:lapse`. */
+  readonly name: string;
+  readonly roles: readonly Role[];
+}
+
 export const PERMISSIONS = {
-  'policy:issue': ['clerk'],
-  'policy:change-contract': ['clerk'],
-  'policy:cancel-scheduled-change': ['clerk'],
-  'policy:change-beneficiaries': ['clerk'],
-  'policy:send-premium-reminder': ['clerk', 'system'],
-  'policy:record-reminder-delivery': ['clerk', 'system'],
-  'policy:record-premium-payment': ['clerk', 'system'],
-  'policy:lapse': ['system'],
-  'policy:waive-premium': ['supervisor'],
-  'policy:reinstate': ['supervisor'],
-  'policy:transfer': ['clerk'],
-  'policy:pay-survival-benefit': ['supervisor'],
-  'policy:reassign-orphan': ['supervisor', 'system'],
   /** Terminations for any reason. */
   'policy:terminate': ['supervisor'],
   /** Terminations the scheduler records (DESIGN 2.5): reasons LAPSE_EXPIRED and EXPIRY only. */
   'policy:terminate-scheduled': ['supervisor', 'system'],
   'policy:read': ['clerk', 'supervisor', 'auditor'],
-  'agent:register': ['supervisor'],
-  'agent:record-departure': ['supervisor'],
   'agent:read': ['clerk', 'supervisor', 'auditor'],
   'report:read': ['reporter', 'auditor', 'supervisor'],
   /** Any authenticated caller (e.g. GET /v1/whoami). */
   authenticated: [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;
 
-export type Permission = keyof typeof PERMISSIONS;
+/** A named permission, or an operation's own grant. */
+export type Permission = keyof typeof PERMISSIONS | PermissionGrant;
+
+export function permissionName(permission: Permission): string {
+  return typeof permission === 'string' ? permission : permission.name;
+}
 
 export function rolesAllow(roles: readonly string[], permission: Permission): boolean {
-  const allowed: readonly string[] = PERMISSIONS[permission];
+  const allowed: readonly string[] = typeof permission === 'string' ? PERMISSIONS[permission] : permission.roles;
   return roles.some((role) => role === 'admin' || allowed.includes(role));
 }

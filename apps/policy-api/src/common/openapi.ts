@@ -13,7 +13,7 @@ import {
   type ResponseObject,
 } from '@nestjs/swagger';
 import { isExpensiveReadPath } from '../limits/expensive-reads';
-import { COMMAND_EXAMPLES } from './command-examples.doc';
+import { OPERATIONS } from '../operations/operations';
 
 export class FieldErrorDoc {
   @ApiProperty({ example: 'beneficiaries.1.sharePercent' })
@@ -72,9 +72,9 @@ function problemResponse(status: number): ResponseObject {
   };
 }
 
-/** Each command's request body gets its example (COMMAND_EXAMPLES, found by the body's schema name). */
+/** Each command's request body gets its operation's example (found by the body's schema name). */
 function addCommandExamples(document: OpenAPIObject): void {
-  const examples = new Map(COMMAND_EXAMPLES.map((example) => [getSchemaPath(example.dto), example.value]));
+  const examples = new Map(OPERATIONS.map((operation) => [getSchemaPath(operation.dto), operation.example]));
   for (const operation of operationsOf(document)) {
     const body = operation.requestBody;
     const media = body !== undefined && 'content' in body ? body.content['application/json'] : undefined;

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AgentCommandServiceController } from './agent-command-service.controller';
 import { GrpcHealth } from './grpc-health';
 import { GRPC_PACKAGE_DEFINITION, GrpcMessages } from './grpc-messages';
-import { PolicyCommandServiceController } from './policy-command-service.controller';
+import { OPERATIONS } from '../operations/operations';
+import { operationsGrpcController } from '../operations/operations-grpc.controller';
 import { PolicyQueryServiceController } from './policy-query-service.controller';
 import { loadPolicyProtos } from './proto-files';
 import { ReportServiceController } from './reports/report-service.controller';
@@ -13,12 +13,7 @@ import { ReportServiceController } from './reports/report-service.controller';
  * health.
  */
 @Module({
-  controllers: [
-    PolicyCommandServiceController,
-    AgentCommandServiceController,
-    PolicyQueryServiceController,
-    ReportServiceController,
-  ],
+  controllers: [operationsGrpcController(OPERATIONS), PolicyQueryServiceController, ReportServiceController],
   providers: [{ provide: GRPC_PACKAGE_DEFINITION, useFactory: () => loadPolicyProtos() }, GrpcMessages, GrpcHealth],
   exports: [GRPC_PACKAGE_DEFINITION, GrpcHealth],
 })

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
+import { RunOperation } from '../operations/run-operation';
 import { PROBLEM_CODES } from '../problem/api-problem';
 import { toApiProblem } from '../problem/error-classification';
 import { Counter, type CounterSeries } from './instruments';
@@ -62,7 +63,7 @@ export class CommandMetrics implements OnModuleInit {
       'refused commands carry the problem code.',
     ['command', 'outcome', 'code'],
   );
-  private readonly seriesByCommandClass = new Map<object, CommandTypeSeries>();
+  private readonly seriesByName = new Map<string, CommandTypeSeries>();
 
   constructor(
     private readonly bus: CommandBus,
@@ -95,13 +96,14 @@ export class CommandMetrics implements OnModuleInit {
     return [this.commands.collect()];
   }
 
-  /** `IssuePolicyCommand` → `IssuePolicy` (the domain's command name); resolved once per command class. */
+  /** An operation is labelled with its name (the domain's command type); another command with its class name. */
   private seriesOf(command: object): CommandTypeSeries {
-    const commandClass = command.constructor;
-    let series = this.seriesByCommandClass.get(commandClass);
+    const name =
+      command instanceof RunOperation ? command.operation.name : command.constructor.name.replace(/Command$/, '');
+    let series = this.seriesByName.get(name);
     if (series === undefined) {
-      series = new CommandTypeSeries(this.commands, commandClass.name.replace(/Command$/, '') || 'unknown');
-      this.seriesByCommandClass.set(commandClass, series);
+      series = new CommandTypeSeries(this.commands, name || 'unknown');
+      this.seriesByName.set(name, series);
     }
     return series;
   }

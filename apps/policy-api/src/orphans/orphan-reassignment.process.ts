@@ -32,8 +32,8 @@ import {
 import type { AgentWorkloadReportRow, ReadModelReader } from '@lib/read-models';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../common/request-context';
-import { ReassignOrphanPolicyCommand } from '../policies/reassign-orphan-policy/reassign-orphan-policy.command';
-import type { PolicyCommandResult } from '../policies/shared/policy-command-result';
+import { runOperation, type OperationResult, type RunOperation } from '../operations/run-operation';
+import { reassignOrphanPolicy } from '../policies/reassign-orphan-policy/reassign-orphan-policy.operation';
 import type { ReadModelCatchUp } from '../scheduler/read-model-catch-up';
 import { ruleRejectionCode } from '../scheduler/rule-rejection';
 import { balanceOrphans } from './orphan-balancing';
@@ -66,7 +66,7 @@ export function transferredOrphanKey(policyId: string, transferRevision: number)
 export interface OrphanReassignmentDeps {
   readonly store: EventStore;
   /** Sends a command through the API's command bus. */
-  readonly send: (command: ReassignOrphanPolicyCommand) => Promise<PolicyCommandResult>;
+  readonly send: (command: RunOperation) => Promise<OperationResult>;
   /** The read-model store (opened lazily by the app's connection). */
   readonly readModels: () => Promise<ReadModelReader>;
   readonly catchUp: ReadModelCatchUp;
@@ -183,8 +183,9 @@ export class OrphanReassignmentProcess {
         causationId: recorded.eventId,
         idempotencyKey: orphanReassignmentKey(departedAgentId, policyId),
       };
-      const command = new ReassignOrphanPolicyCommand(
-        policyId,
+      const command = runOperation(
+        reassignOrphanPolicy,
+        { policyId },
         { toAgentId, effectiveDate: plan.departedOn },
         context,
         plan.strategy,
@@ -235,8 +236,9 @@ export class OrphanReassignmentProcess {
       log.warn({ branchCode: plan.branchCode }, 'no eligible agent in the new branch: the policy stays orphaned');
       return done('unassigned');
     }
-    const command = new ReassignOrphanPolicyCommand(
-      policyId,
+    const command = runOperation(
+      reassignOrphanPolicy,
+      { policyId },
       { toAgentId: plan.toAgentId, effectiveDate: plan.transferredOn },
       {
         actor: ORPHAN_PROCESS_ACTOR,

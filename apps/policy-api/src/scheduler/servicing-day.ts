@@ -8,10 +8,10 @@ import type { RequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ID_GENERATOR } from '../event-store/tokens';
 import { LOGGER } from '../logging/logger';
-import { LapsePolicyCommand } from '../policies/lapse-policy/lapse-policy.command';
-import { SendPremiumReminderCommand } from '../policies/send-premium-reminder/send-premium-reminder.command';
-import type { PolicyCommandResult } from '../policies/shared/policy-command-result';
-import { TerminatePolicyCommand } from '../policies/terminate-policy/terminate-policy.command';
+import { runOperation, type OperationResult, type RunOperation } from '../operations/run-operation';
+import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
+import { sendPremiumReminder } from '../policies/send-premium-reminder/send-premium-reminder.operation';
+import { terminatePolicy } from '../policies/terminate-policy/terminate-policy.operation';
 import { ReadModelConnection } from '../projections/read-model-connection';
 import { ReadModelCatchUp } from './read-model-catch-up';
 import { ruleRejectionCode } from './rule-rejection';
@@ -59,7 +59,7 @@ interface ScheduledCommand {
   readonly action: ScheduledAction;
   readonly policyId: string;
   readonly idempotencyKey: string;
-  readonly build: (context: RequestContext) => LapsePolicyCommand | TerminatePolicyCommand | SendPremiumReminderCommand;
+  readonly build: (context: RequestContext) => RunOperation;
 }
 
 /** Commands of one phase in flight at once: enough to fill the store's group commit, few enough to stay polite. */
@@ -167,7 +167,12 @@ export class ServicingDay {
         policyId: row.policyId,
         idempotencyKey: lapseExpiredKey(row.policyId, row.lapseNo, date),
         build: (context) =>
-          new TerminatePolicyCommand(row.policyId, { terminatedOn: date, reason: 'LAPSE_EXPIRED' }, context),
+          runOperation(
+            terminatePolicy,
+            { policyId: row.policyId },
+            { terminatedOn: date, reason: 'LAPSE_EXPIRED' },
+            context,
+          ),
       })),
       ...expiries.map((row): ScheduledCommand => ({
         action: 'EXPIRY_TERMINATION',
@@ -175,13 +180,18 @@ export class ServicingDay {
         // The term ends on the maturity date (DESIGN 2.2), also when the day's run is late or re-run for a later day.
         idempotencyKey: expiryKey(row.policyId, row.maturityDate),
         build: (context) =>
-          new TerminatePolicyCommand(row.policyId, { terminatedOn: row.maturityDate, reason: 'EXPIRY' }, context),
+          runOperation(
+            terminatePolicy,
+            { policyId: row.policyId },
+            { terminatedOn: row.maturityDate, reason: 'EXPIRY' },
+            context,
+          ),
       })),
       ...lapses.map((row): ScheduledCommand => ({
         action: 'LAPSE',
         policyId: row.policyId,
         idempotencyKey: lapseKey(row.policyId, row.installmentNo, date),
-        build: (context) => new LapsePolicyCommand(row.policyId, { lapsedOn: date }, context),
+        build: (context) => runOperation(lapsePolicy, { policyId: row.policyId }, { lapsedOn: date }, context),
       })),
     ];
   }
@@ -243,7 +253,7 @@ export class ServicingDay {
     };
     const entry = { action: scheduled.action, policyId: scheduled.policyId, idempotencyKey: scheduled.idempotencyKey };
     try {
-      const result: PolicyCommandResult = await this.commandBus.execute(scheduled.build(context));
+      const result: OperationResult = await this.commandBus.execute(scheduled.build(context));
       const outcome = result.replayed ? 'replayed' : 'sent';
       log.info(
         { ...entry, outcome, events: result.events.map((event) => event.type) },
@@ -269,8 +279,8 @@ function reminder(
   channel: ReminderChannel,
   sentOn: BusinessDate,
   context: RequestContext,
-): SendPremiumReminderCommand {
-  return new SendPremiumReminderCommand(policyId, { installmentNo, kind, channel, sentOn }, context);
+): RunOperation {
+  return runOperation(sendPremiumReminder, { policyId }, { installmentNo, kind, channel, sentOn }, context);
 }
 
 function preDue(

@@ -1,4 +1,4 @@
-import { CURRENCY_PATTERN } from '@lib/policy-domain';
+import { CURRENCY_PATTERN, type Money } from '@lib/policy-domain';
 import { IntField, TextField } from './fields';
 
 /** Integer minor units (fen, cents) ≥ 0; never a float. */
@@ -12,4 +12,9 @@ export class MoneyDto {
     example: 'CNY',
   })
   currency!: string;
+}
+
+/** The domain value of a validated MoneyDto, field by field. */
+export function moneyOf(dto: MoneyDto): Money {
+  return { amount: dto.amount, currency: dto.currency };
 }
