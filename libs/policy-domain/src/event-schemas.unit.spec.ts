@@ -57,32 +57,16 @@ describe('event schemas', () => {
     expect(policy.policyholder.phone).toBe('+86 139 0000 0042');
   });
 
+  // Every type and version is pinned by its frozen fixture (event-fixtures.unit.spec.ts); here, that encoding
+  // writes the current version.
   it('writes every event at its current version', () => {
-    expect(
-      Object.fromEntries(POLICY_EVENT_TYPES.map((type) => [type, policyEventSchemas[type].currentVersion])),
-    ).toEqual({
-      PolicyIssued: 2,
-      ContractChanged: 2,
-      BeneficiariesChanged: 1,
-      PremiumReminderSent: 2,
-      PremiumReminderDeliveryRecorded: 1,
-      PremiumPaid: 1,
-      PolicyLapsed: 1,
-      PremiumWaived: 2,
-      PolicyReinstated: 1,
-      PolicyTransferred: 2,
-      SurvivalBenefitPaid: 1,
-      PolicyMatured: 1,
-      OrphanPolicyReassigned: 1,
-      PolicyTerminated: 2,
-      ScheduledChangeCancelled: 1,
-    });
     const [lapsed] = eventsOf([lapsePolicy('2025-05-15')], [policyIssued()]);
-    expect(policyEventCodec.encode(lapsed!)).toEqual({ type: 'PolicyLapsed', data: lapsed!.data, schemaVersion: 1 });
-  });
-
-  it('names every policy and agent event type', () => {
-    expect(POLICY_EVENT_TYPES).toHaveLength(15);
+    expect(policyEventCodec.encode(lapsed!)).toEqual({
+      type: 'PolicyLapsed',
+      data: lapsed!.data,
+      schemaVersion: policyEventSchemas.PolicyLapsed.currentVersion,
+    });
+    expect(POLICY_EVENT_TYPES).toContain('PolicyLapsed');
     expect(AGENT_EVENT_TYPES).toEqual(['AgentRegistered', 'AgentDeparted']);
   });
 
