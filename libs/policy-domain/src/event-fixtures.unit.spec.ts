@@ -261,6 +261,14 @@ const policyEventsWrittenNow: { readonly [Type in PolicyEventType]: () => Extrac
     ]);
     return decided('ScheduledChangeCancelled', [cancelScheduledChange('P-2024-0001-E1', '2025-06-20')], scheduled);
   },
+  PolicyDelivered: () =>
+    decided('PolicyDelivered', [
+      {
+        type: 'RecordPolicyDelivery',
+        data: { deliveredOn: '2024-03-20', receiptRef: 'DLV-2024-0001' },
+        context: { today: '2024-03-22' },
+      },
+    ]),
 };
 
 const registerAgent: AgentCommand = {
@@ -367,6 +375,10 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
   ScheduledChangeCancelled: {
     after: ['PolicyIssued', 'ContractChanged'],
     state: { terms: { amendments: [] } },
+  },
+  PolicyDelivered: {
+    after: ['PolicyIssued'],
+    state: { delivery: { deliveredOn: '2024-03-20', receiptRef: 'DLV-2024-0001' } },
   },
 };
 

@@ -76,6 +76,7 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   OrphanPolicyReassigned: { currentVersion: 1 },
   PolicyTerminated: { currentVersion: 2, upcasters: { 1: upcastPolicyTerminatedV1 } },
   ScheduledChangeCancelled: { currentVersion: 1 },
+  PolicyDelivered: { currentVersion: 1 },
 };
 
 export const agentEventSchemas: EventSchemas<AgentEventType> = {

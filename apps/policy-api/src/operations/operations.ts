@@ -8,6 +8,7 @@ import { issuePolicy } from '../policies/issue-policy/issue-policy.operation';
 import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
 import { paySurvivalBenefit } from '../policies/pay-survival-benefit/pay-survival-benefit.operation';
 import { reassignOrphanPolicy } from '../policies/reassign-orphan-policy/reassign-orphan-policy.operation';
+import { recordPolicyDelivery } from '../policies/record-policy-delivery/record-policy-delivery.operation';
 import { recordPremiumPayment } from '../policies/record-premium-payment/record-premium-payment.operation';
 import { recordReminderDelivery } from '../policies/record-reminder-delivery/record-reminder-delivery.operation';
 import { reinstatePolicy } from '../policies/reinstate-policy/reinstate-policy.operation';
@@ -37,6 +38,7 @@ const POLICY_OPERATIONS = {
   PaySurvivalBenefit: paySurvivalBenefit,
   ReassignOrphanPolicy: reassignOrphanPolicy,
   TerminatePolicy: terminatePolicy,
+  RecordPolicyDelivery: recordPolicyDelivery,
 } as const satisfies { readonly [Type in PolicyCommand['type']]: AnyOperation & { readonly name: Type } };
 
 const AGENT_OPERATIONS = {

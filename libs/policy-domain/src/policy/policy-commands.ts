@@ -189,6 +189,13 @@ export interface TerminatePolicy {
   readonly context: PolicyCommandContext;
 }
 
+/** DESIGN 2.9: the policy document reached the policyholder (the free look runs from here); once per policy. */
+export interface RecordPolicyDelivery {
+  readonly type: 'RecordPolicyDelivery';
+  readonly data: { readonly deliveredOn: BusinessDate; readonly receiptRef: string };
+  readonly context: PolicyCommandContext;
+}
+
 export type PolicyCommand =
   | IssuePolicy
   | ChangeContract
@@ -203,7 +210,8 @@ export type PolicyCommand =
   | TransferPolicy
   | PaySurvivalBenefit
   | ReassignOrphanPolicy
-  | TerminatePolicy;
+  | TerminatePolicy
+  | RecordPolicyDelivery;
 
 export type PolicyCommandType = PolicyCommand['type'];
 

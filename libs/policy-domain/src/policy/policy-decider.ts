@@ -41,6 +41,7 @@ import {
   type PolicyCommand,
   type ReassignOrphanPolicy,
   type RecordPremiumPayment,
+  type RecordPolicyDelivery,
   type RecordReminderDelivery,
   type ReinstatePolicy,
   type SendPremiumReminder,
@@ -55,6 +56,7 @@ import {
   type OrphanPolicyReassigned,
   type PolicyEvent,
   type PolicyIssued,
+  type PolicyDelivered,
   type PolicyLapsed,
   type PolicyReinstated,
   type PolicyTerminated,
@@ -746,6 +748,23 @@ function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolic
   }
 }
 
+/**
+ * RecordPolicyDelivery (DESIGN 2.9): once per policy, on a date from the policy's start to today, with the receipt
+ * the policyholder signed. The free look of the products issue runs from `deliveredOn`.
+ */
+function recordPolicyDelivery({ data, context }: RecordPolicyDelivery, policy: IssuedPolicy): PolicyDelivered {
+  checkHappenedBy(data.deliveredOn, 'deliveredOn', context.today);
+  checkNotBeforePolicy(policy, data.deliveredOn, 'deliveredOn');
+  if (isBlank(data.receiptRef)) throw new DomainError('DELIVERY_RECEIPT_REQUIRED', 'A delivery needs its receipt.');
+  if (policy.delivery !== null) {
+    throw new DomainError(
+      'POLICY_ALREADY_DELIVERED',
+      `The policy was delivered on ${policy.delivery.deliveredOn} (receipt ${policy.delivery.receiptRef}).`,
+    );
+  }
+  return { type: 'PolicyDelivered', data: { deliveredOn: data.deliveredOn, receiptRef: data.receiptRef } };
+}
+
 /** The existing policy a servicing command acts on: 404 before issue, POLICY_CLOSED once terminated or matured. */
 function openPolicy(state: PolicyState): IssuedPolicy {
   if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
@@ -785,6 +804,8 @@ function decideEvents(command: PolicyCommand, state: PolicyState): PolicyEvent[]
       return [reassignOrphanPolicy(command, openPolicy(state))];
     case 'TerminatePolicy':
       return [terminatePolicy(command, openPolicy(state))];
+    case 'RecordPolicyDelivery':
+      return [recordPolicyDelivery(command, openPolicy(state))];
     default: {
       const _exhaustive: never = command;
       throw new Error(`Unknown policy command ${JSON.stringify(_exhaustive)}`);

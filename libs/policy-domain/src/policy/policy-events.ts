@@ -224,6 +224,12 @@ export interface ScheduledChangeCancelled {
   readonly data: { readonly endorsementNo: string; readonly cancelledOn: BusinessDate };
 }
 
+/** The policy document was delivered to the policyholder, with the signed receipt (DESIGN 2.9). */
+export interface PolicyDelivered {
+  readonly type: 'PolicyDelivered';
+  readonly data: { readonly deliveredOn: BusinessDate; readonly receiptRef: string };
+}
+
 export type PolicyEvent =
   | PolicyIssued
   | ContractChanged
@@ -239,7 +245,8 @@ export type PolicyEvent =
   | PolicyMatured
   | OrphanPolicyReassigned
   | PolicyTerminated
-  | ScheduledChangeCancelled;
+  | ScheduledChangeCancelled
+  | PolicyDelivered;
 
 export type PolicyEventType = PolicyEvent['type'];
 

@@ -68,6 +68,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     benefitOption: null,
     disclosures: [],
     endorsementCount: 0,
+    delivery: null,
     effectiveDate: data.effectiveDate,
     maturityDate: data.maturityDate,
     termination: null,
@@ -210,6 +211,8 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         ),
       };
     }
+    case 'PolicyDelivered':
+      return { ...policy, delivery: { deliveredOn: event.data.deliveredOn, receiptRef: event.data.receiptRef } };
     case 'PolicyMatured':
       return {
         ...policy,

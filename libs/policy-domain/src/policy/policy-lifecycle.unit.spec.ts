@@ -40,6 +40,11 @@ const servicingCommands: Record<Exclude<PolicyCommandType, 'IssuePolicy'>, Polic
   PaySurvivalBenefit: paySurvivalBenefit(1, '2030-01-10'),
   ReassignOrphanPolicy: reassignOrphanPolicy('A-002', { today: '2026-01-10' }),
   TerminatePolicy: terminatePolicy('2026-01-10', 'SURRENDER'),
+  RecordPolicyDelivery: {
+    type: 'RecordPolicyDelivery',
+    data: { deliveredOn: '2026-01-10', receiptRef: 'DLV-1' },
+    context: { today: '2026-01-10' },
+  },
 };
 
 /** A policy paid up (installments 2–10 on their due dates) whose survival benefits are all paid: matured. */

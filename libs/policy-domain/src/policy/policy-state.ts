@@ -162,6 +162,8 @@ export interface IssuedPolicy {
   readonly maturityDate: BusinessDate;
   readonly termination: TerminationRecord | null;
   readonly maturity: { readonly maturityDate: BusinessDate; readonly paidOn: BusinessDate } | null;
+  /** The policy document's delivery (DESIGN 2.9); null until recorded. */
+  readonly delivery: { readonly deliveredOn: BusinessDate; readonly receiptRef: string } | null;
   /** The latest business date on which something was done to the policy (payments, notices, lapses, …). */
   readonly lastTransactionDate: BusinessDate;
 }

@@ -236,6 +236,8 @@ export function activityDateOf(event: PolicyEvent): BusinessDate {
       return event.data.terminatedOn;
     case 'ScheduledChangeCancelled':
       return event.data.cancelledOn;
+    case 'PolicyDelivered':
+      return event.data.deliveredOn;
     default: {
       const _exhaustive: never = event;
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);
@@ -315,6 +317,7 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
     case 'BeneficiariesChanged':
     case 'OrphanPolicyReassigned':
     case 'PremiumReminderDeliveryRecorded':
+    case 'PolicyDelivered':
       break;
     case 'PremiumReminderSent':
     case 'PremiumPaid':

@@ -360,6 +360,8 @@ function decodePolicy(stored: StoredPolicy): IssuedPolicy {
             refund: stored.tm.refund ?? null,
           },
     maturity: stored.mt,
+    // No row shows it (only the free look, a command on the policy's own events, reads it).
+    delivery: null,
     // No row shows it; only TerminatePolicy checks it, on the policy's own events.
     lastTransactionDate: stored.ed,
   };
