@@ -1,6 +1,6 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationTypes, type ValidationError } from 'class-validator';
 import { ApiProblem, type FieldError } from './api-problem';
 
 /**
@@ -165,79 +165,14 @@ const VALIDATOR_OPTIONS = {
 } as const;
 
 type MetadataStorage = ReturnType<typeof getMetadataStorage>;
-type TargetMetadatas = ReturnType<MetadataStorage['getTargetValidationMetadatas']>;
-
-/**
- * class-validator looks up a class's rules on every object it validates by scanning every registered class
- * (`instanceof` per class, then filters), and groups them by property again each time: about a fifth of the
- * validation cost in the profile. The rules of a class never change once it is declared, so both answers are kept
- * per class (for validation without groups, the only kind used here) and dropped whenever a rule is registered.
- * The cached arrays are only read by class-validator, never changed.
- */
-export function memoizeValidationMetadata(storage: MetadataStorage = getMetadataStorage()): void {
-  const patched = storage as MetadataStorage & { policyApiMemoized?: true };
-  if (patched.policyApiMemoized) return;
-  patched.policyApiMemoized = true;
-  const targetMetadatas = new Map<unknown, Map<string | undefined, TargetMetadatas>>();
-  let grouped = new WeakMap<TargetMetadatas, ReturnType<MetadataStorage['groupByPropertyName']>>();
-  const forget = () => {
-    targetMetadatas.clear();
-    grouped = new WeakMap();
-  };
-  const { getTargetValidationMetadatas, groupByPropertyName, addValidationMetadata, addConstraintMetadata } = storage;
-  storage.addValidationMetadata = function (...args) {
-    forget();
-    return addValidationMetadata.apply(this, args);
-  };
-  storage.addConstraintMetadata = function (...args) {
-    forget();
-    return addConstraintMetadata.apply(this, args);
-  };
-  storage.getTargetValidationMetadatas = function (targetConstructor, targetSchema, always, strictGroups, groups) {
-    if (always || strictGroups || (groups !== undefined && groups.length > 0))
-      return getTargetValidationMetadatas.call(this, targetConstructor, targetSchema, always, strictGroups, groups);
-    // Nested objects are looked up with the parent class's name as schema: part of the key.
-    let bySchema = targetMetadatas.get(targetConstructor);
-    if (bySchema === undefined) targetMetadatas.set(targetConstructor, (bySchema = new Map()));
-    let metadatas = bySchema.get(targetSchema);
-    if (metadatas === undefined) {
-      metadatas = getTargetValidationMetadatas.call(
-        this,
-        targetConstructor,
-        targetSchema,
-        always,
-        strictGroups,
-        groups,
-      );
-      bySchema.set(targetSchema, metadatas);
-    }
-    return metadatas;
-  };
-  storage.groupByPropertyName = function (metadatas) {
-    let byProperty = grouped.get(metadatas);
-    if (byProperty === undefined) {
-      // Without a prototype: class-validator's whitelist looks names up in this object, and on a plain object a body
-      // field `valueOf`, `toString` or `hasOwnProperty` would find Object.prototype's method and pass as known.
-      byProperty = Object.assign(
-        Object.create(null) as ReturnType<MetadataStorage['groupByPropertyName']>,
-        groupByPropertyName.call(this, metadatas),
-      );
-      grouped.set(metadatas, byProperty);
-    }
-    return byProperty;
-  };
-}
-memoizeValidationMetadata();
-
-// class-validator's names for its kinds of rule (ValidationTypes).
-const IS_DEFINED = 'isDefined';
-const CUSTOM_VALIDATION = 'customValidation';
-const NESTED_VALIDATION = 'nestedValidation';
-const CONDITIONAL_VALIDATION = 'conditionalValidation';
-const WHITELIST = 'whitelistValidation';
-
-type ValidationMetadata = TargetMetadatas[number];
+type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 type ConstraintMetadata = ReturnType<MetadataStorage['getTargetValidatorConstraints']>[number];
+
+const IS_DEFINED = ValidationTypes.IS_DEFINED;
+const CUSTOM_VALIDATION = ValidationTypes.CUSTOM_VALIDATION;
+const NESTED_VALIDATION = ValidationTypes.NESTED_VALIDATION;
+const CONDITIONAL_VALIDATION = ValidationTypes.CONDITIONAL_VALIDATION;
+const WHITELIST = ValidationTypes.WHITELIST;
 
 /** One property's rules, sorted the way class-validator applies them; `undefined` when a rule kind is not known here. */
 interface PropertyRules {
@@ -246,16 +181,51 @@ interface PropertyRules {
   readonly nested: readonly ValidationMetadata[];
 }
 
-const storage = getMetadataStorage();
-const rulesByGroup = new WeakMap<readonly ValidationMetadata[], PropertyRules | null>();
+/** A class's rules, as class-validator's MetadataStorage answers for validation without groups (the only kind here). */
+interface ClassRules {
+  /** The class has no rule: class-validator's forbidUnknownValues rejects any instance of it. */
+  readonly empty: boolean;
+  /**
+   * The rules by property name, in an object without a prototype: a body member `valueOf`, `toString` or
+   * `hasOwnProperty` must not find Object.prototype's method and pass as a known property.
+   */
+  readonly byProperty: Readonly<Record<string, readonly ValidationMetadata[]>>;
+  /** Each property with its rules sorted for the fast path (`undefined`: a kind the fast path leaves to class-validator). */
+  readonly properties: readonly { readonly name: string; readonly rules: PropertyRules | undefined }[];
+}
 
-function rulesOf(group: readonly ValidationMetadata[]): PropertyRules | undefined {
-  let rules = rulesByGroup.get(group);
+const storage = getMetadataStorage();
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's key type for a class
+const rulesByClass = new Map<Function, Map<string | undefined, ClassRules>>();
+
+/**
+ * The rules of a class, looked up once through MetadataStorage's public methods (getTargetValidationMetadatas,
+ * groupByPropertyName) and kept here: class-validator answers them by scanning every registered class (`instanceof`
+ * per class, then filters) and grouping again on every object it validates, about a fifth of the validation cost in
+ * the profile. Decorators register a class's rules when the class is declared, at module load, before any request is
+ * validated, and nothing here registers rules later (no registerSchema, no runtime registerDecorator), so an answer
+ * never goes stale. The fast path below reads only this; rejected bodies go through class-validator unchanged.
+ * Nested objects are looked up with the parent class's name as schema, as class-validator does: part of the key.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's key type for a class
+function rulesOfClass(target: Function, targetSchema?: string): ClassRules {
+  let bySchema = rulesByClass.get(target);
+  if (bySchema === undefined) rulesByClass.set(target, (bySchema = new Map()));
+  let rules = bySchema.get(targetSchema);
   if (rules === undefined) {
-    rules = compileRules(group);
-    rulesByGroup.set(group, rules);
+    const metadatas = storage.getTargetValidationMetadatas(target, targetSchema as string, false, false);
+    const byProperty = Object.assign(
+      Object.create(null) as Record<string, ValidationMetadata[]>,
+      storage.groupByPropertyName(metadatas),
+    );
+    rules = {
+      empty: metadatas.length === 0,
+      byProperty,
+      properties: Object.keys(byProperty).map((name) => ({ name, rules: compileRules(byProperty[name]) ?? undefined })),
+    };
+    bySchema.set(targetSchema, rules);
   }
-  return rules ?? undefined;
+  return rules;
 }
 
 function compileRules(group: readonly ValidationMetadata[]): PropertyRules | null {
@@ -288,15 +258,13 @@ function isCollection(value: unknown): value is unknown[] | Set<unknown> | Map<u
  * accepted that class-validator rejects (the unit spec compares both on valid bodies and many broken variants).
  */
 export function passesEveryRule(object: object, targetSchema?: string): boolean {
-  const metadatas = storage.getTargetValidationMetadatas(object.constructor, targetSchema as string, false, false);
-  if (metadatas.length === 0) return false; // forbidUnknownValues
-  const byProperty = storage.groupByPropertyName(metadatas);
+  const { empty, byProperty, properties } = rulesOfClass(object.constructor, targetSchema);
+  if (empty) return false; // forbidUnknownValues
   for (const key of Object.keys(object))
     if (!Object.hasOwn(byProperty, key) || byProperty[key].length === 0) return false; // whitelist
   const record = object as Record<string, unknown>;
-  for (const property of Object.keys(byProperty)) {
-    const rules = rulesOf(byProperty[property]);
-    const value = record[property];
+  for (const { name, rules } of properties) {
+    const value = record[name];
     if (rules === undefined || value instanceof Promise) return false;
     if (!rules.conditions.every((condition) => condition(object, value))) continue; // ValidateIf: skipped
     for (const { metadata, constraints } of rules.checks) {
@@ -358,7 +326,7 @@ export function validateDto<T extends object>(dtoClass: new () => T, value: unkn
   if (shapeProblem !== undefined) throw shapeProblem;
   const instance = plainToInstance(dtoClass, value, { enableImplicitConversion: false });
   if (passesEveryRule(instance)) return instance;
-  if (storage.getTargetValidationMetadatas(dtoClass, '', false, false).length === 0) {
+  if (rulesOfClass(dtoClass).empty) {
     // A command without body fields (its ids are path parameters): class-validator's forbidUnknownValues would
     // refuse even `{}`; the body may be absent or empty, and any field is unknown, as whitelisting reports it.
     const unknown = Object.keys(value).map((path) => ({ path, message: `property ${path} should not exist` }));
@@ -391,13 +359,7 @@ function boundNestedArrays(root: object): void {
   const pending: object[] = [root];
   while (pending.length > 0) {
     const object = pending.pop()! as Record<string, unknown>;
-    const metadatas = storage.getTargetValidationMetadatas(
-      object.constructor,
-      undefined as unknown as string,
-      false,
-      false,
-    );
-    const byProperty = storage.groupByPropertyName(metadatas);
+    const { byProperty } = rulesOfClass(object.constructor);
     for (const property of Object.keys(byProperty)) {
       const rules = byProperty[property];
       if (!rules.some((rule) => rule.type === NESTED_VALIDATION)) continue;
