@@ -1,5 +1,6 @@
 /** The event relay process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
-import { ConfigError, stopOnSignals } from '@lib/worker-runtime';
+import { ConfigError } from '@lib/config';
+import { stopOnSignals } from '@lib/worker-runtime';
 import { createRelayLogger, startRelay, type RelayHandle } from './relay';
 import { loadRelayConfig, type RelayConfig } from './relay-config';
 

@@ -6,7 +6,7 @@ import {
   isPostgresUrl,
   type CheckpointStoreConfig,
 } from '@lib/read-models';
-import { EnvReader, type Env, type LogLevel } from '@lib/worker-runtime';
+import { EnvReader, type Env, type LogLevel } from '@lib/config';
 
 export type RelayEventStoreConfig =
   { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'esdb'; readonly connectionString: string };

@@ -1,4 +1,4 @@
-import { ConfigError } from '@lib/worker-runtime';
+import { ConfigError } from '@lib/config';
 import { loadRelayConfig } from './relay-config';
 
 describe('relay configuration', () => {

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
+import { ConfigError } from '@lib/config';
 import { stopOnSignals } from '@lib/worker-runtime';
 import { createPolicyApi, type PolicyApiOverrides } from './app.factory';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { loadConfig, type AppConfig } from './config/app-config';
 import { grpcAddress } from './grpc/grpc-transport';
 import { createLogger } from './logging/logger';
 

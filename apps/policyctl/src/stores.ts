@@ -5,18 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { EnvReader } from '@lib/config';
 import type { EventStore } from '@lib/event-sourcing';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
-import {
-  createReadModelStore,
-  readModelStoreConfigFromEnv,
-  SQLITE_READ_MODELS_FILE,
-  type ReadModelStore,
-} from '@lib/read-models';
+import { createReadModelStore, SQLITE_READ_MODELS_FILE, type ReadModelStore } from '@lib/read-models';
 import { CliFailure, type CliOutput } from './cli-io';
 
 export function dataDirOf(env: NodeJS.ProcessEnv): string {
-  const dataDir = env.DATA_DIR?.trim() || './data';
+  const dataDir = new EnvReader(env).string('DATA_DIR') ?? './data';
   return isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
 }
 
@@ -35,8 +31,8 @@ export interface OpenedEventStore {
  * minute, with the count.
  */
 export async function openEventStore(env: NodeJS.ProcessEnv, stderr: CliOutput): Promise<OpenedEventStore> {
-  const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
-  if (connectionString) {
+  const connectionString = new EnvReader(env).string('EVENTSTORE_CONNECTION_STRING');
+  if (connectionString !== undefined) {
     if (!/^esdb(\+discover)?:\/\/\S+$/.test(connectionString)) {
       throw new CliFailure('EVENTSTORE_CONNECTION_STRING must be an EventStoreDB URL (esdb://host:2113?tls=false)');
     }
@@ -71,7 +67,8 @@ export async function openEventStore(env: NodeJS.ProcessEnv, stderr: CliOutput):
  * DATA_DIR), not an empty store to create.
  */
 export async function openReadModelStore(env: NodeJS.ProcessEnv, mustExist = false): Promise<ReadModelStore> {
-  const config = readModelStoreConfigFromEnv(env);
+  const read = new EnvReader(env);
+  const config = { readModelUrl: read.string('READ_MODEL_URL'), schema: read.string('READ_MODEL_SCHEMA') };
   const embedded = join(dataDirOf(env), SQLITE_READ_MODELS_FILE);
   if (mustExist && config.readModelUrl === undefined && !existsSync(embedded)) {
     throw new CliFailure(`no read models at ${embedded} (set DATA_DIR or READ_MODEL_URL)`);

@@ -1,5 +1,6 @@
 /** The projector process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
-import { ConfigError, stopOnSignals } from '@lib/worker-runtime';
+import { ConfigError } from '@lib/config';
+import { stopOnSignals } from '@lib/worker-runtime';
 import { createProjectorLogger, startProjector, type ProjectorHandle } from './projector';
 import { loadProjectorConfig, type ProjectorConfig } from './projector-config';
 

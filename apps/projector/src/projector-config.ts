@@ -1,6 +1,6 @@
 import { DEFAULT_TOPICS, InvalidBrokerListError, parseBrokerList, type TopicNames } from '@lib/kafka';
 import { isPostgresUrl, type ReadModelStoreConfig } from '@lib/read-models';
-import { EnvReader, type Env, type LogLevel } from '@lib/worker-runtime';
+import { EnvReader, type Env, type LogLevel } from '@lib/config';
 
 /** The consumer group of DESIGN 5; one group per read-model deployment. */
 export const DEFAULT_PROJECTOR_GROUP_ID = 'reporting-projector';

@@ -1,4 +1,4 @@
-import { type ConfigError } from '@lib/worker-runtime';
+import { type ConfigError } from '@lib/config';
 import { loadProjectorConfig } from './projector-config';
 
 describe('projector configuration', () => {

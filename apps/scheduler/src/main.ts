@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ConfigError } from '@lib/config';
 import { stopOnSignals } from '@lib/worker-runtime';
 import { createPolicyApi, type PolicyApiOverrides } from '../../policy-api/src/app.factory';
-import { ConfigError, loadConfig, type AppConfig } from '../../policy-api/src/config/app-config';
+import { loadConfig, type AppConfig } from '../../policy-api/src/config/app-config';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../../policy-api/src/event-store/event-store.module';
 import { FEEDS, FeedHealth } from '../../policy-api/src/health/feed-health';
 import { createLogger } from '../../policy-api/src/logging/logger';

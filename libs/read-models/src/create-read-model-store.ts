@@ -15,14 +15,6 @@ export interface ReadModelStoreConfig {
   readonly dataDir?: string;
 }
 
-export function readModelStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ReadModelStoreConfig {
-  return {
-    readModelUrl: env.READ_MODEL_URL || undefined,
-    schema: env.READ_MODEL_SCHEMA || undefined,
-    dataDir: env.DATA_DIR || undefined,
-  };
-}
-
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }

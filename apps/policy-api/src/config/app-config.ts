@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { EnvReader, wholeNumber, type Env, type LogLevel } from '@lib/config';
 import { generateAdminKey, parseApiKeys, type ApiKey } from './api-keys';
 import { loadSchedulerConfig, type SchedulerConfig } from '../scheduler/scheduler-config';
 import { isKnownTimeZone } from '../event-store/system-clock';
@@ -7,8 +8,6 @@ import { loadReadLimitsConfig, type ReadLimitsConfig } from '../limits/read-limi
 
 export const JURISDICTIONS = ['CN', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The business time zone of each jurisdiction, used when BUSINESS_TIME_ZONE is unset. */
 export const DEFAULT_BUSINESS_TIME_ZONES: Readonly<Record<Jurisdiction, string>> = {
@@ -67,31 +66,41 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function present(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
-}
-
 /** A host name such as `localhost` (labels of letters, digits and hyphens). */
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-function listenHost(env: Env, name: 'HTTP_HOST' | 'GRPC_HOST', problems: string[]): string {
-  const host = present(env[name]) ?? '127.0.0.1';
-  if (isIP(host) === 0 && !HOST_NAME.test(host)) {
-    problems.push(
-      `${name} must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name, got ${JSON.stringify(host)}`,
-    );
-  }
-  return host;
+/** A port number of at most five digits, from `min` to 65535. */
+function listenPort(read: EnvReader, name: 'HTTP_PORT' | 'GRPC_PORT', fallback: number, min: number): number {
+  return read.parsed(
+    name,
+    fallback,
+    (raw) => (/^\d{1,5}$/.test(raw) ? wholeNumber(raw, min, 65535) : undefined),
+    `must be an integer ${min}–65535`,
+  );
+}
+
+function listenHost(read: EnvReader, name: 'HTTP_HOST' | 'GRPC_HOST'): string {
+  return read.parsed(
+    name,
+    '127.0.0.1',
+    (host) => (isIP(host) !== 0 || HOST_NAME.test(host) ? host : undefined),
+    'must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name',
+  );
+}
+
+/**
+ * JURISDICTION (default CN, any case) and BUSINESS_TIME_ZONE (default the jurisdiction's zone), read the same way by
+ * the API and by policyctl's commands that need "today".
+ */
+export function readJurisdiction(read: EnvReader): { jurisdiction: Jurisdiction; businessTimeZone: string } {
+  const jurisdiction = read.oneOf('JURISDICTION', JURISDICTIONS, 'CN', 'upper');
+  const businessTimeZone = read.parsed(
+    'BUSINESS_TIME_ZONE',
+    DEFAULT_BUSINESS_TIME_ZONES[jurisdiction],
+    (zone) => (isKnownTimeZone(zone) ? zone : undefined),
+    'must be an IANA time zone such as Asia/Shanghai',
+  );
+  return { jurisdiction, businessTimeZone };
 }
 
 /**
@@ -99,44 +108,31 @@ function listenHost(env: Env, name: 'HTTP_HOST' | 'GRPC_HOST', problems: string[
  * them all. Throws ConfigError.
  */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
-  const problems: string[] = [];
+  const read = new EnvReader(env);
 
-  const rawPort = present(env.HTTP_PORT);
-  let httpPort = 3000;
-  if (rawPort !== undefined) {
-    httpPort = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
-    if (!(httpPort >= 0 && httpPort <= 65535))
-      problems.push(`HTTP_PORT must be an integer 0–65535, got ${JSON.stringify(rawPort)}`);
-  }
+  const httpPort = listenPort(read, 'HTTP_PORT', 3000, 0);
+  // Unlike HTTP_PORT, 0 (an ephemeral port) is refused: Nest's gRPC transport cannot report the port it got.
+  const grpcPort = listenPort(read, 'GRPC_PORT', 50051, 1);
 
-  const rawGrpcPort = present(env.GRPC_PORT);
-  let grpcPort = 50051;
-  if (rawGrpcPort !== undefined) {
-    grpcPort = /^\d{1,5}$/.test(rawGrpcPort) ? Number(rawGrpcPort) : NaN;
-    // Unlike HTTP_PORT, 0 (an ephemeral port) is refused: Nest's gRPC transport cannot report the port it got.
-    if (!(grpcPort >= 1 && grpcPort <= 65535))
-      problems.push(`GRPC_PORT must be an integer 1–65535, got ${JSON.stringify(rawGrpcPort)}`);
-  }
+  const httpHost = listenHost(read, 'HTTP_HOST');
+  const grpcHost = listenHost(read, 'GRPC_HOST');
 
-  const httpHost = listenHost(env, 'HTTP_HOST', problems);
-  const grpcHost = listenHost(env, 'GRPC_HOST', problems);
-
-  const rawDataDir = present(env.DATA_DIR) ?? './data';
+  const rawDataDir = read.string('DATA_DIR') ?? './data';
   const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(cwd, rawDataDir);
 
-  const eventStoreConnectionString = present(env.EVENTSTORE_CONNECTION_STRING);
+  const eventStoreConnectionString = read.string('EVENTSTORE_CONNECTION_STRING');
   if (eventStoreConnectionString !== undefined && !/^esdb(\+discover)?:\/\/\S+$/.test(eventStoreConnectionString)) {
-    problems.push(
+    read.problem(
       'EVENTSTORE_CONNECTION_STRING must be an EventStoreDB URL (esdb://host:2113?tls=false or esdb+discover://…)',
     );
   }
 
-  const rawKeys = present(env.API_KEYS);
+  const rawKeys = read.string('API_KEYS');
   let apiKeys: ApiKey[] = [];
   let generatedAdminKey = false;
   if (rawKeys === undefined) {
     if (eventStoreConnectionString !== undefined) {
-      problems.push(
+      read.problem(
         'API_KEYS is required when EVENTSTORE_CONNECTION_STRING is set (a key is generated only in embedded mode)',
       );
     } else {
@@ -145,62 +141,42 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }
   } else {
     const parsed = parseApiKeys(rawKeys);
-    problems.push(...parsed.errors);
+    for (const error of parsed.errors) read.problem(error);
     apiKeys = parsed.keys;
   }
 
-  const jurisdiction = (present(env.JURISDICTION) ?? 'CN').toUpperCase();
-  if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
-    problems.push(`JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`);
-  }
-  const businessTimeZone =
-    present(env.BUSINESS_TIME_ZONE) ?? DEFAULT_BUSINESS_TIME_ZONES[jurisdiction as Jurisdiction] ?? 'UTC';
-  if (!isKnownTimeZone(businessTimeZone)) {
-    problems.push(
-      `BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(businessTimeZone)}`,
-    );
-  }
-  const rawInterest = present(env.REINSTATEMENT_INTEREST_BASIS_POINTS);
-  const reinstatementInterestBasisPoints = rawInterest === undefined ? undefined : Number(rawInterest);
-  if (
-    reinstatementInterestBasisPoints !== undefined &&
-    (!/^\d+$/.test(rawInterest!) || reinstatementInterestBasisPoints > 10_000)
-  ) {
-    problems.push(
-      `REINSTATEMENT_INTEREST_BASIS_POINTS must be a whole number from 0 to 10000 (500 = 5%), got ${JSON.stringify(rawInterest)}`,
-    );
-  }
+  const { jurisdiction, businessTimeZone } = readJurisdiction(read);
+  const reinstatementInterestBasisPoints = read.parsed(
+    'REINSTATEMENT_INTEREST_BASIS_POINTS',
+    undefined,
+    (raw) => wholeNumber(raw, 0, 10_000),
+    'must be a whole number from 0 to 10000 (500 = 5%)',
+  );
 
-  const logLevel = (present(env.LOG_LEVEL) ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
-  }
+  const logLevel = read.logLevel();
 
-  const readModelSchema = present(env.READ_MODEL_SCHEMA);
-  if (readModelSchema !== undefined && !/^[a-z_][a-z0-9_]{0,39}$/.test(readModelSchema)) {
-    problems.push(
-      `READ_MODEL_SCHEMA must be a lower-case SQL identifier of at most 40 characters, got ${JSON.stringify(readModelSchema)}`,
-    );
-  }
-  const kafkaBrokers = (present(env.KAFKA_BROKERS) ?? '')
+  const readModelSchema = read.parsed(
+    'READ_MODEL_SCHEMA',
+    undefined,
+    (schema) => (/^[a-z_][a-z0-9_]{0,39}$/.test(schema) ? schema : undefined),
+    'must be a lower-case SQL identifier of at most 40 characters',
+  );
+  const kafkaBrokers = (read.string('KAFKA_BROKERS') ?? '')
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker !== '');
 
-  const readModelUrl = present(env.READ_MODEL_URL);
+  const readModelUrl = read.string('READ_MODEL_URL');
   if (readModelUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(readModelUrl)) {
-    problems.push('READ_MODEL_URL must be a postgres:// or postgresql:// URL');
+    read.problem('READ_MODEL_URL must be a postgres:// or postgresql:// URL');
   }
-  const scheduler = loadSchedulerConfig(env, problems);
-  const readLimits = loadReadLimitsConfig(env, problems);
+  const scheduler = loadSchedulerConfig(read);
+  const readLimits = loadReadLimitsConfig(read);
 
   // Exactly true or false: this switch turns authentication off, so a typo must not guess.
-  const rawMetricsPublic = present(env.METRICS_PUBLIC)?.toLowerCase() ?? 'false';
-  if (rawMetricsPublic !== 'true' && rawMetricsPublic !== 'false') {
-    problems.push(`METRICS_PUBLIC must be true or false, got ${JSON.stringify(env.METRICS_PUBLIC)}`);
-  }
+  const metricsPublic = read.strictFlag('METRICS_PUBLIC', false);
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.check();
   return {
     httpPort,
     httpHost,
@@ -210,16 +186,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     eventStoreConnectionString,
     apiKeys,
     generatedAdminKey,
-    jurisdiction: jurisdiction as Jurisdiction,
+    jurisdiction,
     reinstatementInterestBasisPoints,
     businessTimeZone,
-    logLevel: logLevel as LogLevel,
+    logLevel,
     readModelUrl,
     readModelSchema,
     kafkaBrokers,
     embeddedProjection: kafkaBrokers.length === 0,
     scheduler,
-    metricsPublic: rawMetricsPublic === 'true',
+    metricsPublic,
     readLimits,
   };
 }

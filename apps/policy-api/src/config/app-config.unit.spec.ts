@@ -1,5 +1,6 @@
 import { parseApiKeys } from './api-keys';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError } from '@lib/config';
+import { loadConfig } from './app-config';
 
 describe('API_KEYS parsing', () => {
   it('parses id:secret:role+role entries', () => {

@@ -1,3 +1,5 @@
+import { wholeNumber, type EnvReader } from '@lib/config';
+
 /**
  * Limits on expensive reads per API key (issue 12): report pages and policy histories of up to 1,000 rows. One key
  * may not have more than `concurrency` of them in progress, nor ask for more than `rowsPerSecond` rows on average
@@ -18,40 +20,28 @@ export const MAX_READ_PAGE_ROWS = 1000;
 
 export const DEFAULT_READ_LIMITS: ReadLimitsConfig = { concurrency: 4, rowsPerSecond: 20_000, burstRows: 40_000 };
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function present(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
-}
-
-function wholeNumber(env: Env, name: string, fallback: number, range: [number, number], problems: string[]): number {
-  const raw = present(env[name]);
-  if (raw === undefined) return fallback;
-  const [min, max] = range;
-  const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (value >= min && value <= max) return value;
-  problems.push(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(env[name])}`);
-  return fallback;
+/** A whole number from min to max; the problem quotes the value as set. */
+function wholeNumberOf(read: EnvReader, name: string, fallback: number, min: number, max: number): number {
+  return read.parsed(
+    name,
+    fallback,
+    (raw) => (/^\d{1,10}$/.test(raw) ? wholeNumber(raw, min, max) : undefined),
+    `must be a whole number from ${min} to ${max}`,
+    'as set',
+  );
 }
 
 /** The read limits' part of the environment; problems are collected with the rest of loadConfig's. */
-export function loadReadLimitsConfig(env: Env, problems: string[]): ReadLimitsConfig {
+export function loadReadLimitsConfig(read: EnvReader): ReadLimitsConfig {
   return {
-    concurrency: wholeNumber(env, 'READ_LIMIT_CONCURRENCY', DEFAULT_READ_LIMITS.concurrency, [1, 10_000], problems),
-    rowsPerSecond: wholeNumber(
-      env,
-      'READ_LIMIT_ROWS_PER_SECOND',
-      DEFAULT_READ_LIMITS.rowsPerSecond,
-      [1, 100_000_000],
-      problems,
-    ),
-    burstRows: wholeNumber(
-      env,
+    concurrency: wholeNumberOf(read, 'READ_LIMIT_CONCURRENCY', DEFAULT_READ_LIMITS.concurrency, 1, 10_000),
+    rowsPerSecond: wholeNumberOf(read, 'READ_LIMIT_ROWS_PER_SECOND', DEFAULT_READ_LIMITS.rowsPerSecond, 1, 100_000_000),
+    burstRows: wholeNumberOf(
+      read,
       'READ_LIMIT_BURST_ROWS',
       DEFAULT_READ_LIMITS.burstRows,
-      [MAX_READ_PAGE_ROWS, 1_000_000_000],
-      problems,
+      MAX_READ_PAGE_ROWS,
+      1_000_000_000,
     ),
   };
 }

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import type { LogLevel } from '../config/app-config';
+import type { LogLevel } from '@lib/config';
 
 export const LOGGER = Symbol('LOGGER');
 

@@ -1,3 +1,4 @@
+import { type EnvReader } from '@lib/config';
 import { REMINDER_CHANNELS, type ReminderChannel } from '@lib/policy-domain';
 
 export interface SchedulerConfig {
@@ -15,58 +16,43 @@ export interface SchedulerConfig {
   readonly orphanReassignmentEnabled: boolean;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function present(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
-}
-
-function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = present(env[name])?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
-  if (['false', '0', 'no', 'off'].includes(raw)) return false;
-  problems.push(`${name} must be true or false, got ${JSON.stringify(env[name])}`);
-  return fallback;
-}
-
-function channels(env: Env, name: string, fallback: readonly ReminderChannel[], problems: string[]) {
-  const raw = present(env[name]);
-  if (raw === undefined) return fallback;
-  const listed = [...new Set(raw.split(',').map((channel) => channel.trim().toUpperCase()))].filter(Boolean);
-  const unknown = listed.filter((channel) => !(REMINDER_CHANNELS as readonly string[]).includes(channel));
-  if (listed.length === 0 || unknown.length > 0) {
-    problems.push(`${name} must list channels of ${REMINDER_CHANNELS.join(', ')}, got ${JSON.stringify(raw)}`);
-    return fallback;
-  }
-  return listed as ReminderChannel[];
+/** A comma-separated list of reminder channels, in any case; duplicates are dropped. */
+function channels(read: EnvReader, name: string, fallback: readonly ReminderChannel[]): readonly ReminderChannel[] {
+  return read.parsed(
+    name,
+    fallback,
+    (raw) => {
+      const listed = [...new Set(raw.split(',').map((channel) => channel.trim().toUpperCase()))].filter(Boolean);
+      const unknown = listed.filter((channel) => !(REMINDER_CHANNELS as readonly string[]).includes(channel));
+      return listed.length === 0 || unknown.length > 0 ? undefined : (listed as ReminderChannel[]);
+    },
+    `must list channels of ${REMINDER_CHANNELS.join(', ')}`,
+  );
 }
 
 /** The scheduler's part of the environment (DESIGN 6); problems are collected with the rest of loadConfig's. */
-export function loadSchedulerConfig(env: Env, problems: string[]): SchedulerConfig {
-  const rawDailyAt = present(env.SCHEDULER_DAILY_AT) ?? '02:00';
-  const time = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(rawDailyAt);
-  if (time === null)
-    problems.push(
-      `SCHEDULER_DAILY_AT must be HH:MM (on the BUSINESS_TIME_ZONE clock), got ${JSON.stringify(rawDailyAt)}`,
-    );
-
-  const rawTimeout = present(env.SCHEDULER_CATCH_UP_TIMEOUT_MS);
-  let catchUpTimeoutMs = 60_000;
-  if (rawTimeout !== undefined) {
-    catchUpTimeoutMs = /^\d{1,9}$/.test(rawTimeout) ? Number(rawTimeout) : NaN;
-    if (!(catchUpTimeoutMs >= 100)) {
-      problems.push(`SCHEDULER_CATCH_UP_TIMEOUT_MS must be an integer ≥ 100, got ${JSON.stringify(rawTimeout)}`);
-    }
-  }
-
+export function loadSchedulerConfig(read: EnvReader): SchedulerConfig {
+  const dailyAt = read.parsed(
+    'SCHEDULER_DAILY_AT',
+    { hour: 2, minute: 0 },
+    (raw) => {
+      const time = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+      return time === null ? undefined : { hour: Number(time[1]), minute: Number(time[2]) };
+    },
+    'must be HH:MM (on the BUSINESS_TIME_ZONE clock)',
+  );
+  const catchUpTimeoutMs = read.parsed(
+    'SCHEDULER_CATCH_UP_TIMEOUT_MS',
+    60_000,
+    (raw) => (/^\d{1,9}$/.test(raw) && Number(raw) >= 100 ? Number(raw) : undefined),
+    'must be an integer ≥ 100',
+  );
   return {
-    enabled: flag(env, 'SCHEDULER_ENABLED', true, problems),
-    dailyAt: time === null ? { hour: 2, minute: 0 } : { hour: Number(time[1]), minute: Number(time[2]) },
-    reminderChannels: channels(env, 'SCHEDULER_REMINDER_CHANNELS', ['LETTER', 'SMS'], problems),
-    overdueNoticeChannels: channels(env, 'SCHEDULER_OVERDUE_NOTICE_CHANNELS', ['LETTER'], problems),
+    enabled: read.flag('SCHEDULER_ENABLED', true),
+    dailyAt,
+    reminderChannels: channels(read, 'SCHEDULER_REMINDER_CHANNELS', ['LETTER', 'SMS']),
+    overdueNoticeChannels: channels(read, 'SCHEDULER_OVERDUE_NOTICE_CHANNELS', ['LETTER']),
     catchUpTimeoutMs,
-    orphanReassignmentEnabled: flag(env, 'ORPHAN_REASSIGNMENT_ENABLED', true, problems),
+    orphanReassignmentEnabled: read.flag('ORPHAN_REASSIGNMENT_ENABLED', true),
   };
 }

@@ -1,10 +1,11 @@
+import { EnvReader } from '@lib/config';
 import { loadSchedulerConfig } from './scheduler-config';
 import { millisUntilNext } from './scheduler-timer';
 
 describe('scheduler configuration', () => {
   it('defaults: enabled daily at 02:00 UTC, reminders by LETTER and SMS, overdue notices by LETTER', () => {
-    const problems: string[] = [];
-    expect(loadSchedulerConfig({}, problems)).toEqual({
+    const read = new EnvReader({});
+    expect(loadSchedulerConfig(read)).toEqual({
       enabled: true,
       dailyAt: { hour: 2, minute: 0 },
       reminderChannels: ['LETTER', 'SMS'],
@@ -12,19 +13,17 @@ describe('scheduler configuration', () => {
       catchUpTimeoutMs: 60_000,
       orphanReassignmentEnabled: true,
     });
-    expect(problems).toEqual([]);
+    expect(read.problems).toEqual([]);
   });
 
   it('reads every variable and reports each bad one', () => {
-    const problems: string[] = [];
     const config = loadSchedulerConfig(
-      {
+      new EnvReader({
         SCHEDULER_ENABLED: 'false',
         SCHEDULER_DAILY_AT: '23:45',
         SCHEDULER_REMINDER_CHANNELS: 'sms, email',
         ORPHAN_REASSIGNMENT_ENABLED: 'no',
-      },
-      problems,
+      }),
     );
     expect(config).toMatchObject({
       enabled: false,
@@ -32,16 +31,14 @@ describe('scheduler configuration', () => {
       reminderChannels: ['SMS', 'EMAIL'],
       orphanReassignmentEnabled: false,
     });
-    loadSchedulerConfig(
-      {
-        SCHEDULER_ENABLED: 'maybe',
-        SCHEDULER_DAILY_AT: '24:00',
-        SCHEDULER_OVERDUE_NOTICE_CHANNELS: 'PIGEON',
-        SCHEDULER_CATCH_UP_TIMEOUT_MS: '5',
-      },
-      problems,
-    );
-    expect(problems).toEqual([
+    const read = new EnvReader({
+      SCHEDULER_ENABLED: 'maybe',
+      SCHEDULER_DAILY_AT: '24:00',
+      SCHEDULER_OVERDUE_NOTICE_CHANNELS: 'PIGEON',
+      SCHEDULER_CATCH_UP_TIMEOUT_MS: '5',
+    });
+    loadSchedulerConfig(read);
+    expect(read.problems).toEqual([
       expect.stringMatching(/^SCHEDULER_DAILY_AT must be HH:MM/),
       expect.stringMatching(/^SCHEDULER_CATCH_UP_TIMEOUT_MS must be an integer/),
       expect.stringMatching(/^SCHEDULER_ENABLED must be true or false/),

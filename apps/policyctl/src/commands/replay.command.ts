@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EnvReader } from '@lib/config';
 import {
   loadAggregate,
   readEventMetadata,
@@ -28,12 +29,8 @@ import {
   type PolicyState,
   type PolicyView,
 } from '@lib/policy-domain';
-import {
-  DEFAULT_BUSINESS_TIME_ZONES,
-  JURISDICTIONS,
-  type Jurisdiction,
-} from '../../../policy-api/src/config/app-config';
-import { businessDateOf, isKnownTimeZone, systemClock } from '../../../policy-api/src/event-store/system-clock';
+import { readJurisdiction } from '../../../policy-api/src/config/app-config';
+import { businessDateOf, systemClock } from '../../../policy-api/src/event-store/system-clock';
 import { CliFailure, EXIT, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import { openEventStore } from '../stores';
@@ -162,19 +159,10 @@ function parseReplayArgs(args: readonly string[]): ReplayArgs | 'help' {
  * JURISDICTION, itself CN by default).
  */
 export function businessToday(env: NodeJS.ProcessEnv, now: string = systemClock.now()): BusinessDate {
-  const jurisdiction = env.JURISDICTION?.trim().toUpperCase() || 'CN';
-  if (!(JURISDICTIONS as readonly string[]).includes(jurisdiction)) {
-    throw new CliFailure(
-      `JURISDICTION must be one of ${JURISDICTIONS.join(', ')}, got ${JSON.stringify(env.JURISDICTION)}`,
-    );
-  }
-  const timeZone = env.BUSINESS_TIME_ZONE?.trim() || DEFAULT_BUSINESS_TIME_ZONES[jurisdiction as Jurisdiction];
-  if (!isKnownTimeZone(timeZone)) {
-    throw new CliFailure(
-      `BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(timeZone)}`,
-    );
-  }
-  return businessDateOf(now, timeZone);
+  const read = new EnvReader(env);
+  const { businessTimeZone } = readJurisdiction(read);
+  if (read.problems.length > 0) throw new CliFailure(read.problems.join('\n'));
+  return businessDateOf(now, businessTimeZone);
 }
 
 function auditEntry(event: RecordedEvent): AuditEntry {

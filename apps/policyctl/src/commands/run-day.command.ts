@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { CommandBus } from '@nestjs/cqrs';
 import pino, { type Logger } from 'pino';
+import { ConfigError, type LogLevel } from '@lib/config';
 import { addDays, daysBetween } from '@lib/policy-domain';
 import { createPolicyApi } from '../../../policy-api/src/app.factory';
-import { ConfigError, loadConfig, type AppConfig, type LogLevel } from '../../../policy-api/src/config/app-config';
+import { loadConfig, type AppConfig } from '../../../policy-api/src/config/app-config';
 import { businessDateOf, systemClock } from '../../../policy-api/src/event-store/system-clock';
 import { loggerOptions } from '../../../policy-api/src/logging/logger';
 import {
