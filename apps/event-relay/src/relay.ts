@@ -8,9 +8,10 @@
  * never a gap; the projector skips revisions it already applied. Streams other than `policy-*` and `agent-*` (e.g.
  * the API's `idempotency-*` records) are not published but still move the checkpoint.
  *
- * On the embedded store the relay reads raw events (`subscribeToAllRaw`: `data` as the stored JSON text) and the
- * publisher splices that text into the CloudEvent as it is: no JSON.parse / JSON.stringify of `data` per event.
- * EventStoreDB goes through the EventStore port (`subscribeToAll`); both give the same CloudEvent bytes.
+ * Where the store offers raw events (the port's optional `subscribeToAllRaw`: `data` as the stored JSON text; the
+ * embedded store does) the relay reads those, and the publisher splices that text into the CloudEvent as it is: no
+ * JSON.parse / JSON.stringify of `data` per event. Otherwise (EventStoreDB) it uses `subscribeToAll`; both give the
+ * same CloudEvent bytes.
  *
  * Kafka unreachable: the batch in hand is retried with backoff until Kafka takes it (commands are unaffected: they
  * only touch the event store); the subscription is not read meanwhile, so the backlog stays in the store. Every
@@ -315,8 +316,9 @@ class Relay implements RelayHandle {
     while (!this.stopRequested) {
       const from = this.position === null ? {} : { after: this.position };
       // Throws at once for a checkpoint this store cannot read (another store's position): not retryable.
+      // Raw events where the store offers them (the embedded store): `data` is forwarded as the stored text.
       const subscription: AsyncIterable<PublishableEvent> & { close(): Promise<void> } =
-        eventStore instanceof SqliteEventStore
+        eventStore.subscribeToAllRaw !== undefined
           ? eventStore.subscribeToAllRaw(from)
           : subscribeFromCheckpoint(eventStore, this.position);
       this.closeSubscription = () => subscription.close();

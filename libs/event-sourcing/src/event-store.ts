@@ -34,7 +34,7 @@ export interface RecordedEvent extends NewEvent {
 }
 
 /**
- * A recorded event whose `data` is still the JSON text the store holds (the SQLite store's raw reads): the relay
+ * A recorded event whose `data` is still the JSON text the store holds (EventStore.subscribeToAllRaw): the relay
  * publishes it without parsing and re-serialising `data`. `dataJson` is the text of a JSON object.
  */
 export interface RawRecordedEvent extends Omit<RecordedEvent, 'data'> {
@@ -86,6 +86,11 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** An AllSubscription of raw events (EventStore.subscribeToAllRaw): the same events, `data` as stored JSON text. */
+export interface RawAllSubscription extends AsyncIterable<RawRecordedEvent> {
+  close(): Promise<void>;
+}
+
 /**
  * How a subscription on $all ended by itself (its iteration throws it; adapters may throw a subclass).
  * `transient`: the store was out of reach, so a new subscription from the same checkpoint may succeed later — the
@@ -128,6 +133,14 @@ export interface EventStore {
    * checkpoint: subscribing again cannot help either.
    */
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+
+  /**
+   * Optional capability: subscribeToAll (the same events, order, positions and errors) with each event's `data` left
+   * as the JSON text the store holds, for a reader that only forwards `data` (the event relay splices it into the
+   * CloudEvent, without JSON.parse and JSON.stringify per event). A store that holds no such text leaves it out
+   * (EventStoreDB: its client hands out parsed data); callers then use subscribeToAll.
+   */
+  subscribeToAllRaw?(options?: SubscribeToAllOptions): RawAllSubscription;
 
   close(): Promise<void>;
 }

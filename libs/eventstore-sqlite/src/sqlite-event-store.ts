@@ -11,6 +11,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type RawAllSubscription,
   type RawRecordedEvent,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -62,11 +63,6 @@ interface EventRow {
   type: string;
   data: string;
   metadata: string;
-}
-
-/** `subscribeToAllRaw`: the `$all` catch-up subscription (same semantics as subscribeToAll) of raw events. */
-export interface RawAllSubscription extends AsyncIterable<RawRecordedEvent> {
-  close(): Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -265,7 +261,7 @@ export class SqliteEventStore implements EventStore {
     return this.readAllPage(after, options.maxCount ?? NO_LIMIT, toRawRecordedEvent);
   }
 
-  /** subscribeToAll of raw events (see readAllRaw): the event relay's catch-up subscription. */
+  /** The EventStore port's optional raw subscription: subscribeToAll of raw events (see readAllRaw). */
   subscribeToAllRaw(options: SubscribeToAllOptions = {}): RawAllSubscription {
     return this.subscribe(options, (after, maxCount) => this.readAllPage(after, maxCount, toRawRecordedEvent));
   }
