@@ -1,4 +1,5 @@
 import type { JsonObject, RecordedEvent } from './event-store';
+import { readEventMetadata } from './metadata';
 
 /**
  * Event schema versions and upcasters. A released event shape never changes: a new shape is a new version, and
@@ -95,14 +96,26 @@ export class UnreadableEventError extends Error {
  * code cannot read fails with UnreadableEventError naming its stream and revision; other codec errors pass through.
  */
 export function decodeRecordedEvent<Event>(codec: EventCodec<Event>, recorded: RecordedEvent): Event {
-  const version = recorded.metadata.schemaVersion;
-  // As readEventMetadata: events written by other tools without a version are version 1.
-  const schemaVersion = typeof version === 'number' ? version : 1;
+  const { schemaVersion } = readEventMetadata(recorded.metadata);
+  return decodeStoredEvent(codec, recorded.streamId, recorded.revision, {
+    type: recorded.type,
+    data: recorded.data,
+    schemaVersion,
+  });
+}
+
+/** decodeRecordedEvent for the stored shape of the event at `revision` of `streamId`, its metadata already read. */
+export function decodeStoredEvent<Event>(
+  codec: EventCodec<Event>,
+  streamId: string,
+  revision: number,
+  stored: StoredEventShape,
+): Event {
   try {
-    return codec.decode({ type: recorded.type, data: recorded.data, schemaVersion });
+    return codec.decode(stored);
   } catch (error) {
     if (error instanceof UnknownEventTypeError || error instanceof UnsupportedSchemaVersionError)
-      throw new UnreadableEventError(recorded.streamId, recorded.revision, recorded.type, schemaVersion);
+      throw new UnreadableEventError(streamId, revision, stored.type, stored.schemaVersion);
     throw error;
   }
 }

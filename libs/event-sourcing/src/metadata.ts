@@ -45,8 +45,15 @@ export function toJsonMetadata(metadata: EventMetadata): JsonObject {
   return json;
 }
 
-/** Reads our metadata back from a stored event; tolerant of events written by other tools (missing fields). */
-export function readEventMetadata(metadata: JsonObject): Partial<EventMetadata> & { schemaVersion: number } {
-  const version = metadata.schemaVersion;
-  return { ...(metadata as Partial<EventMetadata>), schemaVersion: typeof version === 'number' ? version : 1 };
+/** Event metadata as read back from the store: whatever fields it has, and its schema version. */
+type StoredMetadata = Partial<EventMetadata> & { readonly schemaVersion: number };
+
+/**
+ * Reads our metadata back from a stored event; tolerant of events written by other tools (missing fields; no
+ * numeric schema version reads as version 1). The one reader of stored metadata: folds call it for every event, so
+ * it does not copy metadata that already carries its version (the result is read-only either way).
+ */
+export function readEventMetadata(metadata: JsonObject): StoredMetadata {
+  if (typeof metadata.schemaVersion === 'number') return metadata as unknown as StoredMetadata;
+  return { ...(metadata as Partial<EventMetadata>), schemaVersion: 1 };
 }
