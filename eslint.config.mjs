@@ -20,10 +20,33 @@ const frameworksAndDrivers = [
   },
 ];
 const deepLibImports = {
-  group: ['@lib/*/*', '!@lib/event-sourcing/testing', '!@lib/kafka/testing', '**/libs/**', '**/apps/**'],
+  group: [
+    '@lib/*/*',
+    '!@lib/event-sourcing/testing',
+    '!@lib/kafka/testing',
+    '!@lib/policy-app/testing',
+    '**/libs/**',
+    '**/apps/**',
+  ],
   message: 'Import a lib through its public entry (@lib/<name>).',
 };
 const onlyIn = (name, message) => ({ group: [name], message });
+/**
+ * Apps are entry points: an app never imports another app, and a lib never imports an app, however the path is
+ * spelled (checked on the resolved file). Shared code lives in libs.
+ */
+const APPS = ['policy-api', 'scheduler', 'policyctl', 'event-relay', 'projector'];
+const appBoundaries = [
+  ...APPS.map((app) => ({
+    target: `./apps/${app}`,
+    from: './apps',
+    except: [`./${app}`],
+    message: 'An app never imports another app: move the shared code into a lib.',
+  })),
+  { target: './libs', from: './apps', message: 'A lib never imports an app.' },
+  { target: './bench', from: './apps', message: 'Benchmarks run apps as processes or import libs.' },
+  { target: './test', from: './apps', except: ['./*/src/main.ts'], message: 'Suites import libs, not app sources.' },
+];
 
 export default tseslint.config(
   {
@@ -38,6 +61,7 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: appBoundaries }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': [
         'error',
@@ -114,7 +138,7 @@ export default tseslint.config(
   },
   {
     // Nest resolves constructor parameters through decorator metadata: those imports must stay value imports.
-    files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/policy-app/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
   },
   {

@@ -22,10 +22,10 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 // The benchmark measures the API's own validation in-process: it imports the application's modules directly.
 /* eslint-disable no-restricted-imports */
-import { ChangeContractDto } from '../apps/policy-api/src/policies/change-contract/change-contract.dto';
-import { IssuePolicyDto } from '../apps/policy-api/src/policies/issue-policy/issue-policy.dto';
-import { ApiProblem } from '../apps/policy-api/src/problem/api-problem';
-import { validateDto } from '../apps/policy-api/src/problem/validation';
+import { ChangeContractDto } from '../libs/policy-app/src/policies/change-contract/change-contract.dto';
+import { IssuePolicyDto } from '../libs/policy-app/src/policies/issue-policy/issue-policy.dto';
+import { ApiProblem } from '../libs/policy-app/src/problem/api-problem';
+import { validateDto } from '../libs/policy-app/src/problem/validation';
 /* eslint-enable no-restricted-imports */
 
 /**
@@ -33,7 +33,7 @@ import { validateDto } from '../apps/policy-api/src/problem/validation';
  * server's classes (its cost per object grows with their number), without loading the application module itself.
  */
 async function registerAllDtoClasses(): Promise<number> {
-  const root = join(__dirname, '..', 'apps', 'policy-api', 'src');
+  const root = join(__dirname, '..', 'libs', 'policy-app', 'src');
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.dto.js'));
   for (const file of files) await import(join(root, file));
   return files.length;

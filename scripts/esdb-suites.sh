@@ -29,9 +29,9 @@ cd "$ROOT"
 source scripts/ensure-node.sh
 
 ADAPTER_SUITES=(libs/eventstore-esdb apps/policyctl/test/policyctl-eventstoredb.int.spec.ts)
-# e2e suite files (apps/policy-api/test/*.e2e.spec.ts) left out of EventStoreDB mode, with the reason.
+# e2e suite files (libs/policy-app/test/*.e2e.spec.ts) left out of EventStoreDB mode, with the reason.
 declare -A E2E_NOT_IN_ESDB_MODE=(
-  [apps/policy-api/test/server-lifecycle.e2e.spec.ts]='starts the process entry on its own configuration (embedded store only)'
+  [libs/policy-app/test/server-lifecycle.e2e.spec.ts]='starts the process entry on its own configuration (embedded store only)'
 )
 E2E_JOBS="${ESDB_E2E_JOBS:-2}"
 case "${ESDB_SERVER:-emulator}" in
@@ -72,7 +72,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 e2e_suites=()
-for suite in apps/policy-api/test/*.e2e.spec.ts; do
+for suite in libs/policy-app/test/*.e2e.spec.ts; do
   [[ -n "${E2E_NOT_IN_ESDB_MODE[$suite]:-}" ]] && continue
   e2e_suites+=("$suite")
 done

@@ -9,8 +9,7 @@ import type { JsonObject } from '@lib/event-sourcing';
 import { EsdbEventStore } from '@lib/eventstore-esdb';
 import { runCli } from '../src/cli';
 import type { CliIo } from '../src/cli-io';
-import { issuePolicyBody } from '../../policy-api/test/support/fixtures';
-import { bearer, makeDataDir, removeDataDir, startTestApi } from '../../policy-api/test/support/test-api';
+import { issuePolicyBody, bearer, makeDataDir, removeDataDir, startTestApi } from '@lib/policy-app/testing';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 /** The defect was a hang: fail with a message rather than at the test timeout. */

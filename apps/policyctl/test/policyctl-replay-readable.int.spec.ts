@@ -9,8 +9,7 @@ import type { JsonObject } from '@lib/event-sourcing';
 import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { runCli } from '../src/cli';
 import type { CliIo } from '../src/cli-io';
-import { issuePolicyBody } from '../../policy-api/test/support/fixtures';
-import { bearer, makeDataDir, removeDataDir, startTestApi } from '../../policy-api/test/support/test-api';
+import { issuePolicyBody, bearer, makeDataDir, removeDataDir, startTestApi } from '@lib/policy-app/testing';
 
 async function policyctl(dataDir: string, ...argv: string[]) {
   let stdout = '';

@@ -12,10 +12,19 @@ import { runCli } from '../src/cli';
 import { rebuildReadModels } from '../src/commands/rebuild.command';
 import { openEventStore, openReadModelStore } from '../src/stores';
 import type { CliIo } from '../src/cli-io';
-import { bearer, makeDataDir, removeDataDir, startTestApi, type TestApi } from '../../policy-api/test/support/test-api';
-import { money, MODAL_PREMIUM } from '../../policy-api/test/support/fixtures';
-import { getReport, seedReportScenario, waitUntilCaughtUp } from '../../policy-api/test/support/report-scenario';
-import { businessDateOf } from '../../policy-api/src/event-store/system-clock';
+import { businessDateOf } from '@lib/policy-app';
+import {
+  bearer,
+  makeDataDir,
+  removeDataDir,
+  startTestApi,
+  type TestApi,
+  money,
+  MODAL_PREMIUM,
+  getReport,
+  seedReportScenario,
+  waitUntilCaughtUp,
+} from '@lib/policy-app/testing';
 
 interface Run {
   readonly code: number;

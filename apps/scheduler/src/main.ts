@@ -3,12 +3,18 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigError } from '@lib/config';
 import { stopOnSignals } from '@lib/worker-runtime';
-import { createPolicyApi, type PolicyApiOverrides } from '../../policy-api/src/app.factory';
-import { loadConfig, type AppConfig } from '../../policy-api/src/config/app-config';
-import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../../policy-api/src/event-store/event-store.module';
-import { FEEDS, FeedHealth } from '../../policy-api/src/health/feed-health';
-import { createLogger } from '../../policy-api/src/logging/logger';
-import { MetricsService } from '../../policy-api/src/metrics/metrics.service';
+import {
+  createPolicyApi,
+  type PolicyApiOverrides,
+  loadConfig,
+  type AppConfig,
+  EVENT_STORE_HANDLE,
+  type EventStoreHandle,
+  FEEDS,
+  FeedHealth,
+  createLogger,
+  MetricsService,
+} from '@lib/policy-app';
 import { startSchedulerHttp, type Readiness } from './scheduler-http';
 
 /** A readiness check never waits longer than this for the event store. */

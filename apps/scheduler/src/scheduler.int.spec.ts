@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loadConfig } from '../../policy-api/src/config/app-config';
-import { loggerOptions } from '../../policy-api/src/logging/logger';
+import { loadConfig, loggerOptions } from '@lib/policy-app';
 import { startScheduler, type RunningScheduler } from './main';
 
 interface LogLine {

@@ -29,8 +29,7 @@ import {
   type PolicyState,
   type PolicyView,
 } from '@lib/policy-domain';
-import { readJurisdiction } from '../../../policy-api/src/config/app-config';
-import { businessDateOf, systemClock } from '../../../policy-api/src/event-store/system-clock';
+import { readJurisdiction, businessDateOf, systemClock } from '@lib/policy-app';
 import { CliFailure, EXIT, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import { openEventStore } from '../stores';

@@ -3,16 +3,20 @@ import { CommandBus } from '@nestjs/cqrs';
 import pino, { type Logger } from 'pino';
 import { ConfigError, type LogLevel } from '@lib/config';
 import { addDays, daysBetween } from '@lib/policy-domain';
-import { createPolicyApi } from '../../../policy-api/src/app.factory';
-import { loadConfig, type AppConfig } from '../../../policy-api/src/config/app-config';
-import { businessDateOf, systemClock } from '../../../policy-api/src/event-store/system-clock';
-import { loggerOptions } from '../../../policy-api/src/logging/logger';
 import {
+  createPolicyApi,
+  loadConfig,
+  type AppConfig,
+  businessDateOf,
+  systemClock,
+  loggerOptions,
   ServicingDay,
   type ScheduledAction,
   type ServicingDayReport,
-} from '../../../policy-api/src/scheduler/servicing-day';
-import { checkDayRange, runServicingDays, type DayRange } from '../../../policy-api/src/scheduler/servicing-days';
+  checkDayRange,
+  runServicingDays,
+  type DayRange,
+} from '@lib/policy-app';
 import { CliFailure, EXIT, Interrupted, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import type { CliCommand } from './cli-command';

@@ -8,7 +8,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { loadConfig } from '../src/config/app-config';
 import { loggerOptions } from '../src/logging/logger';
-import { startPolicyApi, type RunningPolicyApi } from '../src/main';
+import { startPolicyApi, type RunningPolicyApi } from '../src/server';
 import { freePort } from './support/grpc-client';
 import { API_KEYS, makeDataDir, removeDataDir, TestClock } from './support/test-api';
 
