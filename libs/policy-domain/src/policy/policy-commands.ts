@@ -27,7 +27,7 @@ import {
   type WaiverReason,
 } from './policy-values';
 
-export interface PolicyCommandContext {
+interface PolicyCommandContext {
   /** Business date (YYYY-MM-DD) from the injected clock: things that happened may not be dated after it. */
   readonly today: BusinessDate;
 }
@@ -214,20 +214,3 @@ export type PolicyCommand =
   | RecordPolicyDelivery;
 
 export type PolicyCommandType = PolicyCommand['type'];
-
-export const POLICY_COMMAND_TYPES: readonly PolicyCommandType[] = [
-  'IssuePolicy',
-  'ChangeContract',
-  'CancelScheduledChange',
-  'ChangeBeneficiaries',
-  'SendPremiumReminder',
-  'RecordReminderDelivery',
-  'RecordPremiumPayment',
-  'LapsePolicy',
-  'WaivePremium',
-  'ReinstatePolicy',
-  'TransferPolicy',
-  'PaySurvivalBenefit',
-  'ReassignOrphanPolicy',
-  'TerminatePolicy',
-];

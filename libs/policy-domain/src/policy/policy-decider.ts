@@ -41,6 +41,7 @@ import {
   type PolicyCommand,
   type ReassignOrphanPolicy,
   type RecordPremiumPayment,
+  type PolicyCommandType,
   type RecordPolicyDelivery,
   type RecordReminderDelivery,
   type ReinstatePolicy,
@@ -774,47 +775,45 @@ function openPolicy(state: PolicyState): IssuedPolicy {
   return state;
 }
 
+type Decision<Type extends PolicyCommandType> = (
+  command: Extract<PolicyCommand, { type: Type }>,
+  state: PolicyState,
+) => PolicyEvent[];
+
+/**
+ * Every command's decision, by command type: a command type without one does not compile, and the keys are the
+ * runtime list of command types. Every servicing command takes the policy through `openPolicy` before it reads the
+ * request, so a closed or missing policy refuses it whatever it holds.
+ */
+const DECISIONS: { readonly [Type in PolicyCommandType]: Decision<Type> } = {
+  IssuePolicy: (command, state) => [issuePolicy(command, state)],
+  ChangeContract: (command, state) => [changeContract(command, openPolicy(state))],
+  CancelScheduledChange: (command, state) => [cancelScheduledChange(command, openPolicy(state))],
+  ChangeBeneficiaries: (command, state) => [changeBeneficiaries(command, openPolicy(state))],
+  SendPremiumReminder: (command, state) => [sendPremiumReminder(command, openPolicy(state))],
+  RecordReminderDelivery: (command, state) => [recordReminderDelivery(command, openPolicy(state))],
+  RecordPremiumPayment: (command, state) => [recordPremiumPayment(command, openPolicy(state))],
+  LapsePolicy: (command, state) => [lapsePolicy(command, openPolicy(state))],
+  WaivePremium: (command, state) => [waivePremium(command, openPolicy(state))],
+  ReinstatePolicy: (command, state) => [reinstatePolicy(command, openPolicy(state))],
+  TransferPolicy: (command, state) => [transferPolicy(command, openPolicy(state))],
+  PaySurvivalBenefit: (command, state) => paySurvivalBenefit(command, openPolicy(state)),
+  ReassignOrphanPolicy: (command, state) => [reassignOrphanPolicy(command, openPolicy(state))],
+  TerminatePolicy: (command, state) => [terminatePolicy(command, openPolicy(state))],
+  RecordPolicyDelivery: (command, state) => [recordPolicyDelivery(command, openPolicy(state))],
+};
+
+/** Every policy command type, in the order of DESIGN 2.5 (then the later ones). */
+export const POLICY_COMMAND_TYPES = Object.keys(DECISIONS) as readonly PolicyCommandType[];
+
 function decideEvents(command: PolicyCommand, state: PolicyState): PolicyEvent[] {
-  switch (command.type) {
-    case 'IssuePolicy':
-      return [issuePolicy(command, state)];
-    case 'ChangeContract':
-      return [changeContract(command, openPolicy(state))];
-    case 'CancelScheduledChange':
-      return [cancelScheduledChange(command, openPolicy(state))];
-    case 'ChangeBeneficiaries':
-      return [changeBeneficiaries(command, openPolicy(state))];
-    case 'SendPremiumReminder':
-      return [sendPremiumReminder(command, openPolicy(state))];
-    case 'RecordReminderDelivery':
-      return [recordReminderDelivery(command, openPolicy(state))];
-    case 'RecordPremiumPayment':
-      return [recordPremiumPayment(command, openPolicy(state))];
-    case 'LapsePolicy':
-      return [lapsePolicy(command, openPolicy(state))];
-    case 'WaivePremium':
-      return [waivePremium(command, openPolicy(state))];
-    case 'ReinstatePolicy':
-      return [reinstatePolicy(command, openPolicy(state))];
-    case 'TransferPolicy':
-      return [transferPolicy(command, openPolicy(state))];
-    case 'PaySurvivalBenefit':
-      return paySurvivalBenefit(command, openPolicy(state));
-    case 'ReassignOrphanPolicy':
-      return [reassignOrphanPolicy(command, openPolicy(state))];
-    case 'TerminatePolicy':
-      return [terminatePolicy(command, openPolicy(state))];
-    case 'RecordPolicyDelivery':
-      return [recordPolicyDelivery(command, openPolicy(state))];
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`Unknown policy command ${JSON.stringify(_exhaustive)}`);
-    }
-  }
+  const decision = DECISIONS[command.type] as Decision<PolicyCommandType> | undefined;
+  if (decision === undefined) throw new Error(`Unknown policy command ${JSON.stringify(command)}`);
+  return decision(command, state);
 }
 
 /** @throws DomainError when a rule rejects the command (nothing is to be written). */
-export function decidePolicy(command: PolicyCommand, state: PolicyState): PolicyEvent[] {
+function decidePolicy(command: PolicyCommand, state: PolicyState): PolicyEvent[] {
   return decideEvents(command, state).map((event) => withoutUndefined(event));
 }
 
