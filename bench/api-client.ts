@@ -1,7 +1,7 @@
 /** Bench helper: a keep-alive HTTP/1.1 client on node:http (one socket per concurrent client). */
 import * as http from 'node:http';
 
-export interface ClientResponse {
+interface ClientResponse {
   readonly status: number;
 }
 

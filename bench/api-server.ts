@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export interface ApiServer {
+interface ApiServer {
   readonly baseUrl: string;
   readonly dataDir: string;
   readonly pid: number;

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-export interface RebuildRun {
+interface RebuildRun {
   readonly events: number;
   /** policyctl's own timing, from the start of the rebuild to the swap. */
   readonly seconds: number;

@@ -102,7 +102,7 @@ export function policyHistory(index: number): PolicyHistory {
 }
 
 /** The events with `recordedAt` = now (what the store's command loop would write). */
-export function stamp(events: readonly NewEvent[], now: string): NewEvent[] {
+function stamp(events: readonly NewEvent[], now: string): NewEvent[] {
   return events.map((event) => ({ ...event, metadata: { ...event.metadata, recordedAt: now } }));
 }
 

@@ -71,7 +71,7 @@ class PolicyLog {
   }
 }
 
-export function encodeBenchPosition(sequence: number): Position {
+function encodeBenchPosition(sequence: number): Position {
   return String(sequence).padStart(20, '0');
 }
 

@@ -8,7 +8,7 @@ import {
 } from '@lib/read-models';
 import { EnvReader, type Env, type LogLevel } from '@lib/config';
 
-export type RelayEventStoreConfig =
+type RelayEventStoreConfig =
   { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'esdb'; readonly connectionString: string };
 
 export interface RelayConfig {

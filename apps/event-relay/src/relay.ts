@@ -49,9 +49,9 @@ import { prometheusText, startWorkerHttp, type WorkerHttpServer } from '@lib/wor
 import { EventBatcher } from './event-batcher';
 import { type RelayConfig } from './relay-config';
 
-export type RelayState = 'running' | 'waiting-for-kafka' | 'stopping' | 'stopped' | 'failed';
+type RelayState = 'running' | 'waiting-for-kafka' | 'stopping' | 'stopped' | 'failed';
 
-export interface RelayStatus {
+interface RelayStatus {
   readonly state: RelayState;
   /** Events acknowledged by Kafka since start (a republished batch counts again). */
   readonly published: number;
@@ -71,7 +71,7 @@ export interface RelayStatus {
   readonly lastError: string | null;
 }
 
-export interface RelayOptions {
+interface RelayOptions {
   /** Default: JSON lines on stdout at the configured level. */
   readonly logger?: Logger;
   /** Called after each batch Kafka acknowledged (the benchmark measures stage rates with it). */

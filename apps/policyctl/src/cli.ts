@@ -6,7 +6,7 @@ import { replayCommand } from './commands/replay.command';
 import { runDayCommand } from './commands/run-day.command';
 
 /** Every command of policyctl; a new one (e.g. `run-day`) is one more module in commands/ and one entry here. */
-export const COMMANDS: readonly CliCommand[] = [rebuildCommand, replayCommand, runDayCommand, quarantineCommand];
+const COMMANDS: readonly CliCommand[] = [rebuildCommand, replayCommand, runDayCommand, quarantineCommand];
 
 function mainUsage(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -1,6 +1,6 @@
 import type { CliOutput } from './cli-io';
 
-export interface ProgressBarOptions {
+interface ProgressBarOptions {
   /** Redraw at most this often on a terminal (ms). Default 100. */
   readonly redrawMs?: number;
   /** Off a terminal, print a line at most this often (ms). Default 5000. */

@@ -11,12 +11,12 @@ import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { createReadModelStore, SQLITE_READ_MODELS_FILE, type ReadModelStore } from '@lib/read-models';
 import { CliFailure, type CliOutput } from './cli-io';
 
-export function dataDirOf(env: NodeJS.ProcessEnv): string {
+function dataDirOf(env: NodeJS.ProcessEnv): string {
   const dataDir = new EnvReader(env).string('DATA_DIR') ?? './data';
   return isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
 }
 
-export interface OpenedEventStore {
+interface OpenedEventStore {
   readonly store: EventStore;
   /** Where the events are, for messages. */
   readonly description: string;

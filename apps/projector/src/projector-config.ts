@@ -3,7 +3,7 @@ import { isPostgresUrl, type ReadModelStoreConfig } from '@lib/read-models';
 import { EnvReader, type Env, type LogLevel } from '@lib/config';
 
 /** The consumer group of DESIGN 5; one group per read-model deployment. */
-export const DEFAULT_PROJECTOR_GROUP_ID = 'reporting-projector';
+const DEFAULT_PROJECTOR_GROUP_ID = 'reporting-projector';
 
 export interface ProjectorConfig {
   readonly kafkaBrokers: readonly string[];

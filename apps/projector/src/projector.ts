@@ -29,9 +29,9 @@ import { prometheusText, startWorkerHttp, type WorkerHttpServer } from '@lib/wor
 import { recordedEventOf } from './cloud-event-to-recorded';
 import { type ProjectorConfig } from './projector-config';
 
-export type ProjectorState = 'running' | 'stopping' | 'stopped' | 'crashed';
+type ProjectorState = 'running' | 'stopping' | 'stopped' | 'crashed';
 
-export interface ProjectorStatus {
+interface ProjectorStatus {
   readonly state: ProjectorState;
   readonly groupId: string;
   /** Events whose changes were committed to the read models. */
@@ -53,7 +53,7 @@ export interface ProjectorStatus {
   readonly lastError: string | null;
 }
 
-export interface ProjectorOptions {
+interface ProjectorOptions {
   readonly logger?: Logger;
   /** A store to write into instead of opening the configured one (the caller closes it). */
   readonly store?: ReadModelStore;

@@ -10,14 +10,14 @@ export interface Readiness {
   readonly body: object;
 }
 
-export interface SchedulerHttpRoutes {
+interface SchedulerHttpRoutes {
   /** GET /health/ready and /health: 200 when ready, else 503. */
   readiness(): Promise<Readiness>;
   /** GET /metrics: Prometheus text exposition. */
   metrics(): Promise<string>;
 }
 
-export interface SchedulerHttpServer {
+interface SchedulerHttpServer {
   /** `http://host:port` as bound. */
   readonly url: string;
   close(): Promise<void>;

@@ -5,7 +5,7 @@
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Every problem found in the environment, one per line of the message. */
@@ -17,7 +17,7 @@ export class ConfigError extends Error {
 }
 
 /** What a problem quotes after `got`: the value trimmed (the default), or exactly as set. */
-export type Quote = 'trimmed' | 'as set';
+type Quote = 'trimmed' | 'as set';
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];

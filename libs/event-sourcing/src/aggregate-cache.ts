@@ -30,7 +30,7 @@ export interface CachedStream<State> {
  */
 export type CacheFreshness = 'read-before-decide' | 'check-at-append';
 
-export interface AggregateCacheOptions {
+interface AggregateCacheOptions {
   /** How many streams to keep; the least recently used is dropped first. */
   readonly maxStreams: number;
   /** Default `'read-before-decide'`. */

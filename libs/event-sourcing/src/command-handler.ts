@@ -9,15 +9,7 @@ import {
 import type { Aggregate } from './decider';
 import { replayingIdempotently } from './idempotent-replay';
 
-export type {
-  AppendedEvent,
-  Clock,
-  CommandHandlerDeps,
-  CommandResult,
-  HandleCommandOptions,
-  IdGenerator,
-} from './command-loop';
-export type { LoadOptions } from './fold';
+export type { AppendedEvent, Clock, CommandHandlerDeps, CommandResult, IdGenerator } from './command-loop';
 export { loadAggregate, loadCurrentState, type CurrentState, type LoadedState } from './load-state';
 
 const DEFAULT_MAX_ATTEMPTS = 5;

@@ -6,9 +6,9 @@ import { readEventMetadata } from './metadata';
  * an upcaster turns data of version n into version n + 1. Reading applies the chain up to the current version, so
  * the domain only ever sees current shapes.
  */
-export type Upcaster = (data: JsonObject) => JsonObject;
+type Upcaster = (data: JsonObject) => JsonObject;
 
-export interface EventSchema {
+interface EventSchema {
   readonly currentVersion: number;
   /** `upcasters[n]` turns version n into version n + 1. */
   readonly upcasters?: Readonly<Record<number, Upcaster>>;

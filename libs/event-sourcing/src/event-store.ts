@@ -4,8 +4,8 @@
  * contract suite (libs/event-sourcing/src/testing).
  */
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+type JsonPrimitive = string | number | boolean | null;
+type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
@@ -54,7 +54,7 @@ export interface AppendResult {
   readonly position: Position;
 }
 
-export type ReadDirection = 'forwards' | 'backwards';
+type ReadDirection = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
   /** Default `'forwards'`. */

@@ -1,7 +1,6 @@
 import type { JsonObject } from './event-store';
 
-export const CHANNELS = ['REST', 'GRPC', 'SCHEDULER', 'PROCESS', 'CLI'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export type Channel = 'REST' | 'GRPC' | 'SCHEDULER' | 'PROCESS' | 'CLI';
 
 export interface Actor {
   readonly id: string;

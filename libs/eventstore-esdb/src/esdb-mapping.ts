@@ -114,7 +114,7 @@ export function toEventData(event: NewEvent): EventData {
   return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: withEsdbLinks(event.metadata) });
 }
 
-export function withEsdbLinks(metadata: JsonObject): JsonObject {
+function withEsdbLinks(metadata: JsonObject): JsonObject {
   const linked: JsonObject = { ...metadata };
   for (const [field, esdbField] of LINK_FIELDS) {
     const value = metadata[field];
@@ -123,7 +123,7 @@ export function withEsdbLinks(metadata: JsonObject): JsonObject {
   return linked;
 }
 
-export function withoutEsdbLinks(metadata: JsonObject): JsonObject {
+function withoutEsdbLinks(metadata: JsonObject): JsonObject {
   const plain: JsonObject = { ...metadata };
   for (const [field, esdbField] of LINK_FIELDS) {
     if (esdbField in plain && plain[esdbField] === plain[field]) delete plain[esdbField];
@@ -176,7 +176,7 @@ export function foreignShapeOf(event: EsdbRecordedEvent): string | undefined {
 }
 
 /** Where an event read from $all belongs, for the adapter's filter. */
-export type EventOrigin =
+type EventOrigin =
   /** One of ours: decoded and delivered. */
   | 'ours'
   /** A system stream or type (`$…`), or a stream outside the configured prefixes: passed over silently. */

@@ -1,3 +1,2 @@
-export { SqliteEventStore, type SqliteEventStoreOptions, type WritabilityChange } from './sqlite-event-store';
-export type { GroupCommitStats, WriterFileSettings } from './sqlite-writer';
-export { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS, SQLITE_SCHEMA_VERSION } from './sqlite-file';
+export { SqliteEventStore } from './sqlite-event-store';
+export { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS } from './sqlite-file';

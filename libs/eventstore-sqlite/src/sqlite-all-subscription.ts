@@ -1,6 +1,6 @@
 import type { AllSubscription, RecordedEvent } from '@lib/event-sourcing';
 
-export interface AllSubscriptionSource<E extends { readonly position: string } = RecordedEvent> {
+interface AllSubscriptionSource<E extends { readonly position: string } = RecordedEvent> {
   /** Events strictly after `after` (a global sequence), at most `maxCount`, in position order. */
   readPage(after: number, maxCount: number): E[];
   /** Calls `wake` after the next commit of this process's writer; returns a function that cancels the wait. */

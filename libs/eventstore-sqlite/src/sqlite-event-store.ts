@@ -27,7 +27,7 @@ import {
   type WriterFileSettings,
 } from './sqlite-writer';
 
-export interface SqliteEventStoreOptions {
+interface SqliteEventStoreOptions {
   /** The database file, e.g. `$DATA_DIR/events.sqlite`; its folder is created when missing. */
   readonly path: string;
   /** How often an idle live subscription looks for events appended by other processes. Default 250 ms. */

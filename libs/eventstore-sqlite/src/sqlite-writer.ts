@@ -7,7 +7,7 @@ import { SQLITE_EVENTS_SCHEMA, SQLITE_FILE_PRAGMAS, SQLITE_SCHEMA_VERSION } from
 /** An event as the worker stores it: data and metadata already JSON text (serialised on the caller's thread). */
 export type EncodedEvent = [eventId: string, type: string, data: string, metadata: string];
 
-export interface AppendRequest {
+interface AppendRequest {
   readonly streamId: string;
   readonly expected: 'no_stream' | 'any' | number;
   readonly events: EncodedEvent[];
@@ -69,13 +69,13 @@ interface PendingControl {
   reject(error: Error): void;
 }
 
-export interface WriterStartOptions {
+interface WriterStartOptions {
   /** SQLite `max_page_count` of the writer connection (see SqliteEventStoreOptions.maxPageCount). */
   readonly maxPageCount?: number;
 }
 
 /** What start() opened: the writer, and why it cannot write yet if its start already found out (schema not written). */
-export interface StartedWriter {
+interface StartedWriter {
   readonly writer: SqliteWriter;
   readonly refusal?: EventStoreUnavailableError;
 }

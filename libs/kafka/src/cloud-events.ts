@@ -12,13 +12,13 @@ import {
 
 /** Stream categories published to Kafka, from stream ids `<category>-<id>`, and their topics. */
 export const STREAM_CATEGORIES = ['policy', 'agent'] as const;
-export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
+type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 export type TopicNames = Readonly<Record<StreamCategory, string>>;
 
 export const DEFAULT_TOPICS: TopicNames = { policy: 'policy.events.v1', agent: 'agent.events.v1' };
 
 /** `source` of every event this backend publishes. */
-export const DEFAULT_CLOUD_EVENT_SOURCE = '/policy-servicing';
+const DEFAULT_CLOUD_EVENT_SOURCE = '/policy-servicing';
 
 /** Content type of the Kafka message in the CloudEvents Kafka binding's structured mode. */
 export const CLOUD_EVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
@@ -73,7 +73,7 @@ export class MalformedCloudEventError extends Error {
   }
 }
 
-export function streamCategoryOf(streamId: string): StreamCategory {
+function streamCategoryOf(streamId: string): StreamCategory {
   const known = STREAM_CATEGORIES.find(
     (category) => streamId.startsWith(`${category}-`) && streamId.length > category.length + 1,
   );
@@ -86,13 +86,13 @@ export function topicFor(streamId: string, topics: TopicNames = DEFAULT_TOPICS):
   return topics[streamCategoryOf(streamId)];
 }
 
-export function cloudEventType(category: StreamCategory, eventType: string, schemaVersion: number): string {
+function cloudEventType(category: StreamCategory, eventType: string, schemaVersion: number): string {
   return `${category}.${eventType}.v${schemaVersion}`;
 }
 
 const CLOUD_EVENT_TYPE_PATTERN = /^([a-z]+)\.([A-Za-z][A-Za-z0-9]*)\.v([1-9][0-9]*)$/;
 
-export interface ParsedEventType {
+interface ParsedEventType {
   readonly category: StreamCategory;
   /** The stored event type, e.g. `PolicyIssued`. */
   readonly eventType: string;
@@ -109,7 +109,7 @@ export function parseCloudEventType(type: string): ParsedEventType | null {
   return { category, eventType: match[2], schemaVersion: Number(match[3]) };
 }
 
-export interface CloudEventOptions {
+interface CloudEventOptions {
   /** CloudEvents `source`; default `/policy-servicing`. */
   readonly source?: string;
 }

@@ -44,7 +44,7 @@ export interface ParsedMessage {
 export type CloudEventHandler = (event: PolicyServicingCloudEvent, message: ConsumedMessage) => Promise<void>;
 
 /** Handles a chunk of one partition, in offset order; resolving means every message of it is done. */
-export type CloudEventBatchHandler = (batch: readonly ParsedMessage[]) => Promise<void>;
+type CloudEventBatchHandler = (batch: readonly ParsedMessage[]) => Promise<void>;
 
 export interface DeadLetter {
   readonly message: ConsumedMessage;
@@ -112,7 +112,7 @@ interface CommonOptions {
   readonly onCrash?: (error: Error, restarting: boolean) => void;
 }
 
-export interface MessageHandlerOptions extends CommonOptions {
+interface MessageHandlerOptions extends CommonOptions {
   readonly handle: CloudEventHandler;
   readonly handleBatch?: never;
   readonly batchSize?: never;
@@ -125,7 +125,7 @@ export interface BatchHandlerOptions extends CommonOptions {
   readonly handle?: never;
 }
 
-export type ConsumerRunnerOptions = MessageHandlerOptions | BatchHandlerOptions;
+type ConsumerRunnerOptions = MessageHandlerOptions | BatchHandlerOptions;
 
 /** Headers the runner adds to a dead-lettered message; the original key, value and headers are kept as they were. */
 export const DEAD_LETTER_HEADERS = {

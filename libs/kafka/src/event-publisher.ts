@@ -30,7 +30,7 @@ import {
   type TopicNames,
 } from './cloud-events';
 
-export interface EventPublisherOptions {
+interface EventPublisherOptions {
   /** CloudEvents `source`; default `/policy-servicing`. */
   readonly source?: string;
   /** Topic per stream category; default `policy.events.v1` / `agent.events.v1`. */
@@ -44,24 +44,24 @@ export interface EventPublisherOptions {
   readonly maxRequestBytes?: number;
 }
 
-export interface PublishedPartition {
+interface PublishedPartition {
   readonly topic: string;
   readonly partition: number;
   /** Offset of the first message of this request in the partition. */
   readonly baseOffset: string;
 }
 
-export interface PublishReceipt {
+interface PublishReceipt {
   readonly messageCount: number;
   readonly partitions: readonly PublishedPartition[];
 }
 
 /** The one header of a published message: the structured-mode content type (see the module comment). */
-export const CLOUD_EVENT_HEADERS = { contentType: 'content-type' } as const;
+const CLOUD_EVENT_HEADERS = { contentType: 'content-type' } as const;
 
 const CONTENT_TYPE_VALUE = Buffer.from(CLOUD_EVENTS_CONTENT_TYPE, 'utf8');
 
-export interface PublishOptions {
+interface PublishOptions {
   /**
    * An event that cannot be a CloudEvent (CloudEventMappingError: no recordedAt, a type that is no identifier, …) is
    * left out and handed here instead of failing the batch: retrying could never send it.
@@ -182,7 +182,7 @@ const MURMUR2_SEED = 0x9747b28c;
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Kafka's murmur2 (org.apache.kafka.common.utils.Utils#murmur2) of the key's UTF-8 bytes, as a signed 32-bit int. */
-export function murmur2(key: Buffer | string): number {
+function murmur2(key: Buffer | string): number {
   // Stream ids are ASCII: their char codes are their UTF-8 bytes, no Buffer needed.
   const bytes = typeof key === 'string' && !NON_ASCII.test(key) ? key : Buffer.from(key);
   const at: (index: number) => number =

@@ -9,9 +9,9 @@ export interface KafkaLogSink {
   debug(context: object, message: string): void;
 }
 
-export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug';
+type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
-export interface KafkaClientOptions {
+interface KafkaClientOptions {
   /** `KAFKA_BROKERS` as configured: `"host:9092,host2:9092"`, or the list itself. */
   readonly brokers: string | readonly string[];
   readonly clientId: string;
@@ -118,7 +118,7 @@ export function deadLetterTopicFor(topic: string): string {
   return `${topic}.dlq`;
 }
 
-export interface TopicSpec {
+interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
   /** Also create `<topic>.dlq` (one partition); default true. */

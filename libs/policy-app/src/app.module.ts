@@ -21,7 +21,7 @@ import { ReportsModule } from './reports/reports.module';
 import { ProblemFilter } from './problem/problem.filter';
 import { CoreModule } from './core.module';
 
-export interface AppModuleOptions {
+interface AppModuleOptions {
   readonly config: AppConfig;
   readonly eventStore: OpenedEventStore;
   readonly clock: Clock;

@@ -4,7 +4,7 @@
  */
 export type BusinessDate = string;
 
-export interface CalendarDate {
+interface CalendarDate {
   readonly year: number;
   /** 1–12 */
   readonly month: number;
@@ -12,13 +12,13 @@ export interface CalendarDate {
   readonly day: number;
 }
 
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
@@ -61,7 +61,7 @@ export function parseBusinessDate(value: BusinessDate): CalendarDate {
   return date;
 }
 
-export function formatBusinessDate({ year, month, day }: CalendarDate): BusinessDate {
+function formatBusinessDate({ year, month, day }: CalendarDate): BusinessDate {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
@@ -129,14 +129,6 @@ export function anniversaryYearOf(start: BusinessDate, date: BusinessDate): numb
 }
 
 /** Business dates compare as strings (fixed-width ISO form). */
-export function isAfter(date: BusinessDate, other: BusinessDate): boolean {
-  return date > other;
-}
-
-export function isBefore(date: BusinessDate, other: BusinessDate): boolean {
-  return date < other;
-}
-
 export function earlierOf(a: BusinessDate, b: BusinessDate): BusinessDate {
   return a <= b ? a : b;
 }

@@ -21,12 +21,12 @@ import { isJurisdiction, RULE_PROFILES } from './rule-profiles';
 import { type PolicyEvent, type PolicyEventType } from './policy/policy-events';
 
 /** PremiumReminderSent v1 → v2: a reminder without `kind` was a PRE_DUE reminder. */
-export function upcastPremiumReminderSentV1(data: JsonObject): JsonObject {
+function upcastPremiumReminderSentV1(data: JsonObject): JsonObject {
   return { ...data, kind: 'PRE_DUE' };
 }
 
 /** PolicyIssued v1 → v2: the notice rule was never agreed; rescission limits are the jurisdiction's law. */
-export function upcastPolicyIssuedV1(data: JsonObject): JsonObject {
+function upcastPolicyIssuedV1(data: JsonObject): JsonObject {
   const ruleProfile = (data.ruleProfile ?? {}) as JsonObject;
   const law = RULE_PROFILES[isJurisdiction(data.jurisdiction) ? data.jurisdiction : 'CN'];
   return {
@@ -41,22 +41,22 @@ export function upcastPolicyIssuedV1(data: JsonObject): JsonObject {
 }
 
 /** ContractChanged v1 → v2: the shape of every v1 change is a valid v2 change (riderPremiums is optional). */
-export function upcastContractChangedV1(data: JsonObject): JsonObject {
+function upcastContractChangedV1(data: JsonObject): JsonObject {
   return data;
 }
 
 /** PremiumWaived v1 → v2: a v1 waiver covered only unpaid installments, so it refunds nothing. */
-export function upcastPremiumWaivedV1(data: JsonObject): JsonObject {
+function upcastPremiumWaivedV1(data: JsonObject): JsonObject {
   return { ...data, refund: null };
 }
 
 /** PolicyTransferred v1 → v2: the policy kept its agent (the rule when it was recorded). */
-export function upcastPolicyTransferredV1(data: JsonObject): JsonObject {
+function upcastPolicyTransferredV1(data: JsonObject): JsonObject {
   return { ...data, awaitingAgent: false };
 }
 
 /** PolicyTerminated v1 → v2: no ground, no refund recorded. */
-export function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
+function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
   return { ...data, ground: null, groundKnownOn: null, refund: null };
 }
 
@@ -86,14 +86,6 @@ export const agentEventSchemas: EventSchemas<AgentEventType> = {
 
 export const POLICY_EVENT_TYPES = Object.keys(policyEventSchemas) as PolicyEventType[];
 export const AGENT_EVENT_TYPES = Object.keys(agentEventSchemas) as AgentEventType[];
-
-export function isPolicyEventType(type: string): type is PolicyEventType {
-  return Object.prototype.hasOwnProperty.call(policyEventSchemas, type);
-}
-
-export function isAgentEventType(type: string): type is AgentEventType {
-  return Object.prototype.hasOwnProperty.call(agentEventSchemas, type);
-}
 
 export const policyEventCodec: EventCodec<PolicyEvent> = createEventCodec<PolicyEvent>(policyEventSchemas);
 export const agentEventCodec: EventCodec<AgentEvent> = createEventCodec<AgentEvent>(agentEventSchemas);

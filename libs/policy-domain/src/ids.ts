@@ -2,8 +2,8 @@
 export const POLICY_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{3,31}$/;
 export const AGENT_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
-export const POLICY_STREAM_PREFIX = 'policy-';
-export const AGENT_STREAM_PREFIX = 'agent-';
+const POLICY_STREAM_PREFIX = 'policy-';
+const AGENT_STREAM_PREFIX = 'agent-';
 
 export function isValidPolicyId(policyId: unknown): policyId is string {
   return typeof policyId === 'string' && POLICY_ID_PATTERN.test(policyId);

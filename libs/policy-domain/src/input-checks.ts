@@ -15,7 +15,7 @@ export function checkHappenedBy(value: BusinessDate, field: string, today: Busin
   if (value > today) throw new DomainError('DATE_IN_FUTURE', `${field} ${value} lies after today (${today}).`);
 }
 
-export interface MoneyCheckOptions {
+interface MoneyCheckOptions {
   /** Zero is not allowed (premiums, sums assured). */
   readonly positive?: boolean;
 }

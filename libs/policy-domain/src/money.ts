@@ -6,10 +6,6 @@ export interface Money {
 
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
-export function money(amount: number, currency: string): Money {
-  return { amount, currency };
-}
-
 export function isValidCurrency(currency: unknown): currency is string {
   return typeof currency === 'string' && CURRENCY_PATTERN.test(currency);
 }
@@ -21,10 +17,6 @@ export function isValidMinorUnits(amount: unknown): amount is number {
 
 export function sameMoney(a: Money, b: Money): boolean {
   return a.amount === b.amount && a.currency === b.currency;
-}
-
-export function formatMoney(value: Money): string {
-  return `${value.amount} ${value.currency} (minor units)`;
 }
 
 /**

@@ -78,7 +78,7 @@ export function withReinstatementInterestRate(profile: RuleProfile, basisPoints:
   return Object.freeze({ ...profile, reinstatementInterestBasisPoints: basisPoints });
 }
 
-export interface RuleProfileOverrides {
+interface RuleProfileOverrides {
   readonly reinstatementInterestBasisPoints?: number;
 }
 

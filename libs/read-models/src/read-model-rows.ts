@@ -60,8 +60,7 @@ export interface PolicySummaryRow {
  * date lies before the query's `asOf`.
  */
 export const INSTALLMENT_STATUSES = ['DUE', 'REMINDED', 'PAID', 'WAIVED', 'LAPSED', 'CANCELLED'] as const;
-export type InstallmentStatus = (typeof INSTALLMENT_STATUSES)[number];
-export const OPEN_INSTALLMENT_STATUSES: readonly InstallmentStatus[] = ['DUE', 'REMINDED'];
+type InstallmentStatus = (typeof INSTALLMENT_STATUSES)[number];
 
 export interface PremiumInstallmentRow {
   readonly policyId: string;
@@ -78,7 +77,7 @@ export interface PremiumInstallmentRow {
   readonly lastRemindedOn: BusinessDate | null;
 }
 
-export type SurvivalBenefitStatus = 'DUE' | 'PAID' | 'CANCELLED';
+type SurvivalBenefitStatus = 'DUE' | 'PAID' | 'CANCELLED';
 
 export interface SurvivalBenefitRow {
   readonly policyId: string;
@@ -94,7 +93,7 @@ export interface SurvivalBenefitRow {
   readonly payeeName: string | null;
 }
 
-export type LapseOutcome = 'LAPSED' | 'REINSTATED' | 'TERMINATED';
+type LapseOutcome = 'LAPSED' | 'REINSTATED' | 'TERMINATED';
 
 /** One row per lapse of a policy (lapseNo 1, 2, … in the policy's history) and how it ended. */
 export interface LapseReinstatementRow {

@@ -239,7 +239,7 @@ export interface ReadModelReader {
   quarantinedStreams(query?: QuarantinedStreamsQuery): Promise<QuarantinedStream[]>;
 }
 
-export interface ReadModelWriter {
+interface ReadModelWriter {
   /**
    * Applies the events in one transaction: their row changes, each stream's last applied revision and the
    * checkpoint. Events whose revision is ≤ their stream's last applied revision are skipped, so a redelivered batch

@@ -6,7 +6,7 @@ import { type ReadModelRows, type ReadModelTable } from './read-model-rows';
 
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'date' | 'boolean';
 
-export interface ColumnDefinition {
+interface ColumnDefinition {
   /** Row field (camelCase). */
   readonly field: string;
   /** SQL column (snake_case). */
@@ -15,7 +15,7 @@ export interface ColumnDefinition {
   readonly nullable: boolean;
 }
 
-export interface IndexDefinition {
+interface IndexDefinition {
   /** Suffix of the index name; the store prefixes it with the table name. */
   readonly name: string;
   readonly columns: readonly string[];
@@ -48,7 +48,7 @@ function columns<Row>(specs: Record<keyof Row & string, ColumnType | `${ColumnTy
   }));
 }
 
-export const POLICY_SUMMARY_TABLE: TableDefinition<ReadModelRows['policy_summary']> = {
+const POLICY_SUMMARY_TABLE: TableDefinition<ReadModelRows['policy_summary']> = {
   name: 'policy_summary',
   columns: columns<ReadModelRows['policy_summary']>({
     policyId: 'text',
@@ -88,7 +88,7 @@ export const POLICY_SUMMARY_TABLE: TableDefinition<ReadModelRows['policy_summary
   fillFactor: 80,
 };
 
-export const PREMIUM_INSTALLMENTS_TABLE: TableDefinition<ReadModelRows['premium_installments']> = {
+const PREMIUM_INSTALLMENTS_TABLE: TableDefinition<ReadModelRows['premium_installments']> = {
   name: 'premium_installments',
   columns: columns<ReadModelRows['premium_installments']>({
     policyId: 'text',
@@ -113,7 +113,7 @@ export const PREMIUM_INSTALLMENTS_TABLE: TableDefinition<ReadModelRows['premium_
   fillFactor: 80,
 };
 
-export const SURVIVAL_BENEFITS_TABLE: TableDefinition<ReadModelRows['survival_benefits']> = {
+const SURVIVAL_BENEFITS_TABLE: TableDefinition<ReadModelRows['survival_benefits']> = {
   name: 'survival_benefits',
   columns: columns<ReadModelRows['survival_benefits']>({
     policyId: 'text',
@@ -134,7 +134,7 @@ export const SURVIVAL_BENEFITS_TABLE: TableDefinition<ReadModelRows['survival_be
   ],
 };
 
-export const LAPSES_REINSTATEMENTS_TABLE: TableDefinition<ReadModelRows['lapses_reinstatements']> = {
+const LAPSES_REINSTATEMENTS_TABLE: TableDefinition<ReadModelRows['lapses_reinstatements']> = {
   name: 'lapses_reinstatements',
   columns: columns<ReadModelRows['lapses_reinstatements']>({
     policyId: 'text',
@@ -162,7 +162,7 @@ export const LAPSES_REINSTATEMENTS_TABLE: TableDefinition<ReadModelRows['lapses_
   ],
 };
 
-export const TRANSFERS_TABLE: TableDefinition<ReadModelRows['transfers']> = {
+const TRANSFERS_TABLE: TableDefinition<ReadModelRows['transfers']> = {
   name: 'transfers',
   columns: columns<ReadModelRows['transfers']>({
     policyId: 'text',
@@ -180,7 +180,7 @@ export const TRANSFERS_TABLE: TableDefinition<ReadModelRows['transfers']> = {
   indexes: [{ name: 'by_effective_date', columns: ['effective_date', 'policy_id', 'revision'] }],
 };
 
-export const AGENT_WORKLOAD_TABLE: TableDefinition<ReadModelRows['agent_workload']> = {
+const AGENT_WORKLOAD_TABLE: TableDefinition<ReadModelRows['agent_workload']> = {
   name: 'agent_workload',
   columns: columns<ReadModelRows['agent_workload']>({
     agentId: 'text',
@@ -199,7 +199,7 @@ export const AGENT_WORKLOAD_TABLE: TableDefinition<ReadModelRows['agent_workload
   ],
 };
 
-export const SERVICING_ACTIVITY_TABLE: TableDefinition<ReadModelRows['servicing_activity']> = {
+const SERVICING_ACTIVITY_TABLE: TableDefinition<ReadModelRows['servicing_activity']> = {
   name: 'servicing_activity',
   columns: columns<ReadModelRows['servicing_activity']>({
     activityDate: 'date',

@@ -2,12 +2,12 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-export interface HealthAnswer {
+interface HealthAnswer {
   readonly healthy: boolean;
   readonly body: object;
 }
 
-export interface WorkerHttpRoutes {
+interface WorkerHttpRoutes {
   health(): HealthAnswer;
   metrics(): string;
 }

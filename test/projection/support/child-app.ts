@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../../..');
-export type AppName = 'policy-api' | 'event-relay' | 'projector';
+const REPO_ROOT = resolve(__dirname, '../../..');
+type AppName = 'policy-api' | 'event-relay' | 'projector';
 
 const READY_MESSAGE: Readonly<Record<AppName, RegExp>> = {
   'policy-api': /^policy-api listening on http:\/\/127\.0\.0\.1:(\d+)/,
@@ -15,7 +15,7 @@ const READY_MESSAGE: Readonly<Record<AppName, RegExp>> = {
   projector: /^projector started/,
 };
 
-export interface LogLine {
+interface LogLine {
   readonly msg?: string;
   readonly level?: number;
   readonly [field: string]: unknown;

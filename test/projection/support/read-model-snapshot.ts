@@ -8,7 +8,7 @@ import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { createReadModelStore, type ReadModelReader, type ReadModelStore, type ReportPage } from '@lib/read-models';
 
 const ALL_TIME = { from: '1900-01-01', to: '2999-12-31' } as const;
-export const AS_OF = '2023-01-31';
+const AS_OF = '2023-01-31';
 
 async function allRows<Row>(page: (cursor: string | null) => Promise<ReportPage<Row>>): Promise<Row[]> {
   const rows: Row[] = [];
@@ -20,7 +20,7 @@ async function allRows<Row>(page: (cursor: string | null) => Promise<ReportPage<
   }
 }
 
-export interface ReadModelSnapshot {
+interface ReadModelSnapshot {
   readonly eventsApplied: number;
   readonly policySummaries: unknown[];
   readonly premiumInstallments: unknown[];

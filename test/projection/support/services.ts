@@ -105,7 +105,7 @@ export async function committedMessages(admin: KafkaAdmin, groupId: string, topi
   return offsets.partitions.reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);
 }
 
-export interface TopicMessage {
+interface TopicMessage {
   readonly key: string | null;
   readonly value: string | null;
   readonly headers: Readonly<Record<string, string>>;

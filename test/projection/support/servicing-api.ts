@@ -2,18 +2,18 @@
  * Drives the policy API over HTTP, as its clients do: the known test keys, request bodies of DESIGN 3, and the
  * scripted month of servicing whose reports the e2e suites check.
  */
-export const KEYS = {
+const KEYS = {
   clerk: 'clerk-secret-000000000001',
   supervisor: 'supervisor-secret-0000001',
   system: 'system-secret-00000000001',
 } as const;
-export type Role = keyof typeof KEYS;
+type Role = keyof typeof KEYS;
 export const API_KEYS = Object.entries(KEYS)
   .map(([role, secret]) => `${role}-key:${secret}:${role}`)
   .join(',');
 
-export const money = (amount: number) => ({ amount, currency: 'CNY' });
-export const MODAL_PREMIUM = 500_000;
+const money = (amount: number) => ({ amount, currency: 'CNY' });
+const MODAL_PREMIUM = 500_000;
 
 export class ServicingApi {
   commands = 0;
@@ -67,7 +67,7 @@ export class ServicingApi {
   }
 }
 
-export function issuePolicyBody(policyId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+function issuePolicyBody(policyId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     policyId,
     productCode: 'ENDOW-4',
@@ -110,7 +110,7 @@ export function issuePolicyBody(policyId: string, overrides: Record<string, unkn
 }
 
 /** Runs `task` over the items with at most `concurrency` at a time (commands on different policies). */
-export async function inParallel<T>(
+async function inParallel<T>(
   items: readonly T[],
   concurrency: number,
   task: (item: T) => Promise<unknown>,

@@ -37,7 +37,7 @@ Options:
 Environment: DATA_DIR (default ./data), EVENTSTORE_CONNECTION_STRING (EventStoreDB; else $DATA_DIR/events.sqlite),
 READ_MODEL_URL (PostgreSQL; else $DATA_DIR/read-models.sqlite), READ_MODEL_SCHEMA (default read_models).`;
 
-export interface RebuildSummary {
+interface RebuildSummary {
   readonly events: number;
   /** Streams the rebuild quarantined at an event it cannot apply. */
   readonly quarantinedStreams: number;
@@ -106,7 +106,7 @@ async function applyLog(
   }
 }
 
-export interface RebuildOptions {
+interface RebuildOptions {
   /** Events read and applied per page; default 1000. */
   readonly batchSize?: number;
   /** How many events the log holds, when the store can tell without reading them; else $all is scanned first. */

@@ -60,7 +60,7 @@ US America/New_York).`;
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-export interface ReplayOptions {
+interface ReplayOptions {
   readonly policyId: string;
   readonly asOf?: string;
   readonly revision?: number;
@@ -70,7 +70,7 @@ export interface ReplayOptions {
   readonly today: BusinessDate;
 }
 
-export interface AuditEntry {
+interface AuditEntry {
   readonly revision: number;
   readonly eventId: string;
   readonly type: string;
@@ -84,7 +84,7 @@ export interface AuditEntry {
   readonly data: Record<string, unknown>;
 }
 
-export interface Replay {
+interface Replay {
   readonly policyId: string;
   /** Which events were folded (asOf, revision) and the business date the contract is shown on. */
   readonly at: { readonly asOf?: string; readonly revision?: number; readonly effectiveOn: BusinessDate };
@@ -227,7 +227,7 @@ function decodeOrFail(event: RecordedEvent, schemaVersion: number): PolicyEvent 
  * @throws CliFailure for an unknown policy, a revision it does not have, no events recorded by `asOf`, or a date
  * before the policy took effect.
  */
-export async function replayPolicy(events: EventStore, options: ReplayOptions, io?: CliIo): Promise<Replay> {
+async function replayPolicy(events: EventStore, options: ReplayOptions, io?: CliIo): Promise<Replay> {
   const { policyId, asOf, revision } = options;
   let recorded: RecordedEvent[];
   try {
@@ -299,7 +299,7 @@ export async function replayPolicy(events: EventStore, options: ReplayOptions, i
 }
 
 /** The human-readable audit trail. */
-export function formatReplay(replay: Replay): string {
+function formatReplay(replay: Replay): string {
   const lines: string[] = [];
   const shown = replay.events.length;
   const scope =

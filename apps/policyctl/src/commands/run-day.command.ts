@@ -88,7 +88,7 @@ function parseRunDayArgs(args: readonly string[]): DayRange | 'help' {
   return { from: values.from, to: values.to };
 }
 
-export function daySummary(report: ServicingDayReport): string {
+function daySummary(report: ServicingDayReport): string {
   const part = (label: string, counts: ServicingDayReport['actions'][keyof ServicingDayReport['actions']]) =>
     `${label} ${counts.sent}` +
     (counts.replayed + counts.skipped + counts.failed > 0
@@ -110,7 +110,7 @@ function commandsOf(report: ServicingDayReport): number {
 }
 
 /** DESIGN 6: one info line per kind of work of the day, with its counts. */
-export function logDaySummary(logger: Logger, report: ServicingDayReport): void {
+function logDaySummary(logger: Logger, report: ServicingDayReport): void {
   const { date } = report;
   for (const action of WORK_ORDER) {
     const { sent, replayed, skipped, failed } = report.actions[action];

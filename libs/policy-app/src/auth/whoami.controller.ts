@@ -4,7 +4,7 @@ import type { ApiRequest } from '../common/api-request';
 import { ApiProblems } from '../common/openapi';
 import { RequirePermission } from './permission.decorator';
 
-export class WhoAmIResponse {
+class WhoAmIResponse {
   @ApiProperty({ example: 'desk-1' })
   id!: string;
   @ApiProperty({ example: ['clerk'] })

@@ -2,7 +2,7 @@ import { applyDecorators, HttpCode, type Type } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation } from '@nestjs/swagger';
 import { ApiProblems, COMMAND_PROBLEMS } from './openapi';
 
-export interface ApiCommandOptions {
+interface ApiCommandOptions {
   readonly summary: string;
   readonly response: Type<unknown>;
   /** The event type(s) written on success. */

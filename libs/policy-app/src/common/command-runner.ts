@@ -28,9 +28,9 @@ import { StreamQueueFullError, StreamWriteQueue } from './stream-write-queue';
  * Commands that may wait for one stream at a time (embedded mode). Far above what a desk or a batch sends to one
  * policy at once (the issue's burst was 100); beyond it a command is answered 409 CONCURRENCY_CONFLICT at once.
  */
-export const MAX_QUEUED_COMMANDS_PER_STREAM = 256;
+const MAX_QUEUED_COMMANDS_PER_STREAM = 256;
 
-export interface RunOptions {
+interface RunOptions {
   /** The command's name, e.g. `RecordPremiumPayment`; with the stream it identifies the idempotent operation. */
   readonly operation: string;
   /** The validated request payload (hashed for Idempotency-Key reuse detection). */

@@ -15,7 +15,7 @@ import {
 import { isExpensiveReadPath } from '../limits/expensive-reads';
 import { OPERATIONS } from '../operations/operations';
 
-export class FieldErrorDoc {
+class FieldErrorDoc {
   @ApiProperty({ example: 'beneficiaries.1.sharePercent' })
   path!: string;
   @ApiProperty({ example: 'sharePercent must not be greater than 100' })
@@ -23,7 +23,7 @@ export class FieldErrorDoc {
 }
 
 /** RFC 9457 problem details (application/problem+json). */
-export class ProblemDoc {
+class ProblemDoc {
   @ApiProperty({ example: 'urn:policy-servicing:problem:VALIDATION_FAILED' })
   type!: string;
   @ApiProperty({ example: 'Bad Request' })

@@ -15,7 +15,7 @@ export interface RequestContext {
   readonly expectedRevision?: number;
 }
 
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
 
 /**

@@ -3,7 +3,7 @@ import { ApiProblem, PROBLEM_CODES } from '../problem/api-problem';
 import type { ApiRequest } from './api-request';
 import { parseIdempotencyKey, type RequestContext } from './request-context';
 
-export { MAX_IDEMPOTENCY_KEY_LENGTH, parseIdempotencyKey } from './request-context';
+export { parseIdempotencyKey } from './request-context';
 
 /**
  * `If-Match: "<revision>"` → revision; `*` or absent → undefined.
@@ -34,7 +34,7 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-export interface RestContextOptions {
+interface RestContextOptions {
   /** Read If-Match (commands on an existing stream). Default true; false: the command creates its stream. */
   readonly ifMatch?: boolean;
 }

@@ -10,7 +10,7 @@ export interface ApiKey {
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SECRET = /^[\x21-\x7e]{16,256}$/;
-export const MIN_SECRET_LENGTH = 16;
+const MIN_SECRET_LENGTH = 16;
 
 /**
  * Parses `API_KEYS="id:secret:role+role,…"`. Returns the keys, or the list of problems found (every entry is

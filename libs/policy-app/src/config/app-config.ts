@@ -6,8 +6,8 @@ import { loadSchedulerConfig, type SchedulerConfig } from '../scheduler/schedule
 import { isKnownTimeZone } from '../event-store/system-clock';
 import { loadReadLimitsConfig, type ReadLimitsConfig } from '../limits/read-limits-config';
 
-export const JURISDICTIONS = ['CN', 'US'] as const;
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
+const JURISDICTIONS = ['CN', 'US'] as const;
+type Jurisdiction = (typeof JURISDICTIONS)[number];
 
 /** The business time zone of each jurisdiction, used when BUSINESS_TIME_ZONE is unset. */
 export const DEFAULT_BUSINESS_TIME_ZONES: Readonly<Record<Jurisdiction, string>> = {

@@ -10,7 +10,7 @@ export type EventStoreHandle = OpenedEventStore;
  * (plus the events it got under idempotency keys), so this bounds the cache to some tens of MB; a stream serviced
  * again after thousands of others is read whole again.
  */
-export const AGGREGATE_CACHE_STREAMS = 5_000;
+const AGGREGATE_CACHE_STREAMS = 5_000;
 
 /**
  * Embedded: this process is the writer of its SQLite file, so commands decide on the cached state and the append's

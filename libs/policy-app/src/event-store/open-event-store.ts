@@ -30,7 +30,7 @@ export interface OpenedEventStore {
   readonly foreignEventsPassedOver: () => number;
 }
 
-export interface OpenEventStoreOptions {
+interface OpenEventStoreOptions {
   readonly logger: Logger;
   /**
    * Caps the embedded store's file at this many pages (SQLite `max_page_count`): beyond it appends are refused as on

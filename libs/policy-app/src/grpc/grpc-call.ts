@@ -11,8 +11,8 @@ export interface GrpcCall {
   sendMetadata(responseMetadata: Metadata): void;
 }
 
-export const IDEMPOTENCY_KEY_METADATA = 'idempotency-key';
-export const ETAG_METADATA = 'etag';
+const IDEMPOTENCY_KEY_METADATA = 'idempotency-key';
+const ETAG_METADATA = 'etag';
 
 /** Per-call facts established by the guard (correlation id, actor) and read by handlers and the exception filter. */
 interface CallState {

@@ -4,12 +4,12 @@ import { protoFieldPath } from './message-schema';
 import { encodeRpcStatus, type RpcStatus } from './rpc-status';
 
 /** `google.rpc.ErrorInfo.domain` of every error of this API. */
-export const ERROR_DOMAIN = 'policy-servicing';
+const ERROR_DOMAIN = 'policy-servicing';
 /** Trailer with the problem code, for clients that do not decode `grpc-status-details-bin`. */
-export const ERROR_CODE_METADATA = 'error-code';
+const ERROR_CODE_METADATA = 'error-code';
 export const CORRELATION_ID_METADATA = 'x-correlation-id';
 /** Trailer with the seconds to wait before retrying (the `Retry-After` of REST), when the problem names them. */
-export const RETRY_AFTER_METADATA = 'retry-after';
+const RETRY_AFTER_METADATA = 'retry-after';
 
 /** DESIGN 4: the transport-agnostic problem kinds (the REST statuses) → gRPC status codes. */
 const STATUS_OF_KIND: Record<ProblemKind, GrpcStatus> = {

@@ -27,7 +27,7 @@ const SERVICE_NEEDS: Readonly<Record<string, (readiness: Readiness) => boolean>>
 };
 
 /** '' (the whole server: what `grpc_health_probe` and load balancers ask by default) and every service served. */
-export function healthServiceNames(definition: PackageDefinition): string[] {
+function healthServiceNames(definition: PackageDefinition): string[] {
   const services = Object.entries(definition)
     // Message and enum types carry a `format`; a service definition is a map of methods.
     .filter(([name, type]) => name.startsWith(`${POLICY_PACKAGE}.`) && !('format' in type))

@@ -26,7 +26,7 @@ export interface RequestSpec<Dto extends object> {
   readonly violationPath?: (path: string, body: JsonObject) => string;
 }
 
-export interface DecodedRequest<Dto> {
+interface DecodedRequest<Dto> {
   readonly dto: Dto;
   readonly ids: Readonly<Record<string, string>>;
   readonly expectedRevision?: number;

@@ -18,8 +18,7 @@ const INT64_TYPES = new Set(['TYPE_INT64', 'TYPE_UINT64', 'TYPE_SINT64', 'TYPE_F
 const STRUCT = 'google.protobuf.Struct';
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-export const camelCase = (name: string): string =>
-  name.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase());
+const camelCase = (name: string): string => name.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase());
 export const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (char) => `_${char.toLowerCase()}`);
 
 /**
@@ -195,7 +194,7 @@ export class MessageSchema {
 }
 
 /** JSON → google.protobuf.Struct as proto-loader encodes it (protobufjs bundles struct.proto with camelCase names). */
-export function toStruct(json: { [key: string]: Json }): PlainObject {
+function toStruct(json: { [key: string]: Json }): PlainObject {
   const fields: PlainObject = {};
   for (const [key, value] of Object.entries(json)) {
     if (value !== undefined) fields[key] = toValue(value);

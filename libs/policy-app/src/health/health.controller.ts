@@ -14,11 +14,11 @@ import { ReadModelConnection } from '../projections/read-model-connection';
 import { FeedHealth } from './feed-health';
 import { checkReadiness, type ComponentCheck } from './readiness';
 
-export class LivenessReport {
+class LivenessReport {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }
 
-export class EventStoreReadiness {
+class EventStoreReadiness {
   @ApiProperty({ enum: ['embedded-sqlite', 'eventstoredb'] }) mode!: string;
   @ApiProperty({ description: 'The store answers reads' }) readable!: boolean;
   @ApiProperty({ description: 'The store takes writes (false e.g. on a full disk: commands answer 503)' })
@@ -26,13 +26,13 @@ export class EventStoreReadiness {
   @ApiPropertyOptional({ description: 'Why not, when a check failed' }) error?: string;
 }
 
-export class ReadModelReadiness {
+class ReadModelReadiness {
   @ApiProperty({ enum: ['sqlite', 'postgres'] }) kind!: string;
   @ApiProperty({ description: 'The read models answer a query (reports need them)' }) reachable!: boolean;
   @ApiPropertyOptional({ description: 'Why not, when the check failed' }) error?: string;
 }
 
-export class FeedReadiness {
+class FeedReadiness {
   @ApiProperty({
     description:
       'The feed stopped for good: the event store refuses its $all subscription (e.g. a checkpoint that is not an ' +
@@ -42,7 +42,7 @@ export class FeedReadiness {
   @ApiPropertyOptional({ description: 'What the event store said, when it failed' }) error?: string;
 }
 
-export class FeedsReadiness {
+class FeedsReadiness {
   @ApiProperty({
     type: () => FeedReadiness,
     description: 'The in-process projection into the read models (embedded mode); failed: reports are not kept up',
@@ -62,13 +62,13 @@ export class ReadinessReport {
   @ApiProperty({ type: () => FeedsReadiness }) feeds!: FeedsReadiness;
 }
 
-export class LegacyEventStoreHealth {
+class LegacyEventStoreHealth {
   @ApiProperty() mode!: string;
   @ApiProperty({ description: 'The store answers reads and takes writes' }) ready!: boolean;
   @ApiPropertyOptional() error?: string;
 }
 
-export class HealthReport {
+class HealthReport {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
   @ApiProperty({ type: () => LegacyEventStoreHealth }) eventStore!: LegacyEventStoreHealth;
 }

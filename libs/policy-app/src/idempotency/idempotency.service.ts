@@ -17,11 +17,11 @@ import { LOGGER } from '../logging/logger';
 import { canonicalJson, sha256Hex } from './canonical-json';
 
 /** Stream category of the key index; not a policy or agent stream, so projections never see it. */
-export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency-';
-export const IDEMPOTENCY_KEY_BOUND = 'IdempotencyKeyBound';
-export const IDEMPOTENT_REQUEST_REJECTED = 'IdempotentRequestRejected';
+const IDEMPOTENCY_STREAM_PREFIX = 'idempotency-';
+const IDEMPOTENCY_KEY_BOUND = 'IdempotencyKeyBound';
+const IDEMPOTENT_REQUEST_REJECTED = 'IdempotentRequestRejected';
 
-export interface IdempotentRequest {
+interface IdempotentRequest {
   /** The operation and its target, e.g. `RecordPremiumPayment policy-P-1`; the same on every transport. */
   readonly route: string;
   /** The validated request payload; hashed canonically. */

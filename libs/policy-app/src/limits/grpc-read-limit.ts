@@ -16,7 +16,7 @@ import { ReadLimiter } from './read-limiter';
 import { readLimitProblem } from './read-limit-problem';
 
 /** The rows an rpc's request asks for (its page size; a whole streamed history costs a full page). */
-export type RequestedRows = (request: Record<string, unknown>) => number;
+type RequestedRows = (request: Record<string, unknown>) => number;
 
 const REQUESTED_ROWS = 'policy-api:requested-rows';
 

@@ -18,7 +18,7 @@ export interface ReadLimitsConfig {
 /** The largest page of an expensive read (reports and histories alike): its cost when it asks for the most. */
 export const MAX_READ_PAGE_ROWS = 1000;
 
-export const DEFAULT_READ_LIMITS: ReadLimitsConfig = { concurrency: 4, rowsPerSecond: 20_000, burstRows: 40_000 };
+const DEFAULT_READ_LIMITS: ReadLimitsConfig = { concurrency: 4, rowsPerSecond: 20_000, burstRows: 40_000 };
 
 /** A whole number from min to max; the problem quotes the value as set. */
 function wholeNumberOf(read: EnvReader, name: string, fallback: number, min: number, max: number): number {

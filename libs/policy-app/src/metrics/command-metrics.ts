@@ -7,13 +7,10 @@ import { toApiProblem } from '../problem/error-classification';
 import { Counter, type CounterSeries } from './instruments';
 import type { MetricFamily } from './prometheus-text';
 
-/**
- * created: events were appended · replayed: an Idempotency-Key replay, nothing written · unchanged: the command was
- * accepted but decided no event · rejected: validation, authorisation, not found, exists already or a business rule
- * (the problem code says which) · conflict: a concurrent write (retries exhausted, or If-Match stale) · failed: the
- * store was unavailable or an unexpected error.
- */
-export type CommandOutcome = 'created' | 'replayed' | 'unchanged' | 'rejected' | 'conflict' | 'failed';
+// The `outcome` label. created: events were appended · replayed: an Idempotency-Key replay, nothing written ·
+// unchanged: the command was accepted but decided no event · rejected: validation, authorisation, not found, exists
+// already or a business rule (the problem code says which) · conflict: a concurrent write (retries exhausted, or
+// If-Match stale) · failed: the store was unavailable or an unexpected error.
 
 const CONFLICT_CODES = new Set<string>([PROBLEM_CODES.CONCURRENCY_CONFLICT, PROBLEM_CODES.PRECONDITION_FAILED]);
 

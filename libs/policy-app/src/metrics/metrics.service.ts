@@ -13,7 +13,7 @@ import { ProcessMetrics } from './process-metrics';
 import { renderExposition, type MetricFamily } from './prometheus-text';
 
 /** A scrape never waits longer than this for the event store or the read models; an unanswered check reads 0. */
-export const SCRAPE_CHECK_TIMEOUT_MS = 2_000;
+const SCRAPE_CHECK_TIMEOUT_MS = 2_000;
 
 /** Every state, so the state gauge has one series per state (1 for the current one); a new state must be added. */
 const PROJECTOR_STATES = Object.keys({

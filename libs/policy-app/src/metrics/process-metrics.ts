@@ -4,7 +4,7 @@ import { counterReading, gauge, single } from './instruments';
 import type { MetricFamily } from './prometheus-text';
 
 /** Event-loop delay is summarised per window, so a stall shows for a while and then ages out. */
-export const EVENT_LOOP_WINDOW_MS = 60_000;
+const EVENT_LOOP_WINDOW_MS = 60_000;
 const EVENT_LOOP_RESOLUTION_MS = 10;
 
 interface EventLoopSummary {

@@ -81,7 +81,7 @@ export const EXAMPLE_AGENT_ID = 'AG-1001';
 export const exampleCny = (amount: number) => ({ amount, currency: 'CNY' });
 
 /** A path parameter: its pipe (malformed → 400) and its OpenAPI description. */
-export interface IdParam {
+interface IdParam {
   readonly pipe: new () => PipeTransform<string, string>;
   readonly description: string;
 }
@@ -108,7 +108,7 @@ export interface OperationInput<Dto, Ids extends string, Extra = never> {
 }
 
 /** How commands of one aggregate run and answer. */
-export interface OperationTarget {
+interface OperationTarget {
   readonly aggregate: Aggregate<never, unknown, unknown>;
   streamId(id: string): string;
   readonly notFoundCode: string;

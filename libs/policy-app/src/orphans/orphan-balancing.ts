@@ -3,7 +3,7 @@
  * lowest load, where load = open receivables as of the departure date + 1 for each orphan already given to that agent
  * in this run; ties go to the lowest agentId. A policy with no eligible agent stays orphaned (null).
  */
-export interface OrphanToPlace {
+interface OrphanToPlace {
   readonly policyId: string;
   /** The active SERVICING agents of the policy's branch (BALANCED) or region (REGION). */
   readonly eligibleAgentIds: readonly string[];

@@ -13,10 +13,10 @@ import type { OrphanAssignment } from './orphan-balancing';
  * The process manager's own records: each plan is decided once from the read models' figures and kept in the event
  * store beside the facts it acts on. Neither policy nor agent streams, so projections ignore them.
  */
-export const ORPHAN_REASSIGNMENT_PLANNED = 'OrphanReassignmentPlanned';
-export const TRANSFERRED_ORPHAN_ASSIGNMENT_PLANNED = 'TransferredOrphanAssignmentPlanned';
+const ORPHAN_REASSIGNMENT_PLANNED = 'OrphanReassignmentPlanned';
+const TRANSFERRED_ORPHAN_ASSIGNMENT_PLANNED = 'TransferredOrphanAssignmentPlanned';
 
-export interface AgentLoad {
+interface AgentLoad {
   readonly agentId: string;
   readonly openReceivables: number;
 }
@@ -49,12 +49,12 @@ export interface TransferredOrphanPlan {
 type PlanMetadata = Omit<Parameters<typeof toJsonMetadata>[0], 'schemaVersion' | 'eventId'>;
 
 /** The stream of a departure's plan (lower-case category: agent ids are upper-case, so nothing collides). */
-export function orphanReassignmentStreamId(departedAgentId: string): string {
+function orphanReassignmentStreamId(departedAgentId: string): string {
   return `orphanreassignment-${departedAgentId}`;
 }
 
 /** The stream of a transfer's plan: policy id and the transfer's revision (lower-case category, as above). */
-export function transferredOrphanStreamId(policyId: string, transferRevision: number): string {
+function transferredOrphanStreamId(policyId: string, transferRevision: number): string {
   return `orphantransfer-${policyId}-${transferRevision}`;
 }
 

@@ -47,19 +47,19 @@ import {
 } from './orphan-reassignment-plan';
 import { openPoliciesOfAgent } from './policies-of-agent';
 
-export const ORPHAN_PROCESS_ACTOR: Actor = { id: 'system', roles: ['system'] };
+const ORPHAN_PROCESS_ACTOR: Actor = { id: 'system', roles: ['system'] };
 /** The subscription checkpoint of the process manager (lower-case: no agent or policy stream can have this name). */
 export const ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM = 'checkpoint-orphanreassignment';
 const CHECKPOINT_STORED = 'ProcessCheckpointStored';
 /** Events read past the last stored checkpoint before it is stored again while nothing needs doing. */
 const CHECKPOINT_EVERY = 5_000;
 
-export function orphanReassignmentKey(departedAgentId: string, policyId: string): string {
+function orphanReassignmentKey(departedAgentId: string, policyId: string): string {
   return `orphan:${departedAgentId}:${policyId}`;
 }
 
 /** The transfer's revision is part of the key: a policy transferred again is orphaned again. */
-export function transferredOrphanKey(policyId: string, transferRevision: number): string {
+function transferredOrphanKey(policyId: string, transferRevision: number): string {
   return `orphan-transfer:${policyId}:${transferRevision}`;
 }
 
@@ -83,7 +83,7 @@ export interface OrphanReassignmentDeps {
   readonly onFailed?: (reason: string) => void;
 }
 
-export interface DepartureOutcome {
+interface DepartureOutcome {
   readonly departedAgentId: string;
   readonly reassigned: number;
   readonly replayed: number;
@@ -92,7 +92,7 @@ export interface DepartureOutcome {
   readonly unassigned: number;
 }
 
-export interface TransferOutcome {
+interface TransferOutcome {
   readonly policyId: string;
   readonly transferRevision: number;
   /**

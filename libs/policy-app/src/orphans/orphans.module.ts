@@ -44,7 +44,7 @@ export class OrphanReassignmentDependencies {
  * that stops for good shows in readiness (FeedHealth).
  */
 @Injectable()
-export class OrphanReassignmentRunner implements OnApplicationBootstrap, OnModuleDestroy {
+class OrphanReassignmentRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private process: OrphanReassignmentProcess | undefined;
 
   constructor(

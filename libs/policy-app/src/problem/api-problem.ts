@@ -2,21 +2,19 @@
  * A transport-agnostic error result: REST renders it as RFC 9457 problem+json, gRPC (later) as a status code with
  * the code in the details. `kind` decides the status; `code` is the stable machine-readable reason.
  */
-export const PROBLEM_KINDS = [
-  'VALIDATION',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'PRECONDITION_FAILED',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'BUSINESS_RULE',
-  'TOO_MANY_REQUESTS',
-  'UNAVAILABLE',
-  'INTERNAL',
-] as const;
-export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+export type ProblemKind =
+  | 'VALIDATION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'BUSINESS_RULE'
+  | 'TOO_MANY_REQUESTS'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
 
 export interface FieldError {
   /** Dotted path into the request body or parameter name, e.g. `beneficiaries.1.sharePercent`. */
@@ -24,7 +22,7 @@ export interface FieldError {
   readonly message: string;
 }
 
-export interface ApiProblemOptions {
+interface ApiProblemOptions {
   /**
    * When the client may try again (REST `Retry-After`, in seconds). UNAVAILABLE problems always carry one: this value,
    * or DEFAULT_RETRY_AFTER_SECONDS.

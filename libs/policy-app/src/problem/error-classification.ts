@@ -53,7 +53,7 @@ const RETRY_AFTER_SECONDS: Record<StoreUnavailableReason, number> = {
 /** A stream with a newer event is served again once this version is replaced: clients check back in a minute. */
 const EVENT_VERSION_RETRY_AFTER_SECONDS = 60;
 
-export function storeUnavailableProblem(reason: StoreUnavailableReason): ApiProblem {
+function storeUnavailableProblem(reason: StoreUnavailableReason): ApiProblem {
   const detail =
     reason === 'unreachable'
       ? 'The event store is unavailable; retry later'
@@ -64,7 +64,7 @@ export function storeUnavailableProblem(reason: StoreUnavailableReason): ApiProb
 }
 
 /** DESIGN 7: names the stream and the revision; no type internals beyond the event's name and version. */
-export function unreadableEventProblem(error: UnreadableEventError): ApiProblem {
+function unreadableEventProblem(error: UnreadableEventError): ApiProblem {
   return new ApiProblem(
     'UNAVAILABLE',
     PROBLEM_CODES.EVENT_VERSION_UNSUPPORTED,

@@ -21,7 +21,7 @@ export function httpStatusOf(kind: ProblemKind): number {
 }
 
 /** RFC 9457 body. `type` is a URN per code, so clients can branch on either `type` or `code`. */
-export interface ProblemDocument {
+interface ProblemDocument {
   readonly type: string;
   readonly title: string;
   readonly status: number;

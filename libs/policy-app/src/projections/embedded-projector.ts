@@ -19,11 +19,11 @@ import { batchEvents } from './event-batches';
 import { ReadModelConnection } from './read-model-connection';
 
 /** Events per applyBatch (one read-model transaction) and how long a live batch waits for more. */
-export const PROJECTION_BATCH = { maxBatchSize: 500, maxWaitMs: 5 } as const;
+const PROJECTION_BATCH = { maxBatchSize: 500, maxWaitMs: 5 } as const;
 /** Retry delays: 0.5 s, doubling, at most 30 s. */
 const BACKOFF_MS = { first: 500, max: 30_000 } as const;
 /** Attempts for an event the projections cannot apply before its stream is quarantined (0.5 s and 1 s apart). */
-export const POISON_ATTEMPTS = 3;
+const POISON_ATTEMPTS = 3;
 
 /** `failed`: stopped for good, the event store refuses the subscription (see run). */
 export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped' | 'failed';

@@ -1,5 +1,5 @@
 /** Options of `batchEvents`. */
-export interface BatchingOptions {
+interface BatchingOptions {
   /** At most this many items per batch. */
   readonly maxBatchSize: number;
   /**

@@ -123,7 +123,7 @@ export function transferItem(row: TransferRow) {
   };
 }
 
-export interface ReportItems {
+interface ReportItems {
   readonly 'premiums-due': ReturnType<typeof premiumDueItem>;
   readonly 'servicing-activity': ReturnType<typeof servicingActivityItem>;
   readonly 'agent-workload': ReturnType<typeof agentWorkloadItem>;

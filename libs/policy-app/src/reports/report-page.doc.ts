@@ -18,7 +18,7 @@ const date = { type: String, format: 'date' } as const;
 const nullableDate = { ...date, nullable: true } as const;
 const nullableText = { type: String, nullable: true } as const;
 
-export class CaughtUpDoc {
+class CaughtUpDoc {
   @ApiProperty({ ...nullableText, description: 'The greatest event-log position applied; null before the first' })
   position!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'recordedAt of that event' })

@@ -48,7 +48,7 @@ function OptionalQueryText(pattern: RegExp, maxLength: number, message: string, 
   );
 }
 
-export class ReportPageQueryDto {
+class ReportPageQueryDto {
   @OptionalQueryText(
     LIMIT_PATTERN,
     4,
@@ -66,7 +66,7 @@ export class ReportPageQueryDto {
   cursor?: string;
 }
 
-export class DateRangeReportQueryDto extends ReportPageQueryDto {
+class DateRangeReportQueryDto extends ReportPageQueryDto {
   @DateField({ description: 'First day of the range (inclusive)', example: '2026-01-01' })
   from!: string;
 

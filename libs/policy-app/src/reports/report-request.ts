@@ -2,15 +2,8 @@
  * The report queries of DESIGN 5, transport-neutral: REST query strings and gRPC request messages both become one of
  * these (after validation at the edge) and run through the same GetReportQuery handler.
  */
-export const REPORT_NAMES = [
-  'premiums-due',
-  'servicing-activity',
-  'agent-workload',
-  'survival-benefits',
-  'lapses',
-  'transfers',
-] as const;
-export type ReportName = (typeof REPORT_NAMES)[number];
+export type ReportName =
+  'premiums-due' | 'servicing-activity' | 'agent-workload' | 'survival-benefits' | 'lapses' | 'transfers';
 
 interface ReportPageRequest {
   /** 1–1000; the store's default (100) when absent. */

@@ -27,7 +27,7 @@ import {
 } from './scheduler-keys';
 
 /** The scheduler acts as the `system` role (DESIGN 3: reminders, lapses, LAPSE_EXPIRED and EXPIRY terminations). */
-export const SCHEDULER_ACTOR: Actor = { id: 'system', roles: ['system'] };
+const SCHEDULER_ACTOR: Actor = { id: 'system', roles: ['system'] };
 
 export type ScheduledAction =
   'LAPSE_EXPIRED_TERMINATION' | 'EXPIRY_TERMINATION' | 'LAPSE' | 'OVERDUE_NOTICE' | 'PRE_DUE_REMINDER';
@@ -35,9 +35,9 @@ export type ScheduledAction =
  * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
  * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
  */
-export type CommandOutcome = 'sent' | 'replayed' | 'skipped' | 'failed';
+type CommandOutcome = 'sent' | 'replayed' | 'skipped' | 'failed';
 
-export interface ActionCounts {
+interface ActionCounts {
   sent: number;
   replayed: number;
   skipped: number;

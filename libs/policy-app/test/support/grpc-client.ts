@@ -44,7 +44,7 @@ export interface GrpcServiceClient extends Client {
   [method: string]: unknown;
 }
 
-export interface RpcStatusDetails {
+interface RpcStatusDetails {
   readonly code: number;
   readonly message: string;
   readonly errorInfo?: { reason: string; domain: string; metadata: Record<string, string> };
@@ -61,7 +61,7 @@ export interface CallOptions {
   readonly metadata?: Record<string, string>;
 }
 
-export function metadataOf(options: CallOptions = {}): Metadata {
+function metadataOf(options: CallOptions = {}): Metadata {
   const metadata = new Metadata();
   const role = options.role === undefined ? 'clerk' : options.role;
   if (role !== null) metadata.set('authorization', `Bearer ${KEYS[role]}`);

@@ -3,13 +3,13 @@
  * refuse or misread (a malformed line, a sample before its family's TYPE, a family split in two, histogram buckets
  * that are not cumulative or do not end with `+Inf` equal to `_count`).
  */
-export interface ParsedSample {
+interface ParsedSample {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly value: number;
 }
 
-export interface ParsedFamily {
+interface ParsedFamily {
   readonly name: string;
   readonly type: string;
   help?: string;

@@ -2,7 +2,7 @@
 import { type BusinessDate } from '../dates';
 import { type AgentRole, type ReassignmentStrategy } from './agent-values';
 
-export interface AgentCommandContext {
+interface AgentCommandContext {
   /** Business date (YYYY-MM-DD) from the injected clock. */
   readonly today: BusinessDate;
 }
@@ -27,4 +27,3 @@ export interface RecordAgentDeparture {
 }
 
 export type AgentCommand = RegisterAgent | RecordAgentDeparture;
-export type AgentCommandType = AgentCommand['type'];

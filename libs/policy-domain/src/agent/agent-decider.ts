@@ -30,7 +30,7 @@ function recordAgentDeparture({ data, context }: RecordAgentDeparture, state: Ag
 }
 
 /** @throws DomainError when a rule rejects the command. */
-export function decideAgent(command: AgentCommand, state: AgentState): AgentEvent[] {
+function decideAgent(command: AgentCommand, state: AgentState): AgentEvent[] {
   switch (command.type) {
     case 'RegisterAgent':
       return [registerAgent(command, state)];

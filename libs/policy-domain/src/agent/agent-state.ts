@@ -2,11 +2,11 @@ import { type BusinessDate } from '../dates';
 import { type AgentEvent } from './agent-events';
 import { type AgentRole, type AgentSnapshot, type AgentStatus, type ReassignmentStrategy } from './agent-values';
 
-export interface UnregisteredAgent {
+interface UnregisteredAgent {
   readonly status: 'NOT_REGISTERED';
 }
 
-export interface RegisteredAgent {
+interface RegisteredAgent {
   readonly status: AgentStatus;
   readonly agentId: string;
   readonly name: string;

@@ -33,10 +33,10 @@ export const CONTRACT_CHANGE_KINDS = [
   'BENEFIT_OPTION',
   'DISCLOSURE',
 ] as const;
-export type ContractChangeKind = (typeof CONTRACT_CHANGE_KINDS)[number];
+type ContractChangeKind = (typeof CONTRACT_CHANGE_KINDS)[number];
 
 /** Kinds a clerk may record while the policy is LAPSED; every other kind needs IN_FORCE. */
-export const CHANGE_KINDS_ALLOWED_WHILE_LAPSED: readonly ContractChangeKind[] = [
+const CHANGE_KINDS_ALLOWED_WHILE_LAPSED: readonly ContractChangeKind[] = [
   'CONTACT',
   'PERSONAL_DETAILS',
   'PAYMENT_METHOD',
@@ -44,7 +44,7 @@ export const CHANGE_KINDS_ALLOWED_WHILE_LAPSED: readonly ContractChangeKind[] = 
 ];
 
 /** Changes that alter the premium (DESIGN 2.5): effective on a due date, never repricing arrears, one scheduled. */
-export const PREMIUM_AFFECTING_CHANGE_KINDS: readonly ContractChangeKind[] = [
+const PREMIUM_AFFECTING_CHANGE_KINDS: readonly ContractChangeKind[] = [
   'SUM_ASSURED',
   'PREMIUM_FREQUENCY',
   'RIDER_ADDED',
@@ -55,11 +55,11 @@ export function isPremiumAffecting(kind: ContractChangeKind): boolean {
   return PREMIUM_AFFECTING_CHANGE_KINDS.includes(kind);
 }
 
-export type PolicyParty = 'POLICYHOLDER' | 'INSURED';
-export type BenefitReceivingMethod = BenefitOption['receivingMethod'];
+type PolicyParty = 'POLICYHOLDER' | 'INSURED';
+type BenefitReceivingMethod = BenefitOption['receivingMethod'];
 
 /** Contact details of the policyholder (default) or the insured. */
-export interface ContactChange {
+interface ContactChange {
   readonly kind: 'CONTACT';
   /** Since ContractChanged v2; absent = POLICYHOLDER. */
   readonly party?: PolicyParty;
@@ -67,13 +67,13 @@ export interface ContactChange {
   readonly email?: string;
   readonly address?: string;
 }
-export interface PolicyholderChange {
+interface PolicyholderChange {
   readonly kind: 'POLICYHOLDER';
   readonly newPolicyholder: Party;
   readonly insuredConsent: boolean;
   readonly previousPolicyholderConsent: boolean;
 }
-export interface PersonalDetailsChange {
+interface PersonalDetailsChange {
   readonly kind: 'PERSONAL_DETAILS';
   readonly party: PolicyParty;
   readonly name?: string;
@@ -82,43 +82,43 @@ export interface PersonalDetailsChange {
   readonly idType?: IdType;
   readonly idNumber?: string;
 }
-export interface OccupationChange {
+interface OccupationChange {
   readonly kind: 'OCCUPATION';
   readonly party: PolicyParty;
   readonly occupationCode: string;
 }
-export interface PaymentMethodChange {
+interface PaymentMethodChange {
   readonly kind: 'PAYMENT_METHOD';
   readonly paymentMethod: PaymentMethod;
 }
-export interface PremiumFrequencyChange {
+interface PremiumFrequencyChange {
   readonly kind: 'PREMIUM_FREQUENCY';
   readonly frequency: PremiumFrequency;
   readonly modalPremium: Money;
   /** The modal premium of each rider in force on the effective date, for the new frequency (required with riders). */
   readonly riderPremiums?: readonly { readonly code: string; readonly modalPremium: Money }[];
 }
-export interface SumAssuredChange {
+interface SumAssuredChange {
   readonly kind: 'SUM_ASSURED';
   readonly sumAssured: Money;
   readonly modalPremium: Money;
   /** Required for an increase. */
   readonly underwritingRef?: string;
 }
-export interface RiderAddedChange {
+interface RiderAddedChange {
   readonly kind: 'RIDER_ADDED';
   readonly rider: Rider;
 }
-export interface RiderRemovedChange {
+interface RiderRemovedChange {
   readonly kind: 'RIDER_REMOVED';
   readonly riderCode: string;
 }
-export interface BenefitOptionChange {
+interface BenefitOptionChange {
   readonly kind: 'BENEFIT_OPTION';
   readonly receivingMethod: BenefitReceivingMethod;
   readonly receivingAge?: number;
 }
-export interface DisclosureChange {
+interface DisclosureChange {
   readonly kind: 'DISCLOSURE';
   readonly text: string;
   readonly documentRef?: string;
@@ -137,7 +137,7 @@ export type ContractChange =
   | BenefitOptionChange
   | DisclosureChange;
 
-export interface ContractChangeContext {
+interface ContractChangeContext {
   readonly effectiveDate: BusinessDate;
   readonly endorsementNo: string;
   /** Business date of the request (for "no overdue installment"). */

@@ -13,15 +13,15 @@ import { scheduledInstallments, type ScheduledInstallment } from './premium-sche
 import { type IssuedPolicy } from './policy-state';
 import { type StatusByLaw } from './policy-values';
 
-export type InstallmentStatusOnDate = 'PAID' | 'WAIVED' | 'UNPAID';
+type InstallmentStatusOnDate = 'PAID' | 'WAIVED' | 'UNPAID';
 
-export interface InstallmentOnDate extends ScheduledInstallment {
+interface InstallmentOnDate extends ScheduledInstallment {
   /** PAID when paid on or before D; WAIVED when a waiver covers it; UNPAID otherwise. */
   readonly status: InstallmentStatusOnDate;
   readonly paidOn: BusinessDate | null;
 }
 
-export interface ContractOnDate {
+interface ContractOnDate {
   readonly date: BusinessDate;
   readonly statusByLaw: StatusByLaw;
   /** The day the suspension began when SUSPENDED (the legal lapse date, or a recorded lapse); null otherwise. */
@@ -60,7 +60,7 @@ function installmentOnDate(
 }
 
 /** Every installment due on or before `date`, with its status on that date. */
-export function installmentsDueBy(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate[] {
+function installmentsDueBy(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate[] {
   const due: InstallmentOnDate[] = [];
   const dates = paymentDates(policy);
   for (const installment of scheduledInstallments(policy.premium.schedule)) {
@@ -71,7 +71,7 @@ export function installmentsDueBy(policy: IssuedPolicy, date: BusinessDate): Ins
 }
 
 /** The earliest installment unpaid (and not waived) on `date` among those due by then, or null. */
-export function earliestUnpaidOn(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate | null {
+function earliestUnpaidOn(policy: IssuedPolicy, date: BusinessDate): InstallmentOnDate | null {
   return installmentsDueBy(policy, date).find((installment) => installment.status === 'UNPAID') ?? null;
 }
 

@@ -49,7 +49,7 @@ export interface TermsHistory {
   readonly amendments: readonly TermsAmendment[];
 }
 
-export function riderInForceOn(rider: RiderTerms, date: BusinessDate): boolean {
+function riderInForceOn(rider: RiderTerms, date: BusinessDate): boolean {
   return rider.startDate <= date && date < rider.endDate && (rider.removedOn === undefined || date < rider.removedOn);
 }
 

@@ -55,7 +55,7 @@ export function riderData(rider: Rider): Rider {
   };
 }
 
-export function paymentMethodData(method: PaymentMethod): PaymentMethod {
+function paymentMethodData(method: PaymentMethod): PaymentMethod {
   return { type: method.type, accountRef: method.accountRef };
 }
 

@@ -32,7 +32,7 @@ import {
  * The rule parameters the policy was issued under (a snapshot; see rule-profiles.ts). Schema v2 added
  * `noticeShortensGrace`, `contestableYears` and `rescissionKnowledgeDays` (see event-schemas.ts for v1).
  */
-export interface RuleProfileSnapshot {
+interface RuleProfileSnapshot {
   readonly graceDays: number;
   readonly overdueNoticeDays: number | null;
   readonly noticeShortensGrace: boolean;
@@ -174,7 +174,7 @@ export interface PolicyTransferred {
   };
 }
 
-export interface SurvivalBenefitPaid {
+interface SurvivalBenefitPaid {
   readonly type: 'SurvivalBenefitPaid';
   readonly data: {
     readonly periodNo: number;
@@ -188,7 +188,7 @@ export interface SurvivalBenefitPaid {
   };
 }
 
-export interface PolicyMatured {
+interface PolicyMatured {
   readonly type: 'PolicyMatured';
   readonly data: { readonly maturityDate: BusinessDate; readonly periodNo: number; readonly paidOn: BusinessDate };
 }
@@ -249,6 +249,3 @@ export type PolicyEvent =
   | PolicyDelivered;
 
 export type PolicyEventType = PolicyEvent['type'];
-
-/** Events that carry an endorsement number (contract-changing servicing transactions). */
-export const ENDORSEMENT_EVENT_TYPES: readonly PolicyEventType[] = ['ContractChanged', 'BeneficiariesChanged'];

@@ -28,7 +28,7 @@ import {
   type WaiverReason,
 } from './policy-values';
 
-export interface NotIssuedPolicy {
+interface NotIssuedPolicy {
   readonly status: 'NOT_ISSUED';
 }
 
@@ -71,7 +71,7 @@ export interface LapseRecord {
   readonly reinstatementDeadline: BusinessDate;
 }
 
-export interface SurvivalBenefitRecord extends SurvivalBenefitPlanEntry {
+interface SurvivalBenefitRecord extends SurvivalBenefitPlanEntry {
   readonly payment: {
     readonly paidOn: BusinessDate;
     readonly payee: Payee;
@@ -80,7 +80,7 @@ export interface SurvivalBenefitRecord extends SurvivalBenefitPlanEntry {
   } | null;
 }
 
-export interface BeneficiaryDesignation {
+interface BeneficiaryDesignation {
   readonly designatedBy: BeneficiaryDesignator;
   readonly insuredConsent: boolean;
   readonly effectiveDate: BusinessDate;
@@ -92,7 +92,7 @@ export interface BenefitOption {
   readonly receivingAge: number | null;
 }
 
-export interface DisclosureRecord {
+interface DisclosureRecord {
   readonly endorsementNo: string;
   readonly effectiveDate: BusinessDate;
   readonly text: string;
@@ -108,12 +108,12 @@ export interface TerminationRecord {
 }
 
 /** A recorded lapse period: suspended from `lapsedOn` until `reinstatedOn` (null while still lapsed). */
-export interface RecordedLapsePeriod {
+interface RecordedLapsePeriod {
   readonly lapsedOn: BusinessDate;
   readonly reinstatedOn: BusinessDate | null;
 }
 
-export interface PremiumState {
+interface PremiumState {
   /** The base modal premium once every recorded endorsement has taken effect (`termsOn` gives it on a date). */
   readonly modalPremium: Money;
   /** The frequency once every recorded endorsement has taken effect. */

@@ -21,7 +21,7 @@ export interface Party {
 }
 
 export const RELATIONSHIPS = ['SPOUSE', 'CHILD', 'PARENT', 'SIBLING', 'OTHER'] as const;
-export type Relationship = (typeof RELATIONSHIPS)[number];
+type Relationship = (typeof RELATIONSHIPS)[number];
 
 export interface Beneficiary {
   readonly name: string;

@@ -26,7 +26,7 @@ import {
 } from './policy-values';
 
 /** An endorsement recorded with an effective date after the view's date: not yet part of the contract. */
-export interface ScheduledChangeView {
+interface ScheduledChangeView {
   readonly endorsementNo: string;
   readonly effectiveDate: BusinessDate;
   readonly kinds: readonly string[];
@@ -92,7 +92,7 @@ export interface PolicyView {
   readonly maturityDate: BusinessDate;
 }
 
-export interface PolicyViewOptions {
+interface PolicyViewOptions {
   /** Revision of the last event folded into the state. */
   readonly revision: number;
   /** The business date to show the contract on (the caller's today by default). */

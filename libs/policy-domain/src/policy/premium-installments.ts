@@ -1,17 +1,12 @@
 /** Installment-level facts derived from the policy state: what is paid, waived, open, overdue, and when it may lapse. */
 import { addDays, earlierOf, type BusinessDate } from '../dates';
 import { type Money } from '../money';
-import {
-  installmentCount,
-  scheduledInstallment,
-  scheduledInstallments,
-  type ScheduledInstallment,
-} from './premium-schedule';
+import { scheduledInstallment, scheduledInstallments, type ScheduledInstallment } from './premium-schedule';
 import { isIssued, type IssuedPolicy, type PolicyState, type ReminderRecord } from './policy-state';
 
-export type InstallmentStatus = 'PAID' | 'WAIVED' | 'UNPAID';
+type InstallmentStatus = 'PAID' | 'WAIVED' | 'UNPAID';
 
-export interface InstallmentView {
+interface InstallmentView {
   readonly installmentNo: number;
   readonly dueDate: BusinessDate;
   readonly amount: Money;
@@ -29,10 +24,6 @@ export function isWaived(policy: IssuedPolicy, installmentNo: number): boolean {
   return (
     policy.waiver !== null && installmentNo >= policy.waiver.waivedFromInstallment && !isPaid(policy, installmentNo)
   );
-}
-
-export function isPaidUp(policy: IssuedPolicy): boolean {
-  return policy.premium.paidInstallments >= installmentCount(policy.premium.schedule);
 }
 
 /** The next installment that is neither paid nor waived (the only one a payment may settle), or null. */
@@ -75,7 +66,7 @@ function remindersFor(policy: IssuedPolicy, installment: ScheduledInstallment): 
  * Overdue notices that start the notice period: only a notice recorded DELIVERED — a notice takes effect on arrival
  * (Civil Code art. 137), so one that was sent but not (yet) delivered, returned or unreachable does not count.
  */
-export function countedOverdueNotices(policy: IssuedPolicy, installment: ScheduledInstallment): ReminderRecord[] {
+function countedOverdueNotices(policy: IssuedPolicy, installment: ScheduledInstallment): ReminderRecord[] {
   return remindersFor(policy, installment).filter(
     (reminder) => reminder.kind === 'OVERDUE_NOTICE' && reminder.delivery?.outcome === 'DELIVERED',
   );

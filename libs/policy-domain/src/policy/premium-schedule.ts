@@ -12,7 +12,7 @@ import { type Money } from '../money';
 import { amendmentsInEffect, installmentPremiumOn, premiumBreakpoints, type TermsHistory } from './contract-terms';
 import { type PremiumFrequency } from './policy-values';
 
-export const MONTHS_BETWEEN_INSTALLMENTS: Readonly<Record<PremiumFrequency, number | null>> = {
+const MONTHS_BETWEEN_INSTALLMENTS: Readonly<Record<PremiumFrequency, number | null>> = {
   ANNUAL: 12,
   SEMI_ANNUAL: 6,
   QUARTERLY: 3,
@@ -20,7 +20,7 @@ export const MONTHS_BETWEEN_INSTALLMENTS: Readonly<Record<PremiumFrequency, numb
   SINGLE: null,
 };
 
-export interface ScheduleSegment {
+interface ScheduleSegment {
   readonly firstInstallmentNo: number;
   /** Months from the policy's effective date to the segment's first due date (0, or a whole number of years). */
   readonly monthsFromEffective: number;
@@ -28,7 +28,7 @@ export interface ScheduleSegment {
 }
 
 /** The premium of every installment due on or after `effectiveFrom` (until the next rate): base + riders. */
-export interface PremiumRate {
+interface PremiumRate {
   readonly effectiveFrom: BusinessDate;
   readonly modalPremium: Money;
 }
@@ -115,12 +115,8 @@ export function installmentCount(schedule: PremiumSchedule): number {
   );
 }
 
-export function currentFrequency(schedule: PremiumSchedule): PremiumFrequency {
-  return schedule.segments[schedule.segments.length - 1]!.frequency;
-}
-
 /** The modal premium that applies to an installment due on `dueDate`. */
-export function premiumDueOn(schedule: PremiumSchedule, dueDate: BusinessDate): Money {
+function premiumDueOn(schedule: PremiumSchedule, dueDate: BusinessDate): Money {
   let applicable = schedule.rates[0]!;
   for (const rate of schedule.rates) {
     if (rate.effectiveFrom > dueDate) break;

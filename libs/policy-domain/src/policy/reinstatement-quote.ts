@@ -9,7 +9,7 @@ import { divideRoundHalfUp, type Money } from '../money';
 import { openInstallmentsDueBy } from './premium-installments';
 import { isIssued, type PolicyState } from './policy-state';
 
-export interface ReinstatementQuoteLine {
+interface ReinstatementQuoteLine {
   readonly installmentNo: number;
   readonly dueDate: BusinessDate;
   readonly amount: Money;

@@ -3,7 +3,7 @@ import { type Position } from '@lib/event-sourcing';
 import { checkIdentifier } from '../sql/sql-text';
 import { type CheckpointStore } from './checkpoint-store';
 
-export interface PostgresCheckpointStoreOptions {
+interface PostgresCheckpointStoreOptions {
   readonly url: string;
   readonly schema: string;
 }

@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { type Position } from '@lib/event-sourcing';
 import { type CheckpointStore } from './checkpoint-store';
 
-export interface SqliteCheckpointStoreOptions {
+interface SqliteCheckpointStoreOptions {
   readonly path: string;
 }
 

@@ -67,7 +67,7 @@ const MAINTENANCE_WORK_MEM = '128MB';
  */
 const REBUILD_STATISTICS_TARGET = 30;
 
-export interface PostgresReadModelStoreOptions {
+interface PostgresReadModelStoreOptions {
   /** `postgres://user@host:5432/database` (READ_MODEL_URL). */
   readonly url: string;
   /** Schema of the live tables; default `read_models`. Tests use their own. */

@@ -10,12 +10,12 @@ import { type AgentRow } from '../read-model-rows';
 import { type AgentProjectionEvent } from './projection-event';
 import { upsert, type RowChange } from './row-changes';
 
-export interface AgentProjection {
+interface AgentProjection {
   readonly state: AgentState;
   readonly changes: RowChange[];
 }
 
-export function agentRow(state: AgentState): AgentRow | null {
+function agentRow(state: AgentState): AgentRow | null {
   if (!isRegistered(state)) return null;
   return {
     agentId: state.agentId,

@@ -36,7 +36,7 @@ import { type PolicyProjectionEvent } from './projection-event';
 import { compactPolicyState } from './projection-state';
 import { upsert, type RowChange } from './row-changes';
 
-export interface PolicyProjection {
+interface PolicyProjection {
   /** The policy state after the event, compacted to what the read models need (projection-state.ts). */
   readonly state: IssuedPolicy;
   readonly changes: RowChange[];
@@ -210,7 +210,7 @@ function openLapseRow(policyId: string, currency: string, lapseNo: number, lapse
 }
 
 /** The business date a transaction counts on in servicing_activity. */
-export function activityDateOf(event: PolicyEvent): BusinessDate {
+function activityDateOf(event: PolicyEvent): BusinessDate {
   switch (event.type) {
     case 'PolicyIssued':
     case 'ContractChanged':

@@ -11,10 +11,10 @@ import { decodeForProjection, ProjectionError, recordedAtOf, type ProjectionEven
 import { type FoldedState, type StreamProgress } from './projection-state';
 import { ChangeSet } from './row-changes';
 
-export type { FoldedState, StreamProgress } from './projection-state';
+export type { StreamProgress } from './projection-state';
 
 /** An event of a projected stream that could not be decoded: projecting it fails, unless its stream is quarantined. */
-export interface UndecodableEvent {
+interface UndecodableEvent {
   readonly category: 'undecodable';
   readonly streamId: string;
   readonly revision: number;

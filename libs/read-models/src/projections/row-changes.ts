@@ -7,7 +7,7 @@ import { type ReadModelRows, type ReadModelTable } from '../read-model-rows';
 import { READ_MODEL_TABLES, rowKey } from '../read-model-tables';
 
 /** Insert the row, or replace the stored row with the same primary key. */
-export type UpsertChange = {
+type UpsertChange = {
   readonly [Table in ReadModelTable]: {
     readonly kind: 'upsert';
     readonly table: Table;
@@ -16,14 +16,14 @@ export type UpsertChange = {
 }[ReadModelTable];
 
 /** Remove the row with this primary key (if any). */
-export interface DeleteInstallmentChange {
+interface DeleteInstallmentChange {
   readonly kind: 'delete';
   readonly table: 'premium_installments';
   readonly key: { readonly policyId: string; readonly installmentNo: number };
 }
 
 /** Add `row.transactions` to the counter of the row's key (creating it at 0 first). */
-export interface IncrementActivityChange {
+interface IncrementActivityChange {
   readonly kind: 'increment';
   readonly table: 'servicing_activity';
   readonly row: ReadModelRows['servicing_activity'];
@@ -36,7 +36,7 @@ export function upsert<Table extends ReadModelTable>(table: Table, row: ReadMode
 }
 
 /** The merged changes of one table: each key appears at most once, in upserts or in deletes. */
-export interface TableChanges<Row> {
+interface TableChanges<Row> {
   readonly upserts: readonly Row[];
   readonly deletes: readonly Partial<Row>[];
 }

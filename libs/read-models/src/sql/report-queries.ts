@@ -22,7 +22,7 @@ import {
 import { type ReadModelTable } from '../read-model-rows';
 import { READ_MODEL_TABLES, type TableDefinition } from '../read-model-tables';
 
-export type SqlValue = string | number | null;
+type SqlValue = string | number | null;
 
 export interface SqlQuery {
   /** SQL with `:name` parameters. */
@@ -37,7 +37,7 @@ export interface SqlQuery {
 }
 
 /** Maps a read-model table name to the name the SQL must use. */
-export type TableNamer = (table: string) => string;
+type TableNamer = (table: string) => string;
 
 const OPEN = `('DUE', 'REMINDED')`;
 /** Unpaid now, so unpaid on any earlier date too (CANCELLED: left unpaid when the policy closed). */
@@ -84,7 +84,7 @@ export function encodeCursor(values: readonly SqlValue[]): string {
 }
 
 /** The types a sort column can have; a cursor value must fit its column, or PostgreSQL rejects the query (22xxx). */
-export type CursorValueType = 'date' | 'integer' | 'text';
+type CursorValueType = 'date' | 'integer' | 'text';
 
 const INT4_MIN = -2_147_483_648;
 const INT4_MAX = 2_147_483_647;

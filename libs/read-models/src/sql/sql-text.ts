@@ -1,7 +1,7 @@
 /** Small SQL text helpers shared by both stores. */
 
 /** A SQL identifier we generate ourselves (schema, table or index name): lower-case letters, digits, underscores. */
-export const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function checkIdentifier(kind: string, name: string): string {
   if (!IDENTIFIER_PATTERN.test(name)) {

@@ -44,7 +44,7 @@ import { StateCache } from '../state-cache';
 
 export const SQLITE_READ_MODELS_FILE = 'read-models.sqlite';
 
-export interface SqliteReadModelStoreOptions {
+interface SqliteReadModelStoreOptions {
   /** The database file; default `<dataDir>/read-models.sqlite`. */
   readonly path?: string;
   /** `$DATA_DIR`; default `./data`. */

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { WrittenEvents } from '../../common/command-runner';
 import { WrittenEventDoc } from '../../policies/shared/policy-command-result';
 
 /** 201 body of the agent commands (DESIGN 3: `agentId` instead of `policyId`). */
@@ -10,8 +9,4 @@ export class AgentCommandResponse {
   revision!: number;
   @ApiProperty({ type: () => WrittenEventDoc, isArray: true })
   events!: WrittenEventDoc[];
-}
-
-export interface AgentCommandResult extends WrittenEvents {
-  readonly agentId: string;
 }

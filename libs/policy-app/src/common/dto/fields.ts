@@ -41,13 +41,13 @@ function doc(options: FieldOptions, schema: ApiPropertyOptions): PropertyDecorat
   return options.optional === true ? ApiPropertyOptional(described) : ApiProperty(described);
 }
 
-export const BUSINESS_DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+const BUSINESS_DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The business dates a request may carry. Wide enough for any birth and maturity date, and far enough from year
  * 9999 that dates derived from them (a 100-year payment term, a reinstatement window) stay `YYYY-MM-DD`.
  */
-export const EARLIEST_BUSINESS_DATE = '1900-01-01';
-export const LATEST_BUSINESS_DATE = '2199-12-31';
+const EARLIEST_BUSINESS_DATE = '1900-01-01';
+const LATEST_BUSINESS_DATE = '2199-12-31';
 
 /** An e-mail address, loosely (one @, a dotted domain). Linear: no part can match what the next one does. */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
@@ -57,7 +57,7 @@ export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const WITHOUT_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 /** A real calendar date `YYYY-MM-DD` (`2026-02-30` is rejected) from 1900-01-01 to 2199-12-31. */
-export function IsBusinessDate(validationOptions?: ValidationOptions): PropertyDecorator {
+function IsBusinessDate(validationOptions?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({
       name: 'isBusinessDate',

@@ -29,7 +29,7 @@ const RECEIVING_METHODS = ['LUMP_SUM', 'ANNUAL', 'MONTHLY'] as const;
  * The discriminated change kinds of ChangeContract (`changes[].kind`). class-transformer picks the subclass by
  * `kind`; an unknown kind stays this base class and fails on `kind` (and on every field it does not know).
  */
-export class ContractChangeDto {
+class ContractChangeDto {
   @IsDefined()
   @IsIn(CONTRACT_CHANGE_KINDS as unknown as string[], {
     message: `$property must be one of ${CONTRACT_CHANGE_KINDS.join(', ')}`,
@@ -38,7 +38,7 @@ export class ContractChangeDto {
   kind!: (typeof CONTRACT_CHANGE_KINDS)[number];
 }
 
-export class ContactChangeDto extends ContractChangeDto {
+class ContactChangeDto extends ContractChangeDto {
   declare kind: 'CONTACT';
   @EnumField(PARTIES, { optional: true, description: 'Whose contact details: POLICYHOLDER (default) or INSURED' })
   party?: (typeof PARTIES)[number];
@@ -58,7 +58,7 @@ export class ContactChangeDto extends ContractChangeDto {
   address?: string;
 }
 
-export class PolicyholderChangeDto extends ContractChangeDto {
+class PolicyholderChangeDto extends ContractChangeDto {
   declare kind: 'POLICYHOLDER';
   @NestedField(() => PartyDto)
   newPolicyholder!: PartyDto;
@@ -68,7 +68,7 @@ export class PolicyholderChangeDto extends ContractChangeDto {
   previousPolicyholderConsent!: boolean;
 }
 
-export class PersonalDetailsChangeDto extends ContractChangeDto {
+class PersonalDetailsChangeDto extends ContractChangeDto {
   declare kind: 'PERSONAL_DETAILS';
   @EnumField(PARTIES)
   party!: (typeof PARTIES)[number];
@@ -84,7 +84,7 @@ export class PersonalDetailsChangeDto extends ContractChangeDto {
   idNumber?: string;
 }
 
-export class OccupationChangeDto extends ContractChangeDto {
+class OccupationChangeDto extends ContractChangeDto {
   declare kind: 'OCCUPATION';
   @EnumField(PARTIES)
   party!: (typeof PARTIES)[number];
@@ -92,21 +92,21 @@ export class OccupationChangeDto extends ContractChangeDto {
   occupationCode!: string;
 }
 
-export class PaymentMethodChangeDto extends ContractChangeDto {
+class PaymentMethodChangeDto extends ContractChangeDto {
   declare kind: 'PAYMENT_METHOD';
   @NestedField(() => PaymentMethodDto)
   paymentMethod!: PaymentMethodDto;
 }
 
 /** A rider's modal premium for the new frequency of a PREMIUM_FREQUENCY change. */
-export class RiderPremiumDto {
+class RiderPremiumDto {
   @TextField(32, { pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE, example: 'ADD-01' })
   code!: string;
   @NestedField(() => MoneyDto)
   modalPremium!: MoneyDto;
 }
 
-export class PremiumFrequencyChangeDto extends ContractChangeDto {
+class PremiumFrequencyChangeDto extends ContractChangeDto {
   declare kind: 'PREMIUM_FREQUENCY';
   @EnumField(PREMIUM_FREQUENCIES, { description: 'Effective on a policy anniversary only' })
   frequency!: (typeof PREMIUM_FREQUENCIES)[number];
@@ -121,7 +121,7 @@ export class PremiumFrequencyChangeDto extends ContractChangeDto {
   riderPremiums?: RiderPremiumDto[];
 }
 
-export class SumAssuredChangeDto extends ContractChangeDto {
+class SumAssuredChangeDto extends ContractChangeDto {
   declare kind: 'SUM_ASSURED';
   @NestedField(() => MoneyDto)
   sumAssured!: MoneyDto;
@@ -131,19 +131,19 @@ export class SumAssuredChangeDto extends ContractChangeDto {
   underwritingRef?: string;
 }
 
-export class RiderAddedChangeDto extends ContractChangeDto {
+class RiderAddedChangeDto extends ContractChangeDto {
   declare kind: 'RIDER_ADDED';
   @NestedField(() => RiderDto)
   rider!: RiderDto;
 }
 
-export class RiderRemovedChangeDto extends ContractChangeDto {
+class RiderRemovedChangeDto extends ContractChangeDto {
   declare kind: 'RIDER_REMOVED';
   @TextField(32, { pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE })
   riderCode!: string;
 }
 
-export class BenefitOptionChangeDto extends ContractChangeDto {
+class BenefitOptionChangeDto extends ContractChangeDto {
   declare kind: 'BENEFIT_OPTION';
   @EnumField(RECEIVING_METHODS)
   receivingMethod!: (typeof RECEIVING_METHODS)[number];
@@ -151,7 +151,7 @@ export class BenefitOptionChangeDto extends ContractChangeDto {
   receivingAge?: number;
 }
 
-export class DisclosureChangeDto extends ContractChangeDto {
+class DisclosureChangeDto extends ContractChangeDto {
   declare kind: 'DISCLOSURE';
   @TextField(4000)
   text!: string;
@@ -191,7 +191,7 @@ function toChangeInstances(changes: unknown): unknown {
   });
 }
 
-export type AnyContractChangeDto = InstanceType<(typeof CHANGE_TYPES)[number]['value']>;
+type AnyContractChangeDto = InstanceType<(typeof CHANGE_TYPES)[number]['value']>;
 
 @ApiExtraModels(...CHANGE_TYPES.map((type) => type.value))
 export class ChangeContractDto {

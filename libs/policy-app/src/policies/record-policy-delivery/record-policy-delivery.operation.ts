@@ -2,7 +2,7 @@ import { DateField, TextField } from '../../common/dto/fields';
 import { POLICY_ID, type PolicyOperation } from '../../operations/operation';
 import { REFERENCE_MAX } from '../shared/policy-values.dto';
 
-export class RecordPolicyDeliveryDto {
+class RecordPolicyDeliveryDto {
   @DateField({ description: 'The day the policyholder received the policy; from its start to today' })
   deliveredOn!: string;
 

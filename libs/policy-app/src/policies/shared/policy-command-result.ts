@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { WrittenEvents } from '../../common/command-runner';
 
 export class WrittenEventDoc {
   @ApiProperty({ format: 'uuid' })
@@ -24,8 +23,4 @@ export class PolicyCommandResponse {
     example: 'P2026000001-R1',
   })
   reminderId?: string;
-}
-
-export interface PolicyCommandResult extends WrittenEvents {
-  readonly policyId: string;
 }
