@@ -80,8 +80,10 @@ function issueBody(policyId: string): object {
       paymentTermYears: 40,
       paymentMethod: { type: 'BANK_DEBIT' },
     },
-    effectiveDate: '2000-01-15',
-    maturityDate: '2060-01-15',
+    // From today: the installments the mix pays are advance payments of a policy in force (one issued decades ago
+    // would be suspended by law, and its premiums refused).
+    effectiveDate: today,
+    maturityDate: `${Number(today.slice(0, 4)) + 40}${today.slice(4)}`,
     servicing: { branchCode: 'SH-001', region: 'EAST', agentId: 'AG-BENCH' },
   };
 }
@@ -217,6 +219,10 @@ async function main(): Promise<void> {
   process.stdout.write(`server pid ${server.pid} at ${server.baseUrl}, data dir ${server.dataDir}\n`);
   client = new KeepAliveClient(server.baseUrl, CLIENTS);
   try {
+    // IssuePolicy needs an active servicing agent (DESIGN 2.5): the one every benchmark policy names.
+    const agent = { agentId: 'AG-BENCH', name: 'Bench Agent', role: 'SERVICING', branchCode: 'SH-001', region: 'EAST' };
+    const registered = await client.request('POST', '/v1/agents', AUTH, JSON.stringify(agent));
+    if (registered.status !== 201) throw new Error(`RegisterAgent answered ${registered.status}, expected 201`);
     const servicing = newPhase('servicing workload');
     const servicingSeconds = await runPhase(servicing, server.cpuSeconds, (clientNo, until) =>
       servicingClient(clientNo, servicing, until),
