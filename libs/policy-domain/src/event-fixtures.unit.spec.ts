@@ -17,7 +17,16 @@ import { agentDecider } from './agent/agent-decider';
 import { type AgentCommand } from './agent/agent-commands';
 import { type AgentEvent, type AgentEventType } from './agent/agent-events';
 import { type AgentState } from './agent/agent-state';
-import { agentEventCodec, agentEventSchemas, policyEventCodec, policyEventSchemas } from './event-schemas';
+import {
+  agentEventCodec,
+  agentEventSchemas,
+  policyEventCodec,
+  policyEventSchemas,
+  productEventCodec,
+  productEventSchemas,
+} from './event-schemas';
+import { productDecider, type ProductEvent, type ProductEventType, type ProductState } from './product/product';
+import { SAMPLE_ENDOWMENT_TERMS } from './testing/product-fixtures';
 import { CONTRACT_CHANGE_KINDS } from './policy/contract-changes';
 import { policyDecider } from './policy/policy-decider';
 import { type PolicyCommand } from './policy/policy-commands';
@@ -291,6 +300,18 @@ const agentEventsWrittenNow: { readonly [Type in AgentEventType]: () => AgentEve
     )[0]!,
 };
 
+const productEventsWrittenNow: { readonly [Type in ProductEventType]: () => ProductEvent } = {
+  ProductVersionPublished: () =>
+    productDecider.decide(
+      {
+        type: 'PublishProductVersion',
+        data: { productCode: 'CN-ENDOW-20', terms: SAMPLE_ENDOWMENT_TERMS },
+        context: { today: '2024-01-02' },
+      },
+      productDecider.initialState(),
+    )[0]!,
+};
+
 // ---- What folding each current fixture does (after the current fixtures of `after`) ----
 
 interface Fold<Type extends string> {
@@ -387,6 +408,16 @@ const agentFolds: { readonly [Type in AgentEventType]: Fold<AgentEventType> } = 
   AgentDeparted: {
     after: ['AgentRegistered'],
     state: { status: 'DEPARTED', departure: { departedOn: '2025-01-31', reassignment: 'REGION' } },
+  },
+};
+
+const productFolds: { readonly [Type in ProductEventType]: Fold<ProductEventType> } = {
+  ProductVersionPublished: {
+    after: [],
+    state: {
+      productCode: 'CN-ENDOW-20',
+      versions: [{ version: 1, cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000] }],
+    },
   },
 };
 
@@ -509,13 +540,21 @@ const agentCases = casesOf<AgentEvent, AgentState>({
   writtenNow: agentEventsWrittenNow,
   folds: agentFolds,
 });
-const cases = [...policyCases.cases, ...agentCases.cases];
+const productCases = casesOf<ProductEvent, ProductState>({
+  schemas: productEventSchemas,
+  codec: productEventCodec,
+  evolve: productDecider.evolve,
+  initialState: productDecider.initialState,
+  writtenNow: productEventsWrittenNow,
+  folds: productFolds,
+});
+const cases = [...policyCases.cases, ...agentCases.cases, ...productCases.cases];
 const currentCases = cases.filter((each) => each.stored.schemaVersion === each.currentVersion);
 const oldCases = cases.filter((each) => each.stored.schemaVersion < each.currentVersion);
 
 describe('frozen event fixtures', () => {
-  it('every version of every policy and agent event type has its fixture, and no fixture is stray', () => {
-    const expected = [...policyCases.expectedFiles, ...agentCases.expectedFiles].sort();
+  it('every version of every policy, agent and product event type has its fixture, and no fixture is stray', () => {
+    const expected = [...policyCases.expectedFiles, ...agentCases.expectedFiles, ...productCases.expectedFiles].sort();
     expect([...fixtures.keys()]).toEqual(expected);
     for (const [file, stored] of fixtures) {
       expect(fixtureFileOf(stored.type, stored.schemaVersion)).toBe(file);

@@ -19,6 +19,7 @@ import { createEventCodec, type EventCodec, type EventSchemas, type JsonObject }
 import { type AgentEvent, type AgentEventType } from './agent/agent-events';
 import { isJurisdiction, RULE_PROFILES } from './rule-profiles';
 import { type PolicyEvent, type PolicyEventType } from './policy/policy-events';
+import { type ProductEvent, type ProductEventType } from './product/product';
 
 /** PremiumReminderSent v1 → v2: a reminder without `kind` was a PRE_DUE reminder. */
 function upcastPremiumReminderSentV1(data: JsonObject): JsonObject {
@@ -79,6 +80,10 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PolicyDelivered: { currentVersion: 1 },
 };
 
+export const productEventSchemas: EventSchemas<ProductEventType> = {
+  ProductVersionPublished: { currentVersion: 1 },
+};
+
 export const agentEventSchemas: EventSchemas<AgentEventType> = {
   AgentRegistered: { currentVersion: 1 },
   AgentDeparted: { currentVersion: 1 },
@@ -89,3 +94,4 @@ export const AGENT_EVENT_TYPES = Object.keys(agentEventSchemas) as AgentEventTyp
 
 export const policyEventCodec: EventCodec<PolicyEvent> = createEventCodec<PolicyEvent>(policyEventSchemas);
 export const agentEventCodec: EventCodec<AgentEvent> = createEventCodec<AgentEvent>(agentEventSchemas);
+export const productEventCodec: EventCodec<ProductEvent> = createEventCodec<ProductEvent>(productEventSchemas);

@@ -19,7 +19,7 @@ import { type IssuedPolicy } from './policy-state';
 
 const PPM = 1_000_000n;
 
-export interface CashValueQuote {
+interface CashValueQuote {
   /** D: the date asked about. */
   readonly on: BusinessDate;
   /** The paid-to date of the policy (its maturity date when paid up). */
