@@ -3,6 +3,7 @@
  * yields the same reports as the live projection (and repairs damaged read models), also while the API runs;
  * `replay` prints the audit trail and the state as of a revision or an instant; bad arguments exit 2 with usage.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,12 +92,12 @@ describe('policyctl on an embedded data dir', () => {
       const run = await policyctl(dataDir, 'rebuild', '--batch-size', '4');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(
-        /^Rebuilt the sqlite read models from 9 events in [\d.]+ s \(\d+ events\/s\) and swapped them in/,
+        /^Rebuilt the sqlite read models from 10 events in [\d.]+ s \(\d+ events\/s\) and swapped them in/,
       );
       // SQLite counts the log without reading it: the first progress line already knows the total.
       expect(run.stderr).not.toMatch(/counting events/);
-      expect(run.stderr).toMatch(/rebuild {2}\[=+> +\] {2}4\/9 events/);
-      expect(run.stderr).toMatch(/rebuild {2}\[=+\] {2}9\/9 events {2}100% {2}[\d,]+ events\/s {2}ETA 00:00/);
+      expect(run.stderr).toMatch(/rebuild {2}\[=+> +\] {2}4\/10 events/);
+      expect(run.stderr).toMatch(/rebuild {2}\[=+\] {2}10\/10 events {2}100% {2}[\d,]+ events\/s {2}ETA 00:00/);
       expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
 
       const api = await startTestApi({ dataDir });
@@ -120,13 +121,54 @@ describe('policyctl on an embedded data dir', () => {
           signal: new AbortController().signal,
         };
         const summary = await rebuildReadModels(store, readModels, io, { batchSize: 4 });
-        expect(summary).toMatchObject({ events: 9, readModels: 'sqlite' });
+        expect(summary).toMatchObject({ events: 10, readModels: 'sqlite' });
       } finally {
         await readModels.close();
         await store.close();
       }
-      expect(stderr).toMatch(/counting events in the log {2}9 events/);
-      expect(stderr).toMatch(/rebuild {2}\[=+> +\] {2}4\/9 events/);
+      expect(stderr).toMatch(/counting events in the log {2}10 events/);
+      expect(stderr).toMatch(/rebuild {2}\[=+> +\] {2}4\/10 events/);
+    });
+
+    it('replaces read models of an older layout (an earlier release’s tables) with tables of this release’s', async () => {
+      // Tables from before layout versions, one of them without a column this release reads (node:sqlite is the
+      // adapters' driver only: a child process ages them).
+      execFileSync(process.execPath, [
+        '-e',
+        `const db = new (require('node:sqlite').DatabaseSync)(process.argv[1]);
+         db.exec('ALTER TABLE premium_installments DROP COLUMN last_reminded_on');
+         db.exec('ALTER TABLE projection_checkpoint DROP COLUMN layout_version');
+         db.close();`,
+        join(dataDir, 'read-models.sqlite'),
+      ]);
+      const aged = await openReadModelStore({ DATA_DIR: dataDir });
+      let current: string;
+      try {
+        const layout = await aged.layout();
+        expect(layout).toMatchObject({ stored: null, upToDate: false });
+        current = layout.current;
+      } finally {
+        await aged.close();
+      }
+
+      const run = await policyctl(dataDir, 'rebuild');
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`and swapped them in (position `);
+      expect(run.stdout).toContain(`, layout ${current}).`);
+      const rebuilt = await openReadModelStore({ DATA_DIR: dataDir });
+      try {
+        expect(await rebuilt.layout()).toEqual({ stored: current, current, upToDate: true });
+      } finally {
+        await rebuilt.close();
+      }
+      const api = await startTestApi({ dataDir });
+      try {
+        await waitUntilCaughtUp(api);
+        expect(await allReports(api)).toEqual(liveReports);
+      } finally {
+        await api.close();
+      }
     });
 
     it('runs beside the live API: the swap happens under its projection, which carries on afterwards', async () => {
@@ -171,7 +213,7 @@ describe('policyctl on an embedded data dir', () => {
         '#3',
         '#4',
       ]);
-      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v2`);
+      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v3`);
       expect(run.stdout).toMatch(
         /actor clerk-key \[clerk\] {2}channel REST {2}correlation \S+ {2}causation \S+ {2}idempotency-key -/,
       );

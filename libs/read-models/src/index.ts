@@ -6,4 +6,5 @@ export * from './projections/projection-event';
 export { PostgresReadModelStore } from './postgres/postgres-read-model-store';
 export { SqliteReadModelStore, SQLITE_READ_MODELS_FILE } from './sqlite/sqlite-read-model-store';
 export * from './create-read-model-store';
+export { rebuildFromLog } from './rebuild-from-log';
 export * from './checkpoints';

@@ -260,11 +260,30 @@ interface ReadModelWriter {
   quarantineStream(event: QuarantinedEvent, reason: string, options?: QuarantineOptions): Promise<boolean>;
 }
 
+/**
+ * The layout of the live tables (read-model-layout.ts) against the one this release needs. A store opened on a new
+ * database stamps its tables with the current layout; tables stamped with another one (or with none: created before
+ * layout versions) have columns, types or indexes this release's statements do not match, or rows its projections
+ * would write differently. They are replaced by a rebuild (`beginRebuild` … `completeRebuild`), whose fresh tables
+ * carry the current layout; the rows are never migrated in place.
+ */
+export interface ReadModelLayout {
+  /** The layout version stored with the live checkpoint; null for tables from before layout versions. */
+  readonly stored: string | null;
+  /** The layout version of this release (READ_MODEL_LAYOUT_VERSION). */
+  readonly current: string;
+  /** `stored === current`: the live tables can be projected into and read. */
+  readonly upToDate: boolean;
+}
+
 export interface ReadModelStore extends ReadModelReader, ReadModelWriter {
   readonly kind: 'postgres' | 'sqlite';
+  /** The layout of the live tables, read anew on every call (another process may have swapped in a rebuild). */
+  layout(): Promise<ReadModelLayout>;
   /**
-   * Creates fresh, empty tables and returns a store writing into them. Readers of this store keep seeing the
-   * current tables until `completeRebuild()` swaps the fresh ones in atomically.
+   * Creates fresh, empty tables, stamped with the current layout, and returns a store writing into them. Readers of
+   * this store keep seeing the current tables until `completeRebuild()` swaps the fresh ones in atomically (which is
+   * how tables of an older layout are replaced: see ReadModelLayout and rebuildFromLog).
    */
   beginRebuild(): Promise<RebuildingReadModelStore>;
   close(): Promise<void>;
@@ -305,6 +324,22 @@ export class RebuildBehindLiveError extends Error {
     super(
       `The rebuild reached position ${String(rebuiltPosition)} but the live read model is at ${String(livePosition)}: ` +
         'catch up further before swapping.',
+    );
+  }
+}
+
+/**
+ * The live read models have another layout than this release's (see ReadModelLayout): a process that only projects
+ * into them or reads them (the Kafka projector, the API in Kafka mode) must not use them until `policyctl rebuild`
+ * has swapped in tables of the current layout.
+ */
+export class ReadModelLayoutOutdatedError extends Error {
+  override readonly name = 'ReadModelLayoutOutdatedError';
+  constructor(readonly layout: ReadModelLayout) {
+    super(
+      `the read models have layout ${layout.stored ?? 'none (tables from before layout versions)'} but this release ` +
+        `needs ${layout.current}: run \`policyctl rebuild\` on them (same READ_MODEL_URL and READ_MODEL_SCHEMA, or ` +
+        'DATA_DIR) to rebuild them into fresh tables of this layout and swap them in',
     );
   }
 }

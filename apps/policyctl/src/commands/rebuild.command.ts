@@ -1,11 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { EventStore, Position, RecordedEvent } from '@lib/event-sourcing';
-import {
-  ProjectionError,
-  RebuildBehindLiveError,
-  type ReadModelStore,
-  type RebuildingReadModelStore,
-} from '@lib/read-models';
+import type { EventStore, Position } from '@lib/event-sourcing';
+import { rebuildFromLog, RebuildBehindLiveError, type ReadModelStore } from '@lib/read-models';
 import { CliFailure, EXIT, Interrupted, UsageError, type CliIo } from '../cli-io';
 import { ProgressBar } from '../progress-bar';
 import { openEventStore, openReadModelStore } from '../stores';
@@ -22,6 +17,10 @@ readers see the old read models until the swap and the new ones after it. Safe w
 projection) or the Kafka projector runs: the swap waits until the rebuild has caught up with them. The replaced
 tables' space goes back to the file system (in SQLite, read-models.sqlite keeps the size of one model; a file
 created by an older release is compacted once with a VACUUM, which writers wait for).
+
+The rebuilt tables carry this release's read-model layout version (stored with their checkpoint): a rebuild is
+how read models of an older layout (a release that changed the tables or the projections) are upgraded, which the
+projector asks for when it refuses to start on them.
 
 An event the projections cannot apply quarantines its stream in the rebuilt read models, as the live projector
 does (named on stderr and by \`policyctl quarantine\`): the stream's rows stop before it, every other stream is
@@ -42,6 +41,8 @@ interface RebuildSummary {
   /** Streams the rebuild quarantined at an event it cannot apply. */
   readonly quarantinedStreams: number;
   readonly position: Position | null;
+  /** The layout version of the swapped-in tables. */
+  readonly layout: string | null;
   readonly seconds: number;
   readonly readModels: ReadModelStore['kind'];
 }
@@ -84,28 +85,6 @@ async function scanCount(events: EventStore, io: CliIo, pageSize: number): Promi
   return total;
 }
 
-/** Reads $all after `after` into the rebuild, page by page; returns the new position and the events applied. */
-async function applyLog(
-  events: EventStore,
-  rebuild: RebuildingReadModelStore,
-  from: { after: Position | undefined; done: number },
-  total: number,
-  progress: ProgressBar,
-  io: CliIo,
-  batchSize: number,
-): Promise<{ after: Position | undefined; done: number }> {
-  let { after, done } = from;
-  for (;;) {
-    if (io.signal.aborted) throw new Interrupted();
-    const page = await events.readAll({ ...(after === undefined ? {} : { after }), maxCount: batchSize });
-    if (page.length === 0) return { after, done };
-    await applyPage(rebuild, page, io);
-    after = page[page.length - 1].position;
-    done += page.length;
-    progress.update(done, Math.max(total, done));
-  }
-}
-
 interface RebuildOptions {
   /** Events read and applied per page; default 1000. */
   readonly batchSize?: number;
@@ -113,28 +92,10 @@ interface RebuildOptions {
   readonly countAll?: () => Promise<number>;
 }
 
-/** Applies a page; an event that cannot be projected is found by applying the page event by event and quarantined. */
-async function applyPage(rebuild: RebuildingReadModelStore, page: readonly RecordedEvent[], io: CliIo): Promise<void> {
-  try {
-    await rebuild.applyBatch(page);
-    return;
-  } catch (error) {
-    if (!(error instanceof ProjectionError)) throw error;
-  }
-  for (const event of page) {
-    try {
-      await rebuild.applyBatch([event]);
-    } catch (error) {
-      if (!(error instanceof ProjectionError)) throw error;
-      await rebuild.quarantineStream(event, error.reason, { moveCheckpoint: true });
-      io.stderr.write(
-        `\npolicyctl rebuild: quarantined ${event.streamId} at revision ${event.revision}: ${error.reason}\n`,
-      );
-    }
-  }
-}
-
-/** The rebuild itself, on open stores (also used by tests and `npm run bench:rebuild`). */
+/**
+ * The rebuild itself (libs/read-models' rebuildFromLog, with progress on stderr), on open stores (also used by tests
+ * and `npm run bench:rebuild`). The fresh tables carry this release's layout version, so an older layout is replaced.
+ */
 export async function rebuildReadModels(
   events: EventStore,
   readModels: ReadModelStore,
@@ -143,32 +104,27 @@ export async function rebuildReadModels(
 ): Promise<RebuildSummary> {
   const startedAt = performance.now();
   const total = countAll ? await countAll() : await scanCount(events, io, Math.max(batchSize, 5000));
-  const rebuild = await readModels.beginRebuild();
-  let swapped = false;
-  try {
-    const progress = new ProgressBar(io.stderr, 'rebuild', total);
-    let state: { after: Position | undefined; done: number } = { after: undefined, done: 0 };
-    for (let attempt = 1; !swapped; attempt++) {
-      state = await applyLog(events, rebuild, state, total, progress, io, batchSize);
-      try {
-        await rebuild.completeRebuild();
-        swapped = true;
-      } catch (error) {
-        if (!(error instanceof RebuildBehindLiveError) || attempt >= MAX_SWAP_ATTEMPTS) throw error;
-      }
-    }
-    progress.finish();
-    const { position, quarantinedStreams } = await readModels.checkpoint();
-    return {
-      events: state.done,
-      quarantinedStreams,
-      position,
-      seconds: (performance.now() - startedAt) / 1000,
-      readModels: readModels.kind,
-    };
-  } finally {
-    if (!swapped) await rebuild.abandonRebuild().catch(() => undefined);
-  }
+  const progress = new ProgressBar(io.stderr, 'rebuild', total);
+  const rebuilt = await rebuildFromLog(events, readModels, {
+    batchSize,
+    maxSwapAttempts: MAX_SWAP_ATTEMPTS,
+    checkStop: () => {
+      if (io.signal.aborted) throw new Interrupted();
+    },
+    onProgress: (done) => progress.update(done, Math.max(total, done)),
+    onQuarantine: (event, reason) =>
+      io.stderr.write(`\npolicyctl rebuild: quarantined ${event.streamId} at revision ${event.revision}: ${reason}\n`),
+  });
+  progress.finish();
+  const { position, quarantinedStreams } = await readModels.checkpoint();
+  return {
+    events: rebuilt.events,
+    quarantinedStreams,
+    position,
+    layout: (await readModels.layout()).stored,
+    seconds: (performance.now() - startedAt) / 1000,
+    readModels: readModels.kind,
+  };
 }
 
 export const rebuildCommand: CliCommand = {
@@ -193,7 +149,7 @@ export const rebuildCommand: CliCommand = {
         io.stdout.write(
           `Rebuilt the ${summary.readModels} read models from ${summary.events} events in ` +
             `${summary.seconds.toFixed(2)} s (${Math.round(summary.events / summary.seconds)} events/s) and swapped ` +
-            `them in (position ${summary.position ?? 'none'}).\n`,
+            `them in (position ${summary.position ?? 'none'}, layout ${summary.layout ?? 'none'}).\n`,
         );
         if (summary.quarantinedStreams > 0) {
           io.stdout.write(

@@ -51,7 +51,10 @@ describe('EmbeddedProjector', () => {
   }
 
   function projector(store: ReadModelStore, env: Record<string, string> = {}) {
-    const connection = { store: async () => store } as unknown as ReadModelConnection;
+    const connection = {
+      store: async () => store,
+      storeOfAnyLayout: async () => store,
+    } as unknown as ReadModelConnection;
     const config = loadConfig({ DATA_DIR: dir, API_KEYS: 'a:0123456789abcdef:admin', ...env });
     return new EmbeddedProjector(config, events, connection, pino({ level: 'silent' }), new FeedHealth());
   }

@@ -9,7 +9,7 @@ import {
   type RecordedEvent,
   type SubscriptionError,
 } from '@lib/event-sourcing';
-import { ProjectionError, type ReadModelStore } from '@lib/read-models';
+import { ProjectionError, rebuildFromLog, type ReadModelStore } from '@lib/read-models';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE } from '../event-store/tokens';
@@ -42,6 +42,9 @@ function backoffMs(attempt: number): number {
  *
  * Every event goes to the store, the other streams' too (idempotency index streams): the store ignores them but
  * moves its checkpoint past them, so "caught up" means caught up with the whole log.
+ *
+ * Read models found in an older layout (an earlier release's tables) are first rebuilt from the log into fresh
+ * tables and swapped in (`upgradeLayout`); the feed then carries on from the rebuilt checkpoint.
  *
  * Failures never reach the API: the feed logs them and retries with backoff (0.5 s … 30 s). Except one that retrying
  * cannot mend: the event store refuses the subscription itself (a permanent SubscriptionError, e.g. a checkpoint that
@@ -95,7 +98,8 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
     while (!this.stopped) {
       let checkpoint: Position | null = null;
       try {
-        const store = await this.readModels.store();
+        const store = await this.readModels.storeOfAnyLayout();
+        await this.upgradeLayout(store);
         const { position } = await store.checkpoint();
         checkpoint = position;
         this.subscription = subscribeFromCheckpoint(this.events, position);
@@ -125,6 +129,37 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
         this.subscription = undefined;
       }
     }
+  }
+
+  /**
+   * Read models of another layout (an older release's tables, or tables from before layout versions) are rebuilt
+   * from the event log into fresh tables of this release's layout and swapped in before the feed subscribes (state
+   * `starting` meanwhile; reports answer 503 until the swap, see ReadModelConnection). A failed rebuild drops its
+   * tables and is retried like any other failure of the feed.
+   */
+  private async upgradeLayout(store: ReadModelStore): Promise<void> {
+    const layout = await store.layout();
+    if (layout.upToDate) return;
+    const startedAt = performance.now();
+    this.logger.warn(
+      { storedLayout: layout.stored, layout: layout.current },
+      'read models have an older layout: rebuilding them from the event log into fresh tables, swapped in when ' +
+        'done (reports answer 503 until then)',
+    );
+    const { events } = await rebuildFromLog(this.events, store, {
+      checkStop: () => {
+        if (this.stopped) throw new ProjectorStopped();
+      },
+      onQuarantine: (event, reason) =>
+        this.logger.error(
+          { streamId: event.streamId, revision: event.revision, eventType: event.type, reason },
+          'read-model rebuild cannot apply an event: its stream is quarantined in the rebuilt read models',
+        ),
+    });
+    this.logger.info(
+      { events, layout: layout.current, seconds: Math.round(performance.now() - startedAt) / 1000 },
+      'read models rebuilt in the current layout and swapped in',
+    );
   }
 
   /** The event store will refuse the subscription again: stop, and say so once (log, readiness, gRPC health). */

@@ -22,8 +22,13 @@ describe('EmbeddedProjector, when the event store ends its subscription', () => 
   let feedHealth: FeedHealth;
   const readModelStore = {
     checkpoint: async () => ({ position: CHECKPOINT, lastRecordedAt: null, eventsApplied: 3, quarantinedStreams: 0 }),
+    layout: async () => ({ stored: 'p1.current', current: 'p1.current', upToDate: true }),
   } as unknown as ReadModelStore;
-  const readModels = { kind: 'sqlite', store: async () => readModelStore } as unknown as ReadModelConnection;
+  const readModels = {
+    kind: 'sqlite',
+    store: async () => readModelStore,
+    storeOfAnyLayout: async () => readModelStore,
+  } as unknown as ReadModelConnection;
 
   beforeEach(() => {
     logLines = [];

@@ -61,6 +61,18 @@ async function createFixture(): Promise<ReadModelStoreFixture> {
   return {
     store,
     openAnother: () => PostgresReadModelStore.connect({ url, schema, poolSize: 2 }),
+    ageLayout: async (stored) => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`ALTER TABLE "${schema}".premium_installments DROP COLUMN last_reminded_on`);
+        if (stored === null)
+          await client.query(`ALTER TABLE "${schema}".projection_checkpoint DROP COLUMN layout_version`);
+        else await client.query(`UPDATE "${schema}".projection_checkpoint SET layout_version = $1`, [stored]);
+      } finally {
+        await client.end();
+      }
+    },
     dispose: async () => {
       await store.close();
       await dropSchemas(schema);

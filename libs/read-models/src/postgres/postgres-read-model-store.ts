@@ -12,6 +12,9 @@
  * Rebuild: the fresh generation is built in schema `<schema>__rebuild_<id>`; completing it locks the live tables,
  * checks the rebuild has caught up with the live checkpoint, and renames the schemas in one transaction (the old one
  * becomes `<schema>__retired_<id>`, dropped afterwards unless kept).
+ *
+ * Layout: a new schema's tables, and a rebuild's, are stamped with the current layout version in the checkpoint row
+ * (layout_version); connecting leaves an existing schema's stamp as it is (`layout()` tells an older one).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg';
@@ -35,6 +38,7 @@ import {
   type QuarantinedStreamsQuery,
   type QuarantineOptions,
   type ReadModelCheckpoint,
+  type ReadModelLayout,
   type ReadModelStore,
   type RebuildingReadModelStore,
   type ReportPage,
@@ -54,6 +58,7 @@ import { SqlReportReader } from '../sql/sql-report-reader';
 import { checkIdentifier, newRebuildId, toPositional } from '../sql/sql-text';
 import { StateCache } from '../state-cache';
 import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
+import { READ_MODEL_LAYOUT_VERSION } from '../read-model-layout';
 
 export const DEFAULT_POSTGRES_SCHEMA = 'read_models';
 /** Leaves room for the rebuild suffix `__rebuild_<id>` within PostgreSQL's 63-character identifiers. */
@@ -176,7 +181,7 @@ function schemaDdl(schema: string, layout: SchemaLayout = {}): string[] {
       `WITH (toast_tuple_target = 8160, fillfactor = 80)`,
     `ALTER TABLE ${q(STREAM_REVISIONS_TABLE)} ALTER COLUMN folded_state SET STORAGE EXTERNAL`,
     `${create} ${q(CHECKPOINT_TABLE)} (id integer PRIMARY KEY CHECK (id = 1), ` +
-      `position text COLLATE "C", last_recorded_at text, events_applied bigint NOT NULL DEFAULT 0)`,
+      `position text COLLATE "C", last_recorded_at text, events_applied bigint NOT NULL DEFAULT 0, layout_version text)`,
     `INSERT INTO ${q(CHECKPOINT_TABLE)} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`,
     `${create} ${q(QUARANTINE_TABLE)} (stream_id text COLLATE "C" PRIMARY KEY, revision integer NOT NULL, ` +
       `event_type text NOT NULL, position text COLLATE "C" NOT NULL, reason text NOT NULL, quarantined_at text NOT NULL)`,
@@ -203,11 +208,24 @@ async function inTransaction<Result = void>(
   }
 }
 
+/**
+ * Creates the schema and its tables where missing. A new generation (none of its tables existed) is stamped with the
+ * current layout; tables that existed keep their stamp, or none when they are older than layout versions.
+ */
 function createSchema(pool: Pool, schema: string, layout: SchemaLayout = {}): Promise<void> {
   return inTransaction(pool, async (client) => {
     // Two processes starting at once would race on CREATE … IF NOT EXISTS (unique violations in the catalog).
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`read-models:${schema}`]);
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])`,
+      [schema, ALL_TABLE_NAMES],
+    );
     for (const statement of schemaDdl(schema, layout)) await client.query(statement);
+    if ((rowCount ?? 0) === 0) {
+      await client.query(`UPDATE "${schema}".${CHECKPOINT_TABLE} SET layout_version = $1 WHERE id = 1`, [
+        READ_MODEL_LAYOUT_VERSION,
+      ]);
+    }
   });
 }
 
@@ -664,6 +682,16 @@ export class PostgresReadModelStore extends PostgresReadModelTables implements R
       stateCapacity: options.rebuildStateCapacity ?? 200_000,
       flushRows: options.rebuildFlushRows ?? 50_000,
     });
+  }
+
+  async layout(): Promise<ReadModelLayout> {
+    this.assertOpen();
+    // `*`: tables from before layout versions have no layout_version column.
+    const { rows } = await this.pool.query<{ layout_version?: string | null }>(
+      `SELECT * FROM ${this.table(CHECKPOINT_TABLE)} WHERE id = 1`,
+    );
+    const stored = rows[0]?.layout_version ?? null;
+    return { stored, current: READ_MODEL_LAYOUT_VERSION, upToDate: stored === READ_MODEL_LAYOUT_VERSION };
   }
 
   async beginRebuild(): Promise<RebuildingReadModelStore> {

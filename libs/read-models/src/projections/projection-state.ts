@@ -102,6 +102,8 @@ interface StoredPolicy {
   readonly id: string;
   readonly st: PolicyStatus;
   readonly pc: string;
+  /** The product version (absent in states stored before it existed: null). */
+  readonly pv?: number | null;
   readonly cu: string;
   readonly j: Jurisdiction;
   /**
@@ -148,6 +150,7 @@ function encodePolicy(policy: IssuedPolicy): StoredPolicy {
     id: policy.policyId,
     st: policy.status,
     pc: policy.productCode,
+    pv: policy.productVersion ?? null,
     cu: policy.currency,
     j: policy.jurisdiction,
     rp: [
@@ -272,6 +275,7 @@ function decodePolicy(stored: StoredPolicy): IssuedPolicy {
     status: stored.st,
     policyId: stored.id,
     productCode: stored.pc,
+    productVersion: stored.pv ?? null,
     currency,
     jurisdiction: stored.j,
     ruleProfile: {

@@ -6,6 +6,9 @@
  * Rebuild: fresh tables in the same file under the prefix `rb_<id>__`; completing renames the live tables away and
  * the fresh ones into their place inside one transaction, so readers (WAL snapshots) see the old or the new model.
  * The replaced tables' pages (about half the file) are then given back to the file system (`reclaimFreePages`).
+ *
+ * Layout: a new file's tables, and a rebuild's, are stamped with the current layout version in the checkpoint row
+ * (layout_version); opening a file leaves its stamp as it is (`layout()` tells an older one).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +26,7 @@ import {
   type QuarantinedStreamsQuery,
   type QuarantineOptions,
   type ReadModelCheckpoint,
+  type ReadModelLayout,
   type ReadModelStore,
   type RebuildingReadModelStore,
   type ReportPage,
@@ -37,6 +41,7 @@ import {
   type ColumnType,
   type TableDefinition,
 } from '../read-model-tables';
+import { READ_MODEL_LAYOUT_VERSION } from '../read-model-layout';
 import * as queries from '../sql/report-queries';
 import { SqlReportReader } from '../sql/sql-report-reader';
 import { newRebuildId } from '../sql/sql-text';
@@ -122,10 +127,15 @@ function tableExists(db: DatabaseSync, name: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
-/** Creates the tables under `prefix`; indexes only with a new table (after a swap they keep their rebuild names). */
+/**
+ * Creates the tables under `prefix`; indexes only with a new table (after a swap they keep their rebuild names). A new
+ * generation (none of its tables existed) is stamped with the current layout; tables that existed keep their stamp,
+ * or none when they are older than layout versions (see ReadModelLayout).
+ */
 function createTables(db: DatabaseSync, prefix: string): void {
   db.exec('BEGIN IMMEDIATE');
   try {
+    const fresh = ALL_TABLE_NAMES.every((name) => !tableExists(db, `${prefix}${name}`));
     for (const definition of Object.values(READ_MODEL_TABLES) as TableDefinition<unknown>[]) {
       const name = `${prefix}${definition.name}`;
       if (tableExists(db, name)) continue;
@@ -147,9 +157,14 @@ function createTables(db: DatabaseSync, prefix: string): void {
     );
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${prefix}${CHECKPOINT_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), ` +
-        `position TEXT, last_recorded_at TEXT, events_applied INTEGER NOT NULL DEFAULT 0) STRICT`,
+        `position TEXT, last_recorded_at TEXT, events_applied INTEGER NOT NULL DEFAULT 0, layout_version TEXT) STRICT`,
     );
     db.exec(`INSERT INTO ${prefix}${CHECKPOINT_TABLE} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`);
+    if (fresh) {
+      db.prepare(`UPDATE ${prefix}${CHECKPOINT_TABLE} SET layout_version = ? WHERE id = 1`).run(
+        READ_MODEL_LAYOUT_VERSION,
+      );
+    }
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${prefix}${QUARANTINE_TABLE} (stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, ` +
         `event_type TEXT NOT NULL, position TEXT NOT NULL, reason TEXT NOT NULL, quarantined_at TEXT NOT NULL) ` +
@@ -498,6 +513,15 @@ export class SqliteReadModelStore extends SqliteReadModelTables implements ReadM
       throw error;
     }
     return new SqliteReadModelStore(db, options.stateCacheSize ?? 20_000);
+  }
+
+  async layout(): Promise<ReadModelLayout> {
+    this.assertOpen();
+    // `*`: tables from before layout versions have no layout_version column.
+    const row = this.db.prepare(`SELECT * FROM ${CHECKPOINT_TABLE} WHERE id = 1`).get() as
+      { layout_version?: string | null } | undefined;
+    const stored = row?.layout_version ?? null;
+    return { stored, current: READ_MODEL_LAYOUT_VERSION, upToDate: stored === READ_MODEL_LAYOUT_VERSION };
   }
 
   async beginRebuild(): Promise<RebuildingReadModelStore> {

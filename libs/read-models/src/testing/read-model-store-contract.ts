@@ -1,10 +1,12 @@
 /**
  * The behavioural suite every ReadModelStore passes (PostgreSQL and SQLite): a scripted servicing history, produced by
  * the domain's deciders, is applied in batches; the reports and scheduler queries must return the expected rows;
- * redelivery is harmless; the checkpoint advances; a rebuild swaps in identical tables while the old ones serve reads.
+ * redelivery is harmless; the checkpoint advances; a rebuild swaps in identical tables while the old ones serve reads;
+ * tables of an older layout are told apart from current ones and replaced by a rebuild.
  */
-import { type RecordedEvent } from '@lib/event-sourcing';
+import { type EventStore, type RecordedEvent } from '@lib/event-sourcing';
 import { ProjectionError } from '../projections/projection-event';
+import { rebuildFromLog } from '../rebuild-from-log';
 import { encodeCursor } from '../sql/report-queries';
 import {
   InvalidReportQueryError,
@@ -20,7 +22,22 @@ export interface ReadModelStoreFixture {
   readonly store: ReadModelStore;
   /** A second store on the same tables, as another projector instance or process would open it. */
   openAnother(): Promise<ReadModelStore>;
+  /**
+   * Makes the live tables look like an older release's (store-specific SQL): premium_installments without its
+   * last_reminded_on column, and the checkpoint with `stored` as its layout version, or (null) without the
+   * layout_version column at all, as tables created before layout versions.
+   */
+  ageLayout(stored: string | null): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** The event store's `$all` over a list of events (all a rebuild from the log reads). */
+function logOf(events: readonly RecordedEvent[]): EventStore {
+  const readAll: EventStore['readAll'] = async (options = {}) => {
+    const start = options.after === undefined ? 0 : events.findIndex((event) => event.position === options.after) + 1;
+    return events.slice(start, start + (options.maxCount ?? events.length));
+  };
+  return { readAll } as Partial<EventStore> as EventStore;
 }
 
 /**
@@ -931,6 +948,86 @@ export function describeReadModelStoreContract(
         await applyAll(second, history.events, 100);
         await second.completeRebuild();
         expect(await reportSnapshot(store)).toEqual(live);
+      });
+    });
+
+    describe('layout version', () => {
+      let fixture: ReadModelStoreFixture;
+
+      beforeEach(async () => {
+        fixture = await createFixture();
+      });
+      afterEach(() => fixture?.dispose());
+
+      it('new tables carry the current layout, and another process opening them sees it', async () => {
+        const layout = await fixture.store.layout();
+        expect(layout).toEqual({
+          stored: layout.current,
+          current: expect.stringMatching(/^p\d+\.[0-9a-f]{16}$/),
+          upToDate: true,
+        });
+        const another = await fixture.openAnother();
+        try {
+          expect(await another.layout()).toEqual(layout);
+        } finally {
+          await another.close();
+        }
+      });
+
+      it.each([
+        ['tables from before layout versions (none stored)', null],
+        ['tables of another layout version', 'p0.00000000000000ff'],
+      ])('%s are outdated, and opening them again does not stamp them', async (_case, stored) => {
+        const { current } = await fixture.store.layout();
+        await applyAll(fixture.store, history.events);
+
+        await fixture.ageLayout(stored);
+
+        expect(await fixture.store.layout()).toEqual({ stored, current, upToDate: false });
+        const another = await fixture.openAnother();
+        try {
+          expect(await another.layout()).toEqual({ stored, current, upToDate: false });
+        } finally {
+          await another.close();
+        }
+      });
+
+      it('a rebuild from the log replaces an older layout: the swapped-in tables carry the current one', async () => {
+        const { store } = fixture;
+        await applyAll(store, history.events);
+        const live = await reportSnapshot(store);
+        await fixture.ageLayout(null);
+        // The aged tables lack a column the reports read.
+        await expect(reportSnapshot(store)).rejects.toThrow(/last_reminded_on/);
+
+        const rebuilt = await rebuildFromLog(logOf(history.events), store, { batchSize: 10 });
+
+        expect(rebuilt.events).toBe(history.events.length);
+        expect(await store.layout()).toMatchObject({ upToDate: true });
+        expect(await reportSnapshot(store)).toEqual(live);
+        const log = servicingHistory();
+        const mark = log.events.length;
+        log.pay('P-0001', '2026-03-10');
+        expect(await store.applyBatch(log.since(mark))).toMatchObject({ applied: 1 });
+      });
+
+      it('a rebuild stopped midway drops its tables: the older layout stays, stamp and all', async () => {
+        const { store } = fixture;
+        await applyAll(store, history.events);
+        await fixture.ageLayout('p0.00000000000000ff');
+        let pages = 0;
+        const stop = new Error('stopped');
+
+        const rebuilding = rebuildFromLog(logOf(history.events), store, {
+          batchSize: 5,
+          checkStop: () => {
+            if (++pages > 2) throw stop;
+          },
+        });
+
+        await expect(rebuilding).rejects.toBe(stop);
+        expect(await store.layout()).toMatchObject({ stored: 'p0.00000000000000ff', upToDate: false });
+        expect((await store.checkpoint()).eventsApplied).toBe(history.events.length);
       });
     });
   });

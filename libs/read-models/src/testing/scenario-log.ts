@@ -161,6 +161,22 @@ export class ScenarioLog {
         today: data.effectiveDate,
         ruleProfile,
         servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
+        // Version 1 of the policy's product, published in its currency and jurisdiction.
+        product: {
+          productCode: data.productCode,
+          version: 1,
+          publishedOn: '2020-01-02',
+          name: data.productCode,
+          kind: 'ENDOWMENT',
+          jurisdiction: ruleProfile.jurisdiction,
+          currency: data.currency,
+          freeLook: { days: 15, costDeduction: { amount: 0, currency: data.currency } },
+          grace: { noticeShortensGrace: false },
+          cashValuePpm: [],
+          loan: null,
+          automaticPremiumLoan: false,
+          nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+        },
       },
     });
   }
