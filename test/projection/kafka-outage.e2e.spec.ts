@@ -90,7 +90,14 @@ describeWithKafkaAndPostgres('Kafka down while commands arrive', () => {
       KAFKA_TOPIC_PARTITIONS: '2',
     };
     [api, relay, projector] = await Promise.all([
-      startChildApp('policy-api', { DATA_DIR: dataDir, API_KEYS, HTTP_PORT: '0', GRPC_PORT: String(await freePort()) }),
+      startChildApp('policy-api', {
+        DATA_DIR: dataDir,
+        API_KEYS,
+        HTTP_PORT: '0',
+        GRPC_PORT: String(await freePort()),
+        // No sample products: before the scripted month the log is empty, so nothing can be checkpointed.
+        SAMPLE_CATALOGUE: 'false',
+      }),
       startChildApp('event-relay', {
         ...kafkaEnv,
         KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KafkaAdmin, type KafkaClient } from '@lib/kafka';
 import { createReadModelStore, type ReadModelStore } from '@lib/read-models';
+import { expectProcessMetrics } from '@lib/worker-runtime/testing';
 import { freePort, startChildApp, type ChildApp } from './support/child-app';
 import { freshRebuild, policyIdsOf, readAllEvents, snapshotReadModels } from './support/read-model-snapshot';
 import {
@@ -118,6 +119,7 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
     api = await startChildApp('policy-api', {
       DATA_DIR: dataDir,
       API_KEYS,
+      METRICS_PUBLIC: 'true',
       HTTP_PORT: '0',
       GRPC_PORT: String(await freePort()),
     });
@@ -202,6 +204,26 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
     ]);
     // The reports say how far they have caught up.
     expect(due.checkpoint.lastRecordedAt).not.toBeNull();
+  });
+
+  it("each process's /metrics: strict Prometheus text with its own families and the process's runtime metrics", async () => {
+    const [apiMetrics, relayMetrics, projectorMetrics] = await Promise.all(
+      [api, relay, projector].map((child) => child.scrape()),
+    );
+    expect(
+      apiMetrics.value('policy_api_commands_total', { command: 'IssuePolicy', outcome: 'created' }),
+    ).toBeGreaterThanOrEqual(MONTH_POLICIES.length);
+    expect(apiMetrics.value('policy_api_event_store_ready', { mode: 'embedded-sqlite' })).toBe(1);
+    expect(relayMetrics.value('relay_events_published_total')).toBeGreaterThan(0);
+    expect(relayMetrics.value('relay_waiting_for_kafka')).toBe(0);
+    expect(projectorMetrics.value('projector_events_applied_total')).toBeGreaterThan(0);
+    expect(projectorMetrics.value('projector_end_to_end_lag_seconds_count')).toBeGreaterThan(0);
+    for (const parsed of [apiMetrics, relayMetrics, projectorMetrics]) expectProcessMetrics(parsed);
+    // A month of servicing through the API has made garbage to collect.
+    const collections = apiMetrics
+      .samples('nodejs_gc_duration_seconds_count')
+      .reduce((sum, { value }) => sum + value, 0);
+    expect(collections).toBeGreaterThan(0);
   });
 
   it('a projector killed after applying messages but before committing their offsets loses and doubles nothing', async () => {

@@ -19,6 +19,7 @@ import {
   uniqueName,
   waitFor,
 } from '@lib/kafka/testing';
+import { expectProcessMetrics, parseExposition } from '@lib/worker-runtime/testing';
 import { startRelay, type RelayHandle } from './relay';
 import { loadRelayConfig } from './relay-config';
 
@@ -94,6 +95,33 @@ describeWithKafka('event relay against a real broker', () => {
     ]);
     // The checkpoint passed it: a restart does not try again.
     await waitFor(() => running.status().savedCheckpoint === running.status().position, 'the checkpoint saved');
+
+    // GET /metrics: the relay's families, read from its status, and the process's runtime metrics.
+    const response = await fetch(`http://127.0.0.1:${running.httpPort}/metrics`);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const parsed = parseExposition(await response.text());
+    const { batches } = running.status();
+    expect(batches).toBeGreaterThan(0);
+    const counters = {
+      relay_events_published_total: 3,
+      relay_events_not_published_total: 0,
+      relay_events_unpublishable_total: 1,
+      relay_foreign_events_total: 0,
+      relay_batches_total: batches,
+      relay_publish_failures_total: 0,
+    };
+    for (const [name, value] of Object.entries(counters)) {
+      expect({ name, type: parsed.families.get(name)?.type, value: parsed.value(name) }).toEqual({
+        name,
+        type: 'counter',
+        value,
+      });
+    }
+    expect(parsed.families.get('relay_waiting_for_kafka')?.type).toBe('gauge');
+    expect(parsed.value('relay_waiting_for_kafka')).toBe(0);
+    expect(parsed.value('relay_last_recorded_at_seconds')).toBe(Date.parse(recordedAt) / 1000);
+    expect(parsed.value('relay_lag_seconds')).toBeGreaterThan(0);
+    expectProcessMetrics(parsed);
   });
 
   it('a topic with another partition count stops the relay (failed, reported once) instead of retrying', async () => {

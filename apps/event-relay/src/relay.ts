@@ -27,6 +27,7 @@
  * passed over, counted (relay_foreign_events_total) and logged at most once a minute.
  */
 import pino, { type Logger } from 'pino';
+import { type Registry } from 'prom-client';
 import {
   isPermanentSubscriptionError,
   subscribeFromCheckpoint,
@@ -45,7 +46,13 @@ import {
   type PublishableEvent,
 } from '@lib/kafka';
 import { createCheckpointStore, type CheckpointStore } from '@lib/read-models';
-import { prometheusText, startWorkerHttp, type WorkerHttpServer } from '@lib/worker-runtime';
+import {
+  counterReading,
+  createMetricsRegistry,
+  gaugeReading,
+  startWorkerHttp,
+  type WorkerHttpServer,
+} from '@lib/worker-runtime';
 import { EventBatcher } from './event-batcher';
 import { type RelayConfig } from './relay-config';
 
@@ -170,6 +177,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
 
 class Relay implements RelayHandle {
   private readonly kafka: Kafka;
+  /** The relay's families (read from its status at scrape time) and the process's runtime metrics. */
+  private readonly registry: Registry;
   private publisher: EventPublisher;
   private http: WorkerHttpServer | undefined;
   private running: Promise<void> | undefined;
@@ -209,6 +218,7 @@ class Relay implements RelayHandle {
   ) {
     this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'event-relay', logger, logLevel: 'error' });
     this.publisher = new EventPublisher(this.kafka, { topics: config.topics });
+    this.registry = this.createMetrics();
   }
 
   get httpPort(): number {
@@ -226,7 +236,7 @@ class Relay implements RelayHandle {
           body: { status: status.state, ...status },
         };
       },
-      metrics: () => this.metrics(),
+      metrics: () => this.registry.metrics(),
     });
     this.logger.info(
       {
@@ -552,59 +562,32 @@ class Relay implements RelayHandle {
     );
   }
 
-  private metrics(): string {
-    const lastRecordedAt = this.lastRecordedAt === null ? 0 : Date.parse(this.lastRecordedAt) / 1000;
-    return prometheusText([
-      {
-        name: 'relay_events_published_total',
-        kind: 'counter',
-        help: 'Events Kafka acknowledged.',
-        value: this.published,
-      },
-      {
-        name: 'relay_events_not_published_total',
-        kind: 'counter',
-        help: 'Events of unpublished streams.',
-        value: this.notPublished,
-      },
-      {
-        name: 'relay_events_unpublishable_total',
-        kind: 'counter',
-        help: 'Events left out because they cannot be CloudEvents (see the log).',
-        value: this.unpublishable,
-      },
-      {
-        name: 'relay_foreign_events_total',
-        kind: 'counter',
-        help: 'Events of other applications in a shared EventStoreDB passed over (not of this application).',
-        value: this.opened.foreignEventsPassedOver(),
-      },
-      { name: 'relay_batches_total', kind: 'counter', help: 'Batches acknowledged.', value: this.batches },
-      {
-        name: 'relay_publish_failures_total',
-        kind: 'counter',
-        help: 'Failed publish attempts.',
-        value: this.publishFailures,
-      },
-      {
-        name: 'relay_last_recorded_at_seconds',
-        kind: 'gauge',
-        help: 'recordedAt of the last published event.',
-        value: lastRecordedAt,
-      },
-      {
-        name: 'relay_lag_seconds',
-        kind: 'gauge',
-        help: 'Age of the last published event when published.',
-        value: (this.lagMs ?? 0) / 1000,
-      },
-      {
-        name: 'relay_waiting_for_kafka',
-        kind: 'gauge',
-        help: '1 while Kafka does not acknowledge.',
-        value: this.state === 'waiting-for-kafka' ? 1 : 0,
-      },
-    ]);
+  private createMetrics(): Registry {
+    const registry = createMetricsRegistry();
+    const counter = (name: string, help: string, read: () => number) => counterReading(registry, name, help, read);
+    const gauge = (name: string, help: string, read: () => number) => gaugeReading(registry, name, help, read);
+    counter('relay_events_published_total', 'Events Kafka acknowledged.', () => this.published);
+    counter('relay_events_not_published_total', 'Events of unpublished streams.', () => this.notPublished);
+    counter(
+      'relay_events_unpublishable_total',
+      'Events left out because they cannot be CloudEvents (see the log).',
+      () => this.unpublishable,
+    );
+    counter(
+      'relay_foreign_events_total',
+      'Events of other applications in a shared EventStoreDB passed over (not of this application).',
+      () => this.opened.foreignEventsPassedOver(),
+    );
+    counter('relay_batches_total', 'Batches acknowledged.', () => this.batches);
+    counter('relay_publish_failures_total', 'Failed publish attempts.', () => this.publishFailures);
+    gauge('relay_last_recorded_at_seconds', 'recordedAt of the last published event.', () =>
+      this.lastRecordedAt === null ? 0 : Date.parse(this.lastRecordedAt) / 1000,
+    );
+    gauge('relay_lag_seconds', 'Age of the last published event when published.', () => (this.lagMs ?? 0) / 1000);
+    gauge('relay_waiting_for_kafka', '1 while Kafka does not acknowledge.', () =>
+      this.state === 'waiting-for-kafka' ? 1 : 0,
+    );
+    return registry;
   }
 }
 

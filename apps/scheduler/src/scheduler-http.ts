@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PROMETHEUS_CONTENT_TYPE } from '@lib/worker-runtime';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -22,8 +23,6 @@ interface SchedulerHttpServer {
   readonly url: string;
   close(): Promise<void>;
 }
-
-const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 function json(response: ServerResponse, status: number, body: object): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });

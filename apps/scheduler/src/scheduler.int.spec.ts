@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig, loggerOptions } from '@lib/policy-app';
+import { expectProcessMetrics, parseExposition } from '@lib/worker-runtime/testing';
 import { startScheduler, type RunningScheduler } from './main';
 
 interface LogLine {
@@ -61,8 +62,17 @@ describe('scheduler process: health, metrics, shutdown', () => {
 
   it('GET /metrics: Prometheus text; anything else 404, other methods 405', async () => {
     const metrics = await fetch(`${scheduler.httpUrl}/metrics`);
-    expect(metrics.headers.get('content-type')).toContain('text/plain; version=0.0.4');
-    expect(await metrics.text()).toMatch(/^policy_api_event_store_ready\{mode="embedded-sqlite"\} 1$/m);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const parsed = parseExposition(await metrics.text());
+    // The application's families (the scheduler sends its commands through the same bus) and the process's.
+    expect(parsed.value('policy_api_event_store_ready', { mode: 'embedded-sqlite' })).toBe(1);
+    expect(parsed.value('policy_api_event_store_foreign_events_total', { mode: 'embedded-sqlite' })).toBe(0);
+    expect(parsed.value('policy_api_embedded_projection_state', { state: 'running' })).toBe(1);
+    expect(parsed.value('policy_api_read_model_up')).toBe(1);
+    for (const family of ['policy_api_commands_total', 'policy_api_read_model_events_applied_total']) {
+      expect({ family, type: parsed.families.get(family)?.type }).toEqual({ family, type: 'counter' });
+    }
+    expectProcessMetrics(parsed);
     expect((await fetch(`${scheduler.httpUrl}/v1/policies`)).status).toBe(404);
     expect((await fetch(`${scheduler.httpUrl}/health`, { method: 'POST' })).status).toBe(405);
   });

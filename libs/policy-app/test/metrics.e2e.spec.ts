@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { issuePolicyBody, money } from './support/fixtures';
 import { protoFields, startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
-import { parseExposition, type ParsedExposition } from './support/prometheus-exposition';
+import { expectProcessMetrics, parseExposition, type ParsedExposition } from '@lib/worker-runtime/testing';
 import { bearer, removeDataDir, startTestApi, type KeyRole, type TestApi, E2E_STORE } from './support/test-api';
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -151,9 +151,8 @@ describe('GET /metrics', () => {
     expect(parsed.value('policy_api_embedded_projection_state', { state: 'disabled' })).toBe(0);
     expect(parsed.families.get('policy_api_read_model_events_applied_total')?.type).toBe('counter');
 
-    expect(parsed.value('process_resident_memory_bytes')).toBeGreaterThan(0);
-    expect(parsed.value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
-    expect(parsed.value('process_uptime_seconds')).toBeGreaterThan(0);
+    // The process's runtime metrics (prom-client's default metrics): CPU, memory, heap, event-loop lag, GC.
+    expectProcessMetrics(parsed);
     expect(parsed.value('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
     expect(parsed.value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });

@@ -1,6 +1,7 @@
 /** GET /health (JSON; 200 or 503) and GET /metrics (Prometheus text) on a plain node:http server. */
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { PROMETHEUS_CONTENT_TYPE } from './metrics';
 
 interface HealthAnswer {
   readonly healthy: boolean;
@@ -9,7 +10,8 @@ interface HealthAnswer {
 
 interface WorkerHttpRoutes {
   health(): HealthAnswer;
-  metrics(): string;
+  /** The Prometheus text exposition (a registry's `metrics()`). */
+  metrics(): Promise<string>;
 }
 
 export interface WorkerHttpServer {
@@ -32,7 +34,14 @@ export async function startWorkerHttp(port: number, routes: WorkerHttpRoutes): P
       return;
     }
     if (path === '/metrics') {
-      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(routes.metrics());
+      routes.metrics().then(
+        (text) =>
+          response.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(text),
+        () =>
+          response
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end('{"status":500,"title":"Internal Server Error"}'),
+      );
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' }).end('{"status":404,"title":"Not Found"}');
@@ -53,20 +62,4 @@ export async function startWorkerHttp(port: number, routes: WorkerHttpRoutes): P
         server.closeAllConnections();
       }),
   };
-}
-
-/** Prometheus exposition lines for counters and gauges: `# TYPE name kind` then `name value`. */
-export function prometheusText(
-  metrics: readonly {
-    readonly name: string;
-    readonly kind: 'counter' | 'gauge';
-    readonly help: string;
-    readonly value: number;
-  }[],
-): string {
-  return (
-    metrics
-      .map(({ name, kind, help, value }) => `# HELP ${name} ${help}\n# TYPE ${name} ${kind}\n${name} ${value}`)
-      .join('\n') + '\n'
-  );
 }

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { parseExposition, type ParsedExposition } from '@lib/worker-runtime/testing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 type AppName = 'policy-api' | 'event-relay' | 'projector';
@@ -33,7 +34,9 @@ export interface ChildApp {
   kill(): Promise<void>;
   /** GET a path of its HTTP server. */
   get(path: string): Promise<Response>;
-  /** The counters of its GET /metrics. */
+  /** Its GET /metrics, read by the strict parser (the API's needs METRICS_PUBLIC=true). */
+  scrape(): Promise<ParsedExposition>;
+  /** The unlabelled samples of its GET /metrics, by name. */
   metrics(): Promise<Record<string, number>>;
 }
 
@@ -109,6 +112,11 @@ export async function startChildApp(name: AppName, env: Record<string, string>, 
   ]).finally(() => clearTimeout(timer));
 
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+  const scrape = async () => {
+    const response = await get('/metrics');
+    if (response.status !== 200) throw new Error(`${name} GET /metrics → ${response.status}: ${await response.text()}`);
+    return parseExposition(await response.text());
+  };
   return {
     name,
     port,
@@ -123,14 +131,13 @@ export async function startChildApp(name: AppName, env: Record<string, string>, 
       await exited;
     },
     get,
+    scrape,
     metrics: async () => {
-      const text = await (await get('/metrics')).text();
-      const values: Record<string, number> = {};
-      for (const line of text.split('\n')) {
-        const match = /^([a-z_]+) (\S+)$/.exec(line);
-        if (match) values[match[1]] = Number(match[2]);
-      }
-      return values;
+      const parsed = await scrape();
+      const samples = [...parsed.families.values()].flatMap((family) => family.samples);
+      return Object.fromEntries(
+        samples.filter((sample) => Object.keys(sample.labels).length === 0).map(({ name, value }) => [name, value]),
+      );
     },
   };
 }

@@ -6,6 +6,7 @@ const KEYS = {
   clerk: 'clerk-secret-000000000001',
   supervisor: 'supervisor-secret-0000001',
   system: 'system-secret-00000000001',
+  'product-manager': 'product-manager-secret-01',
 } as const;
 type Role = keyof typeof KEYS;
 export const API_KEYS = Object.entries(KEYS)
@@ -17,6 +18,7 @@ const MODAL_PREMIUM = 500_000;
 
 export class ServicingApi {
   commands = 0;
+  private productPublished: Promise<void> | undefined;
 
   constructor(private readonly baseUrl: string) {}
 
@@ -44,7 +46,30 @@ export class ServicingApi {
     });
   }
 
-  issue(policyId: string, overrides: Record<string, unknown> = {}) {
+  /** Publishes the product of `issuePolicyBody` once (IssuePolicy needs a published product, DESIGN 2.8). */
+  async ensureProduct(): Promise<void> {
+    this.productPublished ??= (async () => {
+      const existing = await fetch(`${this.baseUrl}/v1/products/ENDOW-4`, {
+        headers: { authorization: `Bearer ${KEYS.clerk}` },
+      });
+      if (existing.status === 200) return;
+      await this.post('/v1/products/ENDOW-4/versions', 'product-manager', {
+        name: 'Endowment (4 years)',
+        kind: 'ENDOWMENT',
+        jurisdiction: 'CN',
+        currency: 'CNY',
+        freeLook: { days: 15, costDeduction: money(0) },
+        grace: { noticeShortensGrace: false },
+        cashValuePpm: [0, 30_000, 65_000, 90_000],
+        automaticPremiumLoan: false,
+        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+      });
+    })();
+    return this.productPublished;
+  }
+
+  async issue(policyId: string, overrides: Record<string, unknown> = {}) {
+    await this.ensureProduct();
     return this.post('/v1/policies', 'clerk', issuePolicyBody(policyId, overrides));
   }
 

@@ -1,16 +1,19 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { Counter, type Registry } from 'prom-client';
 import { EVENT_STORE_HANDLE, type EventStoreHandle } from '../event-store/event-store.module';
 import { RunOperation } from '../operations/run-operation';
 import { PROBLEM_CODES } from '../problem/api-problem';
 import { toApiProblem } from '../problem/error-classification';
-import { Counter, type CounterSeries } from './instruments';
-import type { MetricFamily } from './prometheus-text';
+import { METRICS_REGISTRY } from './metrics-registry';
 
 // The `outcome` label. created: events were appended · replayed: an Idempotency-Key replay, nothing written ·
 // unchanged: the command was accepted but decided no event · rejected: validation, authorisation, not found, exists
 // already or a business rule (the problem code says which) · conflict: a concurrent write (retries exhausted, or
 // If-Match stale) · failed: the store was unavailable or an unexpected error.
+
+type CommandLabels = 'command' | 'outcome' | 'code';
+type CounterSeries = Counter.Internal;
 
 const CONFLICT_CODES = new Set<string>([PROBLEM_CODES.CONCURRENCY_CONFLICT, PROBLEM_CODES.PRECONDITION_FAILED]);
 
@@ -21,12 +24,14 @@ class CommandTypeSeries {
   readonly unchanged: CounterSeries;
 
   constructor(
-    private readonly counter: Counter,
+    private readonly counter: Counter<CommandLabels>,
     private readonly command: string,
   ) {
-    this.created = counter.series({ command, outcome: 'created', code: '' });
-    this.replayed = counter.series({ command, outcome: 'replayed', code: '' });
-    this.unchanged = counter.series({ command, outcome: 'unchanged', code: '' });
+    // Without a code (there is none); shown from the command's first use, at 0 until they happen.
+    this.created = counter.labels({ command, outcome: 'created' });
+    this.replayed = counter.labels({ command, outcome: 'replayed' });
+    this.unchanged = counter.labels({ command, outcome: 'unchanged' });
+    for (const series of [this.created, this.replayed, this.unchanged]) series.inc(0);
   }
 
   succeeded(result: unknown): void {
@@ -40,7 +45,7 @@ class CommandTypeSeries {
     const key = `${outcome} ${code}`;
     let series = this.byOutcomeAndCode.get(key);
     if (series === undefined) {
-      series = this.counter.series({ command: this.command, outcome, code });
+      series = this.counter.labels({ command: this.command, outcome, code });
       this.byOutcomeAndCode.set(key, series);
     }
     series.inc();
@@ -54,18 +59,23 @@ class CommandTypeSeries {
  */
 @Injectable()
 export class CommandMetrics implements OnModuleInit {
-  readonly commands = new Counter(
-    'policy_api_commands_total',
-    'Commands handled, by command type and outcome (created, replayed, unchanged, rejected, conflict, failed); ' +
-      'refused commands carry the problem code.',
-    ['command', 'outcome', 'code'],
-  );
+  private readonly commands: Counter<CommandLabels>;
   private readonly seriesByName = new Map<string, CommandTypeSeries>();
 
   constructor(
     private readonly bus: CommandBus,
     @Inject(EVENT_STORE_HANDLE) private readonly eventStore: EventStoreHandle,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.commands = new Counter({
+      name: 'policy_api_commands_total',
+      help:
+        'Commands handled, by command type and outcome (created, replayed, unchanged, rejected, conflict, failed); ' +
+        'refused commands carry the problem code.',
+      labelNames: ['command', 'outcome', 'code'],
+      registers: [registry],
+    });
+  }
 
   onModuleInit(): void {
     const execute = this.bus.execute.bind(this.bus);
@@ -87,10 +97,6 @@ export class CommandMetrics implements OnModuleInit {
       }
     };
     this.bus.execute = metered as CommandBus['execute'];
-  }
-
-  collect(): MetricFamily[] {
-    return [this.commands.collect()];
   }
 
   /** An operation is labelled with its name (the domain's command type); another command with its class name. */

@@ -1,9 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ServerInterceptingCall, status as GrpcStatus, type ServerInterceptor } from '@grpc/grpc-js';
-import { Counter, Histogram, type CounterSeries, type HistogramSeries } from './instruments';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { LATENCY_BUCKETS_SECONDS } from './http-metrics';
-import type { MetricFamily } from './prometheus-text';
+import { METRICS_REGISTRY } from './metrics-registry';
+
+type CallLabels = 'service' | 'method' | 'code';
+type DurationLabels = 'service' | 'method';
 
 /** Status code → its name (`OK`, `INVALID_ARGUMENT`, …): the numeric enum's reverse mapping. */
 function codeName(code: number): string {
@@ -12,18 +15,18 @@ function codeName(code: number): string {
 }
 
 class MethodSeries {
-  private readonly callsByCode = new Map<number, CounterSeries>();
+  private readonly callsByCode = new Map<number, Counter.Internal>();
 
   constructor(
-    private readonly calls: Counter,
+    private readonly calls: Counter<CallLabels>,
     private readonly labels: { readonly service: string; readonly method: string },
-    readonly duration: HistogramSeries,
+    readonly duration: Histogram.Internal<DurationLabels>,
   ) {}
 
   completed(code: number, seconds: number): void {
     let calls = this.callsByCode.get(code);
     if (calls === undefined) {
-      calls = this.calls.series({ ...this.labels, code: codeName(code) });
+      calls = this.calls.labels({ ...this.labels, code: codeName(code) });
       this.callsByCode.set(code, calls);
     }
     calls.inc();
@@ -37,19 +40,26 @@ class MethodSeries {
  */
 @Injectable()
 export class GrpcMetrics {
-  readonly calls = new Counter(
-    'policy_api_grpc_server_handled_total',
-    'gRPC calls completed, by service, method and status code.',
-    ['service', 'method', 'code'],
-  );
-  readonly duration = new Histogram(
-    'policy_api_grpc_server_handling_seconds',
-    'Time from the start of a gRPC call to its status, by service and method.',
-    ['service', 'method'],
-    LATENCY_BUCKETS_SECONDS,
-  );
+  private readonly calls: Counter<CallLabels>;
+  private readonly duration: Histogram<DurationLabels>;
   /** By the method's path, `/policy.v1.PolicyCommandService/IssuePolicy` (only registered methods get here). */
   private readonly seriesByPath = new Map<string, MethodSeries>();
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.calls = new Counter({
+      name: 'policy_api_grpc_server_handled_total',
+      help: 'gRPC calls completed, by service, method and status code.',
+      labelNames: ['service', 'method', 'code'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'policy_api_grpc_server_handling_seconds',
+      help: 'Time from the start of a gRPC call to its status, by service and method.',
+      labelNames: ['service', 'method'],
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers: [registry],
+    });
+  }
 
   /** For grpc-js `ServerOptions.interceptors`. */
   readonly interceptor: ServerInterceptor = (method, call) => {
@@ -67,15 +77,11 @@ export class GrpcMetrics {
     this.seriesOf(path).completed(code, seconds);
   }
 
-  collect(): MetricFamily[] {
-    return [this.calls.collect(), this.duration.collect()];
-  }
-
   private seriesOf(path: string): MethodSeries {
     let series = this.seriesByPath.get(path);
     if (series === undefined) {
       const [, service = 'unknown', method = path] = /^\/([^/]+)\/([^/]+)$/.exec(path) ?? [];
-      series = new MethodSeries(this.calls, { service, method }, this.duration.series({ service, method }));
+      series = new MethodSeries(this.calls, { service, method }, this.duration.labels({ service, method }));
       this.seriesByPath.set(path, series);
     }
     return series;

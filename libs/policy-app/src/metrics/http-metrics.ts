@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ApiRequest } from '../common/api-request';
-import { Counter, Histogram, type CounterSeries, type HistogramSeries } from './instruments';
-import type { MetricFamily } from './prometheus-text';
+import { METRICS_REGISTRY } from './metrics-registry';
 
 /** Seconds; from a cached read (~1 ms) to a slow PostgreSQL report or a store timeout. */
 export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,36 +15,44 @@ export const UNROUTED = 'unrouted';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
+type RequestLabels = 'method' | 'route' | 'status';
+type DurationLabels = 'method' | 'route' | 'status_class';
+
 interface ResponseSeries {
-  readonly requests: CounterSeries;
-  readonly duration: HistogramSeries;
+  readonly requests: Counter.Internal;
+  readonly duration: Histogram.Internal<DurationLabels>;
 }
 
 /**
  * REST requests by method, route template (`/v1/policies/:id/lapses`, never the raw URL: ids would make the label
  * set unbounded) and status. Each request costs one `finish` listener (the same function for every request, no
- * closure), three map lookups, a counter increment and a histogram observation.
+ * closure), three map lookups, a counter increment and a histogram observation: the label children are resolved
+ * once per label set and kept.
  */
 @Injectable()
 export class HttpMetrics {
-  readonly requests = new Counter(
-    'policy_api_http_requests_total',
-    `HTTP requests answered, by method, route template ("${UNROUTED}" when no route was reached) and status code.`,
-    ['method', 'route', 'status'],
-  );
-  readonly duration = new Histogram(
-    'policy_api_http_request_duration_seconds',
-    'Time from the arrival of an HTTP request to its last response byte, by method, route template and status class.',
-    ['method', 'route', 'status_class'],
-    LATENCY_BUCKETS_SECONDS,
-  );
+  private readonly requests: Counter<RequestLabels>;
+  private readonly duration: Histogram<DurationLabels>;
   /** route → method → status → series. */
   private readonly seriesByRoute = new Map<string, Map<string, Map<number, ResponseSeries>>>();
 
   /** Express middleware; install it before anything that may answer a request, so every response is counted. */
   readonly middleware: (request: Request, response: Response, next: NextFunction) => void;
 
-  constructor() {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.requests = new Counter({
+      name: 'policy_api_http_requests_total',
+      help: `HTTP requests answered, by method, route template ("${UNROUTED}" when no route was reached) and status code.`,
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'policy_api_http_request_duration_seconds',
+      help: 'Time from the arrival of an HTTP request to its last response byte, by method, route template and status class.',
+      labelNames: ['method', 'route', 'status_class'],
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers: [registry],
+    });
     const record = (request: ApiRequest, status: number): void => {
       const route: unknown = request.route?.path;
       // receivedAt is stamped by the HTTP pipeline's first middleware, which runs for every request.
@@ -67,10 +75,6 @@ export class HttpMetrics {
     series.duration.observe(seconds);
   }
 
-  collect(): MetricFamily[] {
-    return [this.requests.collect(), this.duration.collect()];
-  }
-
   private seriesOf(method: string, route: string, status: number): ResponseSeries {
     let byMethod = this.seriesByRoute.get(route);
     if (byMethod === undefined) {
@@ -85,8 +89,8 @@ export class HttpMetrics {
     let series = byStatus.get(status);
     if (series === undefined) {
       series = {
-        requests: this.requests.series({ method, route, status: String(status) }),
-        duration: this.duration.series({
+        requests: this.requests.labels({ method, route, status: String(status) }),
+        duration: this.duration.labels({
           method,
           route,
           status_class: STATUS_CLASSES[Math.floor(status / 100) - 1] ?? 'other',

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { PROMETHEUS_CONTENT_TYPE } from '@lib/worker-runtime';
 import { PublicRoute } from '../auth/permission.decorator';
 import { ApiProblems } from '../common/openapi';
 import { METRICS_READER_ROLES, MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsService } from './metrics.service';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text';
 
 const EXAMPLE = [
   '# HELP policy_api_commands_total Commands handled, by command type and outcome …',
@@ -32,7 +32,8 @@ export class MetricsController {
     description:
       'Prometheus text exposition format 0.0.4: HTTP requests by method, route template and status (counter and ' +
       'latency histogram), gRPC calls by method and status code, command outcomes by command type, event-store ' +
-      "readiness, the read models' checkpoint and lag, the embedded projection's state, and process metrics. " +
+      "readiness, the read models' checkpoint and lag, the embedded projection's state, and the process's runtime " +
+      'metrics (CPU, memory, heap, event-loop lag, GC: the standard process_* and nodejs_* families). ' +
       `Requires an API key with role ${METRICS_READER_ROLES.join(', ')}, unless the server runs with ` +
       'METRICS_PUBLIC=true (scrapers inside a private network), when no key is needed.',
   })

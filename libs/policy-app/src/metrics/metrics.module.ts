@@ -4,17 +4,18 @@ import { GrpcMetrics } from './grpc-metrics';
 import { HttpMetrics } from './http-metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsController } from './metrics.controller';
+import { metricsRegistryProvider } from './metrics-registry';
 import { MetricsService } from './metrics.service';
-import { ProcessMetrics } from './process-metrics';
 
 /**
- * Prometheus metrics at GET /metrics (DESIGN 7). The recorders are per app instance (no module-level registry), so
- * two apps in one process (the tests) count separately. HttpMetrics' middleware and GrpcMetrics' interceptor are
- * installed by app.factory and connectGrpc; CommandMetrics wraps the command bus at start-up.
+ * Prometheus metrics at GET /metrics (DESIGN 7), with prom-client. The registry and the recorders are per app instance
+ * (no module-level registry), so two apps in one process (the tests) count separately; the process's runtime
+ * metrics are shared. HttpMetrics' middleware and GrpcMetrics' interceptor are installed by app.factory and
+ * connectGrpc; CommandMetrics wraps the command bus at start-up.
  */
 @Module({
   controllers: [MetricsController],
-  providers: [HttpMetrics, GrpcMetrics, CommandMetrics, ProcessMetrics, MetricsService, MetricsAccessGuard],
+  providers: [metricsRegistryProvider, HttpMetrics, GrpcMetrics, CommandMetrics, MetricsService, MetricsAccessGuard],
   exports: [HttpMetrics, GrpcMetrics],
 })
 export class MetricsModule {}
