@@ -13,7 +13,10 @@ const frameworksAndDrivers = [
     group: ['node:*', 'fs', 'path', 'crypto', 'sqlite'],
     message: 'The domain and kernel do no I/O and read no clock or randomness: inject it.',
   },
-  { group: ['@eventstore/*', 'kafkajs', 'pg', 'pino', '@grpc/*'], message: 'Drivers belong in their adapter.' },
+  {
+    group: ['@eventstore/*', 'kafkajs', 'pg', 'pino', '@grpc/*', '@opentelemetry/*'],
+    message: 'Drivers belong in their adapter.',
+  },
   {
     group: ['@lib/eventstore-*', '@lib/kafka', '@lib/read-models'],
     message: 'Adapters depend on the kernel, never the reverse.',
@@ -25,6 +28,8 @@ const deepLibImports = {
     '!@lib/event-sourcing/testing',
     '!@lib/kafka/testing',
     '!@lib/policy-app/testing',
+    '!@lib/worker-runtime/testing',
+    '!@lib/tracing/testing',
     '**/libs/**',
     '**/apps/**',
   ],
@@ -76,6 +81,7 @@ export default tseslint.config(
             onlyIn('@eventstore/db-client', '@eventstore/db-client is imported only by libs/eventstore-esdb.'),
             onlyIn('kafkajs', 'kafkajs is imported only by libs/kafka.'),
             onlyIn('pg', 'pg is imported only by the PostgreSQL read-model store.'),
+            onlyIn('@opentelemetry/*', '@opentelemetry/* is imported only by libs/tracing.'),
           ],
         },
       ],
@@ -134,6 +140,10 @@ export default tseslint.config(
   },
   {
     files: ['libs/kafka/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImports] }] },
+  },
+  {
+    files: ['libs/tracing/src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImports] }] },
   },
   {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError } from '@lib/config';
 import { createLogger, loadConfig, startPolicyApi, type AppConfig } from '@lib/policy-app';
+import { startTracing } from '@lib/tracing';
 import { stopOnSignals } from '@lib/worker-runtime';
 
 async function bootstrap(): Promise<void> {
@@ -15,6 +16,9 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // Before the first request: each command request is a server span (off unless OTEL_* configures an exporter).
+  const tracing = startTracing(config.tracing, { logger });
+  if (tracing.enabled) logger.info({ serviceName: config.tracing.serviceName }, 'tracing: spans exported over OTLP');
   const api = await startPolicyApi(config, logger);
   if (config.generatedAdminKey) {
     // The secret goes to stderr once, never into the JSON logs on stdout; the log says that it happened.
@@ -28,7 +32,8 @@ async function bootstrap(): Promise<void> {
     );
   }
   stopOnSignals(logger, (signal) => {
-    return api.stop(signal);
+    // The spans of the last requests are exported before the process exits.
+    return api.stop(signal).finally(() => tracing.shutdown());
   });
 }
 

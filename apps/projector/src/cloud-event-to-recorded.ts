@@ -1,7 +1,8 @@
 /**
  * A CloudEvent from the feed back into the recorded event the read models project (the inverse of the relay's
  * mapping): `type` `<category>.<EventType>.v<N>` gives the stored type and `metadata.schemaVersion` (so the
- * projection upcasts old shapes), `time` gives `recordedAt`, and the correlation/causation extensions come back.
+ * projection upcasts old shapes), `time` gives `recordedAt`, and the correlation/causation and tracing extensions come
+ * back.
  */
 import { type JsonObject, type RecordedEvent } from '@lib/event-sourcing';
 import { MalformedCloudEventError, parseCloudEventType, type PolicyServicingCloudEvent } from '@lib/kafka';
@@ -17,6 +18,7 @@ export function recordedEventOf(cloudEvent: PolicyServicingCloudEvent): Recorded
   };
   if (cloudEvent.correlationid !== undefined) metadata.correlationId = cloudEvent.correlationid;
   if (cloudEvent.causationid !== undefined) metadata.causationId = cloudEvent.causationid;
+  if (cloudEvent.traceparent !== undefined) metadata.traceparent = cloudEvent.traceparent;
   return {
     streamId: cloudEvent.subject,
     revision: cloudEvent.streamrevision,

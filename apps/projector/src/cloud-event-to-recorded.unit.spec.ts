@@ -35,6 +35,12 @@ describe('CloudEvent → recorded event (the relay mapping, reversed)', () => {
     });
   });
 
+  it("brings the request's traceparent back into the metadata (the projector's span continues its trace)", () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const cloudEvent = toCloudEvent({ ...recorded, metadata: { ...recorded.metadata, traceparent } });
+    expect(recordedEventOf(parseCloudEvent(serializeCloudEvent(cloudEvent))).metadata.traceparent).toBe(traceparent);
+  });
+
   it('an old schema version travels in the type, so the projection upcasts it', () => {
     const v1 = toCloudEvent({ ...recorded, metadata: { ...recorded.metadata, schemaVersion: 1 } });
     const v2 = recordedEventOf({ ...v1, type: 'policy.PremiumReminderSent.v2' });

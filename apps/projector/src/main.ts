@@ -1,5 +1,7 @@
 /** The projector process (DESIGN 1, 5): configuration from the environment, SIGTERM/SIGINT stop it gracefully. */
 import { ConfigError } from '@lib/config';
+import { ReadModelLayoutOutdatedError } from '@lib/read-models';
+import { startTracing } from '@lib/tracing';
 import { stopOnSignals } from '@lib/worker-runtime';
 import { createProjectorLogger, startProjector, type ProjectorHandle } from './projector';
 import { loadProjectorConfig, type ProjectorConfig } from './projector-config';
@@ -16,18 +18,25 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createProjectorLogger(config);
+  const tracing = startTracing(config.tracing, { logger });
+  if (tracing.enabled) logger.info({ serviceName: config.tracing.serviceName }, 'tracing: spans exported over OTLP');
   let projector: ProjectorHandle;
   try {
     projector = await startProjector(config, { logger });
   } catch (error) {
     // Once the logger exists, a failed start is one JSON line like every other, not a stack on stderr.
-    logger.fatal({ err: error }, 'projector failed to start');
+    if (error instanceof ReadModelLayoutOutdatedError) {
+      // Nothing to debug: the line says what to run (no stack).
+      logger.fatal({ layout: error.layout }, `projector refuses to start: ${error.message}`);
+    } else logger.fatal({ err: error }, 'projector failed to start');
+    await tracing.shutdown().catch(() => undefined);
     logger.flush(() => process.exit(1));
     return;
   }
   stopOnSignals(logger, (signal) => {
     logger.info({ signal }, 'stopping: finishing the chunk in hand and committing offsets');
-    return projector.stop();
+    // The spans of the last chunks are exported before the process exits.
+    return projector.stop().finally(() => tracing.shutdown());
   });
 }
 

@@ -1,6 +1,7 @@
 import { DEFAULT_TOPICS, InvalidBrokerListError, parseBrokerList, type TopicNames } from '@lib/kafka';
 import { isPostgresUrl, type ReadModelStoreConfig } from '@lib/read-models';
 import { EnvReader, type Env, type LogLevel } from '@lib/config';
+import { readTracingConfig, type TracingConfig } from '@lib/tracing';
 
 /** The consumer group of DESIGN 5; one group per read-model deployment. */
 const DEFAULT_PROJECTOR_GROUP_ID = 'reporting-projector';
@@ -31,6 +32,8 @@ export interface ProjectorConfig {
   readonly httpPort: number;
   readonly logLevel: LogLevel;
   readonly progressIntervalMs: number;
+  /** OpenTelemetry (OTEL_*): a consumer span per read-model transaction; off unless an exporter is configured. */
+  readonly tracing: TracingConfig;
 }
 
 /**
@@ -39,7 +42,8 @@ export interface ProjectorConfig {
  * PROJECTOR_GROUP_ID (reporting-projector), READ_MODEL_URL (postgres://…; unset → SQLite in DATA_DIR),
  * READ_MODEL_SCHEMA (read_models), PROJECTOR_BATCH_SIZE (1000), PROJECTOR_MAX_ATTEMPTS (3),
  * PROJECTOR_RETRY_BACKOFF_MS (200), PROJECTOR_COMMIT_INTERVAL_MS (1000), PROJECTOR_PARTITIONS_CONCURRENTLY (2),
- * PROJECTOR_SESSION_TIMEOUT_MS (30000), HTTP_PORT (3000), LOG_LEVEL (info), PROJECTOR_PROGRESS_INTERVAL_MS (10000).
+ * PROJECTOR_SESSION_TIMEOUT_MS (30000), HTTP_PORT (3000), LOG_LEVEL (info), PROJECTOR_PROGRESS_INTERVAL_MS (10000),
+ * OTEL_* (tracing, see libs/tracing).
  * @throws ConfigError listing every problem
  */
 export function loadProjectorConfig(env: Env = process.env): ProjectorConfig {
@@ -85,6 +89,7 @@ export function loadProjectorConfig(env: Env = process.env): ProjectorConfig {
     httpPort: read.integer('HTTP_PORT', 3000, 0, 65535),
     logLevel: read.logLevel(),
     progressIntervalMs: read.integer('PROJECTOR_PROGRESS_INTERVAL_MS', 10_000, 100, 3_600_000),
+    tracing: readTracingConfig(read, 'projector'),
   };
   read.check();
   return config;

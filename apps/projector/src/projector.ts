@@ -22,10 +22,24 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
+import { Histogram, type Registry } from 'prom-client';
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { ConsumerRunner, createKafka, MalformedCloudEventError, type ParsedMessage } from '@lib/kafka';
-import { createReadModelStore, ProjectionError, type ApplyBatchResult, type ReadModelStore } from '@lib/read-models';
-import { prometheusText, startWorkerHttp, type WorkerHttpServer } from '@lib/worker-runtime';
+import {
+  createReadModelStore,
+  ProjectionError,
+  ReadModelLayoutOutdatedError,
+  type ApplyBatchResult,
+  type ReadModelStore,
+} from '@lib/read-models';
+import {
+  counterReading,
+  createMetricsRegistry,
+  gaugeReading,
+  startWorkerHttp,
+  type WorkerHttpServer,
+} from '@lib/worker-runtime';
+import { inConsumerSpan } from '@lib/tracing';
 import { recordedEventOf } from './cloud-event-to-recorded';
 import { type ProjectorConfig } from './projector-config';
 
@@ -87,6 +101,14 @@ export async function startProjector(
 ): Promise<ProjectorHandle> {
   const logger = options.logger ?? createProjectorLogger(config);
   const store = options.store ?? (await createReadModelStore(config.readModels));
+  try {
+    // Read models of another layout (an older release's tables) are not projected into: `policyctl rebuild` first.
+    const layout = await store.layout();
+    if (!layout.upToDate) throw new ReadModelLayoutOutdatedError(layout);
+  } catch (error) {
+    if (options.store === undefined) await store.close().catch(() => undefined);
+    throw error;
+  }
   const projector = new Projector(config, options, logger, store, options.store === undefined);
   try {
     await projector.start();
@@ -99,6 +121,9 @@ export async function startProjector(
 
 class Projector implements ProjectorHandle {
   private readonly runner: ConsumerRunner;
+  /** The projector's families (counters read from its status at scrape time) and the process's runtime metrics. */
+  private readonly registry: Registry;
+  private readonly endToEndLag: Histogram;
   private http: WorkerHttpServer | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
@@ -116,8 +141,6 @@ class Projector implements ProjectorHandle {
   private lagMs: number | null = null;
   private lastError: string | null = null;
   private appliedAtLastProgress = 0;
-  private readonly lagBuckets = new Array<number>(LAG_BUCKETS_SECONDS.length + 1).fill(0);
-  private lagSumSeconds = 0;
 
   constructor(
     private readonly config: ProjectorConfig,
@@ -126,6 +149,7 @@ class Projector implements ProjectorHandle {
     private readonly store: ReadModelStore,
     private readonly ownsStore: boolean,
   ) {
+    [this.registry, this.endToEndLag] = this.createMetrics();
     const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'projector', logger, logLevel: 'error' });
     this.runner = new ConsumerRunner(kafka, {
       groupId: config.groupId,
@@ -188,7 +212,7 @@ class Projector implements ProjectorHandle {
         const status = this.status();
         return { healthy: status.state === 'running', body: { status: status.state, ...status } };
       },
-      metrics: () => this.metrics(),
+      metrics: () => this.registry.metrics(),
     });
     await this.runner.start();
     this.progressTimer = setInterval(() => this.logProgress(), this.config.progressIntervalMs).unref();
@@ -240,11 +264,32 @@ class Projector implements ProjectorHandle {
     return this.stopping;
   }
 
-  /** One read-model transaction for the chunk; a ProjectionError names the events' fault. */
+  /**
+   * One read-model transaction for the chunk; a ProjectionError names the events' fault. Traced as one consumer span
+   * in the trace of the command whose events these are, or linked to each command's trace (libs/tracing).
+   */
   private async project(batch: readonly ParsedMessage[]): Promise<void> {
-    const events = batch.map(({ event }) => recordedEventOf(event));
-    const result = await this.store.applyBatch(events);
-    this.account(events, result);
+    const { topic, partition } = batch[0].message;
+    await inConsumerSpan(
+      `process ${topic}`,
+      () => batch.map(({ event }) => event.traceparent),
+      {
+        attributes: () => ({
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.consumer.group.name': this.config.groupId,
+          'messaging.batch.message_count': batch.length,
+        }),
+      },
+      async () => {
+        const events = batch.map(({ event }) => recordedEventOf(event));
+        const result = await this.store.applyBatch(events);
+        this.account(events, result);
+      },
+    );
   }
 
   /**
@@ -278,12 +323,8 @@ class Projector implements ProjectorHandle {
     const committedAt = Date.now();
     for (const event of events) {
       const recordedAt = event.metadata.recordedAt;
-      if (typeof recordedAt !== 'string') continue;
-      const lagSeconds = Math.max(0, committedAt - Date.parse(recordedAt)) / 1000;
-      let bucket = 0;
-      while (bucket < LAG_BUCKETS_SECONDS.length && lagSeconds > LAG_BUCKETS_SECONDS[bucket]) bucket++;
-      this.lagBuckets[bucket]++;
-      this.lagSumSeconds += lagSeconds;
+      const recordedAtMs = typeof recordedAt === 'string' ? Date.parse(recordedAt) : NaN;
+      if (!Number.isNaN(recordedAtMs)) this.endToEndLag.observe(Math.max(0, committedAt - recordedAtMs) / 1000);
     }
     const last = events[events.length - 1];
     this.lastPosition = last.position;
@@ -311,73 +352,37 @@ class Projector implements ProjectorHandle {
     );
   }
 
-  private metrics(): string {
-    let cumulative = 0;
-    const buckets = [...LAG_BUCKETS_SECONDS.map(String), '+Inf'].map((bound, index) => {
-      cumulative += this.lagBuckets[index];
-      return `projector_end_to_end_lag_seconds_bucket{le="${bound}"} ${cumulative}`;
+  private createMetrics(): [Registry, Histogram] {
+    const registry = createMetricsRegistry();
+    const endToEndLag = new Histogram({
+      name: 'projector_end_to_end_lag_seconds',
+      help: 'recordedAt in the event store → read-model commit, per applied event.',
+      buckets: LAG_BUCKETS_SECONDS,
+      registers: [registry],
     });
-    const histogram = [
-      '# HELP projector_end_to_end_lag_seconds recordedAt in the event store → read-model commit, per applied event.',
-      '# TYPE projector_end_to_end_lag_seconds histogram',
-      ...buckets,
-      `projector_end_to_end_lag_seconds_sum ${this.lagSumSeconds}`,
-      `projector_end_to_end_lag_seconds_count ${cumulative}`,
-    ].join('\n');
-    return (
-      histogram +
-      '\n' +
-      prometheusText([
-        {
-          name: 'projector_events_applied_total',
-          kind: 'counter',
-          help: 'Events applied to the read models.',
-          value: this.applied,
-        },
-        {
-          name: 'projector_events_skipped_total',
-          kind: 'counter',
-          help: 'Redelivered events skipped.',
-          value: this.skipped,
-        },
-        {
-          name: 'projector_dead_lettered_total',
-          kind: 'counter',
-          help: 'Messages sent to a dead-letter topic.',
-          value: this.deadLettered,
-        },
-        {
-          name: 'projector_events_quarantined_total',
-          kind: 'counter',
-          help: 'Events of quarantined streams passed over.',
-          value: this.quarantined,
-        },
-        {
-          name: 'projector_streams_quarantined_total',
-          kind: 'counter',
-          help: 'Streams quarantined after one of their events was dead-lettered.',
-          value: this.streamsQuarantined,
-        },
-        {
-          name: 'projector_transactions_total',
-          kind: 'counter',
-          help: 'Read-model transactions committed.',
-          value: this.transactions,
-        },
-        {
-          name: 'projector_transient_failures_total',
-          kind: 'counter',
-          help: 'Failed read-model transactions (retried).',
-          value: this.transientFailures,
-        },
-        {
-          name: 'projector_lag_seconds',
-          kind: 'gauge',
-          help: 'now − recordedAt of the last applied event.',
-          value: (this.lagMs ?? 0) / 1000,
-        },
-      ])
+    const counter = (name: string, help: string, read: () => number) => counterReading(registry, name, help, read);
+    counter('projector_events_applied_total', 'Events applied to the read models.', () => this.applied);
+    counter('projector_events_skipped_total', 'Redelivered events skipped.', () => this.skipped);
+    counter('projector_dead_lettered_total', 'Messages sent to a dead-letter topic.', () => this.deadLettered);
+    counter('projector_events_quarantined_total', 'Events of quarantined streams passed over.', () => this.quarantined);
+    counter(
+      'projector_streams_quarantined_total',
+      'Streams quarantined after one of their events was dead-lettered.',
+      () => this.streamsQuarantined,
     );
+    counter('projector_transactions_total', 'Read-model transactions committed.', () => this.transactions);
+    counter(
+      'projector_transient_failures_total',
+      'Failed read-model transactions (retried).',
+      () => this.transientFailures,
+    );
+    gaugeReading(
+      registry,
+      'projector_lag_seconds',
+      'now − recordedAt of the last applied event.',
+      () => (this.lagMs ?? 0) / 1000,
+    );
+    return [registry, endToEndLag];
   }
 }
 

@@ -160,6 +160,7 @@ export function toNewEvents<Event>(run: CommandRun<unknown, Event, unknown>, dec
         actor: metadata.actor,
         channel: metadata.channel,
         idempotencyKey: metadata.idempotencyKey,
+        traceparent: metadata.traceparent,
         recordedAt,
         schemaVersion: encoded.schemaVersion,
       }),

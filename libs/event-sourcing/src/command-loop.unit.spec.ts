@@ -126,6 +126,17 @@ describe('the core command loop', () => {
     ]);
   });
 
+  it("records the command's traceparent in every event's metadata", async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const result = await loop(
+      { ...run(2), options: { metadata: { ...metadata, traceparent } } },
+      { state: 0, revision: 'no_stream', keyed: new Map() },
+      5,
+    );
+
+    expect(result.events.map((event) => event.metadata.traceparent)).toEqual([traceparent]);
+  });
+
   it('decides on the snapshot it is given without reading', async () => {
     const result = await loop(run(3), { state: 40, revision: 'no_stream', keyed: new Map() }, 5);
 

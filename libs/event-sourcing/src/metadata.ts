@@ -15,6 +15,11 @@ export interface EventMetadata {
   readonly actor: Actor;
   readonly channel: Channel;
   readonly idempotencyKey?: string;
+  /**
+   * W3C trace context (`00-<trace id>-<span id>-<flags>`) of the request that caused the event: the relay publishes
+   * it with the event, so the projector's work joins the request's trace. Carried as given, never interpreted here.
+   */
+  readonly traceparent?: string;
   /** ISO-8601 UTC instant at which the event was recorded. */
   readonly recordedAt: string;
   readonly schemaVersion: number;
@@ -28,6 +33,8 @@ export interface CommandMetadata {
   readonly actor: Actor;
   readonly channel: Channel;
   readonly idempotencyKey?: string;
+  /** The request's W3C traceparent, recorded with each event (EventMetadata.traceparent). */
+  readonly traceparent?: string;
 }
 
 export function toJsonMetadata(metadata: EventMetadata): JsonObject {
@@ -41,6 +48,7 @@ export function toJsonMetadata(metadata: EventMetadata): JsonObject {
     schemaVersion: metadata.schemaVersion,
   };
   if (metadata.idempotencyKey !== undefined) json.idempotencyKey = metadata.idempotencyKey;
+  if (metadata.traceparent !== undefined) json.traceparent = metadata.traceparent;
   return json;
 }
 

@@ -21,6 +21,14 @@ describe('event metadata', () => {
     expect(Object.keys(toJsonMetadata(metadata))).not.toContain('idempotencyKey');
   });
 
+  it('stores the W3C traceparent of the request as given, and leaves it out when there was none', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const json = toJsonMetadata({ ...metadata, traceparent });
+    expect(json.traceparent).toBe(traceparent);
+    expect(readEventMetadata(JSON.parse(JSON.stringify(json))).traceparent).toBe(traceparent);
+    expect(Object.keys(toJsonMetadata(metadata))).not.toContain('traceparent');
+  });
+
   it('copies the actor roles, so later changes to the command do not alter the stored event', () => {
     const roles = ['clerk'];
     const json = toJsonMetadata({ ...metadata, actor: { id: 'clerk-1', roles } });

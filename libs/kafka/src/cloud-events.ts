@@ -45,6 +45,12 @@ export interface PolicyServicingCloudEvent {
   readonly position: Position;
   readonly correlationid?: string;
   readonly causationid?: string;
+  /**
+   * The Distributed Tracing extension: the W3C trace context of the request that caused the event (its metadata's
+   * `traceparent`), so the consumer's span joins that trace. In this structured mode it is an attribute of the JSON
+   * value like every other (the binding's `ce_traceparent` header is binary mode's).
+   */
+  readonly traceparent?: string;
 }
 
 export class UnknownStreamCategoryError extends Error {
@@ -120,7 +126,7 @@ interface CloudEventOptions {
  * @throws CloudEventMappingError when the metadata lacks recordedAt or the type is not a plain identifier
  */
 export function toCloudEvent(recorded: RecordedEvent, options: CloudEventOptions = {}): PolicyServicingCloudEvent {
-  const { type, time, correlationid, causationid } = cloudEventAttributes(recorded);
+  const { type, time, correlationid, causationid, traceparent } = cloudEventAttributes(recorded);
   return {
     specversion: '1.0',
     id: recorded.eventId,
@@ -134,6 +140,7 @@ export function toCloudEvent(recorded: RecordedEvent, options: CloudEventOptions
     position: recorded.position,
     ...(correlationid !== undefined ? { correlationid } : {}),
     ...(causationid !== undefined ? { causationid } : {}),
+    ...(traceparent !== undefined ? { traceparent } : {}),
   };
 }
 
@@ -142,6 +149,17 @@ interface CloudEventAttributes {
   readonly time: string;
   readonly correlationid: string | undefined;
   readonly causationid: string | undefined;
+  readonly traceparent: string | undefined;
+}
+
+/**
+ * A W3C traceparent of version 00 (lower-case hex; ids not all zero: checked by the tracing code that reads it).
+ * Tracing never stops an event: anything else in the metadata, or in a consumed CloudEvent, is left out.
+ */
+const TRACEPARENT_PATTERN = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+function traceparentOf(value: unknown): string | undefined {
+  return typeof value === 'string' && TRACEPARENT_PATTERN.test(value) ? value : undefined;
 }
 
 /** The attributes taken from stream id and metadata, validated (shared by both serialisation paths). */
@@ -160,6 +178,7 @@ function cloudEventAttributes(recorded: PublishableEvent): CloudEventAttributes 
     time: metadata.recordedAt,
     correlationid: typeof metadata.correlationId === 'string' ? metadata.correlationId : undefined,
     causationid: typeof metadata.causationId === 'string' ? metadata.causationId : undefined,
+    traceparent: traceparentOf(metadata.traceparent),
   };
 }
 
@@ -170,7 +189,7 @@ function cloudEventAttributes(recorded: PublishableEvent): CloudEventAttributes 
  * @throws like toCloudEvent
  */
 export function cloudEventJson(recorded: PublishableEvent, options: CloudEventOptions = {}): string {
-  const { type, time, correlationid, causationid } = cloudEventAttributes(recorded);
+  const { type, time, correlationid, causationid, traceparent } = cloudEventAttributes(recorded);
   const data = 'dataJson' in recorded ? recorded.dataJson : JSON.stringify(recorded.data);
   const source = options.source ?? DEFAULT_CLOUD_EVENT_SOURCE;
   return (
@@ -180,6 +199,7 @@ export function cloudEventJson(recorded: PublishableEvent, options: CloudEventOp
     `,"streamrevision":${JSON.stringify(recorded.revision)},"position":${JSON.stringify(recorded.position)}` +
     (correlationid !== undefined ? `,"correlationid":${JSON.stringify(correlationid)}` : '') +
     (causationid !== undefined ? `,"causationid":${JSON.stringify(causationid)}` : '') +
+    (traceparent !== undefined ? `,"traceparent":"${traceparent}"` : '') +
     '}'
   );
 }
@@ -230,6 +250,7 @@ export function parseCloudEvent(value: Buffer | string | null | undefined): Poli
   }
   const correlationid = optionalString(json, 'correlationid');
   const causationid = optionalString(json, 'causationid');
+  const traceparent = traceparentOf(json.traceparent);
 
   return {
     specversion: '1.0',
@@ -244,6 +265,7 @@ export function parseCloudEvent(value: Buffer | string | null | undefined): Poli
     position,
     ...(correlationid !== undefined ? { correlationid } : {}),
     ...(causationid !== undefined ? { causationid } : {}),
+    ...(traceparent !== undefined ? { traceparent } : {}),
   };
 }
 

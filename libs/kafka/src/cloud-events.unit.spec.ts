@@ -33,6 +33,12 @@ function recorded(overrides: Partial<RecordedEvent> = {}): RecordedEvent {
   };
 }
 
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+function traced(traceparent: unknown = TRACEPARENT): RecordedEvent {
+  return recorded({ metadata: { ...recorded().metadata, traceparent } as RecordedEvent['metadata'] });
+}
+
 function valueOf(event: object): Buffer {
   return Buffer.from(JSON.stringify(event));
 }
@@ -96,6 +102,19 @@ describe('toCloudEvent', () => {
     expect(event).not.toHaveProperty('causationid');
   });
 
+  it("carries the metadata's traceparent as the Distributed Tracing extension attribute", () => {
+    expect(toCloudEvent(traced()).traceparent).toBe(TRACEPARENT);
+    expect(toCloudEvent(recorded())).not.toHaveProperty('traceparent');
+  });
+
+  it.each([
+    ['not W3C', 'trace-1'],
+    ['upper-case hex', TRACEPARENT.toUpperCase()],
+    ['not a string', 42],
+  ])('leaves out a traceparent that is %s: tracing never stops an event', (_case, traceparent) => {
+    expect(toCloudEvent(traced(traceparent))).not.toHaveProperty('traceparent');
+  });
+
   it('refuses an event without recordedAt rather than inventing a time', () => {
     const metadata = { ...recorded().metadata, recordedAt: null };
     expect(() => toCloudEvent(recorded({ metadata }))).toThrow(CloudEventMappingError);
@@ -128,6 +147,7 @@ describe('cloudEventJson', () => {
     ['an event without correlation and causation ids', recorded({ metadata: { recordedAt: '2024-03-01T08:15:30Z' } })],
     ['an agent event', recorded({ streamId: 'agent-A-17', type: 'AgentRegistered' })],
     ['strings that need escaping', tricky],
+    ['an event with a traceparent', traced()],
   ])('is exactly JSON.stringify(toCloudEvent(…)) for %s, parsed or raw', (_case, event) => {
     const expected = JSON.stringify(toCloudEvent(event, { source: '/policy-servicing/test' }));
     expect(cloudEventJson(event, { source: '/policy-servicing/test' })).toBe(expected);
@@ -185,7 +205,16 @@ describe('parseCloudEvent', () => {
   });
 
   it('drops attributes it does not know', () => {
+    expect(parseCloudEvent(withAttribute('tracestate', 'vendor=1'))).toEqual(wellFormed);
+  });
+
+  it('reads the traceparent attribute, and passes over one that is not W3C instead of dead-lettering the event', () => {
+    expect(parseCloudEvent(withAttribute('traceparent', TRACEPARENT))).toEqual({
+      ...wellFormed,
+      traceparent: TRACEPARENT,
+    });
     expect(parseCloudEvent(withAttribute('traceparent', '00-abc-def-01'))).toEqual(wellFormed);
+    expect(parseCloudEvent(withAttribute('traceparent', 7))).toEqual(wellFormed);
   });
 
   it.each<[string, Buffer | null, string]>([

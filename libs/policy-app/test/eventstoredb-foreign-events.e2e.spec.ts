@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, JsonObject, NewEvent } from '@lib/event-sourcing';
 import { EVENT_STORE } from '../src/event-store/tokens';
 import { issuePolicyBody } from './support/fixtures';
-import { parseExposition } from './support/prometheus-exposition';
+import { parseExposition } from '@lib/worker-runtime/testing';
 import { getReport, waitUntilCaughtUp } from './support/report-scenario';
 import { bearer, E2E_STORE, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 

@@ -6,7 +6,7 @@ import { GrpcHealth } from '../src/grpc/grpc-health';
 import type { ReadinessReport } from '../src/health/health.controller';
 import { ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM } from '../src/orphans/orphan-reassignment.process';
 import { issuePolicyBody } from './support/fixtures';
-import { parseExposition } from './support/prometheus-exposition';
+import { parseExposition } from '@lib/worker-runtime/testing';
 import { waitUntilCaughtUp } from './support/report-scenario';
 import { bearer, E2E_STORE, makeDataDir, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 

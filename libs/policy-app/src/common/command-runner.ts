@@ -208,6 +208,7 @@ export class CommandRunner {
       actor: context.actor,
       channel: context.channel,
       idempotencyKey: context.idempotencyKey,
+      traceparent: context.traceparent,
     };
   }
 }

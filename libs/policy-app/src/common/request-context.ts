@@ -13,6 +13,11 @@ export interface RequestContext {
   readonly idempotencyKey?: string;
   /** The revision the caller saw (If-Match); a different current revision fails with PRECONDITION_FAILED. */
   readonly expectedRevision?: number;
+  /**
+   * W3C traceparent of the command request's server span (command-span.ts), recorded in the event metadata; with
+   * tracing off, the caller's own (passed on).
+   */
+  readonly traceparent?: string;
 }
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 128;

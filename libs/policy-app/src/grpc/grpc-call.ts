@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
 import type { Actor } from '@lib/event-sourcing';
+import type { TraceCarrier } from '@lib/tracing';
 import { ApiProblem } from '../problem/api-problem';
 import { CORRELATION_ID_PATTERN, parseIdempotencyKey, type RequestContext } from '../common/request-context';
 import { CORRELATION_ID_METADATA } from './grpc-errors';
@@ -82,6 +83,14 @@ export function grpcRequestContext(call: GrpcCall, expectedRevision?: number): R
     correlationId: correlationIdOf(call),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     ...(expectedRevision === undefined ? {} : { expectedRevision }),
+  };
+}
+
+/** The caller's W3C trace context: the `traceparent` and `tracestate` metadata entries (as HTTP headers). */
+export function traceContextOf(call: GrpcCall): TraceCarrier {
+  return {
+    traceparent: metadataValue(call.metadata, 'traceparent'),
+    tracestate: metadataValue(call.metadata, 'tracestate'),
   };
 }
 

@@ -2,18 +2,20 @@ import { Controller, Inject, UseFilters, UseGuards, type Type } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod } from '@nestjs/microservices';
 import { RequirePermission } from '../auth/permission.decorator';
-import type { GrpcCall } from '../grpc/grpc-call';
+import { grpcCommandSpan, inCommandSpan } from '../common/command-span';
+import { traceContextOf, type GrpcCall } from '../grpc/grpc-call';
 import { GrpcAuthGuard } from '../grpc/grpc-auth.guard';
 import { GrpcMessages, type JsonObject, type RequestSpec } from '../grpc/grpc-messages';
 import { GrpcProblemFilter } from '../grpc/grpc-problem.filter';
-import { POLICY_COMMAND_SERVICE } from '../grpc/proto-files';
+import { POLICY_COMMAND_SERVICE, POLICY_PACKAGE } from '../grpc/proto-files';
 import { methodNameOf, OPERATION_TARGETS, type AnyOperation } from './operation';
 import { RunOperation } from './run-operation';
 
 /**
  * PolicyCommandService, one rpc per descriptor (rpc = operation name, request message `<name>Request`): the message
  * becomes the REST body and is validated by the same DTO, path ids by the same pipes, then the one command path; the
- * result is the target's reply message with the response metadata (etag, replay flag).
+ * result is the target's reply message with the response metadata (etag, replay flag). The command runs in a server
+ * span that continues the caller's `traceparent` metadata entry (command-span.ts).
  */
 export function operationsGrpcController(operations: readonly AnyOperation[]): Type<unknown> {
   @Controller()
@@ -36,6 +38,7 @@ export function operationsGrpcController(operations: readonly AnyOperation[]): T
       ...(operation.grpc?.violationPath === undefined ? {} : { violationPath: operation.grpc.violationPath }),
     };
     const reply = OPERATION_TARGETS[operation.target].replyMessage;
+    const span = grpcCommandSpan(`${POLICY_PACKAGE}.${POLICY_COMMAND_SERVICE}`, operation.name);
     prototype[key] = async function (
       this: OperationsGrpcController,
       request: JsonObject,
@@ -43,7 +46,9 @@ export function operationsGrpcController(operations: readonly AnyOperation[]): T
       call: GrpcCall,
     ): Promise<JsonObject> {
       const { dto, ids, context } = this.messages.command(call, request, spec);
-      const result = await this.commands.execute(new RunOperation(operation, ids, dto, context));
+      const result = await inCommandSpan(span, traceContextOf(call), context, (traced) =>
+        this.commands.execute(new RunOperation(operation, ids, dto, traced)),
+      );
       return this.messages.commandReply(call, reply, result);
     };
     // Named as its key: Nest and Swagger read a method's metadata under `method.name`.
