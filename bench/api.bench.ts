@@ -223,6 +223,20 @@ async function main(): Promise<void> {
     const agent = { agentId: 'AG-BENCH', name: 'Bench Agent', role: 'SERVICING', branchCode: 'SH-001', region: 'EAST' };
     const registered = await client.request('POST', '/v1/agents', AUTH, JSON.stringify(agent));
     if (registered.status !== 201) throw new Error(`RegisterAgent answered ${registered.status}, expected 201`);
+    // And a published product (DESIGN 2.8).
+    const product = {
+      name: 'Bench endowment',
+      kind: 'ENDOWMENT',
+      jurisdiction: 'CN',
+      currency: 'CNY',
+      freeLook: { days: 15, costDeduction: { amount: 0, currency: 'CNY' } },
+      grace: { noticeShortensGrace: false },
+      cashValuePpm: [0, 30_000, 65_000],
+      automaticPremiumLoan: false,
+      nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+    };
+    const published = await client.request('POST', '/v1/products/ENDOW-40/versions', AUTH, JSON.stringify(product));
+    if (published.status !== 201) throw new Error(`PublishProductVersion answered ${published.status}, expected 201`);
     const servicing = newPhase('servicing workload');
     const servicingSeconds = await runPhase(servicing, server.cpuSeconds, (clientNo, until) =>
       servicingClient(clientNo, servicing, until),

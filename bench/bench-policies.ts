@@ -2,7 +2,7 @@
  * Bench helper shared by the benchmarks' event generators: the IssuePolicy body of a standard 20-year endowment
  * (annual premium, 10-year payment term), so every generated history starts from a valid policy.
  */
-import { addYearsClamped, type BusinessDate, type IssuePolicyData } from '@lib/policy-domain';
+import { addYearsClamped, type BusinessDate, type IssuePolicyData, type ProductVersion } from '@lib/policy-domain';
 
 export const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
@@ -43,5 +43,24 @@ export function benchIssueData(
     riders: [],
     survivalBenefits,
     servicing,
+  };
+}
+
+/** Version 1 of the benchmark policies' product (CN, CNY), as IssuePolicy finds it in the catalogue. */
+export function benchProduct(productCode: string): ProductVersion {
+  return {
+    productCode,
+    version: 1,
+    publishedOn: '2020-01-02',
+    name: 'Bench endowment',
+    kind: 'ENDOWMENT',
+    jurisdiction: 'CN',
+    currency: 'CNY',
+    freeLook: { days: 15, costDeduction: { amount: 0, currency: 'CNY' } },
+    grace: { noticeShortensGrace: false },
+    cashValuePpm: [],
+    loan: null,
+    automaticPremiumLoan: false,
+    nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
   };
 }

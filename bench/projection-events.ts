@@ -16,7 +16,7 @@ import {
   type PolicyCommand,
   type PolicyState,
 } from '@lib/policy-domain';
-import { benchIssueData, cny } from './bench-policies';
+import { benchIssueData, benchProduct, cny } from './bench-policies';
 
 export interface PolicyHistory {
   readonly streamId: string;
@@ -74,6 +74,7 @@ export function policyHistory(index: number): PolicyHistory {
       today: data.effectiveDate,
       ruleProfile: CN_RULE_PROFILE,
       servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
+      product: benchProduct(data.productCode),
     },
   });
   for (let year = 1; year <= 4; year++) {

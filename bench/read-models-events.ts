@@ -16,7 +16,7 @@ import {
   type PolicyCommand,
   type PolicyState,
 } from '@lib/policy-domain';
-import { benchIssueData } from './bench-policies';
+import { benchIssueData, benchProduct } from './bench-policies';
 
 class PolicyLog {
   readonly events: RecordedEvent[] = [];
@@ -93,6 +93,7 @@ export function syntheticPolicyEvents(count: number): RecordedEvent[] {
         today: effectiveDate,
         ruleProfile: CN_RULE_PROFILE,
         servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
+        product: benchProduct(data.productCode),
       },
     });
     for (let year = 1; year <= 4; year++) {

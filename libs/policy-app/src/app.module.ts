@@ -16,6 +16,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { PoliciesModule } from './policies/policies.module';
+import { ProductsModule } from './products/products.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { ReportsModule } from './reports/reports.module';
 import { ProblemFilter } from './problem/problem.filter';
@@ -41,6 +42,7 @@ export class AppModule {
         OperationsModule,
         PoliciesModule,
         AgentsModule,
+        ProductsModule,
         ProjectionsModule,
         ReportsModule,
         GrpcModule,

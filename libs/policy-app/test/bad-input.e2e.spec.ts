@@ -436,6 +436,7 @@ describe('bad input is rejected with a problem and writes nothing', () => {
   it('no input yields a 500: odd bodies on every command route', async () => {
     const routes = operationPaths((operation) => ({
       id: operation.target === 'agent' ? 'AG-1' : policyId,
+      code: 'CN-ODD-1',
       reminderId: `${policyId}-R1`,
       endorsementNo: `${policyId}-E1`,
     })).map(({ path: route }) => route);

@@ -14,6 +14,7 @@ import {
   bearer,
   E2E_STORE,
   makeDataDir,
+  publishFixtureProduct,
   registerFixtureAgent,
   removeDataDir,
   TestClock,
@@ -92,6 +93,7 @@ describeEmbedded('A full disk (embedded store capped by max_page_count)', () => 
     dataDir = makeDataDir();
     api = await startApi(dataDir);
     await registerFixtureAgent(api.app.getHttpServer());
+    await publishFixtureProduct(api.app.getHttpServer(), 'CN');
     const issued = await api
       .http()
       .post('/v1/policies')
@@ -193,6 +195,7 @@ describeEmbedded('Starting on a full disk', () => {
     dataDir = makeDataDir();
     const first = await startApi(dataDir);
     await registerFixtureAgent(first.app.getHttpServer());
+    await publishFixtureProduct(first.app.getHttpServer(), 'CN');
     const issued = await first
       .http()
       .post('/v1/policies')

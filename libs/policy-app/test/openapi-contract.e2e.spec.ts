@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import ts from 'typescript';
-import { EXAMPLE_AGENT_ID, EXAMPLE_POLICY_ID } from '../src/operations/operation';
+import { EXAMPLE_AGENT_ID, EXAMPLE_POLICY_ID, EXAMPLE_PRODUCT_CODE } from '../src/operations/operation';
 import { bearer, removeDataDir, startTestApi, type TestApi } from './support/test-api';
 
 interface Operation {
@@ -136,10 +136,15 @@ describe('OpenAPI document (/docs-json) through standard tooling', () => {
       endorsementNo: `${EXAMPLE_POLICY_ID}-E1`,
     };
     const outcomes: [string, number, string | undefined][] = [];
-    // Agent and policy first, so the other commands meet an existing stream.
-    const routes = commandRoutes(document).sort(([a], [b]) => Number(b === '/v1/agents') - Number(a === '/v1/agents'));
+    // Product, agent and policy first, so the other commands meet an existing stream.
+    const first = (path: string) => (path.startsWith('/v1/products/') ? 2 : path === '/v1/agents' ? 1 : 0);
+    const routes = commandRoutes(document).sort(([a], [b]) => first(b) - first(a));
     for (const [path, example] of routes) {
-      const target = path.startsWith('/v1/agents/') ? EXAMPLE_AGENT_ID : EXAMPLE_POLICY_ID;
+      const target = path.startsWith('/v1/agents/')
+        ? EXAMPLE_AGENT_ID
+        : path.startsWith('/v1/products/')
+          ? EXAMPLE_PRODUCT_CODE
+          : EXAMPLE_POLICY_ID;
       const url = path.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? target);
       const response = await api
         .http()
@@ -152,6 +157,7 @@ describe('OpenAPI document (/docs-json) through standard tooling', () => {
     expect(outcomes.filter(([, status]) => status === 400 || status >= 500)).toEqual([]);
     expect(outcomes.find(([path]) => path === '/v1/agents')?.[1]).toBe(201);
     expect(outcomes.find(([path]) => path === '/v1/policies')?.[1]).toBe(201);
+    expect(outcomes.find(([path]) => path.startsWith('/v1/products/'))?.[1]).toBe(201);
   });
 
   it('openapi-typescript generates types from it; a real IssuePolicy call type-checks, wrong ones do not', () => {

@@ -14,6 +14,7 @@ import {
   bearer,
   KEYS,
   makeDataDir,
+  publishFixtureProduct,
   registerFixtureAgent,
   removeDataDir,
   startTestApi,
@@ -173,6 +174,7 @@ describe('read limits per API key (gRPC)', () => {
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     await registerFixtureAgent(app.getHttpServer());
+    await publishFixtureProduct(app.getHttpServer(), 'CN');
     const issued = await request(app.getHttpServer())
       .post('/v1/policies')
       .set('Authorization', bearer('clerk'))

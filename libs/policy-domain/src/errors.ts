@@ -5,7 +5,7 @@
 export type DomainErrorKind = 'conflict' | 'not_found' | 'rule';
 
 const CONFLICT_CODES = ['POLICY_ALREADY_EXISTS', 'AGENT_ALREADY_EXISTS'] as const;
-const NOT_FOUND_CODES = ['POLICY_NOT_FOUND', 'AGENT_NOT_FOUND', 'REMINDER_NOT_FOUND'] as const;
+const NOT_FOUND_CODES = ['POLICY_NOT_FOUND', 'AGENT_NOT_FOUND', 'REMINDER_NOT_FOUND', 'PRODUCT_NOT_FOUND'] as const;
 const RULE_CODES = [
   // any command
   'POLICY_CLOSED',
@@ -56,6 +56,8 @@ const RULE_CODES = [
   'REMINDER_DELIVERY_ALREADY_RECORDED',
   // products and cash value (DESIGN 2.8)
   'PRODUCT_DEFINITION_INVALID',
+  'PRODUCT_NOT_PUBLISHED',
+  'PRODUCT_MISMATCH',
   'NO_CASH_VALUE',
   // RecordPolicyDelivery
   'POLICY_ALREADY_DELIVERED',

@@ -425,9 +425,12 @@ const productFolds: { readonly [Type in ProductEventType]: Fold<ProductEventType
 
 const policyIssuedV1 = fixture('PolicyIssued', 1).data;
 const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
-  // The 30-day notice rule was never agreed; the rescission limits are those of CN law.
+  // Sold before the product catalogue: no recorded product version.
+  'policy-issued.v2.json': { ...fixture('PolicyIssued', 2).data, productVersion: null },
+  // The 30-day notice rule was never agreed; the rescission limits are those of CN law; no product version.
   'policy-issued.v1.json': {
     ...policyIssuedV1,
+    productVersion: null,
     ruleProfile: {
       graceDays: 60,
       overdueNoticeDays: 30,

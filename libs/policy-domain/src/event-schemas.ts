@@ -9,6 +9,8 @@
  * - PolicyIssued v2 added `noticeShortensGrace`, `contestableYears` and `rescissionKnowledgeDays` to the rule
  *   profile. A v1 policy was never sold with the 30-day notice rule agreed in its contract (art. 36 applies it only
  *   "where the contract says so"), so it reads as false; the rescission limits are the law of its jurisdiction.
+ * - PolicyIssued v3 added `productVersion`, the catalogue version the policy was sold under (DESIGN 2.8). A v2 policy
+ *   was sold before the catalogue existed and reads as null: it keeps working and has no cash value.
  * - ContractChanged v2: PREMIUM_FREQUENCY may carry `riderPremiums`. A v1 change has none (riders were not billed).
  * - PremiumWaived v2 added `refund` (prepaid installments the waiver covers); v1 reads as null.
  * - PolicyTerminated v2 added `ground`, `groundKnownOn` and `refund`; v1 reads with all three null.
@@ -41,6 +43,11 @@ function upcastPolicyIssuedV1(data: JsonObject): JsonObject {
   };
 }
 
+/** PolicyIssued v2 → v3: sold before the product catalogue existed, so under no recorded version. */
+function upcastPolicyIssuedV2(data: JsonObject): JsonObject {
+  return { ...data, productVersion: null };
+}
+
 /** ContractChanged v1 → v2: the shape of every v1 change is a valid v2 change (riderPremiums is optional). */
 function upcastContractChangedV1(data: JsonObject): JsonObject {
   return data;
@@ -62,7 +69,7 @@ function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
 }
 
 export const policyEventSchemas: EventSchemas<PolicyEventType> = {
-  PolicyIssued: { currentVersion: 2, upcasters: { 1: upcastPolicyIssuedV1 } },
+  PolicyIssued: { currentVersion: 3, upcasters: { 1: upcastPolicyIssuedV1, 2: upcastPolicyIssuedV2 } },
   ContractChanged: { currentVersion: 2, upcasters: { 1: upcastContractChangedV1 } },
   BeneficiariesChanged: { currentVersion: 1 },
   PremiumReminderSent: { currentVersion: 2, upcasters: { 1: upcastPremiumReminderSentV1 } },

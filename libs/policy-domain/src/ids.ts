@@ -4,6 +4,7 @@ export const AGENT_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
 const POLICY_STREAM_PREFIX = 'policy-';
 const AGENT_STREAM_PREFIX = 'agent-';
+const PRODUCT_STREAM_PREFIX = 'product-';
 
 export function isValidPolicyId(policyId: unknown): policyId is string {
   return typeof policyId === 'string' && POLICY_ID_PATTERN.test(policyId);
@@ -19,6 +20,11 @@ export function policyStreamId(policyId: string): string {
 
 export function agentStreamId(agentId: string): string {
   return `${AGENT_STREAM_PREFIX}${agentId}`;
+}
+
+/** `product-{productCode}`: the versions of one product (DESIGN 2.8). */
+export function productStreamId(productCode: string): string {
+  return `${PRODUCT_STREAM_PREFIX}${productCode}`;
 }
 
 /** The policy id of a policy stream name, or null for any other stream. */

@@ -24,3 +24,5 @@ export * from './agent/agent-view';
 export * from './event-schemas';
 export * from './aggregates';
 export * from './policy/contract-terms';
+export * from './product/product';
+export { cashValueOn, type CashValueQuote } from './policy/cash-value';

@@ -3,7 +3,7 @@
  * servicing operation carries its own grant (`Operation.access`); the named permissions here are those of the other
  * routes and the finer checks some operations make on the request.
  */
-export const ROLES = ['clerk', 'supervisor', 'auditor', 'reporter', 'system', 'admin'] as const;
+export const ROLES = ['clerk', 'supervisor', 'auditor', 'reporter', 'system', 'product-manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A permission with the roles it is granted to. */
@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'policy:terminate-scheduled': ['supervisor', 'system'],
   'policy:read': ['clerk', 'supervisor', 'auditor'],
   'agent:read': ['clerk', 'supervisor', 'auditor'],
+  /** The product catalogue is public to every role that services or checks policies. */
+  'product:read': ['clerk', 'supervisor', 'auditor', 'product-manager'],
   'report:read': ['reporter', 'auditor', 'supervisor'],
   /** Any authenticated caller (e.g. GET /v1/whoami). */
   authenticated: [...ROLES],

@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { AGENT_ID_PATTERN, POLICY_ID_PATTERN } from '@lib/policy-domain';
+import { AGENT_ID_PATTERN, POLICY_ID_PATTERN, PRODUCT_CODE_PATTERN } from '@lib/policy-domain';
 import { ApiProblem } from '../problem/api-problem';
 
 function idPipe(name: string, pattern: RegExp): new () => PipeTransform<string, string> {
@@ -20,5 +20,6 @@ function idPipe(name: string, pattern: RegExp): new () => PipeTransform<string, 
 /** Path parameters are checked like body fields: a malformed id is 400, a well-formed unknown one 404. */
 export const PolicyIdPipe = idPipe('id', POLICY_ID_PATTERN);
 export const AgentIdPipe = idPipe('id', AGENT_ID_PATTERN);
+export const ProductCodePipe = idPipe('code', PRODUCT_CODE_PATTERN);
 export const ReminderIdPipe = idPipe('reminderId', /^[A-Z0-9][A-Z0-9-]{3,31}-R[1-9]\d{0,6}$/);
 export const EndorsementNoPipe = idPipe('endorsementNo', /^[A-Z0-9][A-Z0-9-]{3,31}-E[1-9]\d{0,6}$/);

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { EnvReader, wholeNumber, type Env, type LogLevel } from '@lib/config';
+import { readTracingConfig, type TracingConfig } from '@lib/tracing';
 import { generateAdminKey, parseApiKeys, type ApiKey } from './api-keys';
 import { loadSchedulerConfig, type SchedulerConfig } from '../scheduler/scheduler-config';
 import { isKnownTimeZone } from '../event-store/system-clock';
@@ -56,12 +57,22 @@ export interface AppConfig {
   /** Time-driven servicing and the orphan process manager (DESIGN 6, 2.5): SCHEDULER_* and ORPHAN_REASSIGNMENT_*. */
   readonly scheduler: SchedulerConfig;
   /**
+   * SAMPLE_CATALOGUE: publish the sample products (DESIGN 2.8) that are not in the store yet, on start. Default true
+   * in the embedded mode (the quick start can issue policies at once), false with EventStoreDB.
+   */
+  readonly sampleCatalogue: boolean;
+  /**
    * METRICS_PUBLIC (default false): serve GET /metrics without an API key, for Prometheus scrapers inside a private
    * network. Otherwise it needs a key with role admin, auditor or reporter.
    */
   readonly metricsPublic: boolean;
   /** READ_LIMIT_*: per-key limits on expensive reads (reports, policy histories); over them 429 / RESOURCE_EXHAUSTED. */
   readonly readLimits: ReadLimitsConfig;
+  /**
+   * OTEL_*: OpenTelemetry tracing, started by the server's main (a span per command request); off unless an exporter
+   * is configured (libs/tracing).
+   */
+  readonly tracing: TracingConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -175,6 +186,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   // Exactly true or false: this switch turns authentication off, so a typo must not guess.
   const metricsPublic = read.strictFlag('METRICS_PUBLIC', false);
+  const sampleCatalogue = read.strictFlag('SAMPLE_CATALOGUE', eventStoreConnectionString === undefined);
+  const tracing = readTracingConfig(read, 'policy-api');
 
   read.check();
   return {
@@ -195,7 +208,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     kafkaBrokers,
     embeddedProjection: kafkaBrokers.length === 0,
     scheduler,
+    sampleCatalogue,
     metricsPublic,
     readLimits,
+    tracing,
   };
 }

@@ -91,8 +91,12 @@ export class GrpcMessages {
     return { dto: dto as Dto, ids, ...(expectedRevision === undefined ? {} : { expectedRevision }) };
   }
 
-  /** A command's result → PolicyCommandResponse/AgentCommandResponse, with `etag` and the replay flag. */
-  commandReply(call: GrpcCall, message: 'PolicyCommandResponse' | 'AgentCommandResponse', result: WrittenEvents) {
+  /** A command's result → its target's reply message (Policy/Agent/ProductCommandResponse), with `etag` and the replay flag. */
+  commandReply(
+    call: GrpcCall,
+    message: 'PolicyCommandResponse' | 'AgentCommandResponse' | 'ProductCommandResponse',
+    result: WrittenEvents,
+  ) {
     sendResponseMetadata(call, result.revision, result.replayed);
     return this.schema.toMessage(message, result);
   }

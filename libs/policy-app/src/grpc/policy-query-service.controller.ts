@@ -4,7 +4,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { from, type Observable } from 'rxjs';
 import { GetAgentQuery } from '../agents/get-agent/get-agent.query';
 import { RequirePermission } from '../auth/permission.decorator';
-import { AgentIdPipe, PolicyIdPipe } from '../common/id-params';
+import { AgentIdPipe, PolicyIdPipe, ProductCodePipe } from '../common/id-params';
 import { ExpensiveGrpcRead } from '../limits/grpc-read-limit';
 import { GetPolicyEventsQueryDto, MAX_EVENTS_PAGE } from '../policies/get-policy-events/get-policy-events.dto';
 import { GetPolicyEventsQuery, type PolicyEventsPage } from '../policies/get-policy-events/get-policy-events.query';
@@ -12,6 +12,8 @@ import { GetPolicyQueryDto } from '../policies/get-policy/get-policy.dto';
 import { GetPolicyQuery } from '../policies/get-policy/get-policy.query';
 import { GetReinstatementQuoteQueryDto } from '../policies/get-reinstatement-quote/get-reinstatement-quote.dto';
 import { GetReinstatementQuoteQuery } from '../policies/get-reinstatement-quote/get-reinstatement-quote.query';
+import { GetProductQuery } from '../products/get-product/get-product.query';
+import { GetCashValueQuery, GetCashValueQueryDto } from '../policies/get-cash-value/get-cash-value.query';
 import { sendResponseMetadata, type GrpcCall } from './grpc-call';
 import { GrpcAuthGuard } from './grpc-auth.guard';
 import { GrpcMessages, type JsonObject } from './grpc-messages';
@@ -91,11 +93,34 @@ export class PolicyQueryServiceController {
     return this.messages.reply(call, 'ReinstatementQuote', quote, revision);
   }
 
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetCashValue')
+  @RequirePermission('policy:read')
+  async getCashValue(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto, ids } = this.messages.decode(request, {
+      message: 'GetCashValueRequest',
+      dto: GetCashValueQueryDto,
+      ids: policyId,
+    });
+    const quote = await this.queries.execute(new GetCashValueQuery(ids.policyId, dto.on));
+    return this.messages.reply(call, 'CashValueQuote', quote, quote.revision);
+  }
+
   @GrpcMethod(POLICY_QUERY_SERVICE, 'GetAgent')
   @RequirePermission('agent:read')
   async getAgent(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
     const { ids } = this.messages.decode(request, { message: 'GetAgentRequest', ids: { agentId: new AgentIdPipe() } });
     const { view } = await this.queries.execute(new GetAgentQuery(ids.agentId));
     return this.messages.reply(call, 'Agent', view, view.revision);
+  }
+
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetProduct')
+  @RequirePermission('product:read')
+  async getProduct(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { ids } = this.messages.decode(request, {
+      message: 'GetProductRequest',
+      ids: { productCode: new ProductCodePipe() },
+    });
+    const view = await this.queries.execute(new GetProductQuery(ids.productCode));
+    return this.messages.reply(call, 'Product', view, view.revision);
   }
 }

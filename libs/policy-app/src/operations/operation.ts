@@ -5,10 +5,14 @@ import {
   agentStreamId,
   policyAggregate,
   policyStreamId,
+  productAggregate,
+  productStreamId,
   type AgentCommand,
   type AgentSnapshot,
   type PolicyCommand,
   type PolicyState,
+  type ProductCommand,
+  type ProductVersion,
   type RuleProfile,
 } from '@lib/policy-domain';
 import type { Permission, PermissionGrant } from '../auth/roles';
@@ -70,12 +74,13 @@ export interface Operation<
   /** A finer permission decided on the request (checked after the route's `access`). */
   permissionFor?(dto: Dto): Permission;
   /** Reply fields beyond the written events (e.g. the reminder id assigned). */
-  reply?(events: readonly AppendedEvent[]): Readonly<Record<string, string>>;
+  reply?(events: readonly AppendedEvent[]): Readonly<Record<string, string | number>>;
 }
 
-/** The policy and agent of the OpenAPI examples. */
+/** The policy, agent and product of the OpenAPI examples. */
 export const EXAMPLE_POLICY_ID = 'P2026000001';
 export const EXAMPLE_AGENT_ID = 'AG-1001';
+export const EXAMPLE_PRODUCT_CODE = 'ENDOW-20';
 
 /** Money in the currency's minor unit (fen) for examples: 1,000,000 = CNY 10,000.00. */
 export const exampleCny = (amount: number) => ({ amount, currency: 'CNY' });
@@ -97,6 +102,8 @@ export interface OperationEnvironment {
   readonly ruleProfile: RuleProfile;
   /** The agent's current snapshot; null when not registered. */
   loadAgent(agentId: string): Promise<AgentSnapshot | null>;
+  /** The latest published version of a product; null when it has none. */
+  loadProduct(productCode: string): Promise<ProductVersion | null>;
 }
 
 export interface OperationInput<Dto, Ids extends string, Extra = never> {
@@ -108,16 +115,17 @@ export interface OperationInput<Dto, Ids extends string, Extra = never> {
 }
 
 /** How commands of one aggregate run and answer. */
-interface OperationTarget {
+export interface OperationTarget {
   readonly aggregate: Aggregate<never, unknown, unknown>;
   streamId(id: string): string;
   readonly notFoundCode: string;
-  /** The REST prefix and OpenAPI tag of its routes. */
+  /** The REST prefix and OpenAPI tag of its routes, and the name of the target's path parameter. */
   readonly prefix: string;
   readonly tag: string;
+  readonly routeParam: 'id' | 'code';
   /** The reply field naming the target, and the reply message of PolicyCommandService. */
-  readonly idField: 'policyId' | 'agentId';
-  readonly replyMessage: 'PolicyCommandResponse' | 'AgentCommandResponse';
+  readonly idField: 'policyId' | 'agentId' | 'productCode';
+  readonly replyMessage: 'PolicyCommandResponse' | 'AgentCommandResponse' | 'ProductCommandResponse';
 }
 
 export const OPERATION_TARGETS = {
@@ -127,6 +135,7 @@ export const OPERATION_TARGETS = {
     notFoundCode: PROBLEM_CODES.POLICY_NOT_FOUND,
     prefix: 'v1/policies',
     tag: 'policy commands',
+    routeParam: 'id',
     idField: 'policyId',
     replyMessage: 'PolicyCommandResponse',
   },
@@ -136,8 +145,19 @@ export const OPERATION_TARGETS = {
     notFoundCode: PROBLEM_CODES.AGENT_NOT_FOUND,
     prefix: 'v1/agents',
     tag: 'agents',
+    routeParam: 'id',
     idField: 'agentId',
     replyMessage: 'AgentCommandResponse',
+  },
+  product: {
+    aggregate: productAggregate,
+    streamId: productStreamId,
+    notFoundCode: PROBLEM_CODES.PRODUCT_NOT_FOUND,
+    prefix: 'v1/products',
+    tag: 'products',
+    routeParam: 'code',
+    idField: 'productCode',
+    replyMessage: 'ProductCommandResponse',
   },
 } as const satisfies Record<string, OperationTarget>;
 
@@ -156,6 +176,12 @@ export type AgentOperation<
   Dto extends object,
   Ids extends string = never,
 > = Operation<Name, Extract<AgentCommand, { type: Name }>, Dto, Ids> & { readonly target: 'agent' };
+
+export type ProductOperation<
+  Name extends ProductCommand['type'],
+  Dto extends object,
+  Ids extends string = 'productCode',
+> = Operation<Name, Extract<ProductCommand, { type: Name }>, Dto, Ids> & { readonly target: 'product' };
 
 /** The state a `readsState` policy operation receives. */
 export function policyStateOf(state: CurrentState<unknown> | undefined): PolicyState {

@@ -1,4 +1,4 @@
-import type { AgentCommand, PolicyCommand } from '@lib/policy-domain';
+import type { AgentCommand, PolicyCommand, ProductCommand } from '@lib/policy-domain';
 import { recordAgentDeparture } from '../agents/record-agent-departure/record-agent-departure.operation';
 import { registerAgent } from '../agents/register-agent/register-agent.operation';
 import { cancelScheduledChange } from '../policies/cancel-scheduled-change/cancel-scheduled-change.operation';
@@ -16,6 +16,7 @@ import { sendPremiumReminder } from '../policies/send-premium-reminder/send-prem
 import { terminatePolicy } from '../policies/terminate-policy/terminate-policy.operation';
 import { transferPolicy } from '../policies/transfer-policy/transfer-policy.operation';
 import { waivePremium } from '../policies/waive-premium/waive-premium.operation';
+import { publishProductVersion } from '../products/publish-product-version/publish-product-version.operation';
 import type { AnyOperation } from './operation';
 
 /**
@@ -46,7 +47,12 @@ const AGENT_OPERATIONS = {
   RecordAgentDeparture: recordAgentDeparture,
 } as const satisfies { readonly [Type in AgentCommand['type']]: AnyOperation & { readonly name: Type } };
 
+const PRODUCT_OPERATIONS = {
+  PublishProductVersion: publishProductVersion,
+} as const satisfies { readonly [Type in ProductCommand['type']]: AnyOperation & { readonly name: Type } };
+
 export const OPERATIONS: readonly AnyOperation[] = [
   ...Object.values(POLICY_OPERATIONS),
   ...Object.values(AGENT_OPERATIONS),
+  ...Object.values(PRODUCT_OPERATIONS),
 ];

@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Aggregate } from '@lib/event-sourcing';
 import { ruleProfileFor, type RuleProfile } from '@lib/policy-domain';
 import { loadAgentSnapshot } from '../agents/shared/load-agent-snapshot';
+import { loadLatestProductVersion } from '../products/load-product';
 import { AuthService } from '../auth/auth.service';
 import { CommandRunner, writtenEvents, type WrittenEvents } from '../common/command-runner';
 import type { RequestContext } from '../common/request-context';
@@ -67,6 +68,7 @@ export class RunOperationHandler implements ICommandHandler<RunOperation, Operat
       today: this.runner.today(),
       ruleProfile: this.ruleProfile,
       loadAgent: (agentId) => loadAgentSnapshot(this.runner.store, agentId),
+      loadProduct: (productCode) => loadLatestProductVersion(this.runner.store, productCode),
     };
     const input: OperationInput<object, string, unknown> = { dto, ids, env, ...(extra === undefined ? {} : { extra }) };
     const target = OPERATION_TARGETS[operation.target];

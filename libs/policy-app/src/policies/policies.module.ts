@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GetCashValueHandler } from './get-cash-value/get-cash-value.handler';
 import { GetPolicyEventsHandler } from './get-policy-events/get-policy-events.handler';
 import { GetPolicyHandler } from './get-policy/get-policy.handler';
 import { GetReinstatementQuoteHandler } from './get-reinstatement-quote/get-reinstatement-quote.handler';
@@ -7,6 +8,6 @@ import { PolicyQueriesController } from './policy-queries.controller';
 /** The policy queries; the policy commands are operations (operations/operations.ts). */
 @Module({
   controllers: [PolicyQueriesController],
-  providers: [GetPolicyHandler, GetPolicyEventsHandler, GetReinstatementQuoteHandler],
+  providers: [GetPolicyHandler, GetPolicyEventsHandler, GetReinstatementQuoteHandler, GetCashValueHandler],
 })
 export class PoliciesModule {}

@@ -11,7 +11,13 @@ import { GetPolicyEventsQueryDto, DEFAULT_EVENTS_PAGE } from './get-policy-event
 import { GetPolicyEventsQuery, type PolicyEventsPage } from './get-policy-events/get-policy-events.query';
 import { GetPolicyQueryDto } from './get-policy/get-policy.dto';
 import { GetPolicyQuery } from './get-policy/get-policy.query';
-import { PolicyEventsPageDoc, PolicyViewDoc, ReinstatementQuoteDoc } from './get-policy/policy-view.doc';
+import {
+  CashValueQuoteDoc,
+  PolicyEventsPageDoc,
+  PolicyViewDoc,
+  ReinstatementQuoteDoc,
+} from './get-policy/policy-view.doc';
+import { GetCashValueQuery, GetCashValueQueryDto, type CashValueResult } from './get-cash-value/get-cash-value.query';
 import { GetReinstatementQuoteQueryDto } from './get-reinstatement-quote/get-reinstatement-quote.dto';
 import { GetReinstatementQuoteQuery } from './get-reinstatement-quote/get-reinstatement-quote.query';
 
@@ -88,6 +94,24 @@ export class PolicyQueriesController {
   ): Promise<ReinstatementQuote> {
     const { quote, revision } = await this.queries.execute(new GetReinstatementQuoteQuery(policyId, query.on));
     response.setHeader('ETag', `"${revision}"`);
+    return quote;
+  }
+
+  @Get(':id/cash-value')
+  @RequirePermission('policy:read')
+  @ApiOperation({
+    summary: 'Cash value on a date (?on=YYYY-MM-DD, default today) under the product version it was sold under',
+  })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiOkResponse({ type: CashValueQuoteDoc })
+  @ApiProblems(...QUERY_PROBLEMS, 422)
+  async cashValue(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Query() query: GetCashValueQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CashValueResult> {
+    const quote = await this.queries.execute(new GetCashValueQuery(policyId, query.on));
+    response.setHeader('ETag', `"${quote.revision}"`);
     return quote;
   }
 }

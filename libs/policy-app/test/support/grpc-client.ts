@@ -19,6 +19,7 @@ import {
   E2E_STORE,
   KEYS,
   makeDataDir,
+  publishFixtureProduct,
   registerFixtureAgent,
   TestClock,
   type KeyRole,
@@ -245,12 +246,14 @@ export async function startGrpcTestApi(
     API_KEYS,
     LOG_LEVEL: 'silent',
     GRPC_PORT: String(grpcPort),
+    SAMPLE_CATALOGUE: 'false',
     ...E2E_STORE.env,
   });
   const app = await createPolicyApi(config, { clock, logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }) });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   if (options.fixtureAgent !== false) await registerFixtureAgent(app.getHttpServer());
+  await publishFixtureProduct(app.getHttpServer(), config.jurisdiction);
   const grpcAddress = `127.0.0.1:${grpcPort}`;
   const clients: Client[] = [];
   const connect = (service: ServiceClientConstructor): GrpcServiceClient => {

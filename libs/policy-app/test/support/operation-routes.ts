@@ -24,6 +24,10 @@ export function operationPaths(
 /** The OpenAPI template of every operation's path: `/v1/policies/{id}/lapses`. */
 export function operationPathTemplates(): { readonly operation: AnyOperation; readonly path: string }[] {
   return operationPaths((operation) =>
-    Object.fromEntries(['id', ...Object.keys(operation.rest.ids)].map((name) => [name, `{${name}}`] as const)),
+    Object.fromEntries(
+      [OPERATION_TARGETS[operation.target].routeParam, ...Object.keys(operation.rest.ids)].map(
+        (name) => [name, `{${name}}`] as const,
+      ),
+    ),
   );
 }

@@ -15,6 +15,7 @@ export const KEYS = {
   system: 'system-secret-00000000001',
   auditor: 'auditor-secret-0000000001',
   reporter: 'reporter-secret-000000001',
+  'product-manager': 'product-manager-secret-01',
   admin: 'admin-secret-0000000000001',
 } as const;
 export type KeyRole = keyof typeof KEYS;
@@ -95,9 +96,37 @@ export async function registerFixtureAgent(server: Parameters<typeof request>[0]
   }
 }
 
+/** The product of the fixture policies (`issuePolicyBody`), published in the API's jurisdiction unless it exists. */
+export async function publishFixtureProduct(
+  server: Parameters<typeof request>[0],
+  jurisdiction: string,
+): Promise<void> {
+  const code = 'ENDOW-4';
+  const existing = await request(server).get(`/v1/products/${code}`).set('Authorization', bearer('admin'));
+  if (existing.status === 200) return;
+  const published = await request(server)
+    .post(`/v1/products/${code}/versions`)
+    .set('Authorization', bearer('product-manager'))
+    .send({
+      name: 'Fixture endowment (4 years)',
+      kind: 'ENDOWMENT',
+      jurisdiction,
+      currency: 'CNY',
+      freeLook: { days: 15, costDeduction: { amount: 0, currency: 'CNY' } },
+      grace: { noticeShortensGrace: false },
+      cashValuePpm: [0, 30_000, 65_000, 90_000],
+      automaticPremiumLoan: false,
+      nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+    });
+  if (published.status !== 201) {
+    throw new Error(`Could not publish the fixture product: ${published.status} ${JSON.stringify(published.body)}`);
+  }
+}
+
 /**
  * Starts the real Nest app on an ephemeral port over the given (temporary) data dir and the configured store
- * (E2E_STORE), with the fixture agent registered (unless `fixtureAgent: false`; a store that already has it keeps it).
+ * (E2E_STORE), with the fixture agent registered (unless `fixtureAgent: false`; a store that already has it keeps it)
+ * and the fixture product published (a store that already has it keeps it).
  */
 export async function startTestApi(
   options: { dataDir?: string; today?: string; env?: Record<string, string>; fixtureAgent?: boolean } = {},
@@ -109,6 +138,8 @@ export async function startTestApi(
     API_KEYS,
     LOG_LEVEL: 'silent',
     HTTP_PORT: '0',
+    // The suites publish the products they use: the sample catalogue would only add events to count.
+    SAMPLE_CATALOGUE: 'false',
     ...E2E_STORE.env,
     ...options.env,
   });
@@ -116,6 +147,7 @@ export async function startTestApi(
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();
   if (options.fixtureAgent !== false) await registerFixtureAgent(server);
+  await publishFixtureProduct(server, config.jurisdiction);
   return {
     app,
     dataDir,

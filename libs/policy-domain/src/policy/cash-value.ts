@@ -19,9 +19,9 @@ import { type IssuedPolicy } from './policy-state';
 
 const PPM = 1_000_000n;
 
-interface CashValueQuote {
+export interface CashValueQuote {
   /** D: the date asked about. */
-  readonly on: BusinessDate;
+  readonly onDate: BusinessDate;
   /** The paid-to date of the policy (its maturity date when paid up). */
   readonly paidToDate: BusinessDate;
   /** D′: the earlier of D and the paid-to date, the date the value is computed on. */
@@ -100,7 +100,7 @@ export function cashValueOn(policy: IssuedPolicy, cashValuePpm: readonly number[
   const value = start + roundHalfUpSigned((end - start) * BigInt(daysIntoYear), BigInt(daysInYear));
   const money = (amount: bigint): Money => ({ amount: Number(amount), currency: sumAssured.currency });
   return {
-    on: date,
+    onDate: date,
     paidToDate,
     valuedOn,
     policyYearsCompleted: years,

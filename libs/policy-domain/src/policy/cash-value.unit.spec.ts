@@ -29,7 +29,7 @@ describe('cash value (DESIGN 2.8)', () => {
     // 2026-03-01 → 2026-09-01 = 184 days of 365 (2026-03-01 → 2027-03-01):
     // 300,000 + round_half_up(350,000 × 184 / 365 = 176,438.356…) = 476,438.
     expect(cashValueOn(policyAfter(paidThrough3), TABLE, '2026-09-01')).toEqual({
-      on: '2026-09-01',
+      onDate: '2026-09-01',
       paidToDate: '2027-03-01',
       valuedOn: '2026-09-01',
       policyYearsCompleted: 2,

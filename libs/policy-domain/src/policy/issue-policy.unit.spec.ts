@@ -1,5 +1,6 @@
 import { US_RULE_PROFILE } from '../rule-profiles';
 import { givenPolicy } from '../testing/decider-specification';
+import { publishedProduct } from '../testing/product-fixtures';
 import {
   CHILD_BENEFICIARY,
   cny,
@@ -22,6 +23,7 @@ describe('IssuePolicy', () => {
           type: 'PolicyIssued',
           data: {
             ...data,
+            productVersion: 1,
             riders: data.riders!,
             survivalBenefits: data.survivalBenefits!,
             jurisdiction: 'CN',
@@ -217,5 +219,34 @@ describe('IssuePolicy', () => {
     givenPolicy([])
       .when(issuePolicy({}, { servicingAgent: departed }))
       .thenThrows('AGENT_NOT_ELIGIBLE');
+  });
+
+  describe('the product (DESIGN 2.8)', () => {
+    it('records the version of the product it is sold under: the latest published', () => {
+      const version3 = { ...publishedProduct('ENDOW-20'), version: 3 };
+      const [issued] = givenPolicy([])
+        .when(issuePolicy({}, { product: version3 }))
+        .events();
+      expect(issued!.data).toMatchObject({ productCode: 'ENDOW-20', productVersion: 3 });
+    });
+
+    it('refuses a product with no published version: PRODUCT_NOT_PUBLISHED', () => {
+      givenPolicy([])
+        .when(issuePolicy({}, { product: null }))
+        .thenThrows('PRODUCT_NOT_PUBLISHED', /ENDOW-20 has no published version/);
+      // A version of another product is no version of this one.
+      givenPolicy([])
+        .when(issuePolicy({}, { product: publishedProduct('WL-1') }))
+        .thenThrows('PRODUCT_NOT_PUBLISHED');
+    });
+
+    it('refuses a product sold in another currency or jurisdiction: PRODUCT_MISMATCH', () => {
+      givenPolicy([])
+        .when(issuePolicy({}, { product: publishedProduct('ENDOW-20', 'USD', 'CN') }))
+        .thenThrows('PRODUCT_MISMATCH', /sold in CN in USD, not CN in CNY/);
+      givenPolicy([])
+        .when(issuePolicy({}, { product: publishedProduct('ENDOW-20', 'CNY', 'US') }))
+        .thenThrows('PRODUCT_MISMATCH', /sold in US in CNY, not CN in CNY/);
+    });
   });
 });

@@ -6,6 +6,7 @@
 import { type AgentSnapshot, type ReassignmentStrategy } from '../agent/agent-values';
 import { type BusinessDate } from '../dates';
 import { type Money } from '../money';
+import { type ProductVersion } from '../product/product';
 import { type RuleProfile } from '../rule-profiles';
 import { type ContractChange } from './contract-changes';
 import {
@@ -57,6 +58,8 @@ export interface IssuePolicy {
   readonly context: PolicyCommandContext & {
     readonly ruleProfile: RuleProfile;
     readonly servicingAgent: AgentSnapshot | null;
+    /** The latest published version of `productCode` (DESIGN 2.8); null when it has none. */
+    readonly product: ProductVersion | null;
   };
 }
 

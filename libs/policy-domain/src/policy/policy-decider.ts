@@ -173,6 +173,18 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
     );
   }
 
+  const { product } = context;
+  if (product === null || product.productCode !== data.productCode) {
+    throw new DomainError('PRODUCT_NOT_PUBLISHED', `Product ${data.productCode} has no published version.`);
+  }
+  if (product.currency !== data.currency || product.jurisdiction !== context.ruleProfile.jurisdiction) {
+    throw new DomainError(
+      'PRODUCT_MISMATCH',
+      `Product ${product.productCode} v${product.version} is sold in ${product.jurisdiction} in ${product.currency}, ` +
+        `not ${context.ruleProfile.jurisdiction} in ${data.currency}.`,
+    );
+  }
+
   const profile = context.ruleProfile;
   const ruleProfile = {
     graceDays: profile.graceDays,
@@ -191,6 +203,7 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
     data: {
       policyId: data.policyId,
       productCode: data.productCode,
+      productVersion: product.version,
       currency: data.currency,
       policyholder: partyData(data.policyholder),
       insured: partyData(data.insured),

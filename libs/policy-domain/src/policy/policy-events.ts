@@ -48,6 +48,8 @@ export interface PolicyIssued {
   readonly data: {
     readonly policyId: string;
     readonly productCode: string;
+    /** The product version it was sold under (v3); null for policies issued before the catalogue existed. */
+    readonly productVersion: number | null;
     readonly currency: string;
     readonly policyholder: Party;
     readonly insured: Party;

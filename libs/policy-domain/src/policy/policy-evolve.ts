@@ -38,6 +38,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     status: 'IN_FORCE',
     policyId: data.policyId,
     productCode: data.productCode,
+    productVersion: data.productVersion,
     currency: data.currency,
     jurisdiction: data.jurisdiction,
     ruleProfile: { jurisdiction: data.jurisdiction, ...data.ruleProfile },

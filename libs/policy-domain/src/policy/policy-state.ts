@@ -130,6 +130,8 @@ export interface IssuedPolicy {
   readonly status: PolicyStatus;
   readonly policyId: string;
   readonly productCode: string;
+  /** The product version it was sold under; null for a policy issued before the catalogue (DESIGN 2.8). */
+  readonly productVersion: number | null;
   readonly currency: string;
   readonly jurisdiction: Jurisdiction;
   readonly ruleProfile: RuleProfile;

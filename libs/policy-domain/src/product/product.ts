@@ -10,10 +10,10 @@ import { DomainError } from '../errors';
 import { isValidCurrency, type Money } from '../money';
 import { JURISDICTIONS, type Jurisdiction } from '../rule-profiles';
 
-const PRODUCT_KINDS = ['ENDOWMENT', 'WHOLE_LIFE', 'TERM', 'ANNUITY'] as const;
-const NONFORFEITURE_OPTIONS = ['RPU', 'ETI'] as const;
+export const PRODUCT_KINDS = ['ENDOWMENT', 'WHOLE_LIFE', 'TERM', 'ANNUITY'] as const;
+export const NONFORFEITURE_OPTIONS = ['RPU', 'ETI'] as const;
 type NonforfeitureDefault = 'NONE' | (typeof NONFORFEITURE_OPTIONS)[number];
-const PRODUCT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
+export const PRODUCT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 
 /** The law's free look (DESIGN 2.4): a product may make it longer, never shorter, nor keep more of the premium. */
 const FREE_LOOK_LAW: Readonly<Record<Jurisdiction, { readonly days: number; readonly maxCostDeduction: number }>> = {
@@ -47,7 +47,7 @@ export interface ProductTerms {
   };
 }
 
-interface ProductVersion extends ProductTerms {
+export interface ProductVersion extends ProductTerms {
   readonly productCode: string;
   readonly version: number;
   readonly publishedOn: BusinessDate;
@@ -58,7 +58,7 @@ export interface PublishProductVersion {
   readonly data: { readonly productCode: string; readonly terms: ProductTerms };
   readonly context: { readonly today: BusinessDate };
 }
-type ProductCommand = PublishProductVersion;
+export type ProductCommand = PublishProductVersion;
 
 interface ProductVersionPublished {
   readonly type: 'ProductVersionPublished';
@@ -80,6 +80,18 @@ function initialProductState(): ProductState {
 /** The version a policy was sold under, or null. */
 export function productVersion(state: ProductState, version: number): ProductVersion | null {
   return state.versions[version - 1] ?? null;
+}
+
+/** The product as the API shows it: every published version, oldest first. */
+export interface ProductView {
+  readonly productCode: string;
+  readonly revision: number;
+  readonly versions: readonly ProductVersion[];
+}
+
+export function productView(state: ProductState, options: { readonly revision: number }): ProductView {
+  if (state.productCode === null) throw new DomainError('PRODUCT_NOT_FOUND', 'The product has no published version.');
+  return { productCode: state.productCode, revision: options.revision, versions: state.versions };
 }
 
 function evolveProduct(state: ProductState, event: ProductEvent): ProductState {

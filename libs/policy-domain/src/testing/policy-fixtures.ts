@@ -8,6 +8,8 @@ import { type AgentSnapshot, type ReassignmentStrategy } from '../agent/agent-va
 import { type BusinessDate } from '../dates';
 import { type Money } from '../money';
 import { CN_RULE_PROFILE, type RuleProfile } from '../rule-profiles';
+import { type ProductVersion } from '../product/product';
+import { publishedProduct } from './product-fixtures';
 import { type ContractChange } from '../policy/contract-changes';
 import { policyDecider } from '../policy/policy-decider';
 import {
@@ -95,7 +97,12 @@ export function issuePolicyData(overrides: Partial<IssuePolicyData> = {}): Issue
 
 export function issuePolicy(
   overrides: Partial<IssuePolicyData> = {},
-  context: { today?: BusinessDate; ruleProfile?: RuleProfile; servicingAgent?: AgentSnapshot | null } = {},
+  context: {
+    today?: BusinessDate;
+    ruleProfile?: RuleProfile;
+    servicingAgent?: AgentSnapshot | null;
+    product?: ProductVersion | null;
+  } = {},
 ): IssuePolicy {
   const data = issuePolicyData(overrides);
   return {
@@ -109,6 +116,11 @@ export function issuePolicy(
         context.servicingAgent === undefined
           ? { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' }
           : context.servicingAgent,
+      // The policy's product, published, unless the test says otherwise.
+      product:
+        context.product === undefined
+          ? publishedProduct(data.productCode, data.currency, (context.ruleProfile ?? CN_RULE_PROFILE).jurisdiction)
+          : context.product,
     },
   };
 }

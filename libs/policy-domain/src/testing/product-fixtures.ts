@@ -1,4 +1,5 @@
-import { type ProductTerms } from '../product/product';
+import { type ProductTerms, type ProductVersion } from '../product/product';
+import { type Jurisdiction } from '../rule-profiles';
 
 /**
  * A CN 20-year endowment as the products issue describes it: the cash-value table of its worked example (3 % of the
@@ -16,3 +17,29 @@ export const SAMPLE_ENDOWMENT_TERMS: ProductTerms = {
   automaticPremiumLoan: true,
   nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
 };
+
+/**
+ * Version 1 of a product matching a policy (its code, currency and jurisdiction) with the sample endowment's terms:
+ * what IssuePolicy finds in the catalogue in the domain's tests and fixtures.
+ */
+export function publishedProduct(
+  productCode: string,
+  currency = 'CNY',
+  jurisdiction: Jurisdiction = 'CN',
+  terms: Partial<ProductTerms> = {},
+): ProductVersion {
+  const freeLook =
+    jurisdiction === 'US'
+      ? { days: 10, costDeduction: { amount: 0, currency } }
+      : { days: 15, costDeduction: { amount: 1_000, currency } };
+  return {
+    ...SAMPLE_ENDOWMENT_TERMS,
+    freeLook,
+    ...terms,
+    productCode,
+    version: 1,
+    publishedOn: '2020-01-02',
+    currency,
+    jurisdiction,
+  };
+}

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -173,5 +174,35 @@ export function NestedArrayField(
     ValidateNested({ each: true }),
     Type(type),
     doc(options, { type: lazySchemaType(type), isArray: true, minItems, maxItems }),
+  );
+}
+
+/** A list of whole numbers from `min` to `max`, at most `maxItems` long (e.g. a product's tables). */
+export function IntArrayField(
+  min: number,
+  max: number,
+  maxItems: number,
+  options: FieldOptions = {},
+): PropertyDecorator {
+  return applyDecorators(
+    presence(options),
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    IsInt({ each: true }),
+    Min(min, { each: true }),
+    Max(max, { each: true }),
+    doc(options, { type: 'integer', isArray: true, minimum: min, maximum: max, maxItems }),
+  );
+}
+
+/** A list of distinct values out of `values`. */
+export function EnumArrayField(values: readonly string[], options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    presence(options),
+    IsArray(),
+    ArrayMaxSize(values.length),
+    ArrayUnique(),
+    IsIn(values as string[], { each: true, message: `each value of $property must be one of ${values.join(', ')}` }),
+    doc(options, { enum: [...values], isArray: true, type: String }),
   );
 }

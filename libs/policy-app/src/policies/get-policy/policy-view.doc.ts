@@ -194,3 +194,22 @@ export class ReinstatementQuoteDoc {
   @ApiProperty({ type: () => MoneyDto }) total!: MoneyDto;
   @ApiProperty() currency!: string;
 }
+
+/** The cash value of DESIGN 2.8 on a date, with every term of its computation. */
+export class CashValueQuoteDoc {
+  @ApiProperty() policyId!: string;
+  @ApiProperty() productCode!: string;
+  @ApiProperty({ description: 'The product version the policy was sold under' }) productVersion!: number;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ format: 'date', description: 'D: the date asked about' }) onDate!: string;
+  @ApiProperty({ format: 'date', description: 'Due date of the earliest unpaid, non-waived installment' })
+  paidToDate!: string;
+  @ApiProperty({ format: 'date', description: 'D′ = the earlier of D and the paid-to date' }) valuedOn!: string;
+  @ApiProperty({ description: 'y: whole policy years completed at D′' }) policyYearsCompleted!: number;
+  @ApiProperty({ type: () => MoneyDto, description: 'The sum assured in force at D′' }) sumAssured!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto, description: 'CV_end(y)' }) yearStartValue!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto, description: 'CV_end(y+1)' }) yearEndValue!: MoneyDto;
+  @ApiProperty({ description: 'Days from anniversary y to D′' }) daysIntoYear!: number;
+  @ApiProperty({ description: 'Days of policy year y+1' }) daysInYear!: number;
+  @ApiProperty({ type: () => MoneyDto }) cashValue!: MoneyDto;
+}

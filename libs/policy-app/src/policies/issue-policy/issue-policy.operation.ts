@@ -1,4 +1,10 @@
-import { EXAMPLE_AGENT_ID, EXAMPLE_POLICY_ID, exampleCny, type PolicyOperation } from '../../operations/operation';
+import {
+  EXAMPLE_AGENT_ID,
+  EXAMPLE_POLICY_ID,
+  EXAMPLE_PRODUCT_CODE,
+  exampleCny,
+  type PolicyOperation,
+} from '../../operations/operation';
 import { issuePolicyBody } from '../../grpc/request-bodies';
 import { IssuePolicyDto } from './issue-policy.dto';
 
@@ -11,7 +17,7 @@ export const issuePolicy: PolicyOperation<'IssuePolicy', IssuePolicyDto, never> 
   dto: IssuePolicyDto,
   example: {
     policyId: EXAMPLE_POLICY_ID,
-    productCode: 'ENDOW-20',
+    productCode: EXAMPLE_PRODUCT_CODE,
     currency: 'CNY',
     policyholder: {
       name: '张三',
@@ -70,6 +76,7 @@ export const issuePolicy: PolicyOperation<'IssuePolicy', IssuePolicyDto, never> 
       today: env.today,
       ruleProfile: env.ruleProfile,
       servicingAgent: await env.loadAgent(dto.servicing.agentId),
+      product: await env.loadProduct(dto.productCode),
     },
   }),
 };

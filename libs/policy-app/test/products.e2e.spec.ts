@@ -1,0 +1,142 @@
+/**
+ * The product catalogue (DESIGN 2.8) over both transports: a product manager publishes numbered, immutable versions;
+ * every servicing role reads them; a version that breaks a rule is refused with every rule it breaks.
+ */
+import { protoFields, startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
+import { bearer, removeDataDir, startTestApi } from './support/test-api';
+
+const ENDOWMENT = {
+  name: 'Golden Years Endowment (20 years)',
+  kind: 'ENDOWMENT',
+  jurisdiction: 'CN',
+  currency: 'CNY',
+  freeLook: { days: 15, costDeduction: { amount: 1_000, currency: 'CNY' } },
+  grace: { noticeShortensGrace: false },
+  cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
+  loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
+  automaticPremiumLoan: true,
+  nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+};
+
+describe('product catalogue', () => {
+  let api: GrpcTestApi;
+
+  beforeAll(async () => {
+    api = await startGrpcTestApi();
+  });
+  afterAll(async () => {
+    await api.close();
+    removeDataDir(api.dataDir);
+  });
+
+  const publish = (code: string, body: object, role: Parameters<typeof bearer>[0] = 'product-manager') =>
+    api.http().post(`/v1/products/${code}/versions`).set('Authorization', bearer(role)).send(body);
+
+  it('REST: versions 1 and 2 are published and both stay readable, unchanged', async () => {
+    const first = await publish('CN-ENDOW-20', ENDOWMENT).expect(201);
+    expect(first.body).toMatchObject({
+      productCode: 'CN-ENDOW-20',
+      version: 1,
+      revision: 0,
+      events: [{ type: 'ProductVersionPublished' }],
+    });
+    const second = await publish('CN-ENDOW-20', {
+      ...ENDOWMENT,
+      loan: { maxPercentOfCashValue: 80, interestBasisPoints: 450 },
+    }).expect(201);
+    expect(second.body).toMatchObject({ version: 2, revision: 1 });
+
+    const read = await api.http().get('/v1/products/CN-ENDOW-20').set('Authorization', bearer('clerk')).expect(200);
+    expect(read.headers.etag).toBe('"1"');
+    expect(
+      read.body.versions.map((version: { version: number; loan: object }) => [version.version, version.loan]),
+    ).toEqual([
+      [1, { maxPercentOfCashValue: 80, interestBasisPoints: 500 }],
+      [2, { maxPercentOfCashValue: 80, interestBasisPoints: 450 }],
+    ]);
+    expect(read.body.versions[0]).toMatchObject({
+      ...ENDOWMENT,
+      productCode: 'CN-ENDOW-20',
+      publishedOn: expect.any(String),
+    });
+  });
+
+  it('REST: a term product without cash value and without loan terms (loan left out → null)', async () => {
+    const { loan: _loan, ...withoutLoan } = ENDOWMENT;
+    const term = { ...withoutLoan, name: 'Term 20', kind: 'TERM', cashValuePpm: [], automaticPremiumLoan: false };
+    await publish('CN-TERM-20', term).expect(201);
+    const read = await api.http().get('/v1/products/CN-TERM-20').set('Authorization', bearer('auditor')).expect(200);
+    expect(read.body.versions[0]).toMatchObject({ kind: 'TERM', cashValuePpm: [], loan: null });
+  });
+
+  it('refusals: 422 with every broken rule, 400 for malformed fields, 403 for other roles, 404 unknown', async () => {
+    const invalid = await publish('CN-BAD-1', {
+      ...ENDOWMENT,
+      freeLook: { days: 10, costDeduction: { amount: 2_000, currency: 'CNY' } },
+      automaticPremiumLoan: true,
+      cashValuePpm: [],
+    }).expect(422);
+    expect(invalid.body.code).toBe('PRODUCT_DEFINITION_INVALID');
+    expect(invalid.body.detail).toContain("freeLook.days: at least the law's 15 (CN)");
+    expect(invalid.body.detail).toContain("freeLook.costDeduction: from 0 to the law's 1000 (CN)");
+    expect(invalid.body.detail).toContain('loan: a product without cash value lends nothing');
+
+    const malformed = await publish('CN-BAD-2', { ...ENDOWMENT, kind: 'ANNUITY-X', cashValuePpm: [1.5] }).expect(400);
+    expect(malformed.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['cashValuePpm', 'kind']);
+    await publish('cn bad', ENDOWMENT).expect(400);
+    for (const role of ['clerk', 'supervisor', 'system', 'auditor', 'reporter'] as const) {
+      await publish('CN-ENDOW-20', ENDOWMENT, role).expect(403);
+    }
+    await api.http().get('/v1/products/NOPE').set('Authorization', bearer('clerk')).expect(404);
+    await api.http().get('/v1/products/CN-ENDOW-20').set('Authorization', bearer('reporter')).expect(403);
+  });
+
+  it('gRPC: PublishProductVersion answers the version; GetProduct shows it', async () => {
+    const published = await unary(
+      api.commands,
+      'PublishProductVersion',
+      {
+        product_code: 'US-WL-1',
+        ...protoFields({
+          ...ENDOWMENT,
+          jurisdiction: 'US',
+          currency: 'USD',
+          freeLook: { days: 10, costDeduction: { amount: 0, currency: 'USD' } },
+        }),
+      },
+      { role: 'product-manager' },
+    );
+    expect(published).toMatchObject({ ok: true, reply: { product_code: 'US-WL-1', version: 1 } });
+
+    const read = await unary(api.queries, 'GetProduct', { product_code: 'US-WL-1' }, { role: 'clerk' });
+    expect(read).toMatchObject({
+      ok: true,
+      reply: {
+        product_code: 'US-WL-1',
+        versions: [{ version: 1, jurisdiction: 'US', cash_value_ppm: ENDOWMENT.cashValuePpm }],
+      },
+    });
+  });
+
+  it('the sample catalogue (SAMPLE_CATALOGUE=true, the embedded default) is published once, on the first start', async () => {
+    const sampled = await startTestApi({ env: { SAMPLE_CATALOGUE: 'true' } });
+    try {
+      for (const code of ['CN-ENDOW-20', 'CN-WL-1', 'CN-TERM-20', 'US-WL-1']) {
+        const read = await sampled.http().get(`/v1/products/${code}`).set('Authorization', bearer('clerk')).expect(200);
+        expect(read.body.versions).toHaveLength(1);
+      }
+      const us = await sampled.http().get('/v1/products/US-WL-1').set('Authorization', bearer('clerk')).expect(200);
+      expect(us.body.versions[0].nonforfeiture).toMatchObject({ options: ['RPU', 'ETI'], default: 'ETI' });
+    } finally {
+      await sampled.close();
+    }
+    const restarted = await startTestApi({ dataDir: sampled.dataDir, env: { SAMPLE_CATALOGUE: 'true' } });
+    try {
+      const read = await restarted.http().get('/v1/products/CN-ENDOW-20').set('Authorization', bearer('clerk'));
+      expect(read.body.versions).toHaveLength(1);
+    } finally {
+      await restarted.close();
+      removeDataDir(restarted.dataDir);
+    }
+  });
+});
