@@ -208,9 +208,12 @@ describe(`read models of an older layout, embedded mode (${E2E_STORE.mode}, SQLi
       }
       const dataDir = copyOfSeeded();
       let api = await startTestApi({ dataDir, env, fixtureAgent: false });
+      // EventStoreDB is one server for the whole file: its log also holds the events of the tests before this one.
+      let before: unknown[];
       try {
         await waitUntilCaughtUp(api);
-        expect(await allReports(api)).toEqual(seededReports);
+        before = await allReports(api);
+        if (E2E_STORE.mode === 'embedded-sqlite') expect(before).toEqual(seededReports);
       } finally {
         await api.close();
       }
@@ -224,7 +227,7 @@ describe(`read models of an older layout, embedded mode (${E2E_STORE.mode}, SQLi
       api = await startTestApi({ dataDir, env, fixtureAgent: false });
       try {
         await waitUntilCaughtUp(api);
-        expect(await allReports(api)).toEqual(seededReports);
+        expect(await allReports(api)).toEqual(before);
       } finally {
         await api.close();
       }
