@@ -22,6 +22,12 @@ async function main(): Promise<void> {
   const onFailed = () => {
     void (started.relay?.stop() ?? Promise.resolve()).finally(() => logger.flush(() => process.exit(1)));
   };
+  // Signals are handled from before the start: a SIGTERM right after "relay started" is logged must stop it gracefully,
+  // not meet Node's default (terminate at once).
+  stopOnSignals(logger, (signal) => {
+    logger.info({ signal }, 'stopping: finishing the batch in hand and saving the checkpoint');
+    return started.relay?.stop() ?? Promise.resolve();
+  });
   let relay: RelayHandle;
   try {
     relay = await startRelay(config, { logger, onFailed });
@@ -32,10 +38,6 @@ async function main(): Promise<void> {
     return;
   }
   started.relay = relay;
-  stopOnSignals(logger, (signal) => {
-    logger.info({ signal }, 'stopping: finishing the batch in hand and saving the checkpoint');
-    return relay.stop();
-  });
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,14 @@ async function main(): Promise<void> {
   const logger = createProjectorLogger(config);
   const tracing = startTracing(config.tracing, { logger });
   if (tracing.enabled) logger.info({ serviceName: config.tracing.serviceName }, 'tracing: spans exported over OTLP');
-  let projector: ProjectorHandle;
+  // Signals are handled from before the start: a SIGTERM right after "projector started" is logged must stop it
+  // gracefully, not meet Node's default (terminate at once).
+  let projector: ProjectorHandle | undefined;
+  stopOnSignals(logger, (signal) => {
+    logger.info({ signal }, 'stopping: finishing the chunk in hand and committing offsets');
+    // The spans of the last chunks are exported before the process exits.
+    return (projector?.stop() ?? Promise.resolve()).finally(() => tracing.shutdown());
+  });
   try {
     projector = await startProjector(config, { logger });
   } catch (error) {
@@ -33,11 +40,6 @@ async function main(): Promise<void> {
     logger.flush(() => process.exit(1));
     return;
   }
-  stopOnSignals(logger, (signal) => {
-    logger.info({ signal }, 'stopping: finishing the chunk in hand and committing offsets');
-    // The spans of the last chunks are exported before the process exits.
-    return projector.stop().finally(() => tracing.shutdown());
-  });
 }
 
 main().catch((error: unknown) => {
