@@ -53,8 +53,11 @@ describe('command tracing', () => {
         .finishedSpans()
         .filter((candidate) => candidate.name === name)
         .at(-1);
-      expect(span).toBeDefined();
-      return span!;
+      if (span === undefined) {
+        const seen = tracing.finishedSpans().map((candidate) => candidate.name);
+        throw new Error(`no finished span named ${name}; spans: ${JSON.stringify(seen)}`);
+      }
+      return span;
     };
 
     it("REST: the server span is the caller's child; every event of the command records the span's traceparent", async () => {

@@ -75,10 +75,20 @@ function roundHalfUpSigned(numerator: bigint, denominator: bigint): bigint {
 
 /**
  * The cash value on `date` under the product's table (`cashValuePpm`: the value at the end of policy year t, in parts
- * per million of the sum assured).
- * @throws DomainError NO_CASH_VALUE when the table is empty; DATE_BEFORE_POLICY before the effective date.
+ * per million of the sum assured); null when the policy records no product version (sold before the catalogue).
+ * @throws DomainError NO_CASH_VALUE without a version or with an empty table; DATE_BEFORE_POLICY before the policy.
  */
-export function cashValueOn(policy: IssuedPolicy, cashValuePpm: readonly number[], date: BusinessDate): CashValueQuote {
+export function cashValueOn(
+  policy: IssuedPolicy,
+  cashValuePpm: readonly number[] | null,
+  date: BusinessDate,
+): CashValueQuote {
+  if (cashValuePpm === null) {
+    throw new DomainError(
+      'NO_CASH_VALUE',
+      `Policy ${policy.policyId} was sold before the product catalogue: no product version, so no cash value.`,
+    );
+  }
   if (cashValuePpm.length === 0) {
     throw new DomainError('NO_CASH_VALUE', `Product ${policy.productCode} has no cash value.`);
   }

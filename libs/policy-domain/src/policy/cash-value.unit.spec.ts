@@ -130,6 +130,13 @@ describe('cash value (DESIGN 2.8)', () => {
   it('NO_CASH_VALUE without a table; DATE_BEFORE_POLICY before the effective date', () => {
     const policy = policyAfter(paidThrough3);
     expect(() => cashValueOn(policy, [], '2026-09-01')).toThrow(expect.objectContaining({ code: 'NO_CASH_VALUE' }));
+    // Sold before the catalogue: no recorded product version.
+    expect(() => cashValueOn(policy, null, '2026-09-01')).toThrow(
+      expect.objectContaining({
+        code: 'NO_CASH_VALUE',
+        message: expect.stringContaining('before the product catalogue'),
+      }),
+    );
     expect(() => cashValueOn(policy, TABLE, '2024-02-29')).toThrow(
       expect.objectContaining({ code: 'DATE_BEFORE_POLICY' }),
     );

@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { loadAggregate } from '@lib/event-sourcing';
-import { cashValueOn, DomainError, isIssued, policyAggregate, policyStreamId } from '@lib/policy-domain';
+import { cashValueOn, isIssued, policyAggregate, policyStreamId } from '@lib/policy-domain';
 import { CommandRunner } from '../../common/command-runner';
 import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
 import { loadProductVersion } from '../../products/load-product';
@@ -23,13 +23,9 @@ export class GetCashValueHandler implements IQueryHandler<GetCashValueQuery, Cas
     const { productCode, productVersion } = policy;
     const product =
       productVersion === null ? null : await loadProductVersion(this.runner.store, productCode, productVersion);
-    if (productVersion === null || product === null) {
-      throw new DomainError(
-        'NO_CASH_VALUE',
-        `Policy ${policyId} was issued before the product catalogue: it has no product version, so no cash value.`,
-      );
-    }
-    const quote = cashValueOn(policy, product.cashValuePpm, on ?? this.runner.today());
-    return { policyId, productCode, productVersion, revision: loaded.revision, ...quote };
+    // The rule (no version, or no table: NO_CASH_VALUE) is the domain's.
+    const quote = cashValueOn(policy, product?.cashValuePpm ?? null, on ?? this.runner.today());
+    // cashValueOn refused a policy without a version, so productVersion is a number here.
+    return { policyId, productCode, productVersion: productVersion!, revision: loaded.revision, ...quote };
   }
 }
