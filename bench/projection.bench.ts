@@ -147,12 +147,17 @@ function quantileMs(before: Map<number, number>, after: Map<number, number>, q: 
 async function main(): Promise<void> {
   const suffix = randomUUID().slice(0, 8);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'projection-bench-'));
-  const topics = { policy: `bench-${suffix}.policy.events.v1`, agent: `bench-${suffix}.agent.events.v1` };
+  const topics = {
+    policy: `bench-${suffix}.policy.events.v1`,
+    agent: `bench-${suffix}.agent.events.v1`,
+    product: `bench-${suffix}.product.events.v1`,
+  };
   const schemaPrefix = `bench_projection_${suffix}`;
   const kafkaEnv = {
     KAFKA_BROKERS,
     KAFKA_POLICY_TOPIC: topics.policy,
     KAFKA_AGENT_TOPIC: topics.agent,
+    KAFKA_PRODUCT_TOPIC: topics.product,
     KAFKA_TOPIC_PARTITIONS: PARTITIONS,
   };
   log(

@@ -65,7 +65,11 @@ function forwarderTo(broker: string) {
 
 describeWithKafkaAndPostgres('Kafka down while commands arrive', () => {
   const suffix = uniqueSuffix();
-  const topics = { policy: `e2e-${suffix}.policy.events.v1`, agent: `e2e-${suffix}.agent.events.v1` };
+  const topics = {
+    policy: `e2e-${suffix}.policy.events.v1`,
+    agent: `e2e-${suffix}.agent.events.v1`,
+    product: `e2e-${suffix}.product.events.v1`,
+  };
   const schemaPrefix = `e2e_outage_${suffix}`;
   const liveSchema = `${schemaPrefix}_live`;
   const forwarder = forwarderTo(parseBrokerList(KAFKA_BROKERS)[0]);
@@ -87,6 +91,7 @@ describeWithKafkaAndPostgres('Kafka down while commands arrive', () => {
     const kafkaEnv = {
       KAFKA_POLICY_TOPIC: topics.policy,
       KAFKA_AGENT_TOPIC: topics.agent,
+      KAFKA_PRODUCT_TOPIC: topics.product,
       KAFKA_TOPIC_PARTITIONS: '2',
     };
     [api, relay, projector] = await Promise.all([
@@ -140,7 +145,7 @@ describeWithKafkaAndPostgres('Kafka down while commands arrive', () => {
       return health.status === 'waiting-for-kafka' && health.publishFailures > 0 ? health : undefined;
     }, 'the relay to report that Kafka does not answer');
     expect(waiting).toEqual(expect.objectContaining({ published: 0, savedCheckpoint: null }));
-    expect((await messageCount(admin, topics.policy)) + (await messageCount(admin, topics.agent))).toBe(0);
+    for (const topic of Object.values(topics)) expect(await messageCount(admin, topic)).toBe(0);
     expect((await store.checkpoint()).eventsApplied).toBe(0);
 
     await forwarder.listen(kafkaPort); // Kafka is back

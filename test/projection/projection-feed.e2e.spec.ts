@@ -38,7 +38,11 @@ jest.setTimeout(120_000);
 
 describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → projector → PostgreSQL', () => {
   const suffix = uniqueSuffix();
-  const topics = { policy: `e2e-${suffix}.policy.events.v1`, agent: `e2e-${suffix}.agent.events.v1` };
+  const topics = {
+    policy: `e2e-${suffix}.policy.events.v1`,
+    agent: `e2e-${suffix}.agent.events.v1`,
+    product: `e2e-${suffix}.product.events.v1`,
+  };
   const groupId = `e2e-${suffix}.reporting-projector`;
   const schemaPrefix = `e2e_feed_${suffix}`;
   const liveSchema = `${schemaPrefix}_live`;
@@ -56,6 +60,7 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
     KAFKA_BROKERS,
     KAFKA_POLICY_TOPIC: topics.policy,
     KAFKA_AGENT_TOPIC: topics.agent,
+    KAFKA_PRODUCT_TOPIC: topics.product,
     KAFKA_TOPIC_PARTITIONS: '3',
   };
   const startRelay = (extra: Record<string, string> = {}) =>
@@ -93,9 +98,16 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
   }
 
   async function committedOnBothTopics(): Promise<number> {
-    return (
-      (await committedMessages(admin, groupId, topics.policy)) + (await committedMessages(admin, groupId, topics.agent))
-    );
+    let committed = 0;
+    for (const topic of Object.values(topics)) committed += await committedMessages(admin, groupId, topic);
+    return committed;
+  }
+
+  /** Messages on the policy, agent and product topics. */
+  async function messagesOnTopics(): Promise<number> {
+    let messages = 0;
+    for (const topic of Object.values(topics)) messages += await messageCount(admin, topic);
+    return messages;
   }
 
   /** The live read models equal a fresh rebuild from the event store, report by report, row for row. */
@@ -234,10 +246,7 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
     // A backlog on the topics while no projector runs.
     await runBulkServicing(client, 'K', 120);
     const backlog = (await readAllEvents(eventsFile)).filter(isPublishedStream).length;
-    await waitFor(
-      async () => (await messageCount(admin, topics.policy)) + (await messageCount(admin, topics.agent)) >= backlog,
-      'the relay to publish the backlog',
-    );
+    await waitFor(async () => (await messagesOnTopics()) >= backlog, 'the relay to publish the backlog');
 
     // Small transactions and no offset commit before the end of a fetched batch: a kill now lands after some
     // messages were applied and before their offsets were committed.
@@ -279,9 +288,11 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
     await load;
 
     const events = await converged();
-    const onTopics = [...(await readTopic(kafka, topics.policy)), ...(await readTopic(kafka, topics.agent))].map(
-      (message) => JSON.parse(message.value!) as { id: string },
-    );
+    const onTopics = [
+      ...(await readTopic(kafka, topics.policy)),
+      ...(await readTopic(kafka, topics.agent)),
+      ...(await readTopic(kafka, topics.product)),
+    ].map((message) => JSON.parse(message.value!) as { id: string });
     const ids = onTopics.map((cloudEvent) => cloudEvent.id);
     expect(new Set(ids)).toEqual(new Set(events.map((event) => event.eventId)));
     expect(ids.length).toBeGreaterThan(new Set(ids).size);
@@ -344,7 +355,7 @@ describeWithKafkaAndPostgres('projection feed: API → relay → Kafka → proje
 
   it('a graceful stop (SIGTERM) commits every processed offset and leaves the group', async () => {
     expect(await projector.stop()).toBe(0);
-    const onTopics = (await messageCount(admin, topics.policy)) + (await messageCount(admin, topics.agent));
+    const onTopics = await messagesOnTopics();
     expect(await committedOnBothTopics()).toBe(onTopics);
   });
 });

@@ -40,8 +40,8 @@ export interface RelayConfig {
 
 /**
  * Reads and validates the relay's environment:
- * KAFKA_BROKERS (required), KAFKA_TOPIC_PARTITIONS (6), KAFKA_POLICY_TOPIC / KAFKA_AGENT_TOPIC
- * (policy.events.v1 / agent.events.v1), EVENTSTORE_CONNECTION_STRING (esdb://…) or DATA_DIR (./data, embedded
+ * KAFKA_BROKERS (required), KAFKA_TOPIC_PARTITIONS (6), KAFKA_POLICY_TOPIC / KAFKA_AGENT_TOPIC / KAFKA_PRODUCT_TOPIC
+ * (policy.events.v1 / agent.events.v1 / product.events.v1), EVENTSTORE_CONNECTION_STRING (esdb://…) or DATA_DIR (./data, embedded
  * events.sqlite), READ_MODEL_URL (postgres://… → checkpoint in PostgreSQL schema RELAY_CHECKPOINT_SCHEMA, else
  * $DATA_DIR/relay-checkpoint.sqlite), RELAY_CHECKPOINT_NAME (event-relay), RELAY_BATCH_SIZE (1000),
  * RELAY_LINGER_MS (20), RELAY_CHECKPOINT_INTERVAL_MS (100), RELAY_POLL_INTERVAL_MS (100), HTTP_PORT (3000),
@@ -64,8 +64,11 @@ export function loadRelayConfig(env: Env = process.env, cwd: string = process.cw
   const topics: TopicNames = {
     policy: read.topic('KAFKA_POLICY_TOPIC', DEFAULT_TOPICS.policy),
     agent: read.topic('KAFKA_AGENT_TOPIC', DEFAULT_TOPICS.agent),
+    product: read.topic('KAFKA_PRODUCT_TOPIC', DEFAULT_TOPICS.product),
   };
-  if (topics.policy === topics.agent) read.problems.push('KAFKA_POLICY_TOPIC and KAFKA_AGENT_TOPIC must differ');
+  if (new Set(Object.values(topics)).size !== Object.keys(topics).length) {
+    read.problems.push('KAFKA_POLICY_TOPIC, KAFKA_AGENT_TOPIC and KAFKA_PRODUCT_TOPIC must differ');
+  }
   const topicPartitions = read.integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
 
   const rawDataDir = read.string('DATA_DIR') ?? './data';

@@ -6,7 +6,7 @@ describe('relay configuration', () => {
     const config = loadRelayConfig({ KAFKA_BROKERS: 'localhost:9092', DATA_DIR: '/var/data' }, '/app');
     expect(config).toMatchObject({
       kafkaBrokers: ['localhost:9092'],
-      topics: { policy: 'policy.events.v1', agent: 'agent.events.v1' },
+      topics: { policy: 'policy.events.v1', agent: 'agent.events.v1', product: 'product.events.v1' },
       topicPartitions: 6,
       eventStore: { kind: 'sqlite', path: '/var/data/events.sqlite' },
       checkpointStore: { kind: 'sqlite', path: '/var/data/relay-checkpoint.sqlite' },

@@ -33,7 +33,7 @@ describeWithKafka('event relay against a real broker', () => {
   let admin: KafkaAdmin;
   let dataDir: string;
   let relay: RelayHandle | undefined;
-  let topics: { policy: string; agent: string };
+  let topics: { policy: string; agent: string; product: string };
   const created: string[] = [];
 
   const config = (partitions: number) =>
@@ -41,6 +41,7 @@ describeWithKafka('event relay against a real broker', () => {
       KAFKA_BROKERS: TEST_BROKERS,
       KAFKA_POLICY_TOPIC: topics.policy,
       KAFKA_AGENT_TOPIC: topics.agent,
+      KAFKA_PRODUCT_TOPIC: topics.product,
       KAFKA_TOPIC_PARTITIONS: String(partitions),
       DATA_DIR: dataDir,
       HTTP_PORT: '0',
@@ -53,7 +54,11 @@ describeWithKafka('event relay against a real broker', () => {
   });
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'relay-int-'));
-    topics = { policy: uniqueName('relay-int.policy'), agent: uniqueName('relay-int.agent') };
+    topics = {
+      policy: uniqueName('relay-int.policy'),
+      agent: uniqueName('relay-int.agent'),
+      product: uniqueName('relay-int.product'),
+    };
     created.push(...Object.values(topics).flatMap((topic) => [topic, `${topic}.dlq`]));
   });
   afterEach(async () => {

@@ -1,6 +1,6 @@
 /**
  * The event relay (DESIGN 5): a catch-up subscription on the event store's `$all` from a durable checkpoint →
- * CloudEvents on `policy.events.v1` / `agent.events.v1`, keyed by stream id.
+ * CloudEvents on `policy.events.v1` / `agent.events.v1` / `product.events.v1`, keyed by stream id.
  *
  * At-least-once: a batch (up to RELAY_BATCH_SIZE events, or what arrived within RELAY_LINGER_MS) is published with
  * the idempotent producer (acks = all); only after Kafka acknowledged all of it does the checkpoint advance to the
@@ -450,10 +450,10 @@ class Relay implements RelayHandle {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [
-        { topic: this.config.topics.policy, partitions: this.config.topicPartitions },
-        { topic: this.config.topics.agent, partitions: this.config.topicPartitions },
-      ]);
+      await ensureTopics(
+        admin,
+        Object.values(this.config.topics).map((topic) => ({ topic, partitions: this.config.topicPartitions })),
+      );
       this.topicsReady = true;
     } finally {
       await admin.disconnect();

@@ -1,12 +1,19 @@
 import { CliFailure, EXIT, Interrupted, UsageError, type CliIo } from './cli-io';
 import type { CliCommand } from './commands/cli-command';
+import { productsCommand } from './commands/products.command';
 import { quarantineCommand } from './commands/quarantine.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { replayCommand } from './commands/replay.command';
 import { runDayCommand } from './commands/run-day.command';
 
 /** Every command of policyctl; a new one (e.g. `run-day`) is one more module in commands/ and one entry here. */
-const COMMANDS: readonly CliCommand[] = [rebuildCommand, replayCommand, runDayCommand, quarantineCommand];
+const COMMANDS: readonly CliCommand[] = [
+  rebuildCommand,
+  replayCommand,
+  runDayCommand,
+  quarantineCommand,
+  productsCommand,
+];
 
 function mainUsage(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -186,7 +186,8 @@ describe('policyctl on an embedded data dir', () => {
         await waitUntilCaughtUp(api);
         const due = await getReport(api, '/v1/reports/premiums-due?from=2026-09-01&to=2026-09-01').expect(200);
         expect(due.body.items).toEqual([expect.objectContaining({ policyId: 'REP-0003', status: 'PAID' })]);
-        expect(due.body.caughtUp).toMatchObject({ eventsApplied: 10, lagEvents: 0 });
+        // 10 policy and agent events and the harness's product ENDOW-4 (projected into products).
+        expect(due.body.caughtUp).toMatchObject({ eventsApplied: 11, lagEvents: 0 });
       } finally {
         await api.close();
       }

@@ -38,7 +38,7 @@ export interface ProjectorConfig {
 
 /**
  * Reads and validates the projector's environment:
- * KAFKA_BROKERS (required), KAFKA_TOPIC_PARTITIONS (6), KAFKA_POLICY_TOPIC / KAFKA_AGENT_TOPIC,
+ * KAFKA_BROKERS (required), KAFKA_TOPIC_PARTITIONS (6), KAFKA_POLICY_TOPIC / KAFKA_AGENT_TOPIC / KAFKA_PRODUCT_TOPIC,
  * PROJECTOR_GROUP_ID (reporting-projector), READ_MODEL_URL (postgres://…; unset → SQLite in DATA_DIR),
  * READ_MODEL_SCHEMA (read_models), PROJECTOR_BATCH_SIZE (1000), PROJECTOR_MAX_ATTEMPTS (3),
  * PROJECTOR_RETRY_BACKOFF_MS (200), PROJECTOR_COMMIT_INTERVAL_MS (1000), PROJECTOR_PARTITIONS_CONCURRENTLY (2),
@@ -61,8 +61,11 @@ export function loadProjectorConfig(env: Env = process.env): ProjectorConfig {
   const topics: TopicNames = {
     policy: read.topic('KAFKA_POLICY_TOPIC', DEFAULT_TOPICS.policy),
     agent: read.topic('KAFKA_AGENT_TOPIC', DEFAULT_TOPICS.agent),
+    product: read.topic('KAFKA_PRODUCT_TOPIC', DEFAULT_TOPICS.product),
   };
-  if (topics.policy === topics.agent) read.problems.push('KAFKA_POLICY_TOPIC and KAFKA_AGENT_TOPIC must differ');
+  if (new Set(Object.values(topics)).size !== Object.keys(topics).length) {
+    read.problems.push('KAFKA_POLICY_TOPIC, KAFKA_AGENT_TOPIC and KAFKA_PRODUCT_TOPIC must differ');
+  }
 
   const groupId = read.string('PROJECTOR_GROUP_ID') ?? DEFAULT_PROJECTOR_GROUP_ID;
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(groupId)) {

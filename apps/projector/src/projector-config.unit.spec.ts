@@ -5,7 +5,7 @@ describe('projector configuration', () => {
   it('defaults: group reporting-projector on the DESIGN 5 topics; SQLite read models without READ_MODEL_URL', () => {
     expect(loadProjectorConfig({ KAFKA_BROKERS: 'localhost:9092', DATA_DIR: '/var/data' })).toMatchObject({
       groupId: 'reporting-projector',
-      topics: { policy: 'policy.events.v1', agent: 'agent.events.v1' },
+      topics: { policy: 'policy.events.v1', agent: 'agent.events.v1', product: 'product.events.v1' },
       readModels: { readModelUrl: undefined, schema: undefined, dataDir: '/var/data' },
       batchSize: 1000,
       maxAttempts: 3,

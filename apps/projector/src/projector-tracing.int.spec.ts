@@ -25,7 +25,11 @@ const CALLER_B = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7
 const CALLER_C = { traceId: '5e1d2c3b4a5968778695a4b3c2d1e0f1', spanId: '1a2b3c4d5e6f7081' };
 
 describeWithKafka('projector tracing: REST → event metadata → CloudEvent on Kafka → projector span', () => {
-  const topics = { policy: uniqueName('trace.policy.events.v1'), agent: uniqueName('trace.agent.events.v1') };
+  const topics = {
+    policy: uniqueName('trace.policy.events.v1'),
+    agent: uniqueName('trace.agent.events.v1'),
+    product: uniqueName('trace.product.events.v1'),
+  };
   let tracing: InMemoryTracing;
   let api: TestApi;
   let kafka: KafkaClient;
@@ -45,6 +49,7 @@ describeWithKafka('projector tracing: REST → event metadata → CloudEvent on 
       KAFKA_BROKERS: TEST_BROKERS,
       KAFKA_POLICY_TOPIC: topics.policy,
       KAFKA_AGENT_TOPIC: topics.agent,
+      KAFKA_PRODUCT_TOPIC: topics.product,
       KAFKA_TOPIC_PARTITIONS: '1',
       PROJECTOR_GROUP_ID: uniqueName('trace.projector'),
       DATA_DIR: readModelDir,

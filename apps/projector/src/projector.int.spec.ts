@@ -47,7 +47,11 @@ function agentRegistered(agentId: string, position: number, ageMs: number): Reco
 
 describeWithKafka('projector against a real broker', () => {
   const kafka = testKafka('projector-int');
-  const topics = { policy: uniqueName('projector-int.policy'), agent: uniqueName('projector-int.agent') };
+  const topics = {
+    policy: uniqueName('projector-int.policy'),
+    agent: uniqueName('projector-int.agent'),
+    product: uniqueName('projector-int.product'),
+  };
   let admin: KafkaAdmin;
   let dataDir: string;
   let projector: ProjectorHandle | undefined;
@@ -85,6 +89,7 @@ describeWithKafka('projector against a real broker', () => {
         KAFKA_BROKERS: TEST_BROKERS,
         KAFKA_POLICY_TOPIC: topics.policy,
         KAFKA_AGENT_TOPIC: topics.agent,
+        KAFKA_PRODUCT_TOPIC: topics.product,
         KAFKA_TOPIC_PARTITIONS: '1',
         PROJECTOR_GROUP_ID: uniqueName('projector-int'),
         DATA_DIR: dataDir,

@@ -1,5 +1,5 @@
 /**
- * The projector (DESIGN 5): consumer group `reporting-projector` on the policy and agent topics → every read model.
+ * The projector (DESIGN 5): consumer group `reporting-projector` on the policy, agent and product topics → every read model.
  *
  * Exactly-once effect: each fetched partition batch is cut into chunks of PROJECTOR_BATCH_SIZE events; a chunk goes
  * to `ReadModelStore.applyBatch`, which writes the row changes, each stream's last applied revision and the
@@ -153,7 +153,7 @@ class Projector implements ProjectorHandle {
     const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'projector', logger, logLevel: 'error' });
     this.runner = new ConsumerRunner(kafka, {
       groupId: config.groupId,
-      topics: [config.topics.policy, config.topics.agent],
+      topics: Object.values(config.topics),
       // Normally the relay created them; a projector started first must not fail to subscribe.
       ensureTopics: { partitions: config.topicPartitions },
       handleBatch: (batch) => this.project(batch),

@@ -103,6 +103,7 @@ describeWithServices('the projector on read models of an older layout', () => {
     KAFKA_BROKERS,
     KAFKA_POLICY_TOPIC: `e2e-${suffix}.policy.events.v1`,
     KAFKA_AGENT_TOPIC: `e2e-${suffix}.agent.events.v1`,
+    KAFKA_PRODUCT_TOPIC: `e2e-${suffix}.product.events.v1`,
     KAFKA_TOPIC_PARTITIONS: '1',
     PROJECTOR_GROUP_ID: `e2e-${suffix}.reporting-projector`,
     HTTP_PORT: '0',
@@ -146,7 +147,11 @@ describeWithServices('the projector on read models of an older layout', () => {
       // The started projector created its topics (as the relay would have).
       const admin = createKafka({ brokers: KAFKA_BROKERS, clientId: 'projector-layout-e2e' }).admin();
       await admin.connect();
-      const topics = [projectorEnv.KAFKA_POLICY_TOPIC, projectorEnv.KAFKA_AGENT_TOPIC];
+      const topics = [
+        projectorEnv.KAFKA_POLICY_TOPIC,
+        projectorEnv.KAFKA_AGENT_TOPIC,
+        projectorEnv.KAFKA_PRODUCT_TOPIC,
+      ];
       await admin
         .deleteTopics({ topics: [...topics, ...topics.map((topic) => `${topic}.dlq`)] })
         .catch(() => undefined);

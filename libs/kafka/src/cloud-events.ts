@@ -11,11 +11,15 @@ import {
 } from '@lib/event-sourcing';
 
 /** Stream categories published to Kafka, from stream ids `<category>-<id>`, and their topics. */
-export const STREAM_CATEGORIES = ['policy', 'agent'] as const;
+export const STREAM_CATEGORIES = ['policy', 'agent', 'product'] as const;
 type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 export type TopicNames = Readonly<Record<StreamCategory, string>>;
 
-export const DEFAULT_TOPICS: TopicNames = { policy: 'policy.events.v1', agent: 'agent.events.v1' };
+export const DEFAULT_TOPICS: TopicNames = {
+  policy: 'policy.events.v1',
+  agent: 'agent.events.v1',
+  product: 'product.events.v1',
+};
 
 /** `source` of every event this backend publishes. */
 const DEFAULT_CLOUD_EVENT_SOURCE = '/policy-servicing';

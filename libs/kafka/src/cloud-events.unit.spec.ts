@@ -164,13 +164,15 @@ describe('cloudEventJson', () => {
 });
 
 describe('topicFor', () => {
-  it('sends policy streams to policy.events.v1 and agent streams to agent.events.v1', () => {
+  it('sends policy, agent and product streams to policy.events.v1, agent.events.v1 and product.events.v1', () => {
     expect(topicFor('policy-P2024-0001')).toBe('policy.events.v1');
     expect(topicFor('agent-A-17')).toBe('agent.events.v1');
+    expect(topicFor('product-CN-ENDOW-20')).toBe('product.events.v1');
   });
 
   it('uses the configured topic names', () => {
-    expect(topicFor('agent-A-17', { policy: 'p.test', agent: 'a.test' })).toBe('a.test');
+    expect(topicFor('agent-A-17', { policy: 'p.test', agent: 'a.test', product: 'r.test' })).toBe('a.test');
+    expect(topicFor('product-US-WL-1', { policy: 'p.test', agent: 'a.test', product: 'r.test' })).toBe('r.test');
   });
 
   it.each(['customer-C1', 'policy', 'policy-', 'policyP1', 'Policy-P1', '$all', ''])(

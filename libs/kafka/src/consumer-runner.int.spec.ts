@@ -49,7 +49,7 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
     const topic = uniqueName('test.policy.events');
     await ensureTopics(admin, [{ topic, partitions: 1 }]);
     createdTopics.push(topic, deadLetterTopicFor(topic));
-    const topics: TopicNames = { policy: topic, agent: `${topic}.unused` };
+    const topics: TopicNames = { policy: topic, agent: `${topic}.unused`, product: `${topic}.unused-product` };
     publisher = new EventPublisher(kafka, { topics });
     return topic;
   }

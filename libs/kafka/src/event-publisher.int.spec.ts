@@ -22,7 +22,11 @@ describeWithKafka('EventPublisher against a real broker', () => {
   let kafka: Kafka;
   let admin: Admin;
   let publisher: EventPublisher;
-  const topics: TopicNames = { policy: uniqueName('test.policy.events'), agent: uniqueName('test.agent.events') };
+  const topics: TopicNames = {
+    policy: uniqueName('test.policy.events'),
+    agent: uniqueName('test.agent.events'),
+    product: uniqueName('test.product.events'),
+  };
 
   beforeAll(async () => {
     kafka = testKafka('event-publisher-int');

@@ -33,7 +33,7 @@ import {
 interface EventPublisherOptions {
   /** CloudEvents `source`; default `/policy-servicing`. */
   readonly source?: string;
-  /** Topic per stream category; default `policy.events.v1` / `agent.events.v1`. */
+  /** Topic per stream category; default `policy.events.v1` / `agent.events.v1` / `product.events.v1`. */
   readonly topics?: TopicNames;
   /** How long the broker may take to acknowledge a request; default 30 000 ms. */
   readonly ackTimeoutMs?: number;

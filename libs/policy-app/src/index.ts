@@ -10,6 +10,7 @@ export { businessDateOf, systemClock } from './event-store/system-clock';
 export { FEEDS, FeedHealth } from './health/feed-health';
 export { createLogger, loggerOptions } from './logging/logger';
 export { MetricsService } from './metrics/metrics.service';
+export { ProductImport, type ProductImportOutcome } from './products/import-products/import-products';
 export { startPolicyApi } from './server';
 export { ServicingDay, type ScheduledAction, type ServicingDayReport } from './scheduler/servicing-day';
 export { checkDayRange, runServicingDays, type DayRange } from './scheduler/servicing-days';

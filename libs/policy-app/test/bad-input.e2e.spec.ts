@@ -174,7 +174,7 @@ describe('bad input is rejected with a problem and writes nothing', () => {
           .http()
           .post(`${path}/terminations`)
           .set('Authorization', bearer('system'))
-          .send({ terminatedOn: '2026-06-01', reason: 'SURRENDER' }),
+          .send({ terminatedOn: '2026-06-01', reason: 'DEATH' }),
       403,
       'FORBIDDEN',
     );
@@ -439,6 +439,7 @@ describe('bad input is rejected with a problem and writes nothing', () => {
       code: 'CN-ODD-1',
       reminderId: `${policyId}-R1`,
       endorsementNo: `${policyId}-E1`,
+      payableId: `${policyId}-P1`,
     })).map(({ path: route }) => route);
     expect(routes).toContain(`${path}/premium-payments`);
     const bodies: unknown[] = [

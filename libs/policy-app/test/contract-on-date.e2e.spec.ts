@@ -211,7 +211,11 @@ describe('the contract on a business date over REST and gRPC (today 2026-06-15)'
         events: [{ eventId: expect.any(String), type: 'ScheduledChangeCancelled', revision: 3 }],
       });
       const history = await rest.get(`${pathA}/events?fromRevision=3`, 'auditor').expect(200);
-      expect(history.body.events[0].data).toEqual({ endorsementNo: `${A}-E1`, cancelledOn: '2026-06-15' });
+      expect(history.body.events[0].data).toEqual({
+        endorsementNo: `${A}-E1`,
+        cancelledOn: '2026-06-15',
+        withdrawnPayables: [],
+      });
 
       const today = await rest.view(A);
       expect(today.scheduledChanges).toEqual([]);
@@ -445,17 +449,17 @@ describe('the contract on a business date over REST and gRPC (today 2026-06-15)'
         status: 422,
         code: 'RESCISSION_GROUND_REQUIRED',
       });
-      expect(problem(await rest.post(terminations, 'supervisor', { ...rescission, reason: 'SURRENDER' }))).toEqual({
+      expect(problem(await rest.post(terminations, 'supervisor', { ...rescission, reason: 'DEATH' }))).toEqual({
         status: 422,
         code: 'RESCISSION_GROUND_REQUIRED',
       });
-      // The scheduler's key may record EXPIRY (refused here by the rule: the term runs to 2045), not a SURRENDER.
+      // The scheduler's key may record EXPIRY (refused here by the rule: the term runs to 2045), not a DEATH.
       expect(
         problem(await rest.post(terminations, 'system', { terminatedOn: '2026-06-15', reason: 'EXPIRY' })),
       ).toEqual({ status: 422, code: 'EXPIRY_NOT_DUE' });
-      expect(
-        problem(await rest.post(terminations, 'system', { terminatedOn: '2026-06-15', reason: 'SURRENDER' })),
-      ).toEqual({ status: 403, code: 'FORBIDDEN' });
+      expect(problem(await rest.post(terminations, 'system', { terminatedOn: '2026-06-15', reason: 'DEATH' }))).toEqual(
+        { status: 403, code: 'FORBIDDEN' },
+      );
       expect((await rest.view(T)).revision).toBe(0);
     });
 
@@ -463,7 +467,18 @@ describe('the contract on a business date over REST and gRPC (today 2026-06-15)'
       const terminated = await rest.created(terminations, 'supervisor', rescission);
       expect(terminated.body.events[0].type).toBe('PolicyTerminated');
       const event = (await rest.get(`/v1/policies/${T}/events?fromRevision=1`, 'auditor').expect(200)).body.events[0];
-      expect(event.data).toEqual({ ...rescission, refund: money(500_000) });
+      // The premiums paid are owed back within 30 days of the rescission (2026-06-15 + 30 = 2026-07-15).
+      expect(event.data).toEqual({
+        ...rescission,
+        refund: money(500_000),
+        payable: {
+          payableId: `${T}-P1`,
+          kind: 'RESCISSION_REFUND',
+          amount: money(500_000),
+          payee: { name: 'Li Wei', accountRef: 'ACC-1' },
+          dueBy: '2026-07-15',
+        },
+      });
       expect(await rest.view(T)).toMatchObject({
         status: 'TERMINATED',
         statusReason: 'RESCINDED',

@@ -172,7 +172,7 @@ describe('gRPC error mapping: status, code, nothing written', () => {
       {
         client: api.commands,
         method: 'TerminatePolicy',
-        request: { policy_id: policyId, terminated_on: '2026-06-01', reason: 'SURRENDER' },
+        request: { policy_id: policyId, terminated_on: '2026-06-01', reason: 'DEATH' },
         options: { role: 'system' },
       },
       forbidden,

@@ -50,7 +50,8 @@ describe(`gRPC ReportService (${E2E_STORE.mode}, embedded projection)`, () => {
         reinstatement_total: { amount: 507_329, currency: 'CNY' },
       }),
     ]);
-    expect(outcome.reply.caught_up).toMatchObject({ events_applied: 9, lag_events: 0, quarantined_streams: 0 });
+    // The scenario's 9 events and the harness's product ENDOW-4 (projected into products).
+    expect(outcome.reply.caught_up).toMatchObject({ events_applied: 10, lag_events: 0, quarantined_streams: 0 });
   });
 
   it('GetPremiumsDue pages like REST: limit, then next_cursor', async () => {

@@ -134,6 +134,7 @@ describe('OpenAPI document (/docs-json) through standard tooling', () => {
     const pathParameters: Record<string, string> = {
       reminderId: `${EXAMPLE_POLICY_ID}-R1`,
       endorsementNo: `${EXAMPLE_POLICY_ID}-E1`,
+      payableId: `${EXAMPLE_POLICY_ID}-P1`,
     };
     const outcomes: [string, number, string | undefined][] = [];
     // Product, agent and policy first, so the other commands meet an existing stream.

@@ -91,7 +91,8 @@ if (reason !== null && !required) {
           overdue: true,
         }),
       ]);
-      expect(first.body.caughtUp).toMatchObject({ eventsApplied: 9, lagEvents: 0 });
+      // The scenario's 9 events and the harness's product ENDOW-4 (projected into products).
+      expect(first.body.caughtUp).toMatchObject({ eventsApplied: 10, lagEvents: 0 });
       const second = await getReport(
         api,
         `/v1/reports/premiums-due?from=2026-01-01&to=2026-12-31&limit=1&cursor=${first.body.nextCursor}`,

@@ -27,7 +27,8 @@ describe(`reports over REST (${E2E_STORE.mode}, embedded projection, SQLite read
     expect(response.body.caughtUp).toEqual({
       position: expect.any(String),
       lastRecordedAt: expect.stringMatching(/^2026-06-15T/),
-      eventsApplied: 9,
+      // The scenario's 9 events and the harness's product ENDOW-4 (the products read model projects it too).
+      eventsApplied: 10,
       quarantinedStreams: 0,
       lagEvents: 0,
       lagEventsIsLowerBound: false,
@@ -208,7 +209,7 @@ describe(`reports over REST (${E2E_STORE.mode}, embedded projection, SQLite read
     expect(response.body.items).toEqual([
       expect.objectContaining({ policyId: 'REP-0002', status: 'PAID', paidOn: '2026-04-20', receiptNo: 'R-0002-2' }),
     ]);
-    expect(response.body.caughtUp).toMatchObject({ eventsApplied: 10, lagEvents: 0 });
+    expect(response.body.caughtUp).toMatchObject({ eventsApplied: 11, lagEvents: 0 });
   });
 
   describe('validation → 400 VALIDATION_FAILED (problem+json) naming the parameter', () => {

@@ -36,6 +36,7 @@ import { reinstatementQuote } from './policy/reinstatement-quote';
 import { eventsOf, policyStateAfter } from './testing/decider-specification';
 import {
   agentSnapshot,
+  cancelInFreeLook,
   cancelScheduledChange,
   changeBeneficiaries,
   changeContract,
@@ -49,8 +50,10 @@ import {
   POLICYHOLDER,
   reassignOrphanPolicy,
   recordDelivery,
+  recordPayout,
   reinstatePolicy,
   sendReminder,
+  surrenderPolicy,
   terminatePolicy,
   transferPolicy,
   waivePremium,
@@ -108,6 +111,14 @@ function decided<Type extends PolicyEventType>(
   const events = eventsOf(commands, history).filter((event) => event.type === type);
   expect(events).toHaveLength(1);
   return events[0] as Extract<PolicyEvent, { type: Type }>;
+}
+
+function deliver(): PolicyCommand {
+  return {
+    type: 'RecordPolicyDelivery',
+    data: { deliveredOn: '2024-03-20', receiptRef: 'DLV-2024-0001' },
+    context: { today: '2024-03-22' },
+  };
 }
 
 function pay(installmentNo: number, paidOn: string, receiptNo: string): PolicyCommand {
@@ -270,14 +281,23 @@ const policyEventsWrittenNow: { readonly [Type in PolicyEventType]: () => Extrac
     ]);
     return decided('ScheduledChangeCancelled', [cancelScheduledChange('P-2024-0001-E1', '2025-06-20')], scheduled);
   },
-  PolicyDelivered: () =>
-    decided('PolicyDelivered', [
-      {
-        type: 'RecordPolicyDelivery',
-        data: { deliveredOn: '2024-03-20', receiptRef: 'DLV-2024-0001' },
-        context: { today: '2024-03-22' },
-      },
-    ]),
+  PolicyDelivered: () => decided('PolicyDelivered', [deliver()]),
+  // Delivered 2024-03-20, cancelled the next day: 123,000 back less the cost deduction of 1,000.
+  PolicyCancelledInFreeLook: () =>
+    decided(
+      'PolicyCancelledInFreeLook',
+      [cancelInFreeLook('2024-03-21', { payee: { name: POLICYHOLDER.name, accountRef: 'ACC-6222-0001' } })],
+      after(issued(), [deliver()]),
+    ),
+  // Paid through installment 2; on 2025-09-15: 0 + round_half_up(300,000 × 184 / 365) = 151,233.
+  PolicySurrendered: () =>
+    decided('PolicySurrendered', [surrenderPolicy('2025-09-15', { today: '2025-09-16' })], paidTwo()),
+  PayoutMade: () =>
+    decided(
+      'PayoutMade',
+      [recordPayout('P-2024-0001-P1', '2025-10-08', { paymentRef: 'PAY-2025-0913' })],
+      after(paidTwo(), [surrenderPolicy('2025-09-15', { today: '2025-09-16' })]),
+    ),
 };
 
 const registerAgent: AgentCommand = {
@@ -366,7 +386,10 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
   },
   PremiumWaived: {
     after: ['PolicyIssued', 'PremiumPaid'],
-    state: { waiver: { waivedFromInstallment: 2, refund: INSTALLMENT } },
+    state: {
+      waiver: { waivedFromInstallment: 2, refund: INSTALLMENT },
+      payables: [{ payableId: 'P-2024-0001-P1', kind: 'WAIVER_REFUND', amount: INSTALLMENT, dueBy: '2025-02-04' }],
+    },
   },
   PolicyReinstated: {
     after: ['PolicyIssued', 'PolicyLapsed'],
@@ -390,7 +413,11 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
   },
   PolicyTerminated: {
     after: ['PolicyIssued'],
-    state: { status: 'TERMINATED', termination: { reason: 'RESCINDED', ground: 'NON_DISCLOSURE_NEGLIGENT' } },
+    state: {
+      status: 'TERMINATED',
+      termination: { reason: 'RESCINDED', ground: 'NON_DISCLOSURE_NEGLIGENT' },
+      payables: [{ payableId: 'P-2024-0001-P1', kind: 'RESCISSION_REFUND', dueBy: '2025-05-01' }],
+    },
   },
   // Withdraws the endorsement's amendments of the terms (here those of the ContractChanged fixture, E1).
   ScheduledChangeCancelled: {
@@ -400,6 +427,28 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
   PolicyDelivered: {
     after: ['PolicyIssued'],
     state: { delivery: { deliveredOn: '2024-03-20', receiptRef: 'DLV-2024-0001' } },
+  },
+  PolicyCancelledInFreeLook: {
+    after: ['PolicyIssued', 'PolicyDelivered'],
+    state: {
+      status: 'TERMINATED',
+      termination: { reason: 'FREE_LOOK', terminatedOn: '2024-03-21', refund: cny(122_000) },
+      payables: [{ payableId: 'P-2024-0001-P1', kind: 'FREE_LOOK_REFUND', dueBy: '2024-04-20', payout: null }],
+    },
+  },
+  PolicySurrendered: {
+    after: ['PolicyIssued', 'PremiumPaid'],
+    state: {
+      status: 'TERMINATED',
+      termination: { reason: 'SURRENDER', terminatedOn: '2025-09-15', refund: cny(151_233) },
+      payables: [{ payableId: 'P-2024-0001-P1', kind: 'SURRENDER', amount: cny(151_233), dueBy: '2025-10-15' }],
+    },
+  },
+  PayoutMade: {
+    after: ['PolicyIssued', 'PremiumPaid', 'PolicySurrendered'],
+    state: {
+      payables: [{ payableId: 'P-2024-0001-P1', payout: { paidOn: '2025-10-08', paymentRef: 'PAY-2025-0913' } }],
+    },
   },
 };
 
@@ -442,8 +491,13 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
       rescissionKnowledgeDays: 30,
     },
   },
-  // Every v1 change is a valid v2 change (no riderPremiums: riders were not billed).
-  'contract-changed.v1.json': fixture('ContractChanged', 1).data,
+  // Every v1 change is a valid v2 change (no riderPremiums: riders were not billed); no payables before v3.
+  'contract-changed.v1.json': { ...fixture('ContractChanged', 1).data, payables: [] },
+  'contract-changed.v2.json': { ...fixture('ContractChanged', 2).data, payables: [] },
+  // A refund recorded before payables existed keeps its amount; no payable is made up for it.
+  'premium-waived.v2.json': { ...fixture('PremiumWaived', 2).data, payable: null },
+  'policy-terminated.v2.json': { ...fixture('PolicyTerminated', 2).data, payable: null },
+  'scheduled-change-cancelled.v1.json': { ...fixture('ScheduledChangeCancelled', 1).data, withdrawnPayables: [] },
   'premium-reminder-sent.v1.json': {
     reminderId: 'P-2023-0042-R1',
     installmentNo: 2,
@@ -460,6 +514,7 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
     waivedFromInstallment: 2,
     waivedFromDate: '2024-06-30',
     refund: null,
+    payable: null,
   },
   'policy-transferred.v1.json': {
     fromBranchCode: 'BJ01',
@@ -477,6 +532,7 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
     ground: null,
     groundKnownOn: null,
     refund: null,
+    payable: null,
   },
 };
 

@@ -14,6 +14,10 @@
  * - ContractChanged v2: PREMIUM_FREQUENCY may carry `riderPremiums`. A v1 change has none (riders were not billed).
  * - PremiumWaived v2 added `refund` (prepaid installments the waiver covers); v1 reads as null.
  * - PolicyTerminated v2 added `ground`, `groundKnownOn` and `refund`; v1 reads with all three null.
+ * - Payables (DESIGN 2.9): ContractChanged v3 added `payables` (a sum-assured decrease's partial surrender),
+ *   PremiumWaived v3 and PolicyTerminated v3 added `payable` (the refund, tracked to its payout), and
+ *   ScheduledChangeCancelled v2 added `withdrawnPayables`. Older events read with none: a refund recorded before
+ *   payables existed keeps its amount (`refund`) but was settled outside the system, so no payable is made up for it.
  * - PolicyTransferred v2 added `awaitingAgent`: a transfer without a target agent now orphans the policy in the new
  *   branch. A v1 transfer without one kept the old agent — that is what happened then — so it reads as false.
  */
@@ -58,6 +62,19 @@ function upcastPremiumWaivedV1(data: JsonObject): JsonObject {
   return { ...data, refund: null };
 }
 
+/** ContractChanged v2 → v3, PremiumWaived and PolicyTerminated v2 → v3: recorded before payables existed. */
+function upcastWithoutPayables(data: JsonObject): JsonObject {
+  return { ...data, payables: [] };
+}
+function upcastWithoutPayable(data: JsonObject): JsonObject {
+  return { ...data, payable: null };
+}
+
+/** ScheduledChangeCancelled v1 → v2: no change could create a payable then. */
+function upcastScheduledChangeCancelledV1(data: JsonObject): JsonObject {
+  return { ...data, withdrawnPayables: [] };
+}
+
 /** PolicyTransferred v1 → v2: the policy kept its agent (the rule when it was recorded). */
 function upcastPolicyTransferredV1(data: JsonObject): JsonObject {
   return { ...data, awaitingAgent: false };
@@ -70,21 +87,24 @@ function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
 
 export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PolicyIssued: { currentVersion: 3, upcasters: { 1: upcastPolicyIssuedV1, 2: upcastPolicyIssuedV2 } },
-  ContractChanged: { currentVersion: 2, upcasters: { 1: upcastContractChangedV1 } },
+  ContractChanged: { currentVersion: 3, upcasters: { 1: upcastContractChangedV1, 2: upcastWithoutPayables } },
   BeneficiariesChanged: { currentVersion: 1 },
   PremiumReminderSent: { currentVersion: 2, upcasters: { 1: upcastPremiumReminderSentV1 } },
   PremiumReminderDeliveryRecorded: { currentVersion: 1 },
   PremiumPaid: { currentVersion: 1 },
   PolicyLapsed: { currentVersion: 1 },
-  PremiumWaived: { currentVersion: 2, upcasters: { 1: upcastPremiumWaivedV1 } },
+  PremiumWaived: { currentVersion: 3, upcasters: { 1: upcastPremiumWaivedV1, 2: upcastWithoutPayable } },
   PolicyReinstated: { currentVersion: 1 },
   PolicyTransferred: { currentVersion: 2, upcasters: { 1: upcastPolicyTransferredV1 } },
   SurvivalBenefitPaid: { currentVersion: 1 },
   PolicyMatured: { currentVersion: 1 },
   OrphanPolicyReassigned: { currentVersion: 1 },
-  PolicyTerminated: { currentVersion: 2, upcasters: { 1: upcastPolicyTerminatedV1 } },
-  ScheduledChangeCancelled: { currentVersion: 1 },
+  PolicyTerminated: { currentVersion: 3, upcasters: { 1: upcastPolicyTerminatedV1, 2: upcastWithoutPayable } },
+  ScheduledChangeCancelled: { currentVersion: 2, upcasters: { 1: upcastScheduledChangeCancelledV1 } },
   PolicyDelivered: { currentVersion: 1 },
+  PolicyCancelledInFreeLook: { currentVersion: 1 },
+  PolicySurrendered: { currentVersion: 1 },
+  PayoutMade: { currentVersion: 1 },
 };
 
 export const productEventSchemas: EventSchemas<ProductEventType> = {

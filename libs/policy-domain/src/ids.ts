@@ -1,4 +1,6 @@
 /** Identities and stream names (DESIGN 2.1). Build stream names only through these functions. */
+import { PRODUCT_CODE_PATTERN } from './product/product';
+
 export const POLICY_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{3,31}$/;
 export const AGENT_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
@@ -41,6 +43,13 @@ export function agentIdFromStreamId(streamId: string): string | null {
   return isValidAgentId(agentId) ? agentId : null;
 }
 
+/** The product code of a product stream name, or null for any other stream. */
+export function productCodeFromStreamId(streamId: string): string | null {
+  if (!streamId.startsWith(PRODUCT_STREAM_PREFIX)) return null;
+  const productCode = streamId.slice(PRODUCT_STREAM_PREFIX.length);
+  return PRODUCT_CODE_PATTERN.test(productCode) ? productCode : null;
+}
+
 /** `{policyId}-E{n}`: the n-th contract-changing servicing transaction (n = 1, 2, …). */
 export function endorsementNo(policyId: string, sequence: number): string {
   return `${policyId}-E${sequence}`;
@@ -49,4 +58,9 @@ export function endorsementNo(policyId: string, sequence: number): string {
 /** `{policyId}-R{n}`: the n-th premium reminder sent for the policy (n = 1, 2, …). */
 export function reminderId(policyId: string, sequence: number): string {
   return `${policyId}-R${sequence}`;
+}
+
+/** `{policyId}-P{n}`: the n-th amount the insurer came to owe on the policy (DESIGN 2.9). */
+export function payableId(policyId: string, sequence: number): string {
+  return `${policyId}-P${sequence}`;
 }

@@ -1,5 +1,7 @@
 import {
   agentIdFromStreamId,
+  productCodeFromStreamId,
+  productStreamId,
   agentStreamId,
   endorsementNo,
   isValidAgentId,
@@ -32,6 +34,10 @@ describe('identities and stream names', () => {
     expect(policyIdFromStreamId('agent-A-001')).toBeNull();
     expect(agentIdFromStreamId('agent-A-001')).toBe('A-001');
     expect(agentIdFromStreamId('policy-P-2024-0001')).toBeNull();
+    expect(productStreamId('CN-ENDOW-20')).toBe('product-CN-ENDOW-20');
+    expect(productCodeFromStreamId('product-CN-ENDOW-20')).toBe('CN-ENDOW-20');
+    expect(productCodeFromStreamId('product-cn lower')).toBeNull();
+    expect(productCodeFromStreamId('agent-A-001')).toBeNull();
   });
 
   it('endorsement and reminder numbers follow the policy number', () => {

@@ -7,6 +7,7 @@ export * from './rule-profiles';
 export * from './policy/policy-values';
 export * from './policy/premium-schedule';
 export * from './policy/policy-state';
+export * from './policy/policy-state-codec';
 export * from './policy/premium-installments';
 export * from './policy/contract-changes';
 export * from './policy/policy-commands';
@@ -26,3 +27,9 @@ export * from './aggregates';
 export * from './policy/contract-terms';
 export * from './product/product';
 export { cashValueOn, type CashValueQuote } from './policy/cash-value';
+export {
+  payableStatusOf,
+  surrenderQuote,
+  type PayableStatus,
+  type SurrenderQuote,
+} from './policy/payables';

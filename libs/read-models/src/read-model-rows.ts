@@ -7,9 +7,12 @@ import {
   type AgentStatus,
   type BusinessDate,
   type Jurisdiction,
+  type PayableKind,
+  type PayableStatus,
   type PolicyEventType,
   type PolicyStatus,
   type PremiumFrequency,
+  type ProductTerms,
   type ReassignmentStrategy,
   type SurvivalBenefitKind,
   type TerminationReason,
@@ -151,6 +154,41 @@ export interface ServicingActivityRow {
   readonly transactions: number;
 }
 
+/**
+ * One row per product (DESIGN 2.8): its latest published version's summary. Versions are numbered 1, 2, … without
+ * gaps and never withdrawn, so `latestVersion` is also how many versions the product has.
+ */
+export interface ProductRow {
+  readonly productCode: string;
+  readonly latestVersion: number;
+  readonly name: string;
+  readonly kind: ProductTerms['kind'];
+  readonly jurisdiction: Jurisdiction;
+  readonly currency: string;
+  /** The business date the latest version was published. */
+  readonly publishedOn: BusinessDate;
+}
+
+/**
+ * One row per payable (DESIGN 2.9): what the insurer owes on a policy, its legal deadline and its payout. The payee
+ * is not copied here (personal data stays in the policy stream, DESIGN 2.12).
+ */
+export interface PayableRow {
+  readonly payableId: string;
+  readonly policyId: string;
+  readonly branchCode: string;
+  readonly kind: PayableKind;
+  readonly amount: number;
+  readonly currency: string;
+  /** The business date it was owed from. */
+  readonly createdOn: BusinessDate;
+  readonly dueBy: BusinessDate;
+  /** DUE until paid (PAID) or withdrawn with its scheduled change (WITHDRAWN); OVERDUE is DUE past `dueBy`. */
+  readonly status: PayableStatus;
+  readonly paidOn: BusinessDate | null;
+  readonly paymentRef: string | null;
+}
+
 /** Table name → row type of every read-model table that projections write. */
 export interface ReadModelRows {
   readonly policy_summary: PolicySummaryRow;
@@ -160,6 +198,8 @@ export interface ReadModelRows {
   readonly transfers: TransferRow;
   readonly agent_workload: AgentRow;
   readonly servicing_activity: ServicingActivityRow;
+  readonly payables: PayableRow;
+  readonly products: ProductRow;
 }
 
 export type ReadModelTable = keyof ReadModelRows;

@@ -13,6 +13,7 @@ import {
   type LapseReinstatementRow,
   type PolicySummaryRow,
   type PremiumInstallmentRow,
+  type ProductRow,
   type ServicingActivityRow,
   type SurvivalBenefitRow,
   type TransferRow,
@@ -70,7 +71,7 @@ export interface ApplyBatchResult {
   readonly applied: number;
   /** Redelivered events (revision ≤ the stream's last applied revision): no effect. */
   readonly skipped: number;
-  /** Events of streams that are not projected (neither policy nor agent streams). */
+  /** Events of streams that are not projected (neither policy, agent nor product streams). */
   readonly ignored: number;
   /** Events of quarantined streams: passed over (see QuarantinedStream). */
   readonly quarantined: number;
@@ -165,6 +166,9 @@ export interface LapseReportRow extends LapseReinstatementRow {
 /** GET /v1/reports/transfers?from&to — transfers effective in the range. */
 export interface TransfersQuery extends DateRange, PageRequest {}
 
+/** GET /v1/products — every product's latest version, ordered by product code. */
+export type ProductsQuery = PageRequest;
+
 // ---- Scheduler (DESIGN 6): open work by date; all only for IN_FORCE policies ----
 
 export interface OpenInstallmentRow extends PremiumInstallmentRow {
@@ -218,6 +222,7 @@ export interface ReadModelReader {
   survivalBenefits(query: SurvivalBenefitsQuery): Promise<ReportPage<SurvivalBenefitReportRow>>;
   lapses(query: LapsesQuery): Promise<ReportPage<LapseReportRow>>;
   transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>>;
+  products(query: ProductsQuery): Promise<ReportPage<ProductRow>>;
 
   /** Open installments due in [from, to] (pre-due reminders: call with today + 30 and today + 7). */
   installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>>;

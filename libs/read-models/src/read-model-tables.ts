@@ -212,6 +212,45 @@ const SERVICING_ACTIVITY_TABLE: TableDefinition<ReadModelRows['servicing_activit
   counters: ['transactions'],
 };
 
+const PRODUCTS_TABLE: TableDefinition<ReadModelRows['products']> = {
+  name: 'products',
+  columns: columns<ReadModelRows['products']>({
+    productCode: 'text',
+    latestVersion: 'integer',
+    name: 'text',
+    kind: 'text',
+    jurisdiction: 'text',
+    currency: 'text',
+    publishedOn: 'date',
+  }),
+  primaryKey: ['productCode'],
+  indexes: [],
+};
+
+const PAYABLES_TABLE: TableDefinition<ReadModelRows['payables']> = {
+  name: 'payables',
+  columns: columns<ReadModelRows['payables']>({
+    payableId: 'text',
+    policyId: 'text',
+    branchCode: 'text',
+    kind: 'text',
+    amount: 'bigint',
+    currency: 'text',
+    createdOn: 'date',
+    dueBy: 'date',
+    status: 'text',
+    paidOn: 'date?',
+    paymentRef: 'text?',
+  }),
+  primaryKey: ['payableId'],
+  indexes: [
+    { name: 'by_due_by', columns: ['due_by', 'payable_id'] },
+    // The open work list (due and overdue); paid history stays out of it.
+    { name: 'open_by_due_by', columns: ['due_by'], where: `status = 'DUE'` },
+    { name: 'by_paid_on', columns: ['paid_on'] },
+  ],
+};
+
 export const READ_MODEL_TABLES: { readonly [Table in ReadModelTable]: TableDefinition<ReadModelRows[Table]> } = {
   policy_summary: POLICY_SUMMARY_TABLE,
   premium_installments: PREMIUM_INSTALLMENTS_TABLE,
@@ -220,6 +259,8 @@ export const READ_MODEL_TABLES: { readonly [Table in ReadModelTable]: TableDefin
   transfers: TRANSFERS_TABLE,
   agent_workload: AGENT_WORKLOAD_TABLE,
   servicing_activity: SERVICING_ACTIVITY_TABLE,
+  payables: PAYABLES_TABLE,
+  products: PRODUCTS_TABLE,
 };
 
 export const READ_MODEL_TABLE_NAMES = Object.keys(READ_MODEL_TABLES) as ReadModelTable[];

@@ -139,5 +139,5 @@ export async function readTopic(kafka: KafkaClient, topic: string): Promise<Topi
 }
 
 export function isPublishedStream(event: RecordedEvent): boolean {
-  return event.streamId.startsWith('policy-') || event.streamId.startsWith('agent-');
+  return ['policy-', 'agent-', 'product-'].some((prefix) => event.streamId.startsWith(prefix));
 }

@@ -20,8 +20,8 @@ export const PERMISSIONS = {
   'policy:terminate-scheduled': ['supervisor', 'system'],
   'policy:read': ['clerk', 'supervisor', 'auditor'],
   'agent:read': ['clerk', 'supervisor', 'auditor'],
-  /** The product catalogue is public to every role that services or checks policies. */
-  'product:read': ['clerk', 'supervisor', 'auditor', 'product-manager'],
+  /** The product catalogue: every authenticated caller reads it (DESIGN 3). */
+  'product:read': [...ROLES],
   'report:read': ['reporter', 'auditor', 'supervisor'],
   /** Any authenticated caller (e.g. GET /v1/whoami). */
   authenticated: [...ROLES],

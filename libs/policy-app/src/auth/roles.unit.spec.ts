@@ -11,6 +11,7 @@ describe('role matrix (DESIGN 2.5 and 3)', () => {
     ['policy:read', ['clerk', 'supervisor', 'auditor', 'admin']],
     ['agent:read', ['clerk', 'supervisor', 'auditor', 'admin']],
     ['report:read', ['supervisor', 'auditor', 'reporter', 'admin']],
+    ['product:read', [...ROLES]],
   ])('%s → %j', (permission, roles) => {
     expect(allowedRoles(permission)).toEqual(ROLES.filter((role) => roles.includes(role)));
   });

@@ -23,3 +23,4 @@ export const AgentIdPipe = idPipe('id', AGENT_ID_PATTERN);
 export const ProductCodePipe = idPipe('code', PRODUCT_CODE_PATTERN);
 export const ReminderIdPipe = idPipe('reminderId', /^[A-Z0-9][A-Z0-9-]{3,31}-R[1-9]\d{0,6}$/);
 export const EndorsementNoPipe = idPipe('endorsementNo', /^[A-Z0-9][A-Z0-9-]{3,31}-E[1-9]\d{0,6}$/);
+export const PayableIdPipe = idPipe('payableId', /^[A-Z0-9][A-Z0-9-]{3,31}-P[1-9]\d{0,6}$/);

@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GrpcMethod } from '@nestjs/microservices';
@@ -13,8 +14,18 @@ import { GetPolicyQuery } from '../policies/get-policy/get-policy.query';
 import { GetReinstatementQuoteQueryDto } from '../policies/get-reinstatement-quote/get-reinstatement-quote.dto';
 import { GetReinstatementQuoteQuery } from '../policies/get-reinstatement-quote/get-reinstatement-quote.query';
 import { GetProductQuery } from '../products/get-product/get-product.query';
+import { DEFAULT_PAGE_LIMIT } from '@lib/read-models';
+import { requestedRows } from '../limits/expensive-reads';
+import { GetReportQuery } from '../reports/get-report.query';
+import type { ReportResult } from '../reports/report-items';
+import { ProductsQueryDto, toReportRequest } from '../reports/report-query.dto';
 import { GetCashValueQuery, GetCashValueQueryDto } from '../policies/get-cash-value/get-cash-value.query';
-import { sendResponseMetadata, type GrpcCall } from './grpc-call';
+import {
+  GetSurrenderQuoteQuery,
+  GetSurrenderQuoteQueryDto,
+} from '../policies/get-surrender-quote/get-surrender-quote.query';
+import { correlationIdOf, sendResponseMetadata, type GrpcCall } from './grpc-call';
+import { CORRELATION_ID_METADATA } from './grpc-errors';
 import { GrpcAuthGuard } from './grpc-auth.guard';
 import { GrpcMessages, type JsonObject } from './grpc-messages';
 import { GrpcProblemFilter } from './grpc-problem.filter';
@@ -105,6 +116,18 @@ export class PolicyQueryServiceController {
     return this.messages.reply(call, 'CashValueQuote', quote, quote.revision);
   }
 
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetSurrenderQuote')
+  @RequirePermission('policy:read')
+  async getSurrenderQuote(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto, ids } = this.messages.decode(request, {
+      message: 'GetSurrenderQuoteRequest',
+      dto: GetSurrenderQuoteQueryDto,
+      ids: policyId,
+    });
+    const quote = await this.queries.execute(new GetSurrenderQuoteQuery(ids.policyId, dto.on));
+    return this.messages.reply(call, 'SurrenderQuote', quote, quote.revision);
+  }
+
   @GrpcMethod(POLICY_QUERY_SERVICE, 'GetAgent')
   @RequirePermission('agent:read')
   async getAgent(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
@@ -122,5 +145,22 @@ export class PolicyQueryServiceController {
     });
     const view = await this.queries.execute(new GetProductQuery(ids.productCode));
     return this.messages.reply(call, 'Product', view, view.revision);
+  }
+
+  /** A page of the products read model, as GET /v1/products: an expensive read costing its page size. */
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'ListProducts')
+  @RequirePermission('product:read')
+  @ExpensiveGrpcRead((request) => requestedRows(request.limit, DEFAULT_PAGE_LIMIT))
+  async listProducts(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto } = this.messages.decode(request, {
+      message: 'ListProductsRequest',
+      dto: ProductsQueryDto,
+      toBody: (fields) => (fields.limit === undefined ? fields : { ...fields, limit: String(fields.limit) }),
+    });
+    const page: ReportResult<object> = await this.queries.execute(new GetReportQuery(toReportRequest.products(dto)));
+    const metadata = new Metadata();
+    metadata.set(CORRELATION_ID_METADATA, correlationIdOf(call));
+    call.sendMetadata(metadata);
+    return this.messages.message('ProductsPage', page);
   }
 }

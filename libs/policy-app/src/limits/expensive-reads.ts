@@ -10,13 +10,14 @@ export interface ExpensiveRestRead extends RouteInfo {
 }
 
 /**
- * The expensive REST reads (pages of up to 1,000 rows): every report and the policy history. The read-limit
- * middleware runs on these routes and the OpenAPI document lists their 429; their gRPC twins (ReportService,
- * PolicyQueryService.GetPolicyHistory) carry @ExpensiveGrpcRead.
+ * The expensive REST reads (pages of up to 1,000 rows): every report, the product list and the policy history. The
+ * read-limit middleware runs on these routes and the OpenAPI document lists their 429; their gRPC twins (ReportService,
+ * PolicyQueryService.GetPolicyHistory and ListProducts) carry @ExpensiveGrpcRead.
  */
 export const EXPENSIVE_REST_READS: readonly ExpensiveRestRead[] = [
   { path: 'v1/reports/*path', method: RequestMethod.GET, defaultRows: DEFAULT_PAGE_LIMIT },
   { path: 'v1/policies/:id/events', method: RequestMethod.GET, defaultRows: DEFAULT_EVENTS_PAGE },
+  { path: 'v1/products', method: RequestMethod.GET, defaultRows: DEFAULT_PAGE_LIMIT },
 ];
 
 /**

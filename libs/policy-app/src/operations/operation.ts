@@ -104,6 +104,11 @@ export interface OperationEnvironment {
   loadAgent(agentId: string): Promise<AgentSnapshot | null>;
   /** The latest published version of a product; null when it has none. */
   loadProduct(productCode: string): Promise<ProductVersion | null>;
+  /**
+   * The product version a policy was sold under (its `productCode`/`productVersion`); null when the policy records
+   * none or does not exist. Versions never change, so this is served from memory once read.
+   */
+  loadSoldUnder(state: PolicyState): Promise<ProductVersion | null>;
 }
 
 export interface OperationInput<Dto, Ids extends string, Extra = never> {

@@ -1,6 +1,7 @@
 import type { AgentCommand, PolicyCommand, ProductCommand } from '@lib/policy-domain';
 import { recordAgentDeparture } from '../agents/record-agent-departure/record-agent-departure.operation';
 import { registerAgent } from '../agents/register-agent/register-agent.operation';
+import { cancelInFreeLook } from '../policies/cancel-in-free-look/cancel-in-free-look.operation';
 import { cancelScheduledChange } from '../policies/cancel-scheduled-change/cancel-scheduled-change.operation';
 import { changeBeneficiaries } from '../policies/change-beneficiaries/change-beneficiaries.operation';
 import { changeContract } from '../policies/change-contract/change-contract.operation';
@@ -8,11 +9,13 @@ import { issuePolicy } from '../policies/issue-policy/issue-policy.operation';
 import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
 import { paySurvivalBenefit } from '../policies/pay-survival-benefit/pay-survival-benefit.operation';
 import { reassignOrphanPolicy } from '../policies/reassign-orphan-policy/reassign-orphan-policy.operation';
+import { recordPayout } from '../policies/record-payout/record-payout.operation';
 import { recordPolicyDelivery } from '../policies/record-policy-delivery/record-policy-delivery.operation';
 import { recordPremiumPayment } from '../policies/record-premium-payment/record-premium-payment.operation';
 import { recordReminderDelivery } from '../policies/record-reminder-delivery/record-reminder-delivery.operation';
 import { reinstatePolicy } from '../policies/reinstate-policy/reinstate-policy.operation';
 import { sendPremiumReminder } from '../policies/send-premium-reminder/send-premium-reminder.operation';
+import { surrenderPolicy } from '../policies/surrender-policy/surrender-policy.operation';
 import { terminatePolicy } from '../policies/terminate-policy/terminate-policy.operation';
 import { transferPolicy } from '../policies/transfer-policy/transfer-policy.operation';
 import { waivePremium } from '../policies/waive-premium/waive-premium.operation';
@@ -40,6 +43,9 @@ const POLICY_OPERATIONS = {
   ReassignOrphanPolicy: reassignOrphanPolicy,
   TerminatePolicy: terminatePolicy,
   RecordPolicyDelivery: recordPolicyDelivery,
+  CancelInFreeLook: cancelInFreeLook,
+  SurrenderPolicy: surrenderPolicy,
+  RecordPayout: recordPayout,
 } as const satisfies { readonly [Type in PolicyCommand['type']]: AnyOperation & { readonly name: Type } };
 
 const AGENT_OPERATIONS = {

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Aggregate } from '@lib/event-sourcing';
-import { ruleProfileFor, type RuleProfile } from '@lib/policy-domain';
+import { isIssued, ruleProfileFor, type PolicyState, type RuleProfile } from '@lib/policy-domain';
 import { loadAgentSnapshot } from '../agents/shared/load-agent-snapshot';
-import { loadLatestProductVersion } from '../products/load-product';
+import { loadLatestProductVersion, ProductVersionCache } from '../products/load-product';
 import { AuthService } from '../auth/auth.service';
 import { CommandRunner, writtenEvents, type WrittenEvents } from '../common/command-runner';
 import type { RequestContext } from '../common/request-context';
@@ -50,6 +50,7 @@ export function runOperation<Dto extends object, Ids extends string, Extra>(
 @CommandHandler(RunOperation)
 export class RunOperationHandler implements ICommandHandler<RunOperation, OperationResult> {
   private readonly ruleProfile: RuleProfile;
+  private readonly productVersions: ProductVersionCache;
 
   constructor(
     private readonly runner: CommandRunner,
@@ -59,6 +60,7 @@ export class RunOperationHandler implements ICommandHandler<RunOperation, Operat
     this.ruleProfile = ruleProfileFor(config.jurisdiction, {
       reinstatementInterestBasisPoints: config.reinstatementInterestBasisPoints,
     });
+    this.productVersions = new ProductVersionCache(runner.store);
   }
 
   async execute({ operation, ids, dto, context, extra }: RunOperation): Promise<OperationResult> {
@@ -69,6 +71,10 @@ export class RunOperationHandler implements ICommandHandler<RunOperation, Operat
       ruleProfile: this.ruleProfile,
       loadAgent: (agentId) => loadAgentSnapshot(this.runner.store, agentId),
       loadProduct: (productCode) => loadLatestProductVersion(this.runner.store, productCode),
+      loadSoldUnder: (state: PolicyState) =>
+        isIssued(state) && state.productVersion !== null
+          ? this.productVersions.load(state.productCode, state.productVersion)
+          : Promise.resolve(null),
     };
     const input: OperationInput<object, string, unknown> = { dto, ids, env, ...(extra === undefined ? {} : { extra }) };
     const target = OPERATION_TARGETS[operation.target];

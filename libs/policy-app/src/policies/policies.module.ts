@@ -1,3 +1,4 @@
+import { GetSurrenderQuoteHandler } from './get-surrender-quote/get-surrender-quote.query';
 import { Module } from '@nestjs/common';
 import { GetCashValueHandler } from './get-cash-value/get-cash-value.handler';
 import { GetPolicyEventsHandler } from './get-policy-events/get-policy-events.handler';
@@ -8,6 +9,12 @@ import { PolicyQueriesController } from './policy-queries.controller';
 /** The policy queries; the policy commands are operations (operations/operations.ts). */
 @Module({
   controllers: [PolicyQueriesController],
-  providers: [GetPolicyHandler, GetPolicyEventsHandler, GetReinstatementQuoteHandler, GetCashValueHandler],
+  providers: [
+    GetPolicyHandler,
+    GetPolicyEventsHandler,
+    GetReinstatementQuoteHandler,
+    GetCashValueHandler,
+    GetSurrenderQuoteHandler,
+  ],
 })
 export class PoliciesModule {}

@@ -16,7 +16,13 @@ import {
   PolicyEventsPageDoc,
   PolicyViewDoc,
   ReinstatementQuoteDoc,
+  SurrenderQuoteDoc,
 } from './get-policy/policy-view.doc';
+import {
+  GetSurrenderQuoteQuery,
+  GetSurrenderQuoteQueryDto,
+  type SurrenderQuoteResult,
+} from './get-surrender-quote/get-surrender-quote.query';
 import { GetCashValueQuery, GetCashValueQueryDto, type CashValueResult } from './get-cash-value/get-cash-value.query';
 import { GetReinstatementQuoteQueryDto } from './get-reinstatement-quote/get-reinstatement-quote.dto';
 import { GetReinstatementQuoteQuery } from './get-reinstatement-quote/get-reinstatement-quote.query';
@@ -111,6 +117,26 @@ export class PolicyQueriesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CashValueResult> {
     const quote = await this.queries.execute(new GetCashValueQuery(policyId, query.on));
+    response.setHeader('ETag', `"${quote.revision}"`);
+    return quote;
+  }
+
+  @Get(':id/surrender-quote')
+  @RequirePermission('policy:read')
+  @ApiOperation({
+    summary:
+      'Surrender quote (clerk, supervisor, auditor): what SurrenderPolicy would pay on ?on=YYYY-MM-DD (default today) — ' +
+      'cash value − loan debt + premium paid in advance, and the deadline to pay it (DESIGN 2.9)',
+  })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiOkResponse({ type: SurrenderQuoteDoc })
+  @ApiProblems(...QUERY_PROBLEMS, 422)
+  async surrenderQuote(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Query() query: GetSurrenderQuoteQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SurrenderQuoteResult> {
+    const quote = await this.queries.execute(new GetSurrenderQuoteQuery(policyId, query.on));
     response.setHeader('ETag', `"${quote.revision}"`);
     return quote;
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,6 +6,10 @@ import type { ProductView } from '@lib/policy-domain';
 import { RequirePermission } from '../auth/permission.decorator';
 import { ProductCodePipe } from '../common/id-params';
 import { ApiProblems, QUERY_PROBLEMS } from '../common/openapi';
+import { GetReportQuery } from '../reports/get-report.query';
+import type { ReportResultOf } from '../reports/report-items';
+import { ProductsPageDoc } from '../reports/report-page.doc';
+import { ProductsQueryDto, toReportRequest } from '../reports/report-query.dto';
 import { GetProductQuery } from './get-product/get-product.query';
 import { ProductViewDoc } from './get-product/product-view.doc';
 
@@ -15,9 +19,25 @@ import { ProductViewDoc } from './get-product/product-view.doc';
 export class ProductsController {
   constructor(private readonly queries: QueryBus) {}
 
+  @Get()
+  @RequirePermission('product:read')
+  @ApiOperation({
+    summary:
+      'Every product with the summary of its latest version, by product code (any authenticated role). Read from the ' +
+      'products read model: `caughtUp` says how far it has caught up with the event log. Paged: pass `nextCursor` ' +
+      'back as `cursor`.',
+  })
+  @ApiOkResponse({ type: ProductsPageDoc })
+  @ApiProblems(400, 401, 403, 503)
+  list(@Query() query: ProductsQueryDto): Promise<ReportResultOf<'products'>> {
+    return this.queries.execute(new GetReportQuery(toReportRequest.products(query))) as Promise<
+      ReportResultOf<'products'>
+    >;
+  }
+
   @Get(':code')
   @RequirePermission('product:read')
-  @ApiOperation({ summary: 'The product with every published version (clerk, supervisor, auditor, product-manager)' })
+  @ApiOperation({ summary: 'The product with every published version (any authenticated role)' })
   @ApiParam({ name: 'code', description: 'Product code' })
   @ApiOkResponse({ type: ProductViewDoc })
   @ApiProblems(...QUERY_PROBLEMS)

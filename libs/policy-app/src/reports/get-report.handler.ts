@@ -18,6 +18,7 @@ import {
   agentWorkloadItem,
   lapseItem,
   premiumDueItem,
+  productItem,
   servicingActivityItem,
   survivalBenefitItem,
   transferItem,
@@ -135,6 +136,8 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportRes
         return itemsOf(await store.lapses({ from: request.from, to: request.to, ...page }), lapseItem);
       case 'transfers':
         return itemsOf(await store.transfers({ from: request.from, to: request.to, ...page }), transferItem);
+      case 'products':
+        return itemsOf(await store.products(page), productItem);
       default: {
         const _exhaustive: never = request;
         throw new Error(`Unknown report ${JSON.stringify(_exhaustive)}`);

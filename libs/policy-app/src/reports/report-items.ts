@@ -8,6 +8,7 @@ import type {
   AgentWorkloadReportRow,
   LapseReportRow,
   PremiumDueReportRow,
+  ProductRow,
   ServicingActivityRow,
   SurvivalBenefitReportRow,
   TransferRow,
@@ -123,6 +124,20 @@ export function transferItem(row: TransferRow) {
   };
 }
 
+/** GET /v1/products: a product and the summary of its latest version (versions are numbered 1, 2, … without gaps). */
+export function productItem(row: ProductRow) {
+  return {
+    productCode: row.productCode,
+    latestVersion: row.latestVersion,
+    versionCount: row.latestVersion,
+    name: row.name,
+    kind: row.kind,
+    jurisdiction: row.jurisdiction,
+    currency: row.currency,
+    publishedOn: row.publishedOn,
+  };
+}
+
 interface ReportItems {
   readonly 'premiums-due': ReturnType<typeof premiumDueItem>;
   readonly 'servicing-activity': ReturnType<typeof servicingActivityItem>;
@@ -130,6 +145,7 @@ interface ReportItems {
   readonly 'survival-benefits': ReturnType<typeof survivalBenefitItem>;
   readonly lapses: ReturnType<typeof lapseItem>;
   readonly transfers: ReturnType<typeof transferItem>;
+  readonly products: ReturnType<typeof productItem>;
 }
 
 export type ReportResultOf<Name extends ReportName> = ReportResult<ReportItems[Name]>;

@@ -2,6 +2,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AGENT_ROLES,
+  JURISDICTIONS,
+  PRODUCT_KINDS,
   AGENT_STATUSES,
   POLICY_EVENT_TYPES,
   POLICY_STATUSES,
@@ -159,4 +161,24 @@ class TransferItemDoc {
 
 export class TransfersPageDoc extends PageDoc {
   @ApiProperty({ type: () => TransferItemDoc, isArray: true }) items!: TransferItemDoc[];
+}
+
+class ProductItemDoc {
+  @ApiProperty({ example: 'CN-ENDOW-20' }) productCode!: string;
+  @ApiProperty({ description: 'The latest published version (what a new policy is sold under)', example: 2 })
+  latestVersion!: number;
+  @ApiProperty({
+    description: 'Versions published (numbered 1, 2, … without gaps: equal to latestVersion)',
+    example: 2,
+  })
+  versionCount!: number;
+  @ApiProperty({ description: "The latest version's name" }) name!: string;
+  @ApiProperty({ enum: PRODUCT_KINDS }) kind!: string;
+  @ApiProperty({ enum: JURISDICTIONS }) jurisdiction!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ ...date, description: 'When the latest version was published' }) publishedOn!: string;
+}
+
+export class ProductsPageDoc extends PageDoc {
+  @ApiProperty({ type: () => ProductItemDoc, isArray: true }) items!: ProductItemDoc[];
 }

@@ -8,6 +8,7 @@ import type {
   AgentWorkloadRequest,
   LapsesRequest,
   PremiumsDueRequest,
+  ProductsRequest,
   ServicingActivityRequest,
   SurvivalBenefitsRequest,
   TransfersRequest,
@@ -111,6 +112,8 @@ export class AgentWorkloadQueryDto extends ReportPageQueryDto {
 export class SurvivalBenefitsQueryDto extends DateRangeReportQueryDto {}
 export class LapsesQueryDto extends DateRangeReportQueryDto {}
 export class TransfersQueryDto extends DateRangeReportQueryDto {}
+/** GET /v1/products (the product catalogue read model): paging only. */
+export class ProductsQueryDto extends ReportPageQueryDto {}
 
 function page(dto: ReportPageQueryDto): { limit?: number; cursor?: string } {
   return {
@@ -152,4 +155,5 @@ export const toReportRequest = {
   }),
   lapses: (dto: LapsesQueryDto): LapsesRequest => ({ report: 'lapses', ...range(dto), ...page(dto) }),
   transfers: (dto: TransfersQueryDto): TransfersRequest => ({ report: 'transfers', ...range(dto), ...page(dto) }),
+  products: (dto: ProductsQueryDto): ProductsRequest => ({ report: 'products', ...page(dto) }),
 };

@@ -3,7 +3,7 @@
  * these (after validation at the edge) and run through the same GetReportQuery handler.
  */
 export type ReportName =
-  'premiums-due' | 'servicing-activity' | 'agent-workload' | 'survival-benefits' | 'lapses' | 'transfers';
+  'premiums-due' | 'servicing-activity' | 'agent-workload' | 'survival-benefits' | 'lapses' | 'transfers' | 'products';
 
 interface ReportPageRequest {
   /** 1–1000; the store's default (100) when absent. */
@@ -51,10 +51,16 @@ export interface TransfersRequest extends DateRangeRequest {
   readonly report: 'transfers';
 }
 
+/** GET /v1/products: the product catalogue read model (every product's latest version, by code). */
+export interface ProductsRequest extends ReportPageRequest {
+  readonly report: 'products';
+}
+
 export type ReportRequest =
   | PremiumsDueRequest
   | ServicingActivityRequest
   | AgentWorkloadRequest
   | SurvivalBenefitsRequest
   | LapsesRequest
-  | TransfersRequest;
+  | TransfersRequest
+  | ProductsRequest;

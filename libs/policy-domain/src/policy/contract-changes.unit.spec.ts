@@ -34,7 +34,10 @@ describe('ChangeContract', () => {
     givenPolicy([issued])
       .when(changeContract('2025-01-10', changes))
       .then([
-        { type: 'ContractChanged', data: { endorsementNo: 'P-2024-0001-E1', effectiveDate: '2025-01-10', changes } },
+        {
+          type: 'ContractChanged',
+          data: { endorsementNo: 'P-2024-0001-E1', effectiveDate: '2025-01-10', changes, payables: [] },
+        },
       ]);
   });
 

@@ -10,7 +10,7 @@ import {
   policyIssued,
   reinstatePolicy,
   sendReminder,
-  terminatePolicy,
+  surrenderPolicy,
 } from '../testing/policy-fixtures';
 import { contractOn, statusByLawOn } from './contract-on-date';
 import { type PolicyEvent } from './policy-events';
@@ -54,7 +54,7 @@ describe('status by law on a business date', () => {
   });
 
   it('is TERMINATED from the termination date', () => {
-    const terminated = state([issued, ...eventsOf([terminatePolicy('2025-01-10', 'SURRENDER')], [issued])]);
+    const terminated = state([issued, ...eventsOf([surrenderPolicy('2025-01-10')], [issued])]);
     expect(statusByLawOn(terminated, '2025-01-09').statusByLaw).toBe('IN_FORCE');
     expect(statusByLawOn(terminated, '2025-01-10').statusByLaw).toBe('TERMINATED');
   });

@@ -261,10 +261,35 @@ describe('ReinstatePolicy', () => {
 describe('TerminatePolicy LAPSE_EXPIRED', () => {
   const lapsed = lapsedOn('2025-05-15');
 
-  it('after the reinstatement deadline terminates the lapsed policy', () => {
+  it('after the reinstatement deadline terminates the lapsed policy, refunding the cash value at the lapse (0 here)', () => {
+    // Paid to 2025-03-15 (installment 2 unpaid): one policy year completed, CV_end(1) = 0 → nothing is owed back.
     givenPolicy(lapsed)
       .when(terminatePolicy('2027-05-16', 'LAPSE_EXPIRED'))
-      .then([{ type: 'PolicyTerminated', data: terminated('2027-05-16', 'LAPSE_EXPIRED') }]);
+      .then([{ type: 'PolicyTerminated', data: { ...terminated('2027-05-16', 'LAPSE_EXPIRED'), refund: cny(0) } }]);
+  });
+
+  it('owes the cash value at the lapse date back as a payable due in 30 days (art. 37)', () => {
+    // Installments 2 and 3 paid; installment 4 (due 2027-03-15) unpaid → lapse date 2027-05-15 (60 days' grace),
+    // deadline 2029-05-15. Paid to 2027-03-15: three policy years, CV_end(3) = 10,000,000 × 6.5 % = 650,000.
+    const paidThree = [issued, ...eventsOf([payPremium(2, '2025-03-15'), payPremium(3, '2026-03-15')], [issued])];
+    givenPolicy(lapsedOn('2027-05-15', paidThree))
+      .when(terminatePolicy('2029-05-16', 'LAPSE_EXPIRED'))
+      .then([
+        {
+          type: 'PolicyTerminated',
+          data: {
+            ...terminated('2029-05-16', 'LAPSE_EXPIRED'),
+            refund: cny(650_000),
+            payable: {
+              payableId: 'P-2024-0001-P1',
+              kind: 'LAPSE_EXPIRED_REFUND',
+              amount: cny(650_000),
+              payee: { name: 'Li Wei', accountRef: 'ACC-1' },
+              dueBy: '2029-06-15',
+            },
+          },
+        },
+      ]);
   });
 
   it('on the deadline day → REINSTATEMENT_WINDOW_OPEN', () => {

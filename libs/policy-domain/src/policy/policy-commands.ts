@@ -23,7 +23,7 @@ import {
   type Rider,
   type Servicing,
   type SurvivalBenefitPlanEntry,
-  type TerminationReason,
+  type TerminatePolicyReason,
   type TransferReason,
   type WaiverReason,
 } from './policy-values';
@@ -32,6 +32,12 @@ interface PolicyCommandContext {
   /** Business date (YYYY-MM-DD) from the injected clock: things that happened may not be dated after it. */
   readonly today: BusinessDate;
 }
+
+/**
+ * The context of a command that values the contract (cash value, free look): `product` is the version the policy was
+ * sold under (`productCode`/`productVersion` of its state), loaded by the handler; null when the policy records none.
+ */
+type ValuingContext = PolicyCommandContext & { readonly product: ProductVersion | null };
 
 export interface IssuePolicyData {
   readonly policyId: string;
@@ -66,7 +72,8 @@ export interface IssuePolicy {
 export interface ChangeContract {
   readonly type: 'ChangeContract';
   readonly data: { readonly effectiveDate: BusinessDate; readonly changes: readonly ContractChange[] };
-  readonly context: PolicyCommandContext;
+  /** `product` values a sum-assured decrease (partial surrender, DESIGN 2.9). */
+  readonly context: ValuingContext;
 }
 
 export interface CancelScheduledChange {
@@ -185,17 +192,40 @@ export interface TerminatePolicy {
   /** `ground` and `groundKnownOn`: required for RESCINDED, not allowed otherwise. */
   readonly data: {
     readonly terminatedOn: BusinessDate;
-    readonly reason: TerminationReason;
+    readonly reason: TerminatePolicyReason;
     readonly ground?: RescissionGround;
     readonly groundKnownOn?: BusinessDate;
   };
-  readonly context: PolicyCommandContext;
+  /** `product` values the refunds of LAPSE_EXPIRED and an age rescission (the cash value, art. 32, 37). */
+  readonly context: ValuingContext;
 }
 
 /** DESIGN 2.9: the policy document reached the policyholder (the free look runs from here); once per policy. */
 export interface RecordPolicyDelivery {
   readonly type: 'RecordPolicyDelivery';
   readonly data: { readonly deliveredOn: BusinessDate; readonly receiptRef: string };
+  readonly context: PolicyCommandContext;
+}
+
+/** DESIGN 2.9: the policyholder cancels within the free look; all premiums back less the product's cost deduction. */
+export interface CancelInFreeLook {
+  readonly type: 'CancelInFreeLook';
+  readonly data: { readonly requestedOn: BusinessDate; readonly payee: Payee };
+  readonly context: ValuingContext;
+}
+
+/** DESIGN 2.9: the policyholder surrenders (退保) for the cash value, paid within 30 days. */
+export interface SurrenderPolicy {
+  readonly type: 'SurrenderPolicy';
+  readonly data: { readonly requestedOn: BusinessDate; readonly payee: Payee };
+  readonly context: ValuingContext;
+}
+
+/** DESIGN 2.9: a payable was paid; once per payable, also on a closed policy. */
+export interface RecordPayout {
+  readonly type: 'RecordPayout';
+  /** `payableId` comes from the path (`/payables/{payableId}/payout`). */
+  readonly data: { readonly payableId: string; readonly paidOn: BusinessDate; readonly paymentRef: string };
   readonly context: PolicyCommandContext;
 }
 
@@ -214,6 +244,9 @@ export type PolicyCommand =
   | PaySurvivalBenefit
   | ReassignOrphanPolicy
   | TerminatePolicy
-  | RecordPolicyDelivery;
+  | RecordPolicyDelivery
+  | CancelInFreeLook
+  | SurrenderPolicy
+  | RecordPayout;
 
 export type PolicyCommandType = PolicyCommand['type'];

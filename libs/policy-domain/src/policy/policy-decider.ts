@@ -32,6 +32,18 @@ import {
 import { checkNotBeforePolicy, requireInForceByLaw, statusByLawOn } from './contract-on-date';
 import { checkDate, checkHappenedBy, checkMoney, isBlank } from '../input-checks';
 import {
+  cashValueOrZero,
+  freeLookTermsOf,
+  owedFrom,
+  partialSurrenderValue,
+  PayableNumbering,
+  payoutDeadline,
+  premiumsPaid,
+  refundPayee,
+  surrenderQuote,
+} from './payables';
+import {
+  type CancelInFreeLook,
   type CancelScheduledChange,
   type ChangeBeneficiaries,
   type ChangeContract,
@@ -42,10 +54,12 @@ import {
   type ReassignOrphanPolicy,
   type RecordPremiumPayment,
   type PolicyCommandType,
+  type RecordPayout,
   type RecordPolicyDelivery,
   type RecordReminderDelivery,
   type ReinstatePolicy,
   type SendPremiumReminder,
+  type SurrenderPolicy,
   type TerminatePolicy,
   type TransferPolicy,
   type WaivePremium,
@@ -55,7 +69,10 @@ import {
   type BeneficiariesChanged,
   type ContractChanged,
   type OrphanPolicyReassigned,
+  type PayoutMade,
+  type PolicyCancelledInFreeLook,
   type PolicyEvent,
+  type PolicySurrendered,
   type PolicyIssued,
   type PolicyDelivered,
   type PolicyLapsed,
@@ -71,7 +88,7 @@ import {
 import { isPaid, isWaived, lapseDateOf, nextOpenInstallment, openInstallment } from './premium-installments';
 import { scheduledInstallment, scheduledInstallments } from './premium-schedule';
 import { initialPolicyState, isClosed, isIssued, type IssuedPolicy, type PolicyState } from './policy-state';
-import { type SurvivalBenefitPlanEntry } from './policy-values';
+import { type Payable, type Payee, type SurvivalBenefitPlanEntry } from './policy-values';
 import { type Money } from '../money';
 import { reinstatementQuote } from './reinstatement-quote';
 
@@ -245,12 +262,23 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
     const judgedOn = data.effectiveDate < context.today ? data.effectiveDate : context.today;
     requireInForceByLaw(policy, judgedOn, 'A premium-affecting change');
   }
+  // A sum-assured decrease gives up that share of the cash value on its effective date (partial surrender, 2.9).
+  const numbering = new PayableNumbering(policy);
+  const payables = data.changes.flatMap((change): Payable[] => {
+    if (change.kind !== 'SUM_ASSURED') return [];
+    const value = partialSurrenderValue(policy, context.product, data.effectiveDate, change.sumAssured);
+    if (value === null) return [];
+    const dueBy = payoutDeadline(policy, owedFrom(data.effectiveDate, context.today));
+    const payable = numbering.create('PARTIAL_SURRENDER', value, refundPayee(policy), dueBy);
+    return payable === null ? [] : [payable];
+  });
   return {
     type: 'ContractChanged',
     data: {
       endorsementNo: endorsement,
       effectiveDate: data.effectiveDate,
       changes: data.changes.map(contractChangeData),
+      payables,
     },
   };
 }
@@ -280,7 +308,16 @@ function cancelScheduledChange(
         'are already paid at the new premium: the change can no longer be withdrawn.',
     );
   }
-  return { type: 'ScheduledChangeCancelled', data: { endorsementNo: data.endorsementNo, cancelledOn: context.today } };
+  // Its partial surrender is owed from the effective date, so nothing of it can have been paid out yet.
+  const payables = policy.payables.filter((payable) => payable.endorsementNo === data.endorsementNo);
+  return {
+    type: 'ScheduledChangeCancelled',
+    data: {
+      endorsementNo: data.endorsementNo,
+      cancelledOn: context.today,
+      withdrawnPayables: payables.filter((payable) => payable.withdrawnOn === null).map((p) => p.payableId),
+    },
+  };
 }
 
 function changeBeneficiaries({ data }: ChangeBeneficiaries, policy: IssuedPolicy): BeneficiariesChanged {
@@ -474,6 +511,16 @@ function waivePremium({ data, context }: WaivePremium, policy: IssuedPolicy): Pr
     prepaid.length === 0
       ? null
       : { amount: prepaid.reduce((sum, payment) => sum + payment.amount.amount, 0), currency: policy.currency };
+  // The prepaid premium is owed back from the day the waiver is granted (its event may lie well before).
+  const payable =
+    refund === null
+      ? null
+      : new PayableNumbering(policy).create(
+          'WAIVER_REFUND',
+          refund,
+          refundPayee(policy),
+          payoutDeadline(policy, context.today),
+        );
   return {
     type: 'PremiumWaived',
     data: {
@@ -483,6 +530,7 @@ function waivePremium({ data, context }: WaivePremium, policy: IssuedPolicy): Pr
       waivedFromInstallment: firstWaived.installmentNo,
       waivedFromDate: firstWaived.dueDate,
       refund,
+      payable,
     },
   };
 }
@@ -660,15 +708,8 @@ function reassignOrphanPolicy({ data, context }: ReassignOrphanPolicy, policy: I
   };
 }
 
-function premiumsPaid(policy: IssuedPolicy): Money {
-  return {
-    amount: policy.premium.payments.reduce((sum, payment) => sum + payment.amount.amount, 0),
-    currency: policy.currency,
-  };
-}
-
 /** The insurer's rescission (art. 16 ¶3, art. 32): ground, time limits and the refund the ground gives. */
-function rescission(data: TerminatePolicy['data'], policy: IssuedPolicy): PolicyTerminated['data'] {
+function rescission({ data, context }: TerminatePolicy, policy: IssuedPolicy): PolicyTerminated['data'] {
   const { ground, groundKnownOn } = data;
   if (ground === undefined || groundKnownOn === undefined) {
     throw new DomainError('RESCISSION_GROUND_REQUIRED', 'A rescission needs its ground and the date it became known.');
@@ -698,18 +739,28 @@ function rescission(data: TerminatePolicy['data'], policy: IssuedPolicy): Policy
       );
     }
   }
-  // Intentional non-disclosure: nothing back; negligent: the premiums paid; age: the cash value (art. 16, 32) —
-  // null until the policy has a product with cash values (DESIGN 2.8).
+  // Intentional non-disclosure: nothing back; negligent: the premiums paid; age: the cash value on the day (art. 16,
+  // 32) — null for a policy without a product version (no value can be computed).
   const refund =
     ground === 'NON_DISCLOSURE_INTENTIONAL'
       ? { amount: 0, currency: policy.currency }
       : ground === 'NON_DISCLOSURE_NEGLIGENT'
         ? premiumsPaid(policy)
-        : null;
-  return { terminatedOn: data.terminatedOn, reason: 'RESCINDED', ground, groundKnownOn, refund };
+        : cashValueOrZero(policy, context.product, data.terminatedOn);
+  const payable =
+    refund === null
+      ? null
+      : new PayableNumbering(policy).create(
+          'RESCISSION_REFUND',
+          refund,
+          refundPayee(policy),
+          payoutDeadline(policy, data.terminatedOn),
+        );
+  return { terminatedOn: data.terminatedOn, reason: 'RESCINDED', ground, groundKnownOn, refund, payable };
 }
 
-function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolicy): PolicyTerminated {
+function terminatePolicy(command: TerminatePolicy, policy: IssuedPolicy): PolicyTerminated {
+  const { data, context } = command;
   checkHappenedBy(data.terminatedOn, 'terminatedOn', context.today);
   checkNotBeforePolicy(policy, data.terminatedOn, 'terminatedOn');
   // EXPIRY is dated by the contract (its maturity date), whatever was recorded after the term ended.
@@ -728,10 +779,11 @@ function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolic
     ground: null,
     groundKnownOn: null,
     refund: null,
+    payable: null,
   };
   switch (data.reason) {
     case 'RESCINDED':
-      return { type: 'PolicyTerminated', data: rescission(data, policy) };
+      return { type: 'PolicyTerminated', data: rescission(command, policy) };
     case 'LAPSE_EXPIRED':
       if (policy.status !== 'LAPSED' || policy.lapse === null) {
         throw new DomainError('POLICY_NOT_LAPSED', `LAPSE_EXPIRED needs a lapsed policy; it is ${policy.status}.`);
@@ -742,8 +794,20 @@ function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolic
           `The policy can be reinstated until ${policy.lapse.reinstatementDeadline}.`,
         );
       }
-      // The net cash value at the lapse date is owed back (art. 37): null until cash values exist (DESIGN 2.8).
-      return { type: 'PolicyTerminated', data: plain };
+      {
+        // The net cash value at the lapse date is owed back (art. 37); null for a policy without a product version.
+        const refund = cashValueOrZero(policy, context.product, policy.lapse.lapsedOn);
+        const payable =
+          refund === null
+            ? null
+            : new PayableNumbering(policy).create(
+                'LAPSE_EXPIRED_REFUND',
+                refund,
+                refundPayee(policy),
+                payoutDeadline(policy, data.terminatedOn),
+              );
+        return { type: 'PolicyTerminated', data: { ...plain, refund, payable } };
+      }
     case 'EXPIRY':
       if (policy.survivalBenefits.some((benefit) => benefit.kind === 'MATURITY')) {
         throw new DomainError('EXPIRY_NOT_DUE', 'The plan pays a MATURITY benefit: the policy matures by paying it.');
@@ -752,7 +816,6 @@ function terminatePolicy({ data, context }: TerminatePolicy, policy: IssuedPolic
         throw new DomainError('EXPIRY_NOT_DUE', `The policy's term ends on ${policy.maturityDate}.`);
       }
       return { type: 'PolicyTerminated', data: plain };
-    case 'SURRENDER':
     case 'DEATH':
       return { type: 'PolicyTerminated', data: plain };
     default: {
@@ -779,13 +842,143 @@ function recordPolicyDelivery({ data, context }: RecordPolicyDelivery, policy: I
   return { type: 'PolicyDelivered', data: { deliveredOn: data.deliveredOn, receiptRef: data.receiptRef } };
 }
 
+function checkPayee(payee: Payee): void {
+  if (isBlank(payee.name) || isBlank(payee.accountRef)) {
+    throw new DomainError('PAYEE_REQUIRED', 'The payee needs a name and the account to pay to.');
+  }
+}
+
+/** A policy ends on a request dated from its start to today, and not before its latest recorded transaction. */
+function checkEndingRequest(policy: IssuedPolicy, requestedOn: string, today: string): void {
+  checkHappenedBy(requestedOn, 'requestedOn', today);
+  checkNotBeforePolicy(policy, requestedOn, 'requestedOn');
+  if (requestedOn < policy.lastTransactionDate) {
+    throw new DomainError(
+      'DATE_BEFORE_LAST_TRANSACTION',
+      `The policy's latest recorded transaction is dated ${policy.lastTransactionDate}; it cannot end on ${requestedOn}.`,
+    );
+  }
+}
+
+/**
+ * CancelInFreeLook (DESIGN 2.9): within the free look counted from delivery (not started before it), and only while
+ * no money has left or is owed through the contract; all premiums back less the product's cost deduction.
+ */
+function cancelInFreeLook({ data, context }: CancelInFreeLook, policy: IssuedPolicy): PolicyCancelledInFreeLook {
+  checkEndingRequest(policy, data.requestedOn, context.today);
+  requireInForce(policy, 'A free-look cancellation');
+  checkPayee(data.payee);
+  const terms = freeLookTermsOf(policy, context.product);
+  const freeLookEnds = policy.delivery === null ? null : addDays(policy.delivery.deliveredOn, terms.days);
+  if (freeLookEnds !== null && data.requestedOn > freeLookEnds) {
+    throw new DomainError(
+      'FREE_LOOK_EXPIRED',
+      `The free look of ${terms.days} days from delivery on ${policy.delivery!.deliveredOn} ended on ${freeLookEnds}.`,
+    );
+  }
+  const benefitsPaid = policy.survivalBenefits.filter((benefit) => benefit.payment !== null);
+  const owed = policy.payables.filter((payable) => payable.withdrawnOn === null);
+  if (benefitsPaid.length > 0 || owed.length > 0) {
+    throw new DomainError(
+      'FREE_LOOK_NOT_ALLOWED',
+      'Money has left or is owed through the contract ' +
+        `(${[...benefitsPaid.map((benefit) => `benefit period ${benefit.periodNo}`), ...owed.map((p) => p.payableId)].join(', ')}): ` +
+        'the free look no longer applies.',
+    );
+  }
+  const paid = premiumsPaid(policy);
+  const refund: Money = {
+    amount: Math.max(0, paid.amount - terms.costDeduction.amount),
+    currency: policy.currency,
+  };
+  return {
+    type: 'PolicyCancelledInFreeLook',
+    data: {
+      requestedOn: data.requestedOn,
+      freeLookEnds,
+      premiumsPaid: paid,
+      costDeduction: { amount: terms.costDeduction.amount, currency: policy.currency },
+      refund,
+      payable: new PayableNumbering(policy).create(
+        'FREE_LOOK_REFUND',
+        refund,
+        payeeData(data.payee),
+        payoutDeadline(policy, data.requestedOn),
+      ),
+    },
+  };
+}
+
+/** SurrenderPolicy (DESIGN 2.9): the surrender-quote breakdown on the request date; the payout due within 30 days. */
+function surrenderPolicy({ data, context }: SurrenderPolicy, policy: IssuedPolicy): PolicySurrendered {
+  checkEndingRequest(policy, data.requestedOn, context.today);
+  checkPayee(data.payee);
+  const quote = surrenderQuote(policy, context.product, data.requestedOn);
+  return {
+    type: 'PolicySurrendered',
+    data: {
+      requestedOn: data.requestedOn,
+      cashValue: quote.cashValue,
+      loanDebt: quote.loanDebt,
+      prepaidPremium: quote.prepaidPremium,
+      payout: quote.payout,
+      payable: new PayableNumbering(policy).create('SURRENDER', quote.payout, payeeData(data.payee), quote.dueBy),
+    },
+  };
+}
+
+/** RecordPayout (DESIGN 2.9): once per payable, on or after the day it was created; closed policies too. */
+function recordPayout({ data, context }: RecordPayout, policy: IssuedPolicy): PayoutMade {
+  checkHappenedBy(data.paidOn, 'paidOn', context.today);
+  const payable = policy.payables.find((owed) => owed.payableId === data.payableId);
+  if (payable === undefined) {
+    throw new DomainError('PAYABLE_NOT_FOUND', `Policy ${policy.policyId} owes no payable ${data.payableId}.`);
+  }
+  if (payable.payout !== null) {
+    throw new DomainError(
+      'PAYABLE_ALREADY_PAID',
+      `${payable.payableId} was paid on ${payable.payout.paidOn} (${payable.payout.paymentRef}).`,
+    );
+  }
+  if (payable.withdrawnOn !== null) {
+    throw new DomainError(
+      'PAYABLE_WITHDRAWN',
+      `${payable.payableId} was withdrawn on ${payable.withdrawnOn} with its scheduled change: nothing is owed.`,
+    );
+  }
+  if (data.paidOn < payable.createdOn) {
+    throw new DomainError(
+      'PAYOUT_BEFORE_PAYABLE',
+      `${payable.payableId} is owed from ${payable.createdOn}; it cannot be paid on ${data.paidOn}.`,
+    );
+  }
+  if (isBlank(data.paymentRef)) throw new DomainError('PAYMENT_REF_REQUIRED', 'A payout needs its payment reference.');
+  return {
+    type: 'PayoutMade',
+    data: {
+      payableId: payable.payableId,
+      kind: payable.kind,
+      amount: payable.amount,
+      dueBy: payable.dueBy,
+      paidOn: data.paidOn,
+      paymentRef: data.paymentRef,
+    },
+  };
+}
+
+/** The existing policy a command acts on whatever its status: 404 before issue. */
+function existingPolicy(state: PolicyState): IssuedPolicy {
+  if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
+  return state;
+}
+
 /** The existing policy a servicing command acts on: 404 before issue, POLICY_CLOSED once terminated or matured. */
 function openPolicy(state: PolicyState): IssuedPolicy {
-  if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
-  if (isClosed(state)) {
-    throw new DomainError('POLICY_CLOSED', `The policy is ${state.status} and accepts no further transactions.`);
+  const policy = existingPolicy(state);
+  if (isClosed(policy)) {
+    throw new DomainError('POLICY_CLOSED', `The policy is ${policy.status} and accepts no further transactions.`);
   }
-  return state;
+  return policy;
 }
 
 type Decision<Type extends PolicyCommandType> = (
@@ -814,6 +1007,10 @@ const DECISIONS: { readonly [Type in PolicyCommandType]: Decision<Type> } = {
   ReassignOrphanPolicy: (command, state) => [reassignOrphanPolicy(command, openPolicy(state))],
   TerminatePolicy: (command, state) => [terminatePolicy(command, openPolicy(state))],
   RecordPolicyDelivery: (command, state) => [recordPolicyDelivery(command, openPolicy(state))],
+  CancelInFreeLook: (command, state) => [cancelInFreeLook(command, openPolicy(state))],
+  SurrenderPolicy: (command, state) => [surrenderPolicy(command, openPolicy(state))],
+  // Paying out what is still owed is the one command a closed policy accepts (DESIGN 2.2).
+  RecordPayout: (command, state) => [recordPayout(command, existingPolicy(state))],
 };
 
 /** Every policy command type, in the order of DESIGN 2.5 (then the later ones). */

@@ -1,6 +1,6 @@
 import { type RecordPolicyDelivery } from './policy-commands';
 import { eventsOf, givenPolicy } from '../testing/decider-specification';
-import { policyIssued, terminatePolicy } from '../testing/policy-fixtures';
+import { policyIssued, surrenderPolicy } from '../testing/policy-fixtures';
 
 /** The standard policy takes effect on 2024-03-15. */
 const issued = policyIssued();
@@ -49,7 +49,7 @@ describe('RecordPolicyDelivery (DESIGN 2.9)', () => {
 
   it('not on a policy that does not exist or is closed', () => {
     givenPolicy([]).when(deliver('2024-03-20')).thenThrows('POLICY_NOT_FOUND');
-    const terminated = [issued, ...eventsOf([terminatePolicy('2024-03-18', 'SURRENDER')], [issued])];
+    const terminated = [issued, ...eventsOf([surrenderPolicy('2024-03-18')], [issued])];
     givenPolicy(terminated).when(deliver('2024-03-20')).thenThrows('POLICY_CLOSED');
   });
 });

@@ -13,6 +13,8 @@ import {
   type BeneficiaryDesignator,
   type DeliveryOutcome,
   type Party,
+  type Payable,
+  type PayableKind,
   type Payee,
   type PaymentMethodType,
   type PremiumTerms,
@@ -68,12 +70,14 @@ export interface PolicyIssued {
   };
 }
 
+/** Schema v3 (current) added `payables`: the partial surrender of a sum-assured decrease (DESIGN 2.9). */
 export interface ContractChanged {
   readonly type: 'ContractChanged';
   readonly data: {
     readonly endorsementNo: string;
     readonly effectiveDate: BusinessDate;
     readonly changes: readonly ContractChange[];
+    readonly payables: readonly Payable[];
   };
 }
 
@@ -130,8 +134,8 @@ export interface PolicyLapsed {
 }
 
 /**
- * Schema v2 (current): `refund` is the premium of installments paid in advance that the waiver covers (null when
- * none); v1 waived only unpaid installments and reads as refund null.
+ * `refund` (v2) is the premium of installments paid in advance that the waiver covers (null when none); v1 waived
+ * only unpaid installments and reads as refund null. v3 (current) records the refund as a payable (DESIGN 2.9).
  */
 export interface PremiumWaived {
   readonly type: 'PremiumWaived';
@@ -142,6 +146,7 @@ export interface PremiumWaived {
     readonly waivedFromInstallment: number;
     readonly waivedFromDate: BusinessDate;
     readonly refund: Money | null;
+    readonly payable: Payable | null;
   };
 }
 
@@ -206,8 +211,9 @@ export interface OrphanPolicyReassigned {
 }
 
 /**
- * Schema v2 (current) added the rescission's `ground` and `groundKnownOn` and the `refund` owed (null when none is
- * computed: a refund of cash value needs a product with cash values, DESIGN 2.8). v1 reads with all three null.
+ * Schema v2 added the rescission's `ground` and `groundKnownOn` and the `refund` owed (null when none is computed:
+ * a refund of cash value needs a product version, DESIGN 2.8); v1 reads with all three null. v3 (current) records a
+ * refund above 0 as a payable (DESIGN 2.9).
  */
 export interface PolicyTerminated {
   readonly type: 'PolicyTerminated';
@@ -217,19 +223,68 @@ export interface PolicyTerminated {
     readonly ground: RescissionGround | null;
     readonly groundKnownOn: BusinessDate | null;
     readonly refund: Money | null;
+    readonly payable: Payable | null;
   };
 }
 
-/** A scheduled (future-dated) endorsement withdrawn before it took effect: it never applies. */
+/**
+ * A scheduled (future-dated) endorsement withdrawn before it took effect: it never applies. v2 (current) names the
+ * payables it created (a partial surrender), withdrawn with it.
+ */
 export interface ScheduledChangeCancelled {
   readonly type: 'ScheduledChangeCancelled';
-  readonly data: { readonly endorsementNo: string; readonly cancelledOn: BusinessDate };
+  readonly data: {
+    readonly endorsementNo: string;
+    readonly cancelledOn: BusinessDate;
+    readonly withdrawnPayables: readonly string[];
+  };
 }
 
 /** The policy document was delivered to the policyholder, with the signed receipt (DESIGN 2.9). */
 export interface PolicyDelivered {
   readonly type: 'PolicyDelivered';
   readonly data: { readonly deliveredOn: BusinessDate; readonly receiptRef: string };
+}
+
+/** DESIGN 2.9: cancelled within the free look (TERMINATED, FREE_LOOK); all premiums back less the cost deduction. */
+export interface PolicyCancelledInFreeLook {
+  readonly type: 'PolicyCancelledInFreeLook';
+  readonly data: {
+    readonly requestedOn: BusinessDate;
+    /** The last day of the free look; null when the policy was not yet delivered (it had not started). */
+    readonly freeLookEnds: BusinessDate | null;
+    readonly premiumsPaid: Money;
+    readonly costDeduction: Money;
+    /** premiumsPaid − costDeduction, never below 0. */
+    readonly refund: Money;
+    readonly payable: Payable | null;
+  };
+}
+
+/** DESIGN 2.9: surrendered (TERMINATED, SURRENDER) with its breakdown; the payout is a payable due within 30 days. */
+export interface PolicySurrendered {
+  readonly type: 'PolicySurrendered';
+  readonly data: {
+    readonly requestedOn: BusinessDate;
+    readonly cashValue: Money;
+    readonly loanDebt: Money;
+    readonly prepaidPremium: Money;
+    readonly payout: Money;
+    readonly payable: Payable | null;
+  };
+}
+
+/** DESIGN 2.9: a payable was paid. Carries the payable's kind, amount and deadline so readers need no state. */
+export interface PayoutMade {
+  readonly type: 'PayoutMade';
+  readonly data: {
+    readonly payableId: string;
+    readonly kind: PayableKind;
+    readonly amount: Money;
+    readonly dueBy: BusinessDate;
+    readonly paidOn: BusinessDate;
+    readonly paymentRef: string;
+  };
 }
 
 export type PolicyEvent =
@@ -248,6 +303,9 @@ export type PolicyEvent =
   | OrphanPolicyReassigned
   | PolicyTerminated
   | ScheduledChangeCancelled
-  | PolicyDelivered;
+  | PolicyDelivered
+  | PolicyCancelledInFreeLook
+  | PolicySurrendered
+  | PayoutMade;
 
 export type PolicyEventType = PolicyEvent['type'];

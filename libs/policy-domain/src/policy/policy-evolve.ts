@@ -6,6 +6,7 @@ import { type PolicyEvent } from './policy-events';
 import { premiumScheduleOf, scheduledInstallment } from './premium-schedule';
 import {
   isIssued,
+  withPayables,
   withTermsHistory,
   withTransactionOn,
   type IssuedPolicy,
@@ -69,6 +70,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     benefitOption: null,
     disclosures: [],
     endorsementCount: 0,
+    payables: [],
     delivery: null,
     effectiveDate: data.effectiveDate,
     maturityDate: data.maturityDate,
@@ -83,12 +85,17 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
     case 'PolicyIssued':
       return policy; // a stream has one PolicyIssued; decide rejects a second with POLICY_ALREADY_EXISTS
     case 'ContractChanged': {
-      const { endorsementNo, effectiveDate, changes } = event.data;
+      const { endorsementNo, effectiveDate, changes, payables } = event.data;
       const changed = changes.reduce(
         (current, change) => applyContractChange(current, change, { endorsementNo, effectiveDate }),
         policy,
       );
-      return { ...changed, endorsementCount: policy.endorsementCount + 1 };
+      return withPayables(
+        { ...changed, endorsementCount: policy.endorsementCount + 1 },
+        payables,
+        effectiveDate,
+        endorsementNo,
+      );
     }
     case 'BeneficiariesChanged': {
       const { endorsementNo, effectiveDate, designatedBy, insuredConsent, beneficiaries } = event.data;
@@ -109,11 +116,18 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
       };
     }
     case 'ScheduledChangeCancelled': {
-      const { endorsementNo } = event.data;
-      return withTermsHistory(policy, {
+      const { endorsementNo, cancelledOn, withdrawnPayables } = event.data;
+      const cancelled = withTermsHistory(policy, {
         atIssue: policy.terms.atIssue,
         amendments: policy.terms.amendments.filter((amendment) => amendment.endorsementNo !== endorsementNo),
       });
+      if (withdrawnPayables.length === 0) return cancelled;
+      return {
+        ...cancelled,
+        payables: cancelled.payables.map((payable) =>
+          withdrawnPayables.includes(payable.payableId) ? { ...payable, withdrawnOn: cancelledOn } : payable,
+        ),
+      };
     }
     case 'PremiumReminderSent':
       return withTransactionOn(
@@ -159,8 +173,13 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         recordedLapses: [...policy.recordedLapses, { lapsedOn: event.data.lapsedOn, reinstatedOn: null }],
         lastTransactionDate: laterOf(policy.lastTransactionDate, event.data.lapsedOn),
       };
-    case 'PremiumWaived':
-      return withTransactionOn({ ...policy, waiver: { ...event.data } }, event.data.eventDate);
+    case 'PremiumWaived': {
+      const { payable, ...waiver } = event.data;
+      return withTransactionOn(
+        withPayables({ ...policy, waiver }, [payable], event.data.eventDate),
+        event.data.eventDate,
+      );
+    }
     case 'PolicyReinstated': {
       const { reinstatedOn, installmentsCovered } = event.data;
       const payments = installmentsCovered.map((installmentNo): PaymentRecord => {
@@ -226,11 +245,40 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         servicing: { ...policy.servicing, agentId: event.data.toAgentId },
         awaitingServicingAgent: false,
       };
-    case 'PolicyTerminated':
+    case 'PolicyTerminated': {
+      const { payable, ...termination } = event.data;
       return withTransactionOn(
-        { ...policy, status: 'TERMINATED', termination: { ...event.data } },
-        event.data.terminatedOn,
+        withPayables({ ...policy, status: 'TERMINATED', termination }, [payable], termination.terminatedOn),
+        termination.terminatedOn,
       );
+    }
+    case 'PolicyCancelledInFreeLook':
+    case 'PolicySurrendered': {
+      const { requestedOn, payable } = event.data;
+      const termination = {
+        terminatedOn: requestedOn,
+        reason: event.type === 'PolicySurrendered' ? ('SURRENDER' as const) : ('FREE_LOOK' as const),
+        ground: null,
+        groundKnownOn: null,
+        refund: event.type === 'PolicySurrendered' ? event.data.payout : event.data.refund,
+      };
+      return withTransactionOn(
+        withPayables({ ...policy, status: 'TERMINATED', termination }, [payable], requestedOn),
+        requestedOn,
+      );
+    }
+    case 'PayoutMade': {
+      const { payableId, paidOn, paymentRef } = event.data;
+      return withTransactionOn(
+        {
+          ...policy,
+          payables: policy.payables.map((payable) =>
+            payable.payableId === payableId ? { ...payable, payout: { paidOn, paymentRef } } : payable,
+          ),
+        },
+        paidOn,
+      );
+    }
     default: {
       const _exhaustive: never = event;
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);

@@ -9,6 +9,7 @@ import {
   paySurvivalBenefit,
   policyIssued,
   recordDelivery,
+  recordPayout,
   reinstatePolicy,
   sendReminder,
   terminatePolicy,
@@ -42,14 +43,19 @@ function matured(): PolicyEvent[] {
 }
 
 const closedPolicies: [string, PolicyEvent[]][] = [
-  ['TERMINATED', [issued, { type: 'PolicyTerminated', data: terminated('2025-01-10', 'SURRENDER') }]],
+  ['TERMINATED', [issued, { type: 'PolicyTerminated', data: terminated('2025-01-10', 'DEATH') }]],
   ['MATURED', matured()],
 ];
 
 describe('policy lifecycle', () => {
   describe.each(closedPolicies)('on a %s policy', (_status, history) => {
-    it.each(servicingCommands)('%s → POLICY_CLOSED', (_type, command) => {
+    // Paying out what is still owed is the one servicing command a closed policy takes (DESIGN 2.2).
+    it.each(servicingCommands.filter(([type]) => type !== 'RecordPayout'))('%s → POLICY_CLOSED', (_type, command) => {
       givenPolicy(history).when(command).thenThrows('POLICY_CLOSED');
+    });
+
+    it('RecordPayout is still heard (an unknown payable → PAYABLE_NOT_FOUND, not POLICY_CLOSED)', () => {
+      givenPolicy(history).when(recordPayout('P-2024-0001-P9', '2026-01-10')).thenThrows('PAYABLE_NOT_FOUND');
     });
 
     it('IssuePolicy → POLICY_ALREADY_EXISTS (the number stays taken)', () => {
@@ -72,7 +78,7 @@ describe('policy lifecycle', () => {
       ['lapsedOn', { ...lapsePolicy(tomorrow), context: today }, [issued]],
       ['eventDate', { ...waivePremium(tomorrow), context: today }, [issued]],
       ['reinstatedOn', { ...reinstatePolicy(tomorrow, cny(1)), context: today }, lapsed],
-      ['terminatedOn', { ...terminatePolicy(tomorrow, 'SURRENDER'), context: today }, [issued]],
+      ['terminatedOn', { ...terminatePolicy(tomorrow, 'DEATH'), context: { ...today, product: null } }, [issued]],
       [
         'paidOn (survival benefit)',
         { ...paySurvivalBenefit(1, '2030-01-11'), context: { today: '2030-01-10' } },
@@ -104,17 +110,18 @@ describe('policy lifecycle', () => {
   });
 
   describe('TerminatePolicy', () => {
-    it.each(['SURRENDER', 'DEATH'] as const)('%s terminates a policy in force', (reason) => {
+    it.each(['DEATH'] as const)('%s terminates a policy in force', (reason) => {
       givenPolicy([issued])
         .when(terminatePolicy('2025-01-10', reason))
         .then([{ type: 'PolicyTerminated', data: terminated('2025-01-10', reason) }]);
     });
 
-    it.each(['SURRENDER', 'DEATH'] as const)('%s terminates a lapsed policy', (reason) => {
+    it.each(['DEATH'] as const)('%s terminates a lapsed policy', (reason) => {
       const history = [...lapsed, ...eventsOf([terminatePolicy('2025-06-10', reason)], lapsed)];
       const policy = policyStateAfter(history) as IssuedPolicy;
       expect(policy.status).toBe('TERMINATED');
-      expect(policy.termination).toEqual(terminated('2025-06-10', reason));
+      const { payable: _none, ...termination } = terminated('2025-06-10', reason);
+      expect(policy.termination).toEqual(termination);
     });
   });
 

@@ -8,6 +8,7 @@ import { laterOf, type BusinessDate } from '../dates';
 import { type Money } from '../money';
 import { type Jurisdiction, type RuleProfile } from '../rule-profiles';
 import { attachedRiders, latestTerms, type RiderTerms, type TermsHistory } from './contract-terms';
+import { type PayableRecord } from './payables';
 import { premiumScheduleOf, type PremiumSchedule } from './premium-schedule';
 import {
   type Beneficiary,
@@ -16,6 +17,7 @@ import {
   type Party,
   type PaymentMethod,
   type PaymentMethodType,
+  type Payable,
   type PolicyStatus,
   type PremiumFrequency,
   type ReminderChannel,
@@ -164,6 +166,8 @@ export interface IssuedPolicy {
   readonly maturityDate: BusinessDate;
   readonly termination: TerminationRecord | null;
   readonly maturity: { readonly maturityDate: BusinessDate; readonly paidOn: BusinessDate } | null;
+  /** What the insurer came to owe on the policy, in creation order (`{policyId}-P{n}`, DESIGN 2.9). */
+  readonly payables: readonly PayableRecord[];
   /** The policy document's delivery (DESIGN 2.9); null until recorded. */
   readonly delivery: { readonly deliveredOn: BusinessDate; readonly receiptRef: string } | null;
   /** The latest business date on which something was done to the policy (payments, notices, lapses, …). */
@@ -205,4 +209,22 @@ export function withTermsHistory(policy: IssuedPolicy, terms: TermsHistory): Iss
 /** The policy with `date` counted as a transaction date. */
 export function withTransactionOn(policy: IssuedPolicy, date: BusinessDate): IssuedPolicy {
   return { ...policy, lastTransactionDate: laterOf(policy.lastTransactionDate, date) };
+}
+
+/** The policy owing `payables` too, created on `createdOn` (by the endorsement `endorsementNo`, if any). */
+export function withPayables(
+  policy: IssuedPolicy,
+  payables: readonly (Payable | null)[],
+  createdOn: BusinessDate,
+  endorsementNo: string | null = null,
+): IssuedPolicy {
+  const created = payables.filter((payable): payable is Payable => payable !== null);
+  if (created.length === 0) return policy;
+  return {
+    ...policy,
+    payables: [
+      ...policy.payables,
+      ...created.map((payable) => ({ ...payable, createdOn, endorsementNo, payout: null, withdrawnOn: null })),
+    ],
+  };
 }

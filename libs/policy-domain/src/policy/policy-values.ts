@@ -80,11 +80,15 @@ export const POLICY_STATUSES = ['IN_FORCE', 'LAPSED', 'TERMINATED', 'MATURED'] a
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 
 /**
- * SURRENDER and DEATH stay until their own commands (SurrenderPolicy, claims: DESIGN 2.9, 2.11) replace them;
- * EXPIRY ends a policy at maturity when its plan has no maturity benefit (recorded by the scheduler).
+ * Why a policy ended. SURRENDER and FREE_LOOK come from their own commands (SurrenderPolicy, CancelInFreeLook:
+ * DESIGN 2.9); EXPIRY ends a policy at maturity when its plan has no maturity benefit (recorded by the scheduler).
  */
-export const TERMINATION_REASONS = ['SURRENDER', 'DEATH', 'LAPSE_EXPIRED', 'RESCINDED', 'EXPIRY'] as const;
+export const TERMINATION_REASONS = ['SURRENDER', 'FREE_LOOK', 'DEATH', 'LAPSE_EXPIRED', 'RESCINDED', 'EXPIRY'] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];
+
+/** The reasons TerminatePolicy takes (DEATH stays until claims replace it, DESIGN 2.11). */
+export const TERMINATE_POLICY_REASONS = ['DEATH', 'LAPSE_EXPIRED', 'RESCINDED', 'EXPIRY'] as const;
+export type TerminatePolicyReason = (typeof TERMINATE_POLICY_REASONS)[number];
 
 export const REMINDER_KINDS = ['PRE_DUE', 'OVERDUE_NOTICE'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
@@ -123,4 +127,26 @@ export type BeneficiaryDesignator = (typeof BENEFICIARY_DESIGNATORS)[number];
 export interface Payee {
   readonly name: string;
   readonly accountRef: string;
+}
+
+/** What the insurer owes a customer (DESIGN 2.9); each has its legal deadline. */
+export const PAYABLE_KINDS = [
+  'FREE_LOOK_REFUND',
+  'SURRENDER',
+  'PARTIAL_SURRENDER',
+  'WAIVER_REFUND',
+  'RESCISSION_REFUND',
+  'LAPSE_EXPIRED_REFUND',
+] as const;
+export type PayableKind = (typeof PAYABLE_KINDS)[number];
+
+/** An amount owed that is not paid in the act that creates it, recorded inside the event that creates it. */
+export interface Payable {
+  /** `{policyId}-P{n}`. */
+  readonly payableId: string;
+  readonly kind: PayableKind;
+  readonly amount: Money;
+  readonly payee: Payee;
+  /** The last day of the legal deadline to pay it (DESIGN 2.4). */
+  readonly dueBy: BusinessDate;
 }

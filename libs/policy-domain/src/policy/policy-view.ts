@@ -9,7 +9,9 @@ import { type BusinessDate } from '../dates';
 import { DomainError } from '../errors';
 import { type Money } from '../money';
 import { type Jurisdiction } from '../rule-profiles';
+import { type ProductVersion } from '../product/product';
 import { contractOn } from './contract-on-date';
+import { cashValueOrZero, payableStatusOf, type PayableStatus } from './payables';
 import { type RiderTerms } from './contract-terms';
 import { installmentCount } from './premium-schedule';
 import { lapseEligibleFrom, nextOpenInstallment } from './premium-installments';
@@ -17,6 +19,8 @@ import { isClosed, isIssued, type PolicyState, type WaiverRecord } from './polic
 import {
   type Beneficiary,
   type Party,
+  type PayableKind,
+  type Payee,
   type PaymentMethod,
   type PolicyStatus,
   type PremiumFrequency,
@@ -90,6 +94,23 @@ export interface PolicyView {
   readonly scheduledChanges: readonly ScheduledChangeView[];
   readonly effectiveDate: BusinessDate;
   readonly maturityDate: BusinessDate;
+  /**
+   * The cash value on `effectiveOn` (DESIGN 2.8); null while closed, without a product version, or when the view was
+   * asked without the product.
+   */
+  readonly cashValue: Money | null;
+  /** What the insurer owes or owed on the policy (DESIGN 2.9), oldest first. */
+  readonly payables: readonly {
+    readonly payableId: string;
+    readonly kind: PayableKind;
+    readonly amount: Money;
+    readonly payee: Payee;
+    readonly dueBy: BusinessDate;
+    readonly status: PayableStatus;
+    /** DUE and past `dueBy` on `effectiveOn`. */
+    readonly overdue: boolean;
+    readonly paidOn: BusinessDate | null;
+  }[];
 }
 
 interface PolicyViewOptions {
@@ -102,6 +123,11 @@ interface PolicyViewOptions {
    * stream cannot know it: a policy is orphaned while its agent is unknown or departed (DESIGN 2.5).
    */
   readonly servicingAgent?: AgentSnapshot | null;
+  /**
+   * The product version the policy was sold under (null: it records none; undefined: not looked up), for the cash
+   * value.
+   */
+  readonly product?: ProductVersion | null;
 }
 
 /** @throws DomainError POLICY_NOT_FOUND for a stream that has no PolicyIssued. */
@@ -172,5 +198,25 @@ export function policyView(state: PolicyState, options: PolicyViewOptions): Poli
     scheduledChanges: [...scheduled.values()],
     effectiveDate: state.effectiveDate,
     maturityDate: state.maturityDate,
+    cashValue:
+      options.product === undefined ||
+      options.product === null ||
+      isClosed(state) ||
+      options.product.cashValuePpm.length === 0
+        ? null
+        : cashValueOrZero(state, options.product, effectiveOn),
+    payables: state.payables.map((payable) => {
+      const status = payableStatusOf(payable);
+      return {
+        payableId: payable.payableId,
+        kind: payable.kind,
+        amount: payable.amount,
+        payee: payable.payee,
+        dueBy: payable.dueBy,
+        status,
+        overdue: status === 'DUE' && payable.dueBy < effectiveOn,
+        paidOn: payable.payout?.paidOn ?? null,
+      };
+    }),
   };
 }

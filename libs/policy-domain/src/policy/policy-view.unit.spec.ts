@@ -14,6 +14,8 @@ import {
   transferPolicy,
   waivePremium,
   agentSnapshot,
+  surrenderPolicy,
+  STANDARD_PRODUCT,
 } from '../testing/policy-fixtures';
 import { policyView } from './policy-view';
 
@@ -68,6 +70,9 @@ describe('policyView', () => {
       scheduledChanges: [],
       effectiveDate: '2024-03-15',
       maturityDate: '2044-03-15',
+      // Asked without the product: no cash value is computed.
+      cashValue: null,
+      payables: [],
     });
   });
 
@@ -156,10 +161,10 @@ describe('policyView', () => {
   });
 
   it('shows the termination reason as status reason', () => {
-    const view = policyView(
-      policyStateAfter([issued, ...eventsOf([terminatePolicy('2025-01-10', 'SURRENDER')], [issued])]),
-      { revision: 1, effectiveOn: '2025-01-10' },
-    );
+    const view = policyView(policyStateAfter([issued, ...eventsOf([surrenderPolicy('2025-01-10')], [issued])]), {
+      revision: 1,
+      effectiveOn: '2025-01-10',
+    });
     expect(view).toMatchObject({ status: 'TERMINATED', statusReason: 'SURRENDER', statusByLaw: 'TERMINATED' });
   });
 
@@ -188,5 +193,45 @@ describe('policyView', () => {
 
   it('for a stream without a policy → POLICY_NOT_FOUND', () => {
     expect(() => policyView(policyStateAfter([]), { revision: 0, effectiveOn: '2024-03-15' })).toThrow(DomainError);
+  });
+});
+
+describe('policyView: cash value and payables (DESIGN 2.8, 2.9)', () => {
+  const worked = policyIssued({
+    effectiveDate: '2024-03-01',
+    maturityDate: '2044-03-01',
+    riders: [],
+    survivalBenefits: [],
+  });
+  const paid = [worked, ...eventsOf([payPremium(2, '2025-03-01'), payPremium(3, '2026-03-01')], [worked])];
+
+  it('shows the cash value on effectiveOn under the product sold (the worked example: 476,438)', () => {
+    const view = policyView(policyStateAfter(paid), {
+      revision: 2,
+      effectiveOn: '2026-09-01',
+      product: STANDARD_PRODUCT,
+    });
+    expect(view.cashValue).toEqual(cny(476_438));
+  });
+
+  it('shows each payable with its status, and overdue once DUE past its deadline', () => {
+    const surrendered = [...paid, ...eventsOf([surrenderPolicy('2026-09-01')], paid)];
+    const on = (effectiveOn: string) =>
+      policyView(policyStateAfter(surrendered), { revision: 3, effectiveOn, product: STANDARD_PRODUCT });
+    expect(on('2026-10-01').payables).toEqual([
+      {
+        payableId: 'P-2024-0001-P1',
+        kind: 'SURRENDER',
+        amount: cny(476_438),
+        payee: { name: 'Li Wei', accountRef: 'ACC-1' },
+        dueBy: '2026-10-01',
+        status: 'DUE',
+        overdue: false,
+        paidOn: null,
+      },
+    ]);
+    expect(on('2026-10-02').payables[0]).toMatchObject({ status: 'DUE', overdue: true });
+    // Closed: no cash value any more.
+    expect(on('2026-10-02').cashValue).toBeNull();
   });
 });

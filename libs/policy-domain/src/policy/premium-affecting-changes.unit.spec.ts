@@ -89,7 +89,10 @@ describe('premium-affecting changes on business dates', () => {
     givenPolicy(monthly)
       .when(cancelScheduledChange('P-2024-0001-E1', '2025-02-01'))
       .then([
-        { type: 'ScheduledChangeCancelled', data: { endorsementNo: 'P-2024-0001-E1', cancelledOn: '2025-02-01' } },
+        {
+          type: 'ScheduledChangeCancelled',
+          data: { endorsementNo: 'P-2024-0001-E1', cancelledOn: '2025-02-01', withdrawnPayables: [] },
+        },
       ]);
     const cancelled = after(monthly, cancelScheduledChange('P-2024-0001-E1', '2025-02-01'));
     const policy = state(cancelled);

@@ -20,6 +20,7 @@ describe('WaivePremium', () => {
             waivedFromInstallment: 2,
             waivedFromDate: '2025-03-15',
             refund: null,
+            payable: null,
           },
         },
       ]);

@@ -60,6 +60,14 @@ describe('TerminatePolicy RESCINDED', () => {
             ground: 'NON_DISCLOSURE_NEGLIGENT',
             groundKnownOn: '2025-03-20',
             refund: cny(240_000),
+            // Owed back to the policyholder's premium account within 30 days: 2025-04-01 + 30 = 2025-05-01.
+            payable: {
+              payableId: 'P-2024-0001-P1',
+              kind: 'RESCISSION_REFUND',
+              amount: cny(240_000),
+              payee: { name: 'Li Wei', accountRef: 'ACC-1' },
+              dueBy: '2025-05-01',
+            },
           },
         },
       ]);
@@ -72,11 +80,40 @@ describe('TerminatePolicy RESCINDED', () => {
     expect(event!.data).toMatchObject({ refund: cny(0) });
   });
 
-  it('for a misstated age owes the cash value (art. 32): not computed without a product with cash values', () => {
+  it('for a misstated age owes the cash value on the day (art. 32)', () => {
+    // Paid to 2026-03-15; 2025-04-01 is 17 days into policy year 2 (2025-03-15 → 2026-03-15, 365 days):
+    // CV = 0 + round_half_up(300,000 × 17 / 365 = 13,972.60…) = 13,973, due by 2025-05-01.
     const [event] = givenPolicy(paidTwo)
       .when(rescind('2025-04-01', 'AGE_MISSTATEMENT', '2025-03-20'))
       .events();
-    expect(event!.data).toMatchObject({ ground: 'AGE_MISSTATEMENT', refund: null });
+    expect(event!.data).toMatchObject({
+      ground: 'AGE_MISSTATEMENT',
+      refund: cny(13_973),
+      payable: { kind: 'RESCISSION_REFUND', amount: cny(13_973), dueBy: '2025-05-01' },
+    });
+  });
+
+  it('for a misstated age on a policy sold before the catalogue: no value can be computed, no payable', () => {
+    const legacy = { ...issued, data: { ...issued.data, productVersion: null } };
+    const [event] = givenPolicy([legacy])
+      .when(
+        terminatePolicy(
+          '2025-04-01',
+          'RESCINDED',
+          '2025-04-01',
+          { ground: 'AGE_MISSTATEMENT', groundKnownOn: '2025-03-20' },
+          null,
+        ),
+      )
+      .events();
+    expect(event!.data).toMatchObject({ refund: null, payable: null });
+  });
+
+  it('for intentional non-disclosure: nothing is owed, no payable', () => {
+    const [event] = givenPolicy(paidTwo)
+      .when(rescind('2025-04-01', 'NON_DISCLOSURE_INTENTIONAL', '2025-03-20'))
+      .events();
+    expect(event!.data).toMatchObject({ refund: cny(0), payable: null });
   });
 
   it('more than 30 days after the ground became known → RESCISSION_RIGHT_EXPIRED; on the 30th day it is accepted', () => {
@@ -118,7 +155,7 @@ describe('TerminatePolicy RESCINDED', () => {
     givenPolicy(paidTwo).when(terminatePolicy('2025-04-01', 'RESCINDED')).thenThrows('RESCISSION_GROUND_REQUIRED');
     givenPolicy(paidTwo)
       .when(
-        terminatePolicy('2025-04-01', 'SURRENDER', '2025-04-01', {
+        terminatePolicy('2025-04-01', 'DEATH', '2025-04-01', {
           ground: 'AGE_MISSTATEMENT',
           groundKnownOn: '2025-03-01',
         }),
@@ -129,21 +166,21 @@ describe('TerminatePolicy RESCINDED', () => {
 
 describe('termination dates', () => {
   it('before the policy took effect → DATE_BEFORE_POLICY', () => {
-    givenPolicy([issued]).when(terminatePolicy('2024-03-14', 'SURRENDER')).thenThrows('DATE_BEFORE_POLICY');
+    givenPolicy([issued]).when(terminatePolicy('2024-03-14', 'DEATH')).thenThrows('DATE_BEFORE_POLICY');
   });
 
   it('before the latest recorded transaction → DATE_BEFORE_LAST_TRANSACTION', () => {
     // Installment 2 was paid on 2025-03-01: the policy cannot have ended on 2025-02-01.
     givenPolicy(paidTwo)
-      .when(terminatePolicy('2025-02-01', 'SURRENDER', '2025-04-01'))
+      .when(terminatePolicy('2025-02-01', 'DEATH', '2025-04-01'))
       .thenThrows('DATE_BEFORE_LAST_TRANSACTION', /2025-03-01/);
     const reminded = [...paidTwo, ...eventsOf([sendReminder(3, 'PRE_DUE', '2026-02-13')], paidTwo)];
     givenPolicy(reminded)
-      .when(terminatePolicy('2026-02-12', 'SURRENDER', '2026-03-01'))
+      .when(terminatePolicy('2026-02-12', 'DEATH', '2026-03-01'))
       .thenThrows('DATE_BEFORE_LAST_TRANSACTION');
     expect(
       givenPolicy(reminded)
-        .when(terminatePolicy('2026-02-13', 'SURRENDER', '2026-03-01'))
+        .when(terminatePolicy('2026-02-13', 'DEATH', '2026-03-01'))
         .events(),
     ).toHaveLength(1);
   });

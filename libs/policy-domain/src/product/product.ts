@@ -16,7 +16,9 @@ type NonforfeitureDefault = 'NONE' | (typeof NONFORFEITURE_OPTIONS)[number];
 export const PRODUCT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 
 /** The law's free look (DESIGN 2.4): a product may make it longer, never shorter, nor keep more of the premium. */
-const FREE_LOOK_LAW: Readonly<Record<Jurisdiction, { readonly days: number; readonly maxCostDeduction: number }>> = {
+export const FREE_LOOK_LAW: Readonly<
+  Record<Jurisdiction, { readonly days: number; readonly maxCostDeduction: number }>
+> = {
   // CBIRC: 15 days from the receipt; all premiums back less at most 10 CNY of policy cost.
   CN: { days: 15, maxCostDeduction: 1_000 },
   // State law: 10 days, full refund.

@@ -13,6 +13,7 @@ import { publishedProduct } from './product-fixtures';
 import { type ContractChange } from '../policy/contract-changes';
 import { policyDecider } from '../policy/policy-decider';
 import {
+  type CancelInFreeLook,
   type CancelScheduledChange,
   type ChangeBeneficiaries,
   type ChangeContract,
@@ -21,16 +22,18 @@ import {
   type LapsePolicy,
   type PaySurvivalBenefit,
   type ReassignOrphanPolicy,
+  type RecordPayout,
   type RecordPremiumPayment,
   type RecordReminderDelivery,
   type ReinstatePolicy,
   type SendPremiumReminder,
+  type SurrenderPolicy,
   type TerminatePolicy,
   type TransferPolicy,
   type WaivePremium,
 } from '../policy/policy-commands';
 import { type PolicyIssued, type PolicyTerminated } from '../policy/policy-events';
-import { type Beneficiary, type Party } from '../policy/policy-values';
+import { type Beneficiary, type Party, type Payee } from '../policy/policy-values';
 
 export const POLICY_ID = 'P-2024-0001';
 export const EFFECTIVE_DATE = '2024-03-15';
@@ -134,12 +137,16 @@ export function policyIssued(
   return event as PolicyIssued;
 }
 
+/** The product version the standard policy is sold under (ENDOW-20 v1: the sample endowment's cash values). */
+export const STANDARD_PRODUCT: ProductVersion = publishedProduct('ENDOW-20');
+
 export function changeContract(
   effectiveDate: BusinessDate,
   changes: ContractChange[],
   today = effectiveDate,
+  product: ProductVersion | null = STANDARD_PRODUCT,
 ): ChangeContract {
-  return { type: 'ChangeContract', data: { effectiveDate, changes }, context: { today } };
+  return { type: 'ChangeContract', data: { effectiveDate, changes }, context: { today, product } };
 }
 
 export function changeBeneficiaries(
@@ -295,8 +302,9 @@ export function terminatePolicy(
   reason: TerminatePolicy['data']['reason'],
   today = terminatedOn,
   rescission: Pick<TerminatePolicy['data'], 'ground' | 'groundKnownOn'> = {},
+  product: ProductVersion | null = STANDARD_PRODUCT,
 ): TerminatePolicy {
-  return { type: 'TerminatePolicy', data: { terminatedOn, reason, ...rescission }, context: { today } };
+  return { type: 'TerminatePolicy', data: { terminatedOn, reason, ...rescission }, context: { today, product } };
 }
 
 /** PolicyTerminated data without rescission ground or refund. */
@@ -304,7 +312,50 @@ export function terminated(
   terminatedOn: BusinessDate,
   reason: TerminatePolicy['data']['reason'],
 ): PolicyTerminated['data'] {
-  return { terminatedOn, reason, ground: null, groundKnownOn: null, refund: null };
+  return { terminatedOn, reason, ground: null, groundKnownOn: null, refund: null, payable: null };
+}
+
+/** The policyholder's bank account, where the standard policy's money goes back to. */
+export const POLICYHOLDER_PAYEE: Payee = { name: POLICYHOLDER.name, accountRef: 'ACC-1' };
+
+export function cancelInFreeLook(
+  requestedOn: BusinessDate,
+  options: { today?: BusinessDate; payee?: Payee; product?: ProductVersion | null } = {},
+): CancelInFreeLook {
+  return {
+    type: 'CancelInFreeLook',
+    data: { requestedOn, payee: options.payee ?? POLICYHOLDER_PAYEE },
+    context: {
+      today: options.today ?? requestedOn,
+      product: options.product === undefined ? STANDARD_PRODUCT : options.product,
+    },
+  };
+}
+
+export function surrenderPolicy(
+  requestedOn: BusinessDate,
+  options: { today?: BusinessDate; payee?: Payee; product?: ProductVersion | null } = {},
+): SurrenderPolicy {
+  return {
+    type: 'SurrenderPolicy',
+    data: { requestedOn, payee: options.payee ?? POLICYHOLDER_PAYEE },
+    context: {
+      today: options.today ?? requestedOn,
+      product: options.product === undefined ? STANDARD_PRODUCT : options.product,
+    },
+  };
+}
+
+export function recordPayout(
+  payableId: string,
+  paidOn: BusinessDate,
+  options: { today?: BusinessDate; paymentRef?: string } = {},
+): RecordPayout {
+  return {
+    type: 'RecordPayout',
+    data: { payableId, paidOn, paymentRef: options.paymentRef ?? `PAY-${payableId}` },
+    context: { today: options.today ?? paidOn },
+  };
 }
 
 export function cancelScheduledChange(endorsementNo: string, today: BusinessDate): CancelScheduledChange {

@@ -13,7 +13,8 @@ import {
   servicingHistory,
   type ReadModelStoreFixture,
 } from '../testing/read-model-store-contract';
-import { arrayLiteral, PostgresReadModelStore } from './postgres-read-model-store';
+import { arrayLiteral } from './postgres-array-parameters';
+import { PostgresReadModelStore } from './postgres-read-model-store';
 
 const url = process.env.READ_MODEL_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const required = Boolean(process.env.CI || process.env.READ_MODEL_URL);
@@ -195,6 +196,23 @@ function describePostgresRebuild(): void {
         await client.end();
         await rebuild.abandonRebuild();
         await feeder.close();
+      }
+    });
+
+    it('takes quarantine times and rebuild ids from the injected clock', async () => {
+      const clock = { now: () => '2031-05-06T07:08:09.010Z' };
+      const clocked = await PostgresReadModelStore.connect({ url, schema, poolSize: 2, clock });
+      const [first] = history.events;
+      try {
+        await clocked.quarantineStream(first!, 'held back by the test');
+        const rebuild = await clocked.beginRebuild();
+        await rebuild.quarantineStream(first!, 'held back by the test');
+        expect((await clocked.quarantinedStreams()).map((stream) => stream.quarantinedAt)).toEqual([clock.now()]);
+        expect((await rebuild.quarantinedStreams()).map((stream) => stream.quarantinedAt)).toEqual([clock.now()]);
+        expect(rebuild.rebuildId.startsWith(Date.parse(clock.now()).toString(36))).toBe(true);
+        await rebuild.abandonRebuild();
+      } finally {
+        await clocked.close();
       }
     });
 

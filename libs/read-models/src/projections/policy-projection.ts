@@ -13,6 +13,7 @@ import {
   isWaived,
   lapseEligibleFrom,
   nextOpenInstallment,
+  payableStatusOf,
   scheduledInstallment,
   scheduledInstallments,
   type BusinessDate,
@@ -26,6 +27,7 @@ import {
 } from '@lib/policy-domain';
 import {
   type LapseReinstatementRow,
+  type PayableRow,
   type PolicySummaryRow,
   type PremiumInstallmentRow,
   type ServicingActivityRow,
@@ -238,11 +240,33 @@ function activityDateOf(event: PolicyEvent): BusinessDate {
       return event.data.cancelledOn;
     case 'PolicyDelivered':
       return event.data.deliveredOn;
+    case 'PolicyCancelledInFreeLook':
+    case 'PolicySurrendered':
+      return event.data.requestedOn;
+    case 'PayoutMade':
+      return event.data.paidOn;
     default: {
       const _exhaustive: never = event;
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);
     }
   }
+}
+
+/** The payables rows of the policy: one per payable it ever owed. */
+function payableRows(policy: IssuedPolicy): PayableRow[] {
+  return policy.payables.map((payable) => ({
+    payableId: payable.payableId,
+    policyId: policy.policyId,
+    branchCode: policy.servicing.branchCode,
+    kind: payable.kind,
+    amount: payable.amount.amount,
+    currency: payable.amount.currency,
+    createdOn: payable.createdOn,
+    dueBy: payable.dueBy,
+    status: payableStatusOf(payable),
+    paidOn: payable.payout?.paidOn ?? null,
+    paymentRef: payable.payout?.paymentRef ?? null,
+  }));
 }
 
 /**
@@ -289,6 +313,10 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
     transactions: 1,
   };
   changes.push({ kind: 'increment', table: 'servicing_activity', row: activity });
+  // Payables are few per policy: any event that creates, pays or withdraws one rewrites the policy's rows.
+  if (previous === null || previous.payables !== after.payables) {
+    for (const row of payableRows(after)) changes.push(upsert('payables', row));
+  }
 
   switch (event.type) {
     case 'PolicyIssued':
@@ -379,18 +407,22 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       benefits('all');
       break;
     case 'PolicyTerminated':
+    case 'PolicyCancelledInFreeLook':
+    case 'PolicySurrendered':
       installments(unpaidInstallmentNos(after));
       benefits('all');
-      if (previous?.status === 'LAPSED' && previous.lapse !== null) {
+      if (previous?.status === 'LAPSED' && previous.lapse !== null && after.termination !== null) {
         changes.push(
           upsert('lapses_reinstatements', {
             ...openLapseRow(after.policyId, after.currency, previous.reinstatementCount + 1, previous.lapse),
             status: 'TERMINATED',
-            terminatedOn: event.data.terminatedOn,
-            terminationReason: event.data.reason,
+            terminatedOn: after.termination.terminatedOn,
+            terminationReason: after.termination.reason,
           }),
         );
       }
+      break;
+    case 'PayoutMade':
       break;
     default: {
       const _exhaustive: never = event;

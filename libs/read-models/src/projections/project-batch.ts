@@ -7,11 +7,12 @@ import { comparePositions, type Position, type RecordedEvent } from '@lib/event-
 import { initialAgentState, initialPolicyState } from '@lib/policy-domain';
 import { projectAgentEvent } from './agent-projection';
 import { projectPolicyEvent } from './policy-projection';
+import { projectProductEvent } from './product-projection';
 import { decodeForProjection, ProjectionError, recordedAtOf, type ProjectionEvent } from './projection-event';
-import { type FoldedState, type StreamProgress } from './projection-state';
 import { ChangeSet } from './row-changes';
+import { PRODUCT_STREAM_STATE, type ProjectedState, type StreamProgress } from './stream-progress';
 
-export type { StreamProgress } from './projection-state';
+export type { StreamProgress } from './stream-progress';
 
 /** An event of a projected stream that could not be decoded: projecting it fails, unless its stream is quarantined. */
 interface UndecodableEvent {
@@ -24,7 +25,7 @@ interface UndecodableEvent {
 }
 
 export interface DecodedBatch {
-  /** Events of projected streams (policy, agent), in delivery order. */
+  /** Events of projected streams (policy, agent, product), in delivery order. */
   readonly events: readonly (ProjectionEvent | UndecodableEvent)[];
   /** Events of other streams: nothing to project, but they count for the checkpoint. */
   readonly ignored: readonly RecordedEvent[];
@@ -77,10 +78,19 @@ export function decodeBatch(recorded: readonly RecordedEvent[]): DecodedBatch {
   return { events, ignored, streamIds: [...streamIds] };
 }
 
-function initialFoldedState(event: ProjectionEvent): FoldedState {
-  return event.category === 'policy'
-    ? { category: 'policy', state: initialPolicyState() }
-    : { category: 'agent', state: initialAgentState() };
+function initialState(event: ProjectionEvent): ProjectedState {
+  switch (event.category) {
+    case 'policy':
+      return { category: 'policy', state: initialPolicyState() };
+    case 'agent':
+      return { category: 'agent', state: initialAgentState() };
+    case 'product':
+      return PRODUCT_STREAM_STATE;
+    default: {
+      const _exhaustive: never = event;
+      throw new Error(`Unknown projection event ${JSON.stringify(_exhaustive)}`);
+    }
+  }
 }
 
 /**
@@ -134,19 +144,23 @@ export function projectBatch(
     if (event.revision !== lastRevision + 1) {
       throw fail(`revision ${lastRevision + 1} was never applied (the stream's events must arrive in order)`);
     }
-    const folded = progress?.folded ?? initialFoldedState(event);
-    let next: FoldedState;
+    const folded = progress?.folded ?? initialState(event);
+    let next: ProjectedState;
     try {
       if (event.category === 'policy') {
         if (folded.category !== 'policy') throw new Error(`the stream holds ${folded.category} state`);
         const projection = projectPolicyEvent(event, folded.state);
         changes.addAll(projection.changes);
         next = { category: 'policy', state: projection.state };
-      } else {
+      } else if (event.category === 'agent') {
         if (folded.category !== 'agent') throw new Error(`the stream holds ${folded.category} state`);
         const projection = projectAgentEvent(event, folded.state);
         changes.addAll(projection.changes);
         next = { category: 'agent', state: projection.state };
+      } else {
+        if (folded.category !== 'product') throw new Error(`the stream holds ${folded.category} state`);
+        changes.addAll(projectProductEvent(event));
+        next = PRODUCT_STREAM_STATE;
       }
     } catch (error) {
       if (error instanceof ProjectionError) throw error;

@@ -8,8 +8,11 @@ import {
   agentIdFromStreamId,
   policyEventCodec,
   policyIdFromStreamId,
+  productCodeFromStreamId,
+  productEventCodec,
   type AgentEvent,
   type PolicyEvent,
+  type ProductEvent,
 } from '@lib/policy-domain';
 
 interface EventPlace {
@@ -33,7 +36,13 @@ export interface AgentProjectionEvent extends EventPlace {
   readonly event: AgentEvent;
 }
 
-export type ProjectionEvent = PolicyProjectionEvent | AgentProjectionEvent;
+export interface ProductProjectionEvent extends EventPlace {
+  readonly category: 'product';
+  readonly productCode: string;
+  readonly event: ProductEvent;
+}
+
+export type ProjectionEvent = PolicyProjectionEvent | AgentProjectionEvent | ProductProjectionEvent;
 
 /** A stored event that the read models cannot interpret; the batch is not applied (send it to the DLQ). */
 export class ProjectionError extends Error {
@@ -50,12 +59,16 @@ export class ProjectionError extends Error {
 }
 
 /**
- * Whether the read models project a stream: policy and agent streams. Every other stream (idempotency-key index,
+ * Whether the read models project a stream: policy, agent and product streams. Every other stream (idempotency-key index,
  * process checkpoints and plans) is ignored by the projector and never published by the Kafka relay, so whoever asks
  * "have the read models caught up?" must not wait for those.
  */
 export function isProjectedStream(streamId: string): boolean {
-  return policyIdFromStreamId(streamId) !== null || agentIdFromStreamId(streamId) !== null;
+  return (
+    policyIdFromStreamId(streamId) !== null ||
+    agentIdFromStreamId(streamId) !== null ||
+    productCodeFromStreamId(streamId) !== null
+  );
 }
 
 /** When the event store recorded the event (metadata `recordedAt`), or null when the writer did not say. */
@@ -64,7 +77,7 @@ export function recordedAtOf(event: Pick<RecordedEvent, 'metadata'>): string | n
   return typeof recordedAt === 'string' ? recordedAt : null;
 }
 
-/** Decodes a recorded event of a policy or agent stream; null for any other stream (nothing to project). */
+/** Decodes a recorded event of a policy, agent or product stream; null for any other stream (nothing to project). */
 export function decodeForProjection(recorded: RecordedEvent): ProjectionEvent | null {
   const metadata = readEventMetadata(recorded.metadata);
   const stored = { type: recorded.type, data: recorded.data, schemaVersion: metadata.schemaVersion };
@@ -82,6 +95,10 @@ export function decodeForProjection(recorded: RecordedEvent): ProjectionEvent | 
     }
     const agentId = agentIdFromStreamId(recorded.streamId);
     if (agentId !== null) return { ...place, category: 'agent', agentId, event: agentEventCodec.decode(stored) };
+    const productCode = productCodeFromStreamId(recorded.streamId);
+    if (productCode !== null) {
+      return { ...place, category: 'product', productCode, event: productEventCodec.decode(stored) };
+    }
     return null;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

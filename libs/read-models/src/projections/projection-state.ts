@@ -1,137 +1,109 @@
 /**
  * The per-stream state the projections keep between events, and its stored form (projection_stream_revisions).
  *
- * A policy's full domain state carries parties, beneficiaries, riders, disclosures and the whole payment and reminder
+ * A policy's full domain state carries parties, beneficiaries, disclosures and the whole payment and reminder
  * history: ~3 KB of JSON that grows with every installment, although no read model ever reads most of it. The
- * projection keeps only what its rows are derived from, still as an `IssuedPolicy` so the domain's own `evolvePolicy`
- * and rule functions (schedule, next open installment, lapse-eligible date) keep doing the work:
+ * projection keeps the domain state less a short denylist of what grows or is large and that no row is derived from,
+ * still as an `IssuedPolicy`, so the domain's own `evolvePolicy` and rule functions (schedule, next open installment,
+ * lapse-eligible date) keep doing the work:
  *
  * - payments are dropped once projected: a paid installment's row is final when it is paid (payments settle the
  *   next unpaid installment, `paidInstallments` only grows, and a frequency change is refused when installments after
  *   the anniversary are paid in advance), so no later event re-derives it (see `projectPolicyEvent`);
  * - reminders of paid installments are dropped for the same reason; the ones of open installments stay (their counts,
  *   and the overdue notices that bring the lapse date forward);
- * - parties, beneficiaries, riders, disclosures, the payment method and other facts no row shows are replaced by
- *   neutral placeholders.
+ * - the parties, beneficiaries (also in the terms history), their designation, disclosures, the payment method and the
+ *   suspension history are replaced by neutral values.
  *
- * So the state is bounded by the open installments and the benefit plan, not by the policy's age. The stored form is
- * a short-keyed JSON object (a few hundred bytes); states written by earlier versions (the full folded domain state,
- * or the v2 compact form without the terms history) are still read and compacted.
+ * Every other field is kept as the domain has it, so a new state field reaches the projection with no change here.
+ * The terms history (terms at issue and every amendment) stays: a later contract change or cancellation re-derives
+ * the premium schedule from it. So the state is bounded by the open installments and the contract, not by the
+ * policy's age.
  *
- * The terms history (terms at issue and every amendment, beneficiaries left out) is kept: a later contract change or
- * cancellation re-derives the premium schedule from it.
+ * The stored form is the domain's codec of that state (policy-state-codec.ts) less the neutral fields, which reading
+ * puts back: a state served from memory and one loaded from the table are equal and project the same rows. States
+ * stored by earlier versions (the full folded domain state, the v2/v3 short-keyed forms) are read by
+ * legacy-projection-state.ts.
  */
 import {
-  addMonthsClamped,
+  decodePolicyState,
+  encodePolicyState,
   type AgentState,
-  type TermsAmendment,
-  type TermsHistory,
-  type TerminationRecord,
   type IssuedPolicy,
-  type Jurisdiction,
-  type LapseRecord,
   type Party,
   type PolicyState,
-  type PolicyStatus,
-  type PremiumFrequency,
-  type ReminderKind,
-  type DeliveryOutcome,
-  type SurvivalBenefitKind,
-  type WaiverRecord,
-  attachedRiders,
-  latestTerms,
-  RULE_PROFILES,
+  type PolicyStateData,
+  type TermsHistory,
 } from '@lib/policy-domain';
-
-function latestRiders(terms: TermsHistory) {
-  return attachedRiders(latestTerms(terms));
-}
+import { compactLegacyFullState, decodeLegacyPolicy, type LegacyStoredPolicy } from './legacy-projection-state';
 
 /** The per-stream context projections need: the (compact) policy state, or the agent state. */
 export type FoldedState =
   | { readonly category: 'policy'; readonly state: PolicyState }
   | { readonly category: 'agent'; readonly state: AgentState };
 
-/** What the store keeps per stream (projection_stream_revisions): the last applied revision and the state after it. */
-export interface StreamProgress {
-  readonly revision: number;
-  readonly folded: FoldedState;
-}
-
 const NO_PARTY: Party = Object.freeze({ name: '', gender: 'M', birthDate: '', idType: 'OTHER', idNumber: '' });
-const NO_PAYMENT_METHOD = Object.freeze({ type: 'CASH' as const });
 const NO_LIST: readonly never[] = Object.freeze([]);
 
+/** The denylist: fields no row is derived from, with the neutral value the compact state holds instead. */
+const NOT_PROJECTED = Object.freeze({
+  policyholder: NO_PARTY,
+  insured: NO_PARTY,
+  beneficiaries: NO_LIST,
+  beneficiaryDesignation: null,
+  disclosures: NO_LIST,
+  recordedLapses: NO_LIST,
+}) satisfies Partial<IssuedPolicy>;
+
+const NOT_PROJECTED_PREMIUM = Object.freeze({
+  paymentMethod: Object.freeze({ type: 'CASH' as const }),
+  payments: NO_LIST,
+}) satisfies Partial<IssuedPolicy['premium']>;
+
 /**
- * The policy state without what no read model is derived from (see the file comment). It is exactly what its stored
- * form reads back as, so a state served from memory and one loaded from the table always project the same rows.
+ * The policy state without what no read model is derived from (see the file comment). Cheap on a state that is
+ * already compact (the projection compacts after every event): what needs no change keeps its object.
  */
 export function compactPolicyState(policy: IssuedPolicy): IssuedPolicy {
-  return decodePolicy(encodePolicy(policy));
+  const paid = policy.premium.paidInstallments;
+  const reminders = policy.reminders.some((reminder) => reminder.installmentNo <= paid)
+    ? policy.reminders.filter((reminder) => reminder.installmentNo > paid)
+    : policy.reminders;
+  return {
+    ...policy,
+    ...NOT_PROJECTED,
+    terms: termsWithoutBeneficiaries(policy.terms),
+    premium: { ...policy.premium, ...NOT_PROJECTED_PREMIUM },
+    reminders,
+  };
+}
+
+function termsWithoutBeneficiaries(terms: TermsHistory): TermsHistory {
+  const { atIssue, amendments } = terms;
+  if (atIssue.beneficiaries.length === 0 && amendments.every((amendment) => amendment.beneficiaries === undefined)) {
+    return terms;
+  }
+  return {
+    atIssue: { ...atIssue, beneficiaries: NO_LIST },
+    amendments: amendments.map((amendment) => {
+      if (amendment.beneficiaries === undefined) return amendment;
+      const { beneficiaries: _beneficiaries, ...kept } = amendment;
+      return kept;
+    }),
+  };
 }
 
 // ---- Stored form ----
 
-type StoredReminder = [
-  reminderId: string,
-  installmentNo: number,
-  dueDate: string,
-  kind: ReminderKind,
-  sentOn: string,
-  outcome: DeliveryOutcome | null,
-  recordedOn: string | null,
-];
+type StoredPolicyData = Omit<PolicyStateData, keyof typeof NOT_PROJECTED | 'premium'> & {
+  readonly premium: Omit<PolicyStateData['premium'], keyof typeof NOT_PROJECTED_PREMIUM>;
+};
 
-type StoredBenefit = [
-  periodNo: number,
-  kind: SurvivalBenefitKind,
-  dueDate: string,
-  amount: number,
-  paidOn: string | null,
-  paymentRef: string | null,
-  payeeName: string | null,
-];
-
-/**
- * Version 3 of a stored policy state (version 1 was the full domain state; version 2 had no `th`, `aw`, and a
- * 5-entry `rp`). Money is in the policy's currency.
- */
+/** Version 4: the domain's codec of the compact state, less the neutral fields (1–3: legacy-projection-state.ts). */
 interface StoredPolicy {
-  readonly v: 2 | 3;
+  readonly v: 4;
   readonly c: 'p';
-  readonly id: string;
-  readonly st: PolicyStatus;
-  readonly pc: string;
-  /** The product version (absent in states stored before it existed: null). */
-  readonly pv?: number | null;
-  readonly cu: string;
-  readonly j: Jurisdiction;
-  /**
-   * graceDays, overdueNoticeDays, reinstatementWindowYears, reinstatementInterestBasisPoints, waiverWaitingDays, then
-   * (v3) noticeShortensGrace as 0/1, contestableYears, rescissionKnowledgeDays.
-   */
-  readonly rp: [number, number | null, number, number, number, (0 | 1)?, number?, (number | null)?];
-  /** v3: the terms history without beneficiaries. */
-  readonly th?: TermsHistory;
-  /** v3: awaiting a servicing agent after a transfer (1) or not (0). */
-  readonly aw?: 0 | 1;
-  readonly sa: number;
-  /** modalPremium, frequency, paymentTermYears, paidInstallments. */
-  readonly pr: [number, PremiumFrequency, number, number];
-  /** Schedule: paymentTermYears, segments [firstInstallmentNo, monthsFromEffective, frequency], rates [from, amount]. */
-  readonly sc: [number, [number, number, PremiumFrequency][], [string, number][]];
-  readonly rm: StoredReminder[];
-  readonly wv: WaiverRecord | null;
-  readonly lp: LapseRecord | null;
-  readonly rc: number;
-  /** branchCode, region, agentId. */
-  readonly sv: [string, string, string];
-  readonly sb: StoredBenefit[];
-  readonly ec: number;
-  readonly ed: string;
-  readonly md: string;
-  readonly tm: (Pick<TerminationRecord, 'terminatedOn' | 'reason'> & Partial<TerminationRecord>) | null;
-  readonly mt: { readonly maturityDate: string; readonly paidOn: string } | null;
+  readonly s: StoredPolicyData;
 }
 
 interface StoredOther {
@@ -141,234 +113,28 @@ interface StoredOther {
   readonly s: PolicyState | AgentState;
 }
 
+function without<T extends object, K extends string>(object: T, keys: Readonly<Record<K, unknown>>): Omit<T, K> {
+  // Built field by field rather than copied and `delete`d: an object that lost fields serialises several times slower.
+  const kept: Record<string, unknown> = {};
+  for (const key in object) if (!Object.hasOwn(keys, key)) kept[key] = object[key];
+  return kept as Omit<T, K>;
+}
+
 function encodePolicy(policy: IssuedPolicy): StoredPolicy {
-  const { ruleProfile: rules, premium } = policy;
-  const { schedule } = premium;
+  const data = encodePolicyState(compactPolicyState(policy));
   return {
-    v: 3,
+    v: 4,
     c: 'p',
-    id: policy.policyId,
-    st: policy.status,
-    pc: policy.productCode,
-    pv: policy.productVersion ?? null,
-    cu: policy.currency,
-    j: policy.jurisdiction,
-    rp: [
-      rules.graceDays,
-      rules.overdueNoticeDays,
-      rules.reinstatementWindowYears,
-      rules.reinstatementInterestBasisPoints,
-      rules.waiverWaitingDays,
-      rules.noticeShortensGrace ? 1 : 0,
-      rules.contestableYears,
-      rules.rescissionKnowledgeDays,
-    ],
-    // A full folded state stored by an earlier version has no terms history: decoding derives it from `sc`.
-    th: policy.terms === undefined ? undefined : termsWithoutBeneficiaries(policy.terms),
-    aw: policy.awaitingServicingAgent ? 1 : 0,
-    sa: policy.sumAssured.amount,
-    pr: [premium.modalPremium.amount, premium.frequency, premium.paymentTermYears, premium.paidInstallments],
-    sc: [
-      schedule.paymentTermYears,
-      schedule.segments.map((segment) => [segment.firstInstallmentNo, segment.monthsFromEffective, segment.frequency]),
-      schedule.rates.map((rate) => [rate.effectiveFrom, rate.modalPremium.amount]),
-    ],
-    rm: policy.reminders
-      .filter((reminder) => reminder.installmentNo > premium.paidInstallments)
-      .map((reminder) => [
-        reminder.reminderId,
-        reminder.installmentNo,
-        reminder.dueDate,
-        reminder.kind,
-        reminder.sentOn,
-        reminder.delivery?.outcome ?? null,
-        reminder.delivery?.recordedOn ?? null,
-      ]),
-    wv: policy.waiver,
-    lp: policy.lapse,
-    rc: policy.reinstatementCount,
-    sv: [policy.servicing.branchCode, policy.servicing.region, policy.servicing.agentId],
-    sb: policy.survivalBenefits.map((benefit) => [
-      benefit.periodNo,
-      benefit.kind,
-      benefit.dueDate,
-      benefit.amount.amount,
-      benefit.payment?.paidOn ?? null,
-      benefit.payment?.paymentRef ?? null,
-      benefit.payment?.payee.name ?? null,
-    ]),
-    ec: policy.endorsementCount,
-    ed: policy.effectiveDate,
-    md: policy.maturityDate,
-    tm: policy.termination,
-    mt: policy.maturity,
+    s: { ...without(data, NOT_PROJECTED), premium: without(data.premium, NOT_PROJECTED_PREMIUM) },
   };
 }
 
-function termsWithoutBeneficiaries(terms: TermsHistory): TermsHistory {
-  return {
-    atIssue: { ...terms.atIssue, beneficiaries: NO_LIST },
-    amendments: terms.amendments.map((amendment) => {
-      const { beneficiaries: _beneficiaries, ...kept } = amendment;
-      return kept;
-    }),
-  };
-}
-
-/**
- * A v2 state kept only the schedule: its segments and the base premium rates in the order they were recorded (the
- * last applicable one won; riders were not billed). The terms history they imply, one amendment per date.
- */
-function termsOfV2Schedule(stored: StoredPolicy): TermsHistory {
-  const currency = stored.cu;
-  const [, segments, rates] = stored.sc;
-  const baseOn = (date: string): number => {
-    let amount = rates[0]![1];
-    for (const [from, rate] of rates) if (from <= date) amount = rate;
-    return amount;
-  };
-  const frequencyFrom = new Map(
-    segments.slice(1).map(([, months, frequency]) => [addMonthsClamped(stored.ed, months), frequency] as const),
-  );
-  const dates = [...new Set([...frequencyFrom.keys(), ...rates.slice(1).map(([from]) => from)])].sort();
-  return {
-    atIssue: {
-      sumAssured: { amount: stored.sa, currency },
-      frequency: segments[0]![2],
-      basePremium: { amount: rates[0]![1], currency },
-      riders: NO_LIST,
-      beneficiaries: NO_LIST,
-    },
-    amendments: dates.map((effectiveDate): TermsAmendment => {
-      const frequency = frequencyFrom.get(effectiveDate);
-      return {
-        endorsementNo: '',
-        effectiveDate,
-        premiumAffecting: true,
-        kinds: [],
-        basePremium: { amount: baseOn(effectiveDate), currency },
-        ...(frequency === undefined ? {} : { frequency }),
-      };
-    }),
-  };
-}
-
-function decodePolicy(stored: StoredPolicy): IssuedPolicy {
-  const currency = stored.cu;
-  const money = (amount: number) => ({ amount, currency });
-  const [
-    graceDays,
-    overdueNoticeDays,
-    reinstatementWindowYears,
-    reinstatementInterestBasisPoints,
-    waiverWaitingDays,
-    noticeShortensGrace,
-    contestableYears,
-    rescissionKnowledgeDays,
-  ] = stored.rp;
-  const law = RULE_PROFILES[stored.j];
-  const terms = stored.th ?? termsOfV2Schedule(stored);
-  const [modalPremium, frequency, paymentTermYears, paidInstallments] = stored.pr;
-  const [schedulePaymentTermYears, segments, rates] = stored.sc;
-  const [branchCode, region, agentId] = stored.sv;
-  return {
-    status: stored.st,
-    policyId: stored.id,
-    productCode: stored.pc,
-    productVersion: stored.pv ?? null,
-    currency,
-    jurisdiction: stored.j,
-    ruleProfile: {
-      jurisdiction: stored.j,
-      graceDays,
-      overdueNoticeDays,
-      reinstatementWindowYears,
-      reinstatementInterestBasisPoints,
-      waiverWaitingDays,
-      // Before v3 (and in full states of earlier versions) these were not recorded: the PolicyIssued v1 upcaster's
-      // reading applies — no notice rule agreed, the jurisdiction's rescission limits.
-      noticeShortensGrace: noticeShortensGrace === 1,
-      contestableYears: typeof contestableYears === 'number' ? contestableYears : law.contestableYears,
-      rescissionKnowledgeDays:
-        typeof contestableYears === 'number' ? (rescissionKnowledgeDays ?? null) : law.rescissionKnowledgeDays,
-    },
-    policyholder: NO_PARTY,
-    insured: NO_PARTY,
-    beneficiaries: NO_LIST,
-    beneficiaryDesignation: null,
-    sumAssured: money(stored.sa),
-    riders: terms.atIssue.riders.length === 0 && terms.amendments.length === 0 ? NO_LIST : latestRiders(terms),
-    terms,
-    premium: {
-      modalPremium: money(modalPremium),
-      frequency,
-      paymentTermYears,
-      paymentMethod: NO_PAYMENT_METHOD,
-      schedule: {
-        effectiveDate: stored.ed,
-        paymentTermYears: schedulePaymentTermYears,
-        segments: segments.map(([firstInstallmentNo, monthsFromEffective, segmentFrequency]) => ({
-          firstInstallmentNo,
-          monthsFromEffective,
-          frequency: segmentFrequency,
-        })),
-        rates: rates.map(([effectiveFrom, amount]) => ({ effectiveFrom, modalPremium: money(amount) })),
-      },
-      paidInstallments,
-      payments: NO_LIST,
-    },
-    reminders:
-      stored.rm.length === 0
-        ? NO_LIST
-        : stored.rm.map(([reminderId, installmentNo, dueDate, kind, sentOn, outcome, recordedOn]) => ({
-            reminderId,
-            installmentNo,
-            dueDate,
-            // No row shows a reminder's amount or channel.
-            amount: money(0),
-            kind,
-            channel: 'LETTER' as const,
-            sentOn,
-            delivery: outcome === null ? null : { outcome, recordedOn: recordedOn! },
-          })),
-    waiver: stored.wv === null ? null : { ...stored.wv, refund: stored.wv.refund ?? null },
-    lapse: stored.lp,
-    // No row shows the suspension history (the status by law is a query of the policy's own events).
-    recordedLapses: NO_LIST,
-    reinstatementCount: stored.rc,
-    servicing: { branchCode, region, agentId },
-    awaitingServicingAgent: stored.aw === 1,
-    survivalBenefits: stored.sb.map(([periodNo, kind, dueDate, amount, paidOn, paymentRef, payeeName]) => ({
-      periodNo,
-      kind,
-      dueDate,
-      amount: money(amount),
-      payment:
-        paidOn === null
-          ? null
-          : { paidOn, paymentRef: paymentRef!, payee: { name: payeeName!, accountRef: '' }, lifeConfirmationRef: '' },
-    })),
-    benefitOption: null,
-    disclosures: NO_LIST,
-    endorsementCount: stored.ec,
-    effectiveDate: stored.ed,
-    maturityDate: stored.md,
-    termination:
-      stored.tm === null
-        ? null
-        : {
-            terminatedOn: stored.tm.terminatedOn,
-            reason: stored.tm.reason,
-            ground: stored.tm.ground ?? null,
-            groundKnownOn: stored.tm.groundKnownOn ?? null,
-            refund: stored.tm.refund ?? null,
-          },
-    maturity: stored.mt,
-    // No row shows it (only the free look, a command on the policy's own events, reads it).
-    delivery: null,
-    // No row shows it; only TerminatePolicy checks it, on the policy's own events.
-    lastTransactionDate: stored.ed,
-  };
+function decodePolicy(stored: StoredPolicyData): IssuedPolicy {
+  return decodePolicyState({
+    ...stored,
+    ...NOT_PROJECTED,
+    premium: { ...stored.premium, ...NOT_PROJECTED_PREMIUM },
+  });
 }
 
 /** The stored form of a stream's state (compact JSON). */
@@ -379,16 +145,16 @@ export function encodeStreamState(folded: FoldedState): string {
   return JSON.stringify(encodePolicy(state));
 }
 
-/** Reads a stored state: the compact form, or the full folded state that earlier versions stored (compacted). */
+/** Reads a stored state: the compact form, or a form earlier versions stored (legacy-projection-state.ts). */
 export function decodeStreamState(text: string): FoldedState {
-  const stored = JSON.parse(text) as StoredPolicy | StoredOther | FoldedState;
+  const stored = JSON.parse(text) as StoredPolicy | LegacyStoredPolicy | StoredOther | FoldedState;
   if ('category' in stored) {
     if (stored.category === 'agent' || stored.state.status === 'NOT_ISSUED') return stored;
-    return { category: 'policy', state: compactPolicyState(stored.state as IssuedPolicy) };
+    return { category: 'policy', state: compactLegacyFullState(stored.state as IssuedPolicy) };
   }
   switch (stored.c) {
     case 'p':
-      return { category: 'policy', state: decodePolicy(stored) };
+      return { category: 'policy', state: stored.v === 4 ? decodePolicy(stored.s) : decodeLegacyPolicy(stored) };
     case 'n':
       return { category: 'policy', state: stored.s as PolicyState };
     case 'a':

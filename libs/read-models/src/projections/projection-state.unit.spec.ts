@@ -1,9 +1,11 @@
-import { evolvePolicy, scheduledInstallments } from '@lib/policy-domain';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evolvePolicy, scheduledInstallments, type PolicyEvent } from '@lib/policy-domain';
 import { isIssued, type IssuedPolicy } from '@lib/policy-domain';
 import { InMemoryReadModel } from '../testing/in-memory-read-model';
 import { cny, ScenarioLog } from '../testing/scenario-log';
 import { policySummaryRow, premiumInstallmentRows, survivalBenefitRows } from './policy-projection';
-import { compactPolicyState, decodeStreamState, encodeStreamState } from './projection-state';
+import { compactPolicyState, decodeStreamState, encodeStreamState, type FoldedState } from './projection-state';
 
 const M = 'P-2024-0100';
 const A = 'P-2024-0200';
@@ -80,6 +82,9 @@ function tables(model: InMemoryReadModel) {
   };
 }
 
+/** M of `richHistory()` as the v3 form stored it (frozen: nothing writes that form any more). */
+const V3_STATE_OF_M = readFileSync(join(__dirname, '__fixtures__', 'policy-state.v3.json'), 'utf8');
+
 describe('compact projection state', () => {
   const log = richHistory();
 
@@ -87,7 +92,8 @@ describe('compact projection state', () => {
     const model = new InMemoryReadModel();
     for (const event of log.events) {
       const [advanced] = model.apply([event]).advanced.values();
-      expect(decodeStreamState(encodeStreamState(advanced!.folded))).toEqual(advanced!.folded);
+      const folded = advanced!.folded as FoldedState;
+      expect(decodeStreamState(encodeStreamState(folded))).toEqual(folded);
     }
   });
 
@@ -135,8 +141,34 @@ describe('compact projection state', () => {
 
     // Only the paid-installment counter grows (a digit).
     expect(afterFiveYears - afterHalfAYear).toBeLessThanOrEqual(1);
-    expect(afterFiveYears).toBeLessThan(1000);
+    expect(afterFiveYears).toBeLessThan(1500);
     expect(JSON.stringify(aging.policyState(M)).length).toBeGreaterThan(10 * afterFiveYears);
+  });
+
+  it('keeps a state field it does not know, in memory and through the stored form', () => {
+    // Fields added to the policy state later, like the payables and surrender records the projection derives rows from.
+    const addedLater = {
+      owed: [{ payableId: `${A}-P1`, kind: 'SURRENDER_VALUE', amount: cny(42_000), payout: null }],
+      surrender: { requestedOn: '2029-05-01', paidOn: null },
+    };
+    const policy = { ...log.policyState(A), ...addedLater } as IssuedPolicy;
+
+    const compact = compactPolicyState(policy);
+
+    expect(compact).toMatchObject(addedLater);
+    const folded: FoldedState = { category: 'policy', state: compact };
+    expect(decodeStreamState(encodeStreamState(folded))).toEqual(folded);
+  });
+
+  it('reads a v3 compact state: it gives the rows of the full state', () => {
+    const full = log.policyState(M);
+
+    const state = decodeStreamState(V3_STATE_OF_M).state as IssuedPolicy;
+
+    expect(policySummaryRow(state)).toEqual(policySummaryRow(full));
+    expect(survivalBenefitRows(state)).toEqual(survivalBenefitRows(full));
+    expect(state.premium.schedule).toEqual(full.premium.schedule);
+    expect(state.terms).toEqual(compactPolicyState(full).terms);
   });
 
   it('reads a full folded state stored by an earlier version, compacted', () => {
@@ -179,7 +211,7 @@ describe('compact projection state', () => {
     // M after the history: MONTHLY to 2025-01-31, ANNUAL 110,000 from then, a scheduled sum-assured change from
     // 2026-01-31 at 100,000. A v2 state kept the schedule, but no terms history and a 5-entry rule profile.
     const full = log.policyState(M);
-    const v3 = JSON.parse(encodeStreamState({ category: 'policy', state: full })) as Record<string, unknown>;
+    const v3 = JSON.parse(V3_STATE_OF_M) as Record<string, unknown>;
     const { th: _th, aw: _aw, ...rest } = v3;
     const v2 = JSON.stringify({ ...rest, v: 2, rp: (v3.rp as unknown[]).slice(0, 5) });
 
@@ -193,8 +225,9 @@ describe('compact projection state', () => {
         endorsementNo: `${M}-E9`,
         effectiveDate: '2027-01-31',
         changes: [{ kind: 'SUM_ASSURED', sumAssured: cny(6_000_000), modalPremium: cny(80_000) }],
+        payables: [],
       },
-    } as const;
+    } as PolicyEvent;
     const after = evolvePolicy(decoded, change) as IssuedPolicy;
     expect(after.premium.schedule).toEqual((evolvePolicy(full, change) as IssuedPolicy).premium.schedule);
     expect(scheduledInstallments(after.premium.schedule).map((installment) => installment.amount.amount)).toEqual([

@@ -15,6 +15,7 @@ import {
   type LapsesQuery,
   type PageRequest,
   type PremiumsDueQuery,
+  type ProductsQuery,
   type ServicingActivityQuery,
   type SurvivalBenefitsQuery,
   type TransfersQuery,
@@ -345,6 +346,19 @@ export function transfersQuery(t: TableNamer, query: TransfersQuery): SqlQuery {
         ['x.policy_id', 'policyId', 'text'],
         ['x.revision', 'revision', 'integer'],
       ],
+    },
+    query,
+  );
+}
+
+export function productsQuery(t: TableNamer, query: ProductsQuery): SqlQuery {
+  return paged(
+    {
+      select: selectList('p', 'products'),
+      from: `${t('products')} p`,
+      where: [],
+      params: {},
+      orderBy: [['p.product_code', 'productCode', 'text']],
     },
     query,
   );

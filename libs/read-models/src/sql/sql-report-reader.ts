@@ -15,13 +15,14 @@ import {
   type PageRequest,
   type PremiumDueReportRow,
   type PremiumsDueQuery,
+  type ProductsQuery,
   type ReportPage,
   type ServicingActivityQuery,
   type SurvivalBenefitReportRow,
   type SurvivalBenefitsQuery,
   type TransfersQuery,
 } from '../read-model-store';
-import { type ServicingActivityRow, type TransferRow } from '../read-model-rows';
+import { type ProductRow, type ServicingActivityRow, type TransferRow } from '../read-model-rows';
 import * as queries from './report-queries';
 
 export abstract class SqlReportReader {
@@ -53,6 +54,10 @@ export abstract class SqlReportReader {
 
   transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>> {
     return this.page(queries.transfersQuery(this.table, query));
+  }
+
+  products(query: ProductsQuery): Promise<ReportPage<ProductRow>> {
+    return this.page(queries.productsQuery(this.table, query));
   }
 
   installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>> {

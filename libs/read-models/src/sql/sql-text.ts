@@ -1,4 +1,5 @@
 /** Small SQL text helpers shared by both stores. */
+import { type Clock } from '@lib/event-sourcing';
 
 /** A SQL identifier we generate ourselves (schema, table or index name): lower-case letters, digits, underscores. */
 const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -28,8 +29,8 @@ export function toPositional(
 }
 
 /** Random enough to keep concurrent rebuilds apart, sortable by start time. */
-export function newRebuildId(now: number, random: number): string {
-  return `${now.toString(36)}${Math.floor(random * 36 ** 4)
+export function newRebuildId(clock: Clock, random = Math.random()): string {
+  return `${Date.parse(clock.now()).toString(36)}${Math.floor(random * 36 ** 4)
     .toString(36)
     .padStart(4, '0')}`;
 }

@@ -13,12 +13,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { comparePositions, type RecordedEvent } from '@lib/event-sourcing';
+import { type Clock, type RecordedEvent } from '@lib/event-sourcing';
 import { decodeBatch, projectBatch, type StreamProgress } from '../projections/project-batch';
 import { recordedAtOf } from '../projections/projection-event';
-import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
+import { decodeProjectedState, encodeProjectedState } from '../projections/stream-progress';
 import {
-  RebuildBehindLiveError,
   type ApplyBatchResult,
   type CompleteRebuildOptions,
   type QuarantinedEvent,
@@ -32,19 +31,27 @@ import {
   type ReportPage,
 } from '../read-model-store';
 import { type PolicySummaryRow, type ReadModelTable } from '../read-model-rows';
-import {
-  ALL_TABLE_NAMES,
-  CHECKPOINT_TABLE,
-  QUARANTINE_TABLE,
-  READ_MODEL_TABLES,
-  STREAM_REVISIONS_TABLE,
-  type ColumnType,
-  type TableDefinition,
-} from '../read-model-tables';
+import { ALL_TABLE_NAMES, CHECKPOINT_TABLE, QUARANTINE_TABLE, STREAM_REVISIONS_TABLE } from '../read-model-tables';
 import { READ_MODEL_LAYOUT_VERSION } from '../read-model-layout';
+import {
+  assertRebuildCaughtUp,
+  layoutOf,
+  systemClock,
+  toCheckpoint,
+  type CheckpointRow,
+} from '../sql/read-model-bookkeeping';
 import * as queries from '../sql/report-queries';
 import { SqlReportReader } from '../sql/sql-report-reader';
 import { newRebuildId } from '../sql/sql-text';
+import {
+  definitionOf,
+  indexDdl,
+  keyColumnsOf,
+  TABLE_DEFINITIONS,
+  tableBodyDdl,
+  upsertAssignments,
+  type ColumnTypes,
+} from '../sql/table-sql';
 import { StateCache } from '../state-cache';
 
 export const SQLITE_READ_MODELS_FILE = 'read-models.sqlite';
@@ -56,6 +63,8 @@ interface SqliteReadModelStoreOptions {
   readonly dataDir?: string;
   /** Folded stream states kept in memory between batches; default 20 000. */
   readonly stateCacheSize?: number;
+  /** Time of quarantines and rebuild ids; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -72,7 +81,7 @@ const PRAGMAS = `
   PRAGMA cache_size = -32000;
 `;
 
-const SQLITE_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
+const SQLITE_COLUMN_TYPES: ColumnTypes = {
   text: 'TEXT',
   integer: 'INTEGER',
   bigint: 'INTEGER',
@@ -81,10 +90,6 @@ const SQLITE_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
 };
 
 type SqlRow = Record<string, SQLInputValue>;
-
-function columnOf(definition: TableDefinition<unknown>, field: string): string {
-  return definition.columns.find((column) => column.field === field)!.column;
-}
 
 const AUTO_VACUUM = { none: 0, full: 1, incremental: 2 } as const;
 /** Pages released per step (16 MB at the default 4 KiB page): a concurrent writer waits for one step at most. */
@@ -136,19 +141,12 @@ function createTables(db: DatabaseSync, prefix: string): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     const fresh = ALL_TABLE_NAMES.every((name) => !tableExists(db, `${prefix}${name}`));
-    for (const definition of Object.values(READ_MODEL_TABLES) as TableDefinition<unknown>[]) {
+    for (const definition of TABLE_DEFINITIONS) {
       const name = `${prefix}${definition.name}`;
       if (tableExists(db, name)) continue;
-      const columns = definition.columns.map(
-        (column) => `${column.column} ${SQLITE_COLUMN_TYPES[column.type]}${column.nullable ? '' : ' NOT NULL'}`,
-      );
-      const primaryKey = definition.primaryKey.map((field) => columnOf(definition, field)).join(', ');
-      db.exec(`CREATE TABLE ${name} (${columns.join(', ')}, PRIMARY KEY (${primaryKey})) STRICT`);
-      for (const index of definition.indexes) {
-        db.exec(
-          `CREATE INDEX ${name}_${index.name} ON ${name} (${index.columns.join(', ')})` +
-            (index.where ? ` WHERE ${index.where}` : ''),
-        );
+      db.exec(`CREATE TABLE ${name} (${tableBodyDdl(definition, SQLITE_COLUMN_TYPES)}) STRICT`);
+      for (const statement of indexDdl(definition, { table: name, indexPrefix: name, ifNotExists: false })) {
+        db.exec(statement);
       }
     }
     db.exec(
@@ -183,22 +181,6 @@ interface TableStatements {
   readonly fields: readonly string[];
   readonly booleans: ReadonlySet<string>;
   readonly keyFields: readonly string[];
-}
-
-interface CheckpointRow {
-  position: string | null;
-  last_recorded_at: string | null;
-  events_applied: number;
-  quarantined_streams?: number;
-}
-
-function toCheckpoint(row: CheckpointRow | undefined): ReadModelCheckpoint {
-  return {
-    position: row?.position ?? null,
-    lastRecordedAt: row?.last_recorded_at ?? null,
-    eventsApplied: Number(row?.events_applied ?? 0),
-    quarantinedStreams: Number(row?.quarantined_streams ?? 0),
-  };
 }
 
 interface QuarantineRow {
@@ -244,6 +226,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     protected readonly db: DatabaseSync,
     protected readonly prefix: string,
     stateCacheSize: number,
+    protected readonly clock: Clock,
   ) {
     super();
     this.stateCache = new StateCache(stateCacheSize);
@@ -298,17 +281,10 @@ abstract class SqliteReadModelTables extends SqlReportReader {
   private statementsOf(table: ReadModelTable): TableStatements {
     let statements = this.tableStatements.get(table);
     if (statements) return statements;
-    const definition = READ_MODEL_TABLES[table] as TableDefinition<unknown>;
+    const definition = definitionOf(table);
     const name = this.table(definition.name);
-    const keyColumns = definition.primaryKey.map((field) => columnOf(definition, field));
-    const set = definition.columns
-      .filter((column) => !definition.primaryKey.includes(column.field as never))
-      .map((column) =>
-        definition.counters?.includes(column.field as never)
-          ? `${column.column} = ${name}.${column.column} + excluded.${column.column}`
-          : `${column.column} = excluded.${column.column}`,
-      )
-      .join(', ');
+    const keyColumns = keyColumnsOf(definition);
+    const set = upsertAssignments(definition, name);
     statements = {
       upsert: this.db.prepare(
         `INSERT INTO ${name} (${definition.columns.map((column) => column.column).join(', ')}) ` +
@@ -328,7 +304,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
     if (row === undefined) return undefined;
     const cached = this.stateCache.get(streamId);
     if (cached !== undefined && cached.revision === row.revision) return cached;
-    return { revision: row.revision, folded: decodeStreamState(row.folded_state) };
+    return { revision: row.revision, folded: decodeProjectedState(row.folded_state) };
   }
 
   async applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult> {
@@ -346,7 +322,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
       );
       for (const streamId of projection.released) this.progressStatements.release.run(streamId);
       for (const [streamId, { revision, folded }] of projection.advanced) {
-        this.progressStatements.upsert.run(streamId, revision, encodeStreamState(folded));
+        this.progressStatements.upsert.run(streamId, revision, encodeProjectedState(folded));
       }
       for (const table of projection.changes.tables()) {
         const statements = this.statementsOf(table);
@@ -407,7 +383,7 @@ abstract class SqliteReadModelTables extends SqlReportReader {
         type,
         position,
         reason,
-        new Date().toISOString(),
+        this.clock.now(),
       );
       if (options.moveCheckpoint) {
         this.progressStatements.advance.run({ position, recordedAt: recordedAtOf(event), applied: 0 });
@@ -496,8 +472,9 @@ export class SqliteReadModelStore extends SqliteReadModelTables implements ReadM
   private constructor(
     db: DatabaseSync,
     private readonly stateCacheSize: number,
+    clock: Clock,
   ) {
-    super(db, '', stateCacheSize);
+    super(db, '', stateCacheSize, clock);
   }
 
   /** Opens (creating when missing) the database file and its tables. */
@@ -512,7 +489,7 @@ export class SqliteReadModelStore extends SqliteReadModelTables implements ReadM
       db.close();
       throw error;
     }
-    return new SqliteReadModelStore(db, options.stateCacheSize ?? 20_000);
+    return new SqliteReadModelStore(db, options.stateCacheSize ?? 20_000, options.clock ?? systemClock);
   }
 
   async layout(): Promise<ReadModelLayout> {
@@ -520,16 +497,15 @@ export class SqliteReadModelStore extends SqliteReadModelTables implements ReadM
     // `*`: tables from before layout versions have no layout_version column.
     const row = this.db.prepare(`SELECT * FROM ${CHECKPOINT_TABLE} WHERE id = 1`).get() as
       { layout_version?: string | null } | undefined;
-    const stored = row?.layout_version ?? null;
-    return { stored, current: READ_MODEL_LAYOUT_VERSION, upToDate: stored === READ_MODEL_LAYOUT_VERSION };
+    return layoutOf(row?.layout_version);
   }
 
   async beginRebuild(): Promise<RebuildingReadModelStore> {
     this.assertOpen();
-    const rebuildId = newRebuildId(Date.now(), Math.random());
+    const rebuildId = newRebuildId(this.clock);
     const prefix = `rb_${rebuildId}__`;
     createTables(this.db, prefix);
-    return new SqliteRebuild(this.db, prefix, rebuildId, this.stateCacheSize);
+    return new SqliteRebuild(this.db, prefix, rebuildId, this.stateCacheSize, this.clock);
   }
 
   async close(): Promise<void> {
@@ -545,8 +521,9 @@ class SqliteRebuild extends SqliteReadModelTables implements RebuildingReadModel
     prefix: string,
     readonly rebuildId: string,
     stateCacheSize: number,
+    clock: Clock,
   ) {
-    super(db, prefix, stateCacheSize);
+    super(db, prefix, stateCacheSize, clock);
   }
 
   async completeRebuild(options: CompleteRebuildOptions = {}): Promise<void> {
@@ -558,14 +535,7 @@ class SqliteRebuild extends SqliteReadModelTables implements RebuildingReadModel
         const live = this.db
           .prepare(`SELECT position, last_recorded_at, events_applied FROM ${CHECKPOINT_TABLE}`)
           .get();
-        const livePosition = toCheckpoint(live as CheckpointRow | undefined).position;
-        const rebuiltPosition = this.readCheckpoint().position;
-        if (
-          livePosition !== null &&
-          (rebuiltPosition === null || comparePositions(rebuiltPosition, livePosition) < 0)
-        ) {
-          throw new RebuildBehindLiveError(rebuiltPosition, livePosition);
-        }
+        assertRebuildCaughtUp(this.readCheckpoint().position, toCheckpoint(live as CheckpointRow | undefined).position);
       }
       for (const name of ALL_TABLE_NAMES) {
         if (tableExists(this.db, name)) {

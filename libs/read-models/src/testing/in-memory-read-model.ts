@@ -4,7 +4,7 @@
  */
 import { type RecordedEvent } from '@lib/event-sourcing';
 import { decodeBatch, projectBatch, type BatchProjection, type StreamProgress } from '../projections/project-batch';
-import { decodeStreamState, encodeStreamState } from '../projections/projection-state';
+import { decodeProjectedState, encodeProjectedState } from '../projections/stream-progress';
 import { isCounterTable } from '../projections/row-changes';
 import { type ReadModelRows, type ReadModelTable } from '../read-model-rows';
 import { READ_MODEL_TABLE_NAMES, READ_MODEL_TABLES, rowKey } from '../read-model-tables';
@@ -44,7 +44,7 @@ export class InMemoryReadModel {
       this.progress.set(
         streamId,
         this.options.storeStates
-          ? { revision: advanced.revision, folded: decodeStreamState(encodeStreamState(advanced.folded)) }
+          ? { revision: advanced.revision, folded: decodeProjectedState(encodeProjectedState(advanced.folded)) }
           : advanced,
       );
     }

@@ -5,6 +5,14 @@
  * tables of an older layout are told apart from current ones and replaced by a rebuild.
  */
 import { type EventStore, type RecordedEvent } from '@lib/event-sourcing';
+import {
+  productDecider,
+  productEventCodec,
+  productStreamId,
+  type BusinessDate,
+  type ProductState,
+  type ProductTerms,
+} from '@lib/policy-domain';
 import { ProjectionError } from '../projections/projection-event';
 import { rebuildFromLog } from '../rebuild-from-log';
 import { encodeCursor } from '../sql/report-queries';
@@ -16,7 +24,7 @@ import {
   type ReadModelStore,
   type ReportPage,
 } from '../read-model-store';
-import { cny, ScenarioLog } from './scenario-log';
+import { cny, encodeTestPosition, ScenarioLog } from './scenario-log';
 
 export interface ReadModelStoreFixture {
   readonly store: ReadModelStore;
@@ -169,6 +177,79 @@ export function termEndsAndLoadsHistory(): ScenarioLog {
     .reinstate('R-0006', '2025-06-15')
     .issue({ policyId: 'R-0008', effectiveDate: '2024-06-15', servicing: b2 });
   return log;
+}
+
+const ENDOWMENT_TERMS: ProductTerms = {
+  name: 'Golden Years Endowment (20 years)',
+  kind: 'ENDOWMENT',
+  jurisdiction: 'CN',
+  currency: 'CNY',
+  freeLook: { days: 15, costDeduction: cny(1_000) },
+  grace: { noticeShortensGrace: false },
+  cashValuePpm: [0, 30_000, 65_000],
+  loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
+  automaticPremiumLoan: true,
+  nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+};
+
+/**
+ * Product versions published through the domain's decider, recorded as the event store would (log positions from
+ * `firstSequence` on, so they can follow another scenario's events).
+ */
+function productPublications(
+  firstSequence: number,
+  publications: readonly { productCode: string; terms: ProductTerms; today: BusinessDate }[],
+): RecordedEvent[] {
+  const states = new Map<string, { revision: number; state: ProductState }>();
+  return publications.flatMap(({ productCode, terms, today }, index) => {
+    const entry = states.get(productCode) ?? { revision: -1, state: productDecider.initialState() };
+    const command = { type: 'PublishProductVersion' as const, data: { productCode, terms }, context: { today } };
+    const [event] = productDecider.decide(command, entry.state);
+    entry.revision++;
+    entry.state = productDecider.evolve(entry.state, event!);
+    states.set(productCode, entry);
+    const stored = JSON.parse(JSON.stringify(productEventCodec.encode(event!)));
+    const eventId = `00000000-0000-4000-9000-${String(firstSequence + index).padStart(12, '0')}`;
+    return [
+      {
+        streamId: productStreamId(productCode),
+        revision: entry.revision,
+        position: encodeTestPosition(firstSequence + index),
+        eventId,
+        type: stored.type,
+        data: stored.data,
+        metadata: {
+          eventId,
+          actor: { id: 'test', roles: ['product-manager'] },
+          channel: 'REST',
+          recordedAt: `${today}T09:00:00.000Z`,
+          schemaVersion: stored.schemaVersion,
+        },
+      },
+    ];
+  });
+}
+
+/** CN-WL-1 v1, CN-ENDOW-20 v1 and v2 (renamed), US-WL-1 v1: four versions of three products. */
+function catalogueHistory(firstSequence: number): RecordedEvent[] {
+  const usTerms: ProductTerms = {
+    ...ENDOWMENT_TERMS,
+    name: 'Whole Life 100',
+    kind: 'WHOLE_LIFE',
+    jurisdiction: 'US',
+    currency: 'USD',
+    freeLook: { days: 10, costDeduction: { amount: 0, currency: 'USD' } },
+  };
+  return productPublications(firstSequence, [
+    {
+      productCode: 'CN-WL-1',
+      terms: { ...ENDOWMENT_TERMS, name: '终身寿险', kind: 'WHOLE_LIFE' },
+      today: '2025-01-02',
+    },
+    { productCode: 'CN-ENDOW-20', terms: ENDOWMENT_TERMS, today: '2025-01-02' },
+    { productCode: 'US-WL-1', terms: usTerms, today: '2025-02-01' },
+    { productCode: 'CN-ENDOW-20', terms: { ...ENDOWMENT_TERMS, name: 'Golden Years 2025' }, today: '2025-03-01' },
+  ]);
 }
 
 function batches(events: readonly RecordedEvent[], size: number): RecordedEvent[][] {
@@ -540,6 +621,110 @@ export function describeReadModelStoreContract(
           eventsApplied: history.events.length,
           quarantinedStreams: 0,
         });
+      });
+    });
+
+    describe('product catalogue (product streams)', () => {
+      let fixture: ReadModelStoreFixture;
+      let store: ReadModelStore;
+      const catalogue = catalogueHistory(1);
+
+      beforeEach(async () => {
+        fixture = await createFixture();
+        store = fixture.store;
+      });
+      afterEach(() => fixture?.dispose());
+
+      const cnEndowment = {
+        productCode: 'CN-ENDOW-20',
+        latestVersion: 2,
+        name: 'Golden Years 2025',
+        kind: 'ENDOWMENT',
+        jurisdiction: 'CN',
+        currency: 'CNY',
+        publishedOn: '2025-03-01',
+      };
+      const cnWholeLife = {
+        productCode: 'CN-WL-1',
+        latestVersion: 1,
+        name: '终身寿险',
+        kind: 'WHOLE_LIFE',
+        jurisdiction: 'CN',
+        currency: 'CNY',
+        publishedOn: '2025-01-02',
+      };
+      const usWholeLife = {
+        productCode: 'US-WL-1',
+        latestVersion: 1,
+        name: 'Whole Life 100',
+        kind: 'WHOLE_LIFE',
+        jurisdiction: 'US',
+        currency: 'USD',
+        publishedOn: '2025-02-01',
+      };
+
+      it('one row per product, its latest version, by product code; the page says how far the model has caught up', async () => {
+        await applyAll(store, catalogue, 3);
+
+        const page = await store.products({});
+
+        expect(page.rows).toEqual([cnEndowment, cnWholeLife, usWholeLife]);
+        expect(page.nextCursor).toBeNull();
+        expect(page.checkpoint).toEqual({
+          position: catalogue[3]!.position,
+          lastRecordedAt: '2025-03-01T09:00:00.000Z',
+          eventsApplied: 4,
+          quarantinedStreams: 0,
+        });
+        expect(await store.streamRevisions(['product-CN-ENDOW-20', 'product-US-WL-1'])).toEqual(
+          new Map([
+            ['product-CN-ENDOW-20', 1],
+            ['product-US-WL-1', 0],
+          ]),
+        );
+      });
+
+      it('pages of 2: the cursor continues after the last code, without repeats or gaps', async () => {
+        await applyAll(store, catalogue);
+
+        const first = await store.products({ limit: 2 });
+        const second = await store.products({ limit: 2, cursor: first.nextCursor });
+
+        expect(first.rows.map((row) => row.productCode)).toEqual(['CN-ENDOW-20', 'CN-WL-1']);
+        expect(second.rows).toEqual([usWholeLife]);
+        expect(second.nextCursor).toBeNull();
+        await expect((async () => store.products({ limit: 1001 }))()).rejects.toThrow(InvalidReportQueryError);
+      });
+
+      it('a redelivered older version is skipped: the row keeps the latest version', async () => {
+        await applyAll(store, catalogue);
+
+        const again = await store.applyBatch([catalogue[1]!]);
+
+        expect(again).toMatchObject({ applied: 0, skipped: 1 });
+        expect((await store.products({})).rows[0]).toEqual(cnEndowment);
+      });
+
+      it('product streams stored between batches carry on: version 2 after version 1 in an earlier batch', async () => {
+        await store.applyBatch(catalogue.slice(0, 2));
+        const reopened = await fixture.openAnother();
+        try {
+          await reopened.applyBatch(catalogue.slice(2));
+          expect((await reopened.products({})).rows).toEqual([cnEndowment, cnWholeLife, usWholeLife]);
+        } finally {
+          await reopened.close();
+        }
+      });
+
+      it('a rebuild from the log projects the products with the policies and agents', async () => {
+        const log = [...history.events, ...catalogueHistory(history.events.length + 1)];
+        await applyAll(store, log);
+        const rebuilding = await store.beginRebuild();
+        await applyAll(rebuilding, log, 50);
+        await rebuilding.completeRebuild();
+
+        expect((await store.products({})).rows).toEqual([cnEndowment, cnWholeLife, usWholeLife]);
+        expect((await store.checkpoint()).eventsApplied).toBe(log.length);
       });
     });
 

@@ -28,7 +28,8 @@ import {
   type ReassignmentStrategy,
   type ReminderKind,
   type RuleProfile,
-  type TerminationReason,
+  type ProductVersion,
+  type TerminatePolicyReason,
 } from '@lib/policy-domain';
 
 export function cny(amount: number) {
@@ -88,6 +89,7 @@ export class ScenarioLog {
   readonly events: RecordedEvent[] = [];
   private readonly policies = new Map<string, StreamEntry<PolicyState>>();
   private readonly agents = new Map<string, StreamEntry<AgentState>>();
+  private readonly products = new Map<string, ProductVersion>();
   private sequence = 0;
 
   /** The events appended since `mark` (a previous `events.length`). */
@@ -152,8 +154,32 @@ export class ScenarioLog {
     return this;
   }
 
-  issue(overrides: Partial<IssuePolicyData> & { policyId: string }, ruleProfile: RuleProfile = CN_RULE_PROFILE): this {
+  /**
+   * Issues a policy under version 1 of its product, published in its currency and jurisdiction; the product has no
+   * cash value unless `cashValuePpm` is given (DESIGN 2.8).
+   */
+  issue(
+    overrides: Partial<IssuePolicyData> & { policyId: string },
+    ruleProfile: RuleProfile = CN_RULE_PROFILE,
+    cashValuePpm: readonly number[] = [],
+  ): this {
     const data = issuePolicyData(overrides);
+    const product: ProductVersion = {
+      productCode: data.productCode,
+      version: 1,
+      publishedOn: '2020-01-02',
+      name: data.productCode,
+      kind: 'ENDOWMENT',
+      jurisdiction: ruleProfile.jurisdiction,
+      currency: data.currency,
+      freeLook: { days: 15, costDeduction: { amount: 0, currency: data.currency } },
+      grace: { noticeShortensGrace: false },
+      cashValuePpm,
+      loan: null,
+      automaticPremiumLoan: false,
+      nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+    };
+    this.products.set(data.policyId, product);
     return this.policyCommand(data.policyId, {
       type: 'IssuePolicy',
       data,
@@ -161,24 +187,14 @@ export class ScenarioLog {
         today: data.effectiveDate,
         ruleProfile,
         servicingAgent: { ...data.servicing, role: 'SERVICING', status: 'ACTIVE' },
-        // Version 1 of the policy's product, published in its currency and jurisdiction.
-        product: {
-          productCode: data.productCode,
-          version: 1,
-          publishedOn: '2020-01-02',
-          name: data.productCode,
-          kind: 'ENDOWMENT',
-          jurisdiction: ruleProfile.jurisdiction,
-          currency: data.currency,
-          freeLook: { days: 15, costDeduction: { amount: 0, currency: data.currency } },
-          grace: { noticeShortensGrace: false },
-          cashValuePpm: [],
-          loan: null,
-          automaticPremiumLoan: false,
-          nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
-        },
+        product,
       },
     });
+  }
+
+  /** The product version the policy was issued under here. */
+  private soldUnder(policyId: string): ProductVersion | null {
+    return this.products.get(policyId) ?? null;
   }
 
   /** Pays the next open installment with its scheduled amount. */
@@ -268,11 +284,35 @@ export class ScenarioLog {
     });
   }
 
-  terminate(policyId: string, terminatedOn: BusinessDate, reason: TerminationReason): this {
+  terminate(policyId: string, terminatedOn: BusinessDate, reason: TerminatePolicyReason): this {
     return this.policyCommand(policyId, {
       type: 'TerminatePolicy',
       data: { terminatedOn, reason },
-      context: { today: terminatedOn },
+      context: { today: terminatedOn, product: this.soldUnder(policyId) },
+    });
+  }
+
+  surrender(policyId: string, requestedOn: BusinessDate): this {
+    return this.policyCommand(policyId, {
+      type: 'SurrenderPolicy',
+      data: { requestedOn, payee: { name: 'Li Wei', accountRef: 'ACC-1' } },
+      context: { today: requestedOn, product: this.soldUnder(policyId) },
+    });
+  }
+
+  cancelInFreeLook(policyId: string, requestedOn: BusinessDate): this {
+    return this.policyCommand(policyId, {
+      type: 'CancelInFreeLook',
+      data: { requestedOn, payee: { name: 'Li Wei', accountRef: 'ACC-1' } },
+      context: { today: requestedOn, product: this.soldUnder(policyId) },
+    });
+  }
+
+  payout(policyId: string, payableId: string, paidOn: BusinessDate): this {
+    return this.policyCommand(policyId, {
+      type: 'RecordPayout',
+      data: { payableId, paidOn, paymentRef: `TRF-${payableId}` },
+      context: { today: paidOn },
     });
   }
 
@@ -285,7 +325,7 @@ export class ScenarioLog {
     return this.policyCommand(policyId, {
       type: 'ChangeContract',
       data: { effectiveDate, changes },
-      context: { today },
+      context: { today, product: this.soldUnder(policyId) },
     });
   }
 

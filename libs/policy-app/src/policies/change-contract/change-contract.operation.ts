@@ -1,5 +1,5 @@
 import { changeContractBody, changeViolationPath } from '../../grpc/request-bodies';
-import { POLICY_ID, type PolicyOperation } from '../../operations/operation';
+import { POLICY_ID, policyStateOf, type PolicyOperation } from '../../operations/operation';
 import { ChangeContractDto } from './change-contract.dto';
 
 export const changeContract: PolicyOperation<'ChangeContract', ChangeContractDto> = {
@@ -16,6 +16,12 @@ export const changeContract: PolicyOperation<'ChangeContract', ChangeContractDto
   rest: { path: ':id/contract-changes', ids: { policyId: POLICY_ID } },
   grpc: { toBody: changeContractBody, violationPath: changeViolationPath },
   targetId: ({ ids }) => ids.policyId,
+  // The product version the policy was sold under values a sum-assured decrease (partial surrender, DESIGN 2.9).
+  readsState: true,
   // The decider builds ContractChanged field by field per change kind (event-data.ts).
-  command: ({ dto, env }) => ({ type: 'ChangeContract', data: dto, context: { today: env.today } }),
+  command: async ({ dto, env }, loaded) => ({
+    type: 'ChangeContract',
+    data: dto,
+    context: { today: env.today, product: await env.loadSoldUnder(policyStateOf(loaded)) },
+  }),
 };

@@ -10,17 +10,22 @@ import {
 import { isIssued, laterOf, policyAggregate, policyStreamId, policyView } from '@lib/policy-domain';
 import { loadAgentSnapshot } from '../../agents/shared/load-agent-snapshot';
 import { CommandRunner } from '../../common/command-runner';
+import { ProductVersionCache } from '../../products/load-product';
 import { AGGREGATE_CACHE, EVENT_STORE } from '../../event-store/tokens';
 import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
 import { GetPolicyQuery, type PolicyQueryResult } from './get-policy.query';
 
 @QueryHandler(GetPolicyQuery)
 export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQueryResult> {
+  private readonly productVersions: ProductVersionCache;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AGGREGATE_CACHE) private readonly cache: AggregateCache,
     private readonly runner: CommandRunner,
-  ) {}
+  ) {
+    this.productVersions = new ProductVersionCache(store);
+  }
 
   async execute({ policyId, at }: GetPolicyQuery): Promise<PolicyQueryResult> {
     const streamId = policyStreamId(policyId);
@@ -49,8 +54,10 @@ export class GetPolicyHandler implements IQueryHandler<GetPolicyQuery, PolicyQue
     // Before a policy takes effect there is no contract "today": the default shows it as on its effective date.
     // An explicit earlier date is the caller's mistake (policyView: 422 DATE_BEFORE_POLICY).
     const effectiveOn = at.effectiveOn ?? laterOf(this.runner.today(), loaded.state.effectiveDate);
+    const { productCode, productVersion } = loaded.state;
+    const product = productVersion === null ? null : await this.productVersions.load(productCode, productVersion);
     return {
-      view: policyView(loaded.state, { revision: loaded.revision, effectiveOn, servicingAgent: agent }),
+      view: policyView(loaded.state, { revision: loaded.revision, effectiveOn, servicingAgent: agent, product }),
     };
   }
 }

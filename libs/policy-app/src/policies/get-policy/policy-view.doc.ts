@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   CONTRACT_CHANGE_KINDS,
   JURISDICTIONS,
+  PAYABLE_KINDS,
   POLICY_STATUSES,
   PREMIUM_FREQUENCIES,
   STATUSES_BY_LAW,
@@ -10,7 +11,14 @@ import {
   WAIVER_REASONS,
 } from '@lib/policy-domain';
 import { MoneyDto } from '../../common/dto/money.dto';
-import { BeneficiaryDto, PartyDto, PaymentMethodDto, RiderDto, ServicingDto } from '../shared/policy-values.dto';
+import {
+  BeneficiaryDto,
+  PartyDto,
+  PayeeDto,
+  PaymentMethodDto,
+  RiderDto,
+  ServicingDto,
+} from '../shared/policy-values.dto';
 
 /** OpenAPI description of the domain's PolicyView (DESIGN 3); the request value classes double as schemas. */
 class InstallmentDoc {
@@ -99,6 +107,17 @@ class SurvivalBenefitViewDoc {
   @ApiProperty({ type: String, format: 'date', nullable: true }) paidOn!: string | null;
 }
 
+class PayableViewDoc {
+  @ApiProperty({ description: '{policyId}-P{n}' }) payableId!: string;
+  @ApiProperty({ enum: PAYABLE_KINDS }) kind!: string;
+  @ApiProperty({ type: () => MoneyDto }) amount!: MoneyDto;
+  @ApiProperty({ type: () => PayeeDto }) payee!: PayeeDto;
+  @ApiProperty({ format: 'date', description: 'The last day of the legal deadline to pay it' }) dueBy!: string;
+  @ApiProperty({ enum: ['DUE', 'PAID', 'WITHDRAWN'] }) status!: string;
+  @ApiProperty({ description: 'DUE and past dueBy on effectiveOn' }) overdue!: boolean;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) paidOn!: string | null;
+}
+
 export class PolicyViewDoc {
   @ApiProperty() policyId!: string;
   @ApiProperty() revision!: number;
@@ -147,6 +166,15 @@ export class PolicyViewDoc {
   scheduledChanges!: ScheduledChangeDoc[];
   @ApiProperty({ format: 'date' }) effectiveDate!: string;
   @ApiProperty({ format: 'date' }) maturityDate!: string;
+  @ApiProperty({
+    type: () => MoneyDto,
+    nullable: true,
+    description:
+      'The cash value on effectiveOn (DESIGN 2.8); null once closed or when the product version has no cash value',
+  })
+  cashValue!: MoneyDto | null;
+  @ApiProperty({ type: () => PayableViewDoc, isArray: true, description: 'What the insurer owes or owed (2.9)' })
+  payables!: PayableViewDoc[];
 }
 
 class HistoryEntryDoc {
@@ -212,4 +240,19 @@ export class CashValueQuoteDoc {
   @ApiProperty({ description: 'Days from anniversary y to D′' }) daysIntoYear!: number;
   @ApiProperty({ description: 'Days of policy year y+1' }) daysInYear!: number;
   @ApiProperty({ type: () => MoneyDto }) cashValue!: MoneyDto;
+}
+
+export class SurrenderQuoteDoc {
+  @ApiProperty() policyId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ format: 'date', description: 'The date the surrender would be requested on' }) onDate!: string;
+  @ApiProperty({ type: () => MoneyDto, description: 'The cash value on onDate (0 for a product without one)' })
+  cashValue!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto }) loanDebt!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto, description: 'Premium received for installments due after onDate' })
+  prepaidPremium!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto, description: 'cashValue − loanDebt + prepaidPremium, never below 0' })
+  payout!: MoneyDto;
+  @ApiProperty({ format: 'date', description: 'The last day to pay it: 30 days after the request (art. 47)' })
+  dueBy!: string;
 }

@@ -1,16 +1,18 @@
-import { RESCISSION_GROUNDS, TERMINATION_REASONS } from '@lib/policy-domain';
+import { RESCISSION_GROUNDS, TERMINATE_POLICY_REASONS } from '@lib/policy-domain';
 import { DateField, EnumField } from '../../common/dto/fields';
 
 export class TerminatePolicyDto {
   @DateField({ description: 'Not after today, nor before the latest recorded transaction' })
   terminatedOn!: string;
 
-  @EnumField(TERMINATION_REASONS, {
+  @EnumField(TERMINATE_POLICY_REASONS, {
     description:
-      'LAPSE_EXPIRED (lapsed past the reinstatement deadline) and EXPIRY (on or after maturity, no MATURITY benefit ' +
-      'in the plan) are also allowed to the system role; RESCINDED needs ground and groundKnownOn',
+      'LAPSE_EXPIRED (lapsed past the reinstatement deadline; refunds the cash value at the lapse date) and EXPIRY ' +
+      '(on or after maturity, no MATURITY benefit in the plan) are also allowed to the system role; RESCINDED needs ' +
+      'ground and groundKnownOn. Surrender and free-look cancellation have their own routes (/surrenders, ' +
+      '/free-look-cancellations)',
   })
-  reason!: (typeof TERMINATION_REASONS)[number];
+  reason!: (typeof TERMINATE_POLICY_REASONS)[number];
 
   @EnumField(RESCISSION_GROUNDS, {
     optional: true,

@@ -1,9 +1,9 @@
-import type { TerminationReason } from '@lib/policy-domain';
-import { POLICY_ID, type PolicyOperation } from '../../operations/operation';
+import type { TerminatePolicyReason } from '@lib/policy-domain';
+import { POLICY_ID, policyStateOf, type PolicyOperation } from '../../operations/operation';
 import { TerminatePolicyDto } from './terminate-policy.dto';
 
 /** The terminations the scheduler records (DESIGN 2.5 and 6); every other reason is a supervisor's decision. */
-const SCHEDULED_REASONS: readonly TerminationReason[] = ['LAPSE_EXPIRED', 'EXPIRY'];
+const SCHEDULED_REASONS: readonly TerminatePolicyReason[] = ['LAPSE_EXPIRED', 'EXPIRY'];
 
 export const terminatePolicy: PolicyOperation<'TerminatePolicy', TerminatePolicyDto> = {
   name: 'TerminatePolicy',
@@ -17,7 +17,9 @@ export const terminatePolicy: PolicyOperation<'TerminatePolicy', TerminatePolicy
   example: { terminatedOn: '2026-06-01', reason: 'DEATH' },
   rest: { path: ':id/terminations', ids: { policyId: POLICY_ID } },
   targetId: ({ ids }) => ids.policyId,
-  command: ({ dto, env }) => ({
+  // The product version the policy was sold under values the refunds of LAPSE_EXPIRED and an age rescission.
+  readsState: true,
+  command: async ({ dto, env }, loaded) => ({
     type: 'TerminatePolicy',
     data: {
       terminatedOn: dto.terminatedOn,
@@ -25,6 +27,6 @@ export const terminatePolicy: PolicyOperation<'TerminatePolicy', TerminatePolicy
       ...(dto.ground === undefined ? {} : { ground: dto.ground }),
       ...(dto.groundKnownOn === undefined ? {} : { groundKnownOn: dto.groundKnownOn }),
     },
-    context: { today: env.today },
+    context: { today: env.today, product: await env.loadSoldUnder(policyStateOf(loaded)) },
   }),
 };

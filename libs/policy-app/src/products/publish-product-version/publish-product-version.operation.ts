@@ -59,7 +59,7 @@ export class NonforfeitureTermsDto {
   termCostPpm!: number[];
 }
 
-class PublishProductVersionDto {
+export class PublishProductVersionDto {
   @TextField(200, { example: 'Golden Years Endowment (20 years)' })
   name!: string;
 
@@ -118,38 +118,40 @@ export const publishProductVersion: ProductOperation<'PublishProductVersion', Pu
     ids: { productCode: { pipe: ProductCodePipe, description: `Product code, ${PRODUCT_CODE_PATTERN.source}` } },
   },
   targetId: ({ ids }) => ids.productCode,
-  command: ({ dto, ids, env }) => {
-    const terms: ProductTerms = {
-      name: dto.name,
-      kind: dto.kind,
-      jurisdiction: dto.jurisdiction,
-      currency: dto.currency,
-      freeLook: { days: dto.freeLook.days, costDeduction: moneyOf(dto.freeLook.costDeduction) },
-      grace: { noticeShortensGrace: dto.grace.noticeShortensGrace },
-      cashValuePpm: [...dto.cashValuePpm],
-      loan:
-        dto.loan === undefined
-          ? null
-          : {
-              maxPercentOfCashValue: dto.loan.maxPercentOfCashValue,
-              interestBasisPoints: dto.loan.interestBasisPoints,
-            },
-      automaticPremiumLoan: dto.automaticPremiumLoan,
-      nonforfeiture: {
-        options: [...dto.nonforfeiture.options],
-        default: dto.nonforfeiture.default,
-        netSinglePremiumPpm: [...dto.nonforfeiture.netSinglePremiumPpm],
-        termCostPpm: [...dto.nonforfeiture.termCostPpm],
-      },
-    };
-    return {
-      type: 'PublishProductVersion',
-      data: { productCode: ids.productCode, terms },
-      context: { today: env.today },
-    };
-  },
+  command: ({ dto, ids, env }) => ({
+    type: 'PublishProductVersion',
+    data: { productCode: ids.productCode, terms: productTermsOf(dto) },
+    context: { today: env.today },
+  }),
   reply: (events) => ({ version: publishedVersion(events) }),
 };
+
+/** The domain's terms, field by field from the validated body (REST, gRPC and `policyctl products import`). */
+export function productTermsOf(dto: PublishProductVersionDto): ProductTerms {
+  return {
+    name: dto.name,
+    kind: dto.kind,
+    jurisdiction: dto.jurisdiction,
+    currency: dto.currency,
+    freeLook: { days: dto.freeLook.days, costDeduction: moneyOf(dto.freeLook.costDeduction) },
+    grace: { noticeShortensGrace: dto.grace.noticeShortensGrace },
+    cashValuePpm: [...dto.cashValuePpm],
+    loan:
+      dto.loan === undefined
+        ? null
+        : {
+            maxPercentOfCashValue: dto.loan.maxPercentOfCashValue,
+            interestBasisPoints: dto.loan.interestBasisPoints,
+          },
+    automaticPremiumLoan: dto.automaticPremiumLoan,
+    nonforfeiture: {
+      options: [...dto.nonforfeiture.options],
+      default: dto.nonforfeiture.default,
+      netSinglePremiumPpm: [...dto.nonforfeiture.netSinglePremiumPpm],
+      termCostPpm: [...dto.nonforfeiture.termCostPpm],
+    },
+  };
+}
 
 /** The version number of the ProductVersionPublished written (or replayed for the same Idempotency-Key). */
 function publishedVersion(
