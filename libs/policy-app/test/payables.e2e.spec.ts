@@ -6,8 +6,12 @@
  *   = 401,644, due by 2026-07-15; the quote says the same, the payable is then paid out once.
  * - Free look: delivered 2026-06-10, cancelled 2026-06-11: 120,000 − 1,000 = 119,000.
  */
+import { loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoRoot } from '../src/grpc/proto-files';
 import { issuePolicyBody, money } from './support/fixtures';
 import { startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
+import { waitUntilCaughtUp } from './support/report-scenario';
 import { bearer, removeDataDir } from './support/test-api';
 
 const PAYEE = { name: '张三', accountRef: 'ACC-6222-0001' };
@@ -213,5 +217,59 @@ describe('payables: surrender, free look, payouts (DESIGN 2.9)', () => {
       ok: true,
       reply: { payout: { amount: 0, currency: 'CNY' }, due_by: '2026-07-15' },
     });
+  });
+
+  it('the payables report lists them by deadline, over REST and gRPC, with DUE/OVERDUE/PAID filters', async () => {
+    await waitUntilCaughtUp(api);
+    const all = await api
+      .http()
+      .get('/v1/reports/payables?from=2026-01-01&to=2026-12-31&asOf=2026-07-12')
+      .set('Authorization', bearer('reporter'))
+      .expect(200);
+    // P-0002's refund is due 2026-07-11, so overdue on 2026-07-12; P-0001's surrender value was paid.
+    expect(all.body.items).toEqual([
+      expect.objectContaining({
+        payableId: 'PAY-0002-P1',
+        kind: 'FREE_LOOK_REFUND',
+        amount: money(119_000),
+        dueBy: '2026-07-11',
+        status: 'DUE',
+        overdue: true,
+        paidOn: null,
+      }),
+      expect.objectContaining({
+        payableId: 'PAY-0001-P1',
+        kind: 'SURRENDER',
+        amount: money(401_644),
+        status: 'PAID',
+        overdue: false,
+        paidOn: '2026-06-15',
+        paymentRef: 'TRF-0001',
+      }),
+    ]);
+    const overdue = await api
+      .http()
+      .get('/v1/reports/payables?from=2026-01-01&to=2026-12-31&status=OVERDUE&asOf=2026-07-11')
+      .set('Authorization', bearer('reporter'))
+      .expect(200);
+    expect(overdue.body.items).toEqual([]);
+    const definition = loadSync('policy/v1/report_service.proto', {
+      keepCase: true,
+      longs: Number,
+      enums: String,
+      defaults: true,
+      oneofs: false,
+      includeDirs: [protoRoot()],
+    });
+    const loaded = loadPackageDefinition(definition) as unknown as {
+      policy: { v1: Record<string, ServiceClientConstructor> };
+    };
+    const grpc = await unary(
+      api.client(loaded.policy.v1.ReportService),
+      'GetPayables',
+      { from: '2026-01-01', to: '2026-12-31', status: 'PAID' },
+      { role: 'auditor' },
+    );
+    expect(grpc).toMatchObject({ ok: true, reply: { items: [{ payable_id: 'PAY-0001-P1', status: 'PAID' }] } });
   });
 });

@@ -27,9 +27,4 @@ export * from './aggregates';
 export * from './policy/contract-terms';
 export * from './product/product';
 export { cashValueOn, type CashValueQuote } from './policy/cash-value';
-export {
-  payableStatusOf,
-  surrenderQuote,
-  type PayableStatus,
-  type SurrenderQuote,
-} from './policy/payables';
+export { payableStatusOf, surrenderQuote, type PayableStatus, type SurrenderQuote } from './policy/payables';

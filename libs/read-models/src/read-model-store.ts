@@ -13,6 +13,7 @@ import {
   type LapseReinstatementRow,
   type PolicySummaryRow,
   type PremiumInstallmentRow,
+  type PayableRow,
   type ProductRow,
   type ServicingActivityRow,
   type SurvivalBenefitRow,
@@ -166,6 +167,21 @@ export interface LapseReportRow extends LapseReinstatementRow {
 /** GET /v1/reports/transfers?from&to — transfers effective in the range. */
 export interface TransfersQuery extends DateRange, PageRequest {}
 
+/**
+ * GET /v1/reports/payables?status&from&to — payables due by a date in [from, to] (DESIGN 2.9). `status` DUE is every
+ * unpaid one, OVERDUE the unpaid ones past their deadline on `asOf`; absent: all.
+ */
+export interface PayablesQuery extends DateRange, PageRequest {
+  readonly status?: 'DUE' | 'OVERDUE' | 'PAID' | 'WITHDRAWN';
+  /** The day `overdue` is judged on (the API passes today). */
+  readonly asOf: BusinessDate;
+}
+
+export interface PayableReportRow extends PayableRow {
+  /** DUE with `dueBy` before `asOf`. */
+  readonly overdue: boolean;
+}
+
 /** GET /v1/products — every product's latest version, ordered by product code. */
 export type ProductsQuery = PageRequest;
 
@@ -223,6 +239,7 @@ export interface ReadModelReader {
   lapses(query: LapsesQuery): Promise<ReportPage<LapseReportRow>>;
   transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>>;
   products(query: ProductsQuery): Promise<ReportPage<ProductRow>>;
+  payables(query: PayablesQuery): Promise<ReportPage<PayableReportRow>>;
 
   /** Open installments due in [from, to] (pre-due reminders: call with today + 30 and today + 7). */
   installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>>;

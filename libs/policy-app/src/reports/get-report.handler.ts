@@ -22,6 +22,7 @@ import {
   servicingActivityItem,
   survivalBenefitItem,
   transferItem,
+  payableItem,
   type ReportResult,
 } from './report-items';
 import type { ReportRequest } from './report-request';
@@ -138,6 +139,11 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportRes
         return itemsOf(await store.transfers({ from: request.from, to: request.to, ...page }), transferItem);
       case 'products':
         return itemsOf(await store.products(page), productItem);
+      case 'payables': {
+        const { from, to, status } = request;
+        const asOf = request.asOf ?? this.today();
+        return itemsOf(await store.payables({ from, to, status, asOf, ...page }), payableItem);
+      }
       default: {
         const _exhaustive: never = request;
         throw new Error(`Unknown report ${JSON.stringify(_exhaustive)}`);

@@ -12,6 +12,7 @@ import type {
   ServicingActivityRow,
   SurvivalBenefitReportRow,
   TransferRow,
+  PayableReportRow,
 } from '@lib/read-models';
 import type { CaughtUp } from '../projections/catch-up';
 import type { ReportName } from './report-request';
@@ -124,6 +125,23 @@ export function transferItem(row: TransferRow) {
   };
 }
 
+/** GET /v1/reports/payables: one amount owed, with its deadline and payout (the payee stays in the policy). */
+export function payableItem(row: PayableReportRow) {
+  return {
+    payableId: row.payableId,
+    policyId: row.policyId,
+    branchCode: row.branchCode,
+    kind: row.kind,
+    amount: { amount: row.amount, currency: row.currency },
+    createdOn: row.createdOn,
+    dueBy: row.dueBy,
+    status: row.status,
+    overdue: row.overdue,
+    paidOn: row.paidOn,
+    paymentRef: row.paymentRef,
+  };
+}
+
 /** GET /v1/products: a product and the summary of its latest version (versions are numbered 1, 2, … without gaps). */
 export function productItem(row: ProductRow) {
   return {
@@ -146,6 +164,7 @@ interface ReportItems {
   readonly lapses: ReturnType<typeof lapseItem>;
   readonly transfers: ReturnType<typeof transferItem>;
   readonly products: ReturnType<typeof productItem>;
+  readonly payables: ReturnType<typeof payableItem>;
 }
 
 export type ReportResultOf<Name extends ReportName> = ReportResult<ReportItems[Name]>;

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AGENT_ROLES,
   JURISDICTIONS,
+  PAYABLE_KINDS,
   PRODUCT_KINDS,
   AGENT_STATUSES,
   POLICY_EVENT_TYPES,
@@ -161,6 +162,24 @@ class TransferItemDoc {
 
 export class TransfersPageDoc extends PageDoc {
   @ApiProperty({ type: () => TransferItemDoc, isArray: true }) items!: TransferItemDoc[];
+}
+
+class PayableItemDoc {
+  @ApiProperty({ description: '{policyId}-P{n}' }) payableId!: string;
+  @ApiProperty() policyId!: string;
+  @ApiProperty() branchCode!: string;
+  @ApiProperty({ enum: PAYABLE_KINDS }) kind!: string;
+  @ApiProperty({ type: () => MoneyDto }) amount!: MoneyDto;
+  @ApiProperty({ ...date, description: 'Owed from' }) createdOn!: string;
+  @ApiProperty({ ...date, description: 'The last day of the legal deadline to pay it' }) dueBy!: string;
+  @ApiProperty({ enum: ['DUE', 'PAID', 'WITHDRAWN'] }) status!: string;
+  @ApiProperty({ description: 'DUE and past dueBy on asOf' }) overdue!: boolean;
+  @ApiProperty(nullableDate) paidOn!: string | null;
+  @ApiProperty({ type: String, nullable: true }) paymentRef!: string | null;
+}
+
+export class PayablesPageDoc extends PageDoc {
+  @ApiProperty({ type: () => PayableItemDoc, isArray: true }) items!: PayableItemDoc[];
 }
 
 class ProductItemDoc {

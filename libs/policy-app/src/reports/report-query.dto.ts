@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length, Matches, registerDecorator, ValidateIf } from 'class-validator';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@lib/read-models';
-import { DateField, TextField } from '../common/dto/fields';
+import { DateField, EnumField, TextField } from '../common/dto/fields';
 import { CODE_MESSAGE, CODE_PATTERN } from '../policies/shared/policy-values.dto';
 import type {
   AgentWorkloadRequest,
@@ -12,6 +12,7 @@ import type {
   ServicingActivityRequest,
   SurvivalBenefitsRequest,
   TransfersRequest,
+  PayablesRequest,
 } from './report-request';
 
 /**
@@ -112,6 +113,19 @@ export class AgentWorkloadQueryDto extends ReportPageQueryDto {
 export class SurvivalBenefitsQueryDto extends DateRangeReportQueryDto {}
 export class LapsesQueryDto extends DateRangeReportQueryDto {}
 export class TransfersQueryDto extends DateRangeReportQueryDto {}
+export const PAYABLE_REPORT_STATUSES = ['DUE', 'OVERDUE', 'PAID', 'WITHDRAWN'] as const;
+
+export class PayablesQueryDto extends DateRangeReportQueryDto {
+  @EnumField(PAYABLE_REPORT_STATUSES, {
+    optional: true,
+    description: 'DUE: unpaid; OVERDUE: unpaid past the legal deadline on asOf; PAID; WITHDRAWN. Default: all',
+  })
+  status?: (typeof PAYABLE_REPORT_STATUSES)[number];
+
+  @DateField({ optional: true, description: 'The day overdue is judged on (default today)' })
+  asOf?: string;
+}
+
 /** GET /v1/products (the product catalogue read model): paging only. */
 export class ProductsQueryDto extends ReportPageQueryDto {}
 
@@ -156,4 +170,11 @@ export const toReportRequest = {
   lapses: (dto: LapsesQueryDto): LapsesRequest => ({ report: 'lapses', ...range(dto), ...page(dto) }),
   transfers: (dto: TransfersQueryDto): TransfersRequest => ({ report: 'transfers', ...range(dto), ...page(dto) }),
   products: (dto: ProductsQueryDto): ProductsRequest => ({ report: 'products', ...page(dto) }),
+  payables: (dto: PayablesQueryDto): PayablesRequest => ({
+    report: 'payables',
+    ...range(dto),
+    status: dto.status,
+    asOf: dto.asOf,
+    ...page(dto),
+  }),
 };

@@ -3,7 +3,14 @@
  * these (after validation at the edge) and run through the same GetReportQuery handler.
  */
 export type ReportName =
-  'premiums-due' | 'servicing-activity' | 'agent-workload' | 'survival-benefits' | 'lapses' | 'transfers' | 'products';
+  | 'premiums-due'
+  | 'servicing-activity'
+  | 'agent-workload'
+  | 'survival-benefits'
+  | 'lapses'
+  | 'transfers'
+  | 'products'
+  | 'payables';
 
 interface ReportPageRequest {
   /** 1–1000; the store's default (100) when absent. */
@@ -56,6 +63,14 @@ export interface ProductsRequest extends ReportPageRequest {
   readonly report: 'products';
 }
 
+/** GET /v1/reports/payables: what the insurer owes, due by a date in [from, to] (DESIGN 2.9). */
+export interface PayablesRequest extends DateRangeRequest {
+  readonly report: 'payables';
+  readonly status?: 'DUE' | 'OVERDUE' | 'PAID' | 'WITHDRAWN';
+  /** The day `overdue` is judged on; today when absent. */
+  readonly asOf?: string;
+}
+
 export type ReportRequest =
   | PremiumsDueRequest
   | ServicingActivityRequest
@@ -63,4 +78,5 @@ export type ReportRequest =
   | SurvivalBenefitsRequest
   | LapsesRequest
   | TransfersRequest
-  | ProductsRequest;
+  | ProductsRequest
+  | PayablesRequest;

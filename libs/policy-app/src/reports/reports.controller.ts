@@ -12,6 +12,7 @@ import {
   ServicingActivityPageDoc,
   SurvivalBenefitsPageDoc,
   TransfersPageDoc,
+  PayablesPageDoc,
 } from './report-page.doc';
 import {
   AgentWorkloadQueryDto,
@@ -20,6 +21,7 @@ import {
   ServicingActivityQueryDto,
   SurvivalBenefitsQueryDto,
   TransfersQueryDto,
+  PayablesQueryDto,
   toReportRequest,
 } from './report-query.dto';
 import type { ReportName, ReportRequest } from './report-request';
@@ -100,5 +102,19 @@ export class ReportsController {
   @ApiProblems(...REPORT_PROBLEMS)
   transfers(@Query() query: TransfersQueryDto): Promise<ReportResultOf<'transfers'>> {
     return this.run(toReportRequest.transfers(query));
+  }
+
+  @Get('payables')
+  @RequirePermission('report:read')
+  @ApiOperation({
+    summary:
+      'Payables (DESIGN 2.9) due by a date in [from, to]: what the insurer owes, its legal deadline, DUE/OVERDUE/PAID/' +
+      'WITHDRAWN — the payout work list.' +
+      CAUGHT_UP_NOTE,
+  })
+  @ApiOkResponse({ type: PayablesPageDoc })
+  @ApiProblems(...REPORT_PROBLEMS)
+  payables(@Query() query: PayablesQueryDto): Promise<ReportResultOf<'payables'>> {
+    return this.run(toReportRequest.payables(query));
   }
 }

@@ -15,6 +15,7 @@ import {
   type LapsesQuery,
   type PageRequest,
   type PremiumsDueQuery,
+  type PayablesQuery,
   type ProductsQuery,
   type ServicingActivityQuery,
   type SurvivalBenefitsQuery,
@@ -346,6 +347,32 @@ export function transfersQuery(t: TableNamer, query: TransfersQuery): SqlQuery {
         ['x.policy_id', 'policyId', 'text'],
         ['x.revision', 'revision', 'integer'],
       ],
+    },
+    query,
+  );
+}
+
+export function payablesQuery(t: TableNamer, query: PayablesQuery): SqlQuery {
+  checkRange(query);
+  const byStatus: Readonly<Record<NonNullable<PayablesQuery['status']>, string>> = {
+    DUE: `p.status = 'DUE'`,
+    OVERDUE: `p.status = 'DUE' AND p.due_by < :asOf`,
+    PAID: `p.status = 'PAID'`,
+    WITHDRAWN: `p.status = 'WITHDRAWN'`,
+  };
+  return paged(
+    {
+      select:
+        `${selectList('p', 'payables')}, ` +
+        `CASE WHEN p.status = 'DUE' AND p.due_by < :asOf THEN TRUE ELSE FALSE END AS "overdue"`,
+      from: `${t('payables')} p`,
+      where: ['p.due_by BETWEEN :from AND :to', ...(query.status ? [byStatus[query.status]] : [])],
+      params: { from: query.from, to: query.to, asOf: query.asOf },
+      orderBy: [
+        ['p.due_by', 'dueBy', 'date'],
+        ['p.payable_id', 'payableId', 'text'],
+      ],
+      booleanFields: ['overdue'],
     },
     query,
   );

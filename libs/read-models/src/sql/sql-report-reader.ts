@@ -21,6 +21,8 @@ import {
   type SurvivalBenefitReportRow,
   type SurvivalBenefitsQuery,
   type TransfersQuery,
+  type PayablesQuery,
+  type PayableReportRow,
 } from '../read-model-store';
 import { type ProductRow, type ServicingActivityRow, type TransferRow } from '../read-model-rows';
 import * as queries from './report-queries';
@@ -54,6 +56,10 @@ export abstract class SqlReportReader {
 
   transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>> {
     return this.page(queries.transfersQuery(this.table, query));
+  }
+
+  payables(query: PayablesQuery): Promise<ReportPage<PayableReportRow>> {
+    return this.page(queries.payablesQuery(this.table, query));
   }
 
   products(query: ProductsQuery): Promise<ReportPage<ProductRow>> {

@@ -15,6 +15,7 @@ import {
   ServicingActivityQueryDto,
   SurvivalBenefitsQueryDto,
   TransfersQueryDto,
+  PayablesQueryDto,
   toReportRequest,
 } from '../../reports/report-query.dto';
 import type { ReportRequest } from '../../reports/report-request';
@@ -112,6 +113,13 @@ export class ReportServiceController {
       toBody: limitAsText,
     });
     return this.report(call, 'LapsesPage', toReportRequest.lapses(dto));
+  }
+
+  @GrpcMethod(REPORT_SERVICE, 'GetPayables')
+  @RequirePermission('report:read')
+  getPayables(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto } = this.messages.decode(request, { message: 'GetPayablesRequest', dto: PayablesQueryDto });
+    return this.report(call, 'PayablesPage', toReportRequest.payables(dto));
   }
 
   @GrpcMethod(REPORT_SERVICE, 'GetTransfers')
