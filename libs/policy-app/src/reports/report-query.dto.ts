@@ -113,7 +113,7 @@ export class AgentWorkloadQueryDto extends ReportPageQueryDto {
 export class SurvivalBenefitsQueryDto extends DateRangeReportQueryDto {}
 export class LapsesQueryDto extends DateRangeReportQueryDto {}
 export class TransfersQueryDto extends DateRangeReportQueryDto {}
-export const PAYABLE_REPORT_STATUSES = ['DUE', 'OVERDUE', 'PAID', 'WITHDRAWN'] as const;
+const PAYABLE_REPORT_STATUSES = ['DUE', 'OVERDUE', 'PAID', 'WITHDRAWN'] as const;
 
 export class PayablesQueryDto extends DateRangeReportQueryDto {
   @EnumField(PAYABLE_REPORT_STATUSES, {
