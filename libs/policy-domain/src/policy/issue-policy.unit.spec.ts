@@ -43,6 +43,19 @@ describe('IssuePolicy', () => {
       ]);
   });
 
+  it('records the 30-day notice rule where the product agrees it (art. 36 "除合同另有约定外"), never where the law has none', () => {
+    const agreeing = (jurisdiction: 'CN' | 'US') =>
+      publishedProduct('ENDOW-20', 'CNY', jurisdiction, { grace: { noticeShortensGrace: true } });
+    const [cn] = givenPolicy([])
+      .when(issuePolicy({}, { product: agreeing('CN') }))
+      .events();
+    expect(cn!.data).toMatchObject({ ruleProfile: { overdueNoticeDays: 30, noticeShortensGrace: true } });
+    const [us] = givenPolicy([])
+      .when(issuePolicy({}, { ruleProfile: US_RULE_PROFILE, product: agreeing('US') }))
+      .events();
+    expect(us!.data).toMatchObject({ ruleProfile: { overdueNoticeDays: null, noticeShortensGrace: false } });
+  });
+
   it('under the US profile records the US parameters (no notice rule)', () => {
     const [event] = givenPolicy([])
       .when(issuePolicy({}, { ruleProfile: US_RULE_PROFILE }))

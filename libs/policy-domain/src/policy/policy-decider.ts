@@ -206,7 +206,10 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
   const ruleProfile = {
     graceDays: profile.graceDays,
     overdueNoticeDays: profile.overdueNoticeDays,
-    noticeShortensGrace: profile.noticeShortensGrace,
+    // The 30-day notice rule applies where the contract says so (art. 36): the product agrees it (DESIGN 2.8 `grace`),
+    // and only in a jurisdiction whose law has it.
+    noticeShortensGrace:
+      profile.overdueNoticeDays !== null && (product.grace.noticeShortensGrace || profile.noticeShortensGrace),
     reinstatementWindowYears: profile.reinstatementWindowYears,
     reinstatementInterestBasisPoints: profile.reinstatementInterestBasisPoints,
     waiverWaitingDays: profile.waiverWaitingDays,

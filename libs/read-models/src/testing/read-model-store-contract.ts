@@ -6,6 +6,7 @@
  */
 import { type EventStore, type RecordedEvent } from '@lib/event-sourcing';
 import {
+  CN_RULE_PROFILE,
   productDecider,
   productEventCodec,
   productStreamId,
@@ -621,6 +622,78 @@ export function describeReadModelStoreContract(
           eventsApplied: history.events.length,
           quarantinedStreams: 0,
         });
+      });
+    });
+
+    describe('payables (DESIGN 2.9)', () => {
+      let fixture: ReadModelStoreFixture;
+      let store: ReadModelStore;
+      const owed = new ScenarioLog()
+        // Effective 2024-03-15, 120,000 a year, SA 10,000,000; table [0, 3 %, 6.5 %] of the sum assured.
+        .issue({ policyId: 'Q-0001' }, CN_RULE_PROFILE, [0, 30_000, 65_000])
+        .pay('Q-0001', '2025-03-15')
+        .pay('Q-0001', '2026-03-15')
+        // 184 of 365 days into year 3: 300,000 + round_half_up(350,000 × 184 / 365) = 476,438, due by 2026-10-15.
+        .surrender('Q-0001', '2026-09-15')
+        .issue({ policyId: 'Q-0002' }, CN_RULE_PROFILE, [0, 30_000, 65_000])
+        // Not delivered yet: all 120,000 back (the scenario product deducts nothing), due by 2024-04-19.
+        .cancelInFreeLook('Q-0002', '2024-03-20')
+        .payout('Q-0002', 'Q-0002-P1', '2024-04-10');
+
+      beforeAll(async () => {
+        fixture = await createFixture();
+        store = fixture.store;
+        await applyAll(store, owed.events, 3);
+      });
+      afterAll(() => fixture?.dispose());
+
+      it('one row per payable with its deadline and payout, by deadline; overdue judged on asOf', async () => {
+        const page = await store.payables({ from: '2024-01-01', to: '2026-12-31', asOf: '2026-10-16' });
+
+        expect(page.rows).toEqual([
+          {
+            payableId: 'Q-0002-P1',
+            policyId: 'Q-0002',
+            branchCode: 'BJ01',
+            kind: 'FREE_LOOK_REFUND',
+            amount: 120_000,
+            currency: 'CNY',
+            createdOn: '2024-03-20',
+            dueBy: '2024-04-19',
+            status: 'PAID',
+            overdue: false,
+            paidOn: '2024-04-10',
+            paymentRef: 'TRF-Q-0002-P1',
+          },
+          {
+            payableId: 'Q-0001-P1',
+            policyId: 'Q-0001',
+            branchCode: 'BJ01',
+            kind: 'SURRENDER',
+            amount: 476_438,
+            currency: 'CNY',
+            createdOn: '2026-09-15',
+            dueBy: '2026-10-15',
+            status: 'DUE',
+            overdue: true,
+            paidOn: null,
+            paymentRef: null,
+          },
+        ]);
+      });
+
+      it('filters by status: DUE, OVERDUE (on asOf), PAID; by deadline range', async () => {
+        const ids = async (query: Partial<Parameters<ReadModelStore['payables']>[0]>) =>
+          (await store.payables({ from: '2024-01-01', to: '2026-12-31', asOf: '2026-10-15', ...query })).rows.map(
+            (row) => row.payableId,
+          );
+        expect(await ids({ status: 'DUE' })).toEqual(['Q-0001-P1']);
+        // Due by 2026-10-15: not overdue on that day, overdue the day after.
+        expect(await ids({ status: 'OVERDUE' })).toEqual([]);
+        expect(await ids({ status: 'OVERDUE', asOf: '2026-10-16' })).toEqual(['Q-0001-P1']);
+        expect(await ids({ status: 'PAID' })).toEqual(['Q-0002-P1']);
+        expect(await ids({ status: 'WITHDRAWN' })).toEqual([]);
+        expect(await ids({ from: '2025-01-01' })).toEqual(['Q-0001-P1']);
       });
     });
 
