@@ -38,6 +38,9 @@ import {
   agentSnapshot,
   cancelInFreeLook,
   cancelScheduledChange,
+  capitalizeLoanInterest,
+  grantLoan,
+  repayLoan,
   changeBeneficiaries,
   changeContract,
   CHILD_BENEFICIARY,
@@ -292,6 +295,22 @@ const policyEventsWrittenNow: { readonly [Type in PolicyEventType]: () => Extrac
   // Paid through installment 2; on 2025-09-15: 0 + round_half_up(300,000 × 184 / 365) = 151,233.
   PolicySurrendered: () =>
     decided('PolicySurrendered', [surrenderPolicy('2025-09-15', { today: '2025-09-16' })], paidTwo()),
+  // Paid through installment 2; CV on 2025-09-15 = 151,233 (see PolicySurrendered); 80 % → 120,986; 100,000 lent.
+  PolicyLoanGranted: () => decided('PolicyLoanGranted', [grantLoan(100_000, '2025-09-15')], paidTwo()),
+  // 30 days' interest: round_half_up(100,000 × 5 % × 30 / 365 = 410.96…) = 411 first, then 19,589 of principal.
+  PolicyLoanRepaid: () =>
+    decided(
+      'PolicyLoanRepaid',
+      [repayLoan(20_000, '2025-10-15', 'RCPT-LN-2025-0001')],
+      after(paidTwo(), [grantLoan(100_000, '2025-09-15')]),
+    ),
+  // 181 days to the anniversary: round_half_up(100,000 × 5 % × 181 / 365 = 2,479.45…) = 2,479.
+  PolicyLoanInterestCapitalized: () =>
+    decided(
+      'PolicyLoanInterestCapitalized',
+      [capitalizeLoanInterest('2026-03-15')],
+      after(paidTwo(), [grantLoan(100_000, '2025-09-15')]),
+    ),
   PayoutMade: () =>
     decided(
       'PayoutMade',
@@ -443,6 +462,21 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
       termination: { reason: 'SURRENDER', terminatedOn: '2025-09-15', refund: cny(151_233) },
       payables: [{ payableId: 'P-2024-0001-P1', kind: 'SURRENDER', amount: cny(151_233), dueBy: '2025-10-15' }],
     },
+  },
+  PolicyLoanGranted: {
+    after: ['PolicyIssued', 'PremiumPaid'],
+    state: {
+      loan: { balance: cny(100_000), interestBasisPoints: 500, nextCapitalizationOn: '2026-03-15' },
+      payables: [{ payableId: 'P-2024-0001-P1', kind: 'LOAN', amount: cny(100_000) }],
+    },
+  },
+  PolicyLoanRepaid: {
+    after: ['PolicyIssued', 'PremiumPaid', 'PolicyLoanGranted'],
+    state: { loan: { balance: cny(80_411), accruedInterest: cny(0), receipts: ['RCPT-LN-2025-0001'] } },
+  },
+  PolicyLoanInterestCapitalized: {
+    after: ['PolicyIssued', 'PremiumPaid', 'PolicyLoanGranted'],
+    state: { loan: { balance: cny(102_479), accruedThrough: '2026-03-15', nextCapitalizationOn: '2027-03-15' } },
   },
   PayoutMade: {
     after: ['PolicyIssued', 'PremiumPaid', 'PolicySurrendered'],

@@ -105,6 +105,9 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PolicyCancelledInFreeLook: { currentVersion: 1 },
   PolicySurrendered: { currentVersion: 1 },
   PayoutMade: { currentVersion: 1 },
+  PolicyLoanGranted: { currentVersion: 1 },
+  PolicyLoanRepaid: { currentVersion: 1 },
+  PolicyLoanInterestCapitalized: { currentVersion: 1 },
 };
 
 export const productEventSchemas: EventSchemas<ProductEventType> = {

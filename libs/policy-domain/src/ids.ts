@@ -60,6 +60,11 @@ export function reminderId(policyId: string, sequence: number): string {
   return `${policyId}-R${sequence}`;
 }
 
+/** `{policyId}-L{n}`: the n-th policy loan granted (DESIGN 2.10). */
+export function loanNo(policyId: string, sequence: number): string {
+  return `${policyId}-L${sequence}`;
+}
+
 /** `{policyId}-P{n}`: the n-th amount the insurer came to owe on the policy (DESIGN 2.9). */
 export function payableId(policyId: string, sequence: number): string {
   return `${policyId}-P${sequence}`;

@@ -28,3 +28,4 @@ export * from './policy/contract-terms';
 export * from './product/product';
 export { cashValueOn, type CashValueQuote } from './policy/cash-value';
 export { payableStatusOf, surrenderQuote, type PayableStatus, type SurrenderQuote } from './policy/payables';
+export { loanQuote, type LoanQuote } from './policy/policy-loans';

@@ -20,6 +20,7 @@ import { GetReportQuery } from '../reports/get-report.query';
 import type { ReportResult } from '../reports/report-items';
 import { ProductsQueryDto, toReportRequest } from '../reports/report-query.dto';
 import { GetCashValueQuery, GetCashValueQueryDto } from '../policies/get-cash-value/get-cash-value.query';
+import { GetLoanQuoteQuery, GetLoanQuoteQueryDto } from '../policies/get-loan-quote/get-loan-quote.query';
 import {
   GetSurrenderQuoteQuery,
   GetSurrenderQuoteQueryDto,
@@ -114,6 +115,18 @@ export class PolicyQueryServiceController {
     });
     const quote = await this.queries.execute(new GetCashValueQuery(ids.policyId, dto.on));
     return this.messages.reply(call, 'CashValueQuote', quote, quote.revision);
+  }
+
+  @GrpcMethod(POLICY_QUERY_SERVICE, 'GetLoanQuote')
+  @RequirePermission('policy:read')
+  async getLoanQuote(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto, ids } = this.messages.decode(request, {
+      message: 'GetLoanQuoteRequest',
+      dto: GetLoanQuoteQueryDto,
+      ids: policyId,
+    });
+    const quote = await this.queries.execute(new GetLoanQuoteQuery(ids.policyId, dto.on));
+    return this.messages.reply(call, 'LoanQuote', quote, quote.revision);
   }
 
   @GrpcMethod(POLICY_QUERY_SERVICE, 'GetSurrenderQuote')

@@ -1,6 +1,9 @@
 import type { AgentCommand, PolicyCommand, ProductCommand } from '@lib/policy-domain';
 import { recordAgentDeparture } from '../agents/record-agent-departure/record-agent-departure.operation';
 import { registerAgent } from '../agents/register-agent/register-agent.operation';
+import { capitalizePolicyLoanInterest } from '../policies/capitalize-policy-loan-interest/capitalize-policy-loan-interest.operation';
+import { grantPolicyLoan } from '../policies/grant-policy-loan/grant-policy-loan.operation';
+import { repayPolicyLoan } from '../policies/repay-policy-loan/repay-policy-loan.operation';
 import { cancelInFreeLook } from '../policies/cancel-in-free-look/cancel-in-free-look.operation';
 import { cancelScheduledChange } from '../policies/cancel-scheduled-change/cancel-scheduled-change.operation';
 import { changeBeneficiaries } from '../policies/change-beneficiaries/change-beneficiaries.operation';
@@ -46,6 +49,9 @@ const POLICY_OPERATIONS = {
   CancelInFreeLook: cancelInFreeLook,
   SurrenderPolicy: surrenderPolicy,
   RecordPayout: recordPayout,
+  GrantPolicyLoan: grantPolicyLoan,
+  RepayPolicyLoan: repayPolicyLoan,
+  CapitalizePolicyLoanInterest: capitalizePolicyLoanInterest,
 } as const satisfies { readonly [Type in PolicyCommand['type']]: AnyOperation & { readonly name: Type } };
 
 const AGENT_OPERATIONS = {

@@ -16,8 +16,10 @@ import {
   PolicyEventsPageDoc,
   PolicyViewDoc,
   ReinstatementQuoteDoc,
+  LoanQuoteDoc,
   SurrenderQuoteDoc,
 } from './get-policy/policy-view.doc';
+import { GetLoanQuoteQuery, GetLoanQuoteQueryDto, type LoanQuoteResult } from './get-loan-quote/get-loan-quote.query';
 import {
   GetSurrenderQuoteQuery,
   GetSurrenderQuoteQueryDto,
@@ -137,6 +139,26 @@ export class PolicyQueriesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SurrenderQuoteResult> {
     const quote = await this.queries.execute(new GetSurrenderQuoteQuery(policyId, query.on));
+    response.setHeader('ETag', `"${quote.revision}"`);
+    return quote;
+  }
+
+  @Get(':id/loan-quote')
+  @RequirePermission('policy:read')
+  @ApiOperation({
+    summary:
+      'Loan quote (clerk, supervisor, auditor): on ?on=YYYY-MM-DD (default today) the cash value, the product’s ' +
+      'share of it, the debt and what a new loan may still be (DESIGN 2.10); 422 LOAN_NOT_ALLOWED, NO_CASH_VALUE',
+  })
+  @ApiParam({ name: 'id', description: 'Policy id' })
+  @ApiOkResponse({ type: LoanQuoteDoc })
+  @ApiProblems(...QUERY_PROBLEMS, 422)
+  async loanQuote(
+    @Param('id', PolicyIdPipe) policyId: string,
+    @Query() query: GetLoanQuoteQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<LoanQuoteResult> {
+    const quote = await this.queries.execute(new GetLoanQuoteQuery(policyId, query.on));
     response.setHeader('ETag', `"${quote.revision}"`);
     return quote;
   }

@@ -1,7 +1,7 @@
 /**
  * Money the insurer owes (DESIGN 2.9): the payables recorded inside the events that create them, and the amounts of
  * free look, surrender, partial surrender and the refunds, computed from the contract on the date they are asked for.
- * Loan debt is 0 until policy loans exist (DESIGN 2.10); the breakdowns carry it already.
+ * Loan debt (DESIGN 2.10) is deducted where the design says so.
  */
 import { addDays, laterOf, type BusinessDate } from '../dates';
 import { DomainError } from '../errors';
@@ -11,6 +11,7 @@ import { FREE_LOOK_LAW, type ProductVersion } from '../product/product';
 import { type Jurisdiction } from '../rule-profiles';
 import { cashValueOn } from './cash-value';
 import { termsOn } from './contract-terms';
+import { loanDebtOn } from './policy-loans';
 import { type IssuedPolicy } from './policy-state';
 import { type Payable, type PayableKind, type Payee } from './policy-values';
 
@@ -165,7 +166,7 @@ export function surrenderQuote(
   if (date < policy.effectiveDate) {
     throw new DomainError('DATE_BEFORE_POLICY', `The policy takes effect on ${policy.effectiveDate}, not ${date}.`);
   }
-  const loanDebt: Money = { amount: 0, currency: policy.currency };
+  const loanDebt = loanDebtOn(policy, date);
   const prepaidPremium = premiumPaidInAdvance(policy, date);
   const payout = Math.max(0, cashValue.amount - loanDebt.amount + prepaidPremium.amount);
   return {

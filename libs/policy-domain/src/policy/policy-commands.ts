@@ -229,6 +229,27 @@ export interface RecordPayout {
   readonly context: PolicyCommandContext;
 }
 
+/** DESIGN 2.10: a loan against the cash value, up to the product's share of it less the debt. */
+export interface GrantPolicyLoan {
+  readonly type: 'GrantPolicyLoan';
+  readonly data: { readonly amount: Money; readonly grantedOn: BusinessDate; readonly payee: Payee };
+  readonly context: ValuingContext;
+}
+
+/** DESIGN 2.10: a repayment of the loan, interest first; also while lapsed. */
+export interface RepayPolicyLoan {
+  readonly type: 'RepayPolicyLoan';
+  readonly data: { readonly amount: Money; readonly paidOn: BusinessDate; readonly receiptNo: string };
+  readonly context: PolicyCommandContext;
+}
+
+/** DESIGN 2.10 and 6: the scheduler capitalizes the accrued interest on the anniversary it falls due. */
+export interface CapitalizePolicyLoanInterest {
+  readonly type: 'CapitalizePolicyLoanInterest';
+  readonly data: { readonly anniversary: BusinessDate };
+  readonly context: PolicyCommandContext;
+}
+
 export type PolicyCommand =
   | IssuePolicy
   | ChangeContract
@@ -247,6 +268,9 @@ export type PolicyCommand =
   | RecordPolicyDelivery
   | CancelInFreeLook
   | SurrenderPolicy
-  | RecordPayout;
+  | RecordPayout
+  | GrantPolicyLoan
+  | RepayPolicyLoan
+  | CapitalizePolicyLoanInterest;
 
 export type PolicyCommandType = PolicyCommand['type'];

@@ -6,7 +6,8 @@
 import { type Decider } from '@lib/event-sourcing';
 import { addDays, addYearsClamped } from '../dates';
 import { DomainError } from '../errors';
-import { endorsementNo, isValidAgentId, isValidPolicyId, reminderId } from '../ids';
+import { endorsementNo, isValidAgentId, isValidPolicyId, loanNo, reminderId } from '../ids';
+import { anniversaryAfter, hasLoanDebt, interestSince, loanDebtOn, loanQuote, settlementOf } from './policy-loans';
 import { withoutUndefined } from '../json-data';
 import { isValidCurrency } from '../money';
 import { checkBeneficiaries, samePerson } from './beneficiary-rules';
@@ -45,6 +46,9 @@ import {
 import {
   type CancelInFreeLook,
   type CancelScheduledChange,
+  type CapitalizePolicyLoanInterest,
+  type GrantPolicyLoan,
+  type RepayPolicyLoan,
   type ChangeBeneficiaries,
   type ChangeContract,
   type IssuePolicy,
@@ -70,6 +74,9 @@ import {
   type ContractChanged,
   type OrphanPolicyReassigned,
   type PayoutMade,
+  type PolicyLoanGranted,
+  type PolicyLoanInterestCapitalized,
+  type PolicyLoanRepaid,
   type PolicyCancelledInFreeLook,
   type PolicyEvent,
   type PolicySurrendered,
@@ -969,6 +976,123 @@ function recordPayout({ data, context }: RecordPayout, policy: IssuedPolicy): Pa
   };
 }
 
+/**
+ * GrantPolicyLoan (DESIGN 2.10): in force by law on the day, under a product that lends, up to
+ * floor(maxPercentOfCashValue × CV / 100) less the debt; the amount lent is a payable to the payee.
+ */
+function grantPolicyLoan({ data, context }: GrantPolicyLoan, policy: IssuedPolicy): PolicyLoanGranted {
+  checkHappenedBy(data.grantedOn, 'grantedOn', context.today);
+  checkNotBeforePolicy(policy, data.grantedOn, 'grantedOn');
+  checkNotBeforeLastTransaction(policy, data.grantedOn, 'grantedOn');
+  requireInForce(policy, 'A policy loan');
+  requireInForceByLaw(policy, data.grantedOn, 'A policy loan');
+  checkMoney(data.amount, policy.currency, 'amount', { positive: true });
+  checkPayee(data.payee);
+  const quote = loanQuote(policy, context.product, data.grantedOn);
+  const maximum = quote.available.amount;
+  if (data.amount.amount > maximum) {
+    throw new DomainError(
+      'LOAN_LIMIT_EXCEEDED',
+      `At most ${maximum} ${policy.currency} can be lent on ${data.grantedOn}: ${quote.maxPercentOfCashValue} % of the ` +
+        `cash value ${quote.cashValue.amount} less the debt ${quote.debt.amount}.`,
+    );
+  }
+  const loan = policy.loan;
+  const owing = hasLoanDebt(loan);
+  const money = (amount: number): Money => ({ amount, currency: policy.currency });
+  const payable = new PayableNumbering(policy).create(
+    'LOAN',
+    data.amount,
+    payeeData(data.payee),
+    payoutDeadline(policy, data.grantedOn),
+  )!;
+  return {
+    type: 'PolicyLoanGranted',
+    data: {
+      loanNo: loanNo(policy.policyId, (loan?.loans.length ?? 0) + 1),
+      amount: money(data.amount.amount),
+      grantedOn: data.grantedOn,
+      interestBasisPoints: quote.interestBasisPoints,
+      cashValue: quote.cashValue,
+      maximum: money(maximum),
+      interestAccrued: money(interestSince(loan, data.grantedOn)),
+      nextCapitalizationOn:
+        owing && loan.nextCapitalizationOn !== null
+          ? loan.nextCapitalizationOn
+          : anniversaryAfter(policy.effectiveDate, data.grantedOn),
+      payable,
+    },
+  };
+}
+
+/** RepayPolicyLoan (DESIGN 2.10): interest first, never more than the debt; allowed while lapsed. */
+function repayPolicyLoan({ data, context }: RepayPolicyLoan, policy: IssuedPolicy): PolicyLoanRepaid {
+  checkHappenedBy(data.paidOn, 'paidOn', context.today);
+  checkNotBeforePolicy(policy, data.paidOn, 'paidOn');
+  const loan = policy.loan;
+  if (!hasLoanDebt(loan)) throw new DomainError('NO_LOAN', `Policy ${policy.policyId} owes nothing on a loan.`);
+  checkNotBeforeLastTransaction(policy, data.paidOn, 'paidOn');
+  checkMoney(data.amount, policy.currency, 'amount', { positive: true });
+  if (isBlank(data.receiptNo)) throw new DomainError('INVALID_AMOUNT', 'A repayment needs its receipt number.');
+  if (loan.receipts.includes(data.receiptNo) || policy.premium.payments.some((p) => p.receiptNo === data.receiptNo)) {
+    throw new DomainError('DUPLICATE_RECEIPT', `Receipt ${data.receiptNo} was already recorded for this policy.`);
+  }
+  const debt = loanDebtOn(policy, data.paidOn);
+  if (data.amount.amount > debt.amount) {
+    throw new DomainError(
+      'REPAYMENT_EXCEEDS_DEBT',
+      `The debt on ${data.paidOn} is ${debt.amount} ${policy.currency}; ${data.amount.amount} was paid.`,
+    );
+  }
+  const settlement = settlementOf(policy, data.amount.amount, data.paidOn);
+  return {
+    type: 'PolicyLoanRepaid',
+    data: {
+      amount: { amount: data.amount.amount, currency: policy.currency },
+      paidOn: data.paidOn,
+      receiptNo: data.receiptNo,
+      ...settlement,
+    },
+  };
+}
+
+/** CapitalizePolicyLoanInterest (DESIGN 2.10): on the anniversary it is due, not before, not twice. */
+function capitalizePolicyLoanInterest(
+  { data, context }: CapitalizePolicyLoanInterest,
+  policy: IssuedPolicy,
+): PolicyLoanInterestCapitalized {
+  checkDate(data.anniversary, 'anniversary');
+  const loan = policy.loan;
+  if (!hasLoanDebt(loan)) throw new DomainError('NO_LOAN', `Policy ${policy.policyId} owes nothing on a loan.`);
+  if (loan.nextCapitalizationOn !== data.anniversary || data.anniversary > context.today) {
+    throw new DomainError(
+      'CAPITALIZATION_NOT_DUE',
+      `The loan interest is capitalized next on ${loan.nextCapitalizationOn ?? 'no date'}, not ${data.anniversary}` +
+        (data.anniversary > context.today ? ` (after today, ${context.today})` : '') +
+        '.',
+    );
+  }
+  const interestAccrued = interestSince(loan, data.anniversary);
+  return {
+    type: 'PolicyLoanInterestCapitalized',
+    data: {
+      capitalizedOn: data.anniversary,
+      interestAccrued: { amount: interestAccrued, currency: policy.currency },
+      capitalized: { amount: loan.accruedInterest.amount + interestAccrued, currency: policy.currency },
+      nextCapitalizationOn: anniversaryAfter(policy.effectiveDate, data.anniversary),
+    },
+  };
+}
+
+function checkNotBeforeLastTransaction(policy: IssuedPolicy, date: string, field: string): void {
+  if (date < policy.lastTransactionDate) {
+    throw new DomainError(
+      'DATE_BEFORE_LAST_TRANSACTION',
+      `The policy's latest recorded transaction is dated ${policy.lastTransactionDate}; ${field} cannot be ${date}.`,
+    );
+  }
+}
+
 /** The existing policy a command acts on whatever its status: 404 before issue. */
 function existingPolicy(state: PolicyState): IssuedPolicy {
   if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
@@ -1014,6 +1138,9 @@ const DECISIONS: { readonly [Type in PolicyCommandType]: Decision<Type> } = {
   SurrenderPolicy: (command, state) => [surrenderPolicy(command, openPolicy(state))],
   // Paying out what is still owed is the one command a closed policy accepts (DESIGN 2.2).
   RecordPayout: (command, state) => [recordPayout(command, existingPolicy(state))],
+  GrantPolicyLoan: (command, state) => [grantPolicyLoan(command, openPolicy(state))],
+  RepayPolicyLoan: (command, state) => [repayPolicyLoan(command, openPolicy(state))],
+  CapitalizePolicyLoanInterest: (command, state) => [capitalizePolicyLoanInterest(command, openPolicy(state))],
 };
 
 /** Every policy command type, in the order of DESIGN 2.5 (then the later ones). */

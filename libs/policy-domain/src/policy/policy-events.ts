@@ -287,6 +287,50 @@ export interface PayoutMade {
   };
 }
 
+/** DESIGN 2.10: a policy loan; the amount lent is a payable (kind LOAN) to the payee. */
+export interface PolicyLoanGranted {
+  readonly type: 'PolicyLoanGranted';
+  readonly data: {
+    readonly loanNo: string;
+    readonly amount: Money;
+    readonly grantedOn: BusinessDate;
+    readonly interestBasisPoints: number;
+    /** The cash value on grantedOn and the most that could be lent then (the limit less the debt before). */
+    readonly cashValue: Money;
+    readonly maximum: Money;
+    /** Interest of the period on the balance before, accrued up to grantedOn. */
+    readonly interestAccrued: Money;
+    /** The first anniversary on which the accrued interest will be capitalized. */
+    readonly nextCapitalizationOn: BusinessDate;
+    readonly payable: Payable;
+  };
+}
+
+/** DESIGN 2.10: a repayment, interest first. */
+export interface PolicyLoanRepaid {
+  readonly type: 'PolicyLoanRepaid';
+  readonly data: {
+    readonly amount: Money;
+    readonly paidOn: BusinessDate;
+    readonly receiptNo: string;
+    readonly interestAccrued: Money;
+    readonly toInterest: Money;
+    readonly toPrincipal: Money;
+  };
+}
+
+/** DESIGN 2.10: on a policy anniversary the accrued interest joins the balance. */
+export interface PolicyLoanInterestCapitalized {
+  readonly type: 'PolicyLoanInterestCapitalized';
+  readonly data: {
+    readonly capitalizedOn: BusinessDate;
+    readonly interestAccrued: Money;
+    /** Every unpaid interest moved into the balance (what was accrued before plus `interestAccrued`). */
+    readonly capitalized: Money;
+    readonly nextCapitalizationOn: BusinessDate;
+  };
+}
+
 export type PolicyEvent =
   | PolicyIssued
   | ContractChanged
@@ -306,6 +350,9 @@ export type PolicyEvent =
   | PolicyDelivered
   | PolicyCancelledInFreeLook
   | PolicySurrendered
-  | PayoutMade;
+  | PayoutMade
+  | PolicyLoanGranted
+  | PolicyLoanRepaid
+  | PolicyLoanInterestCapitalized;
 
 export type PolicyEventType = PolicyEvent['type'];

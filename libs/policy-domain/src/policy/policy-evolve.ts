@@ -3,6 +3,7 @@ import { laterOf } from '../dates';
 import { applyContractChange } from './contract-changes';
 import { latestTerms, type TermsHistory } from './contract-terms';
 import { type PolicyEvent } from './policy-events';
+import { settled } from './policy-loans';
 import { premiumScheduleOf, scheduledInstallment } from './premium-schedule';
 import {
   isIssued,
@@ -71,6 +72,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     disclosures: [],
     endorsementCount: 0,
     payables: [],
+    loan: null,
     delivery: null,
     effectiveDate: data.effectiveDate,
     maturityDate: data.maturityDate,
@@ -262,9 +264,63 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         groundKnownOn: null,
         refund: event.type === 'PolicySurrendered' ? event.data.payout : event.data.refund,
       };
+      // A surrender settles the loan from the cash value (its debt is in the event's breakdown).
+      const loan =
+        event.type === 'PolicySurrendered' && policy.loan !== null
+          ? {
+              ...policy.loan,
+              balance: { amount: 0, currency: policy.currency },
+              accruedInterest: { amount: 0, currency: policy.currency },
+              accruedThrough: requestedOn,
+              nextCapitalizationOn: null,
+            }
+          : policy.loan;
       return withTransactionOn(
-        withPayables({ ...policy, status: 'TERMINATED', termination }, [payable], requestedOn),
+        withPayables({ ...policy, status: 'TERMINATED', termination, loan }, [payable], requestedOn),
         requestedOn,
+      );
+    }
+    case 'PolicyLoanGranted': {
+      const { loanNo, amount, grantedOn, interestBasisPoints, interestAccrued, nextCapitalizationOn, payable } =
+        event.data;
+      const before = policy.loan;
+      const owing = before !== null && (before.balance.amount > 0 || before.accruedInterest.amount > 0);
+      const loan = {
+        balance: { amount: (before?.balance.amount ?? 0) + amount.amount, currency: policy.currency },
+        accruedInterest: {
+          amount: (before?.accruedInterest.amount ?? 0) + interestAccrued.amount,
+          currency: policy.currency,
+        },
+        accruedThrough: grantedOn,
+        interestBasisPoints,
+        nextCapitalizationOn: owing ? (before.nextCapitalizationOn ?? nextCapitalizationOn) : nextCapitalizationOn,
+        loans: [...(before?.loans ?? []), { loanNo, amount, grantedOn }],
+        receipts: before?.receipts ?? [],
+      };
+      return withTransactionOn(withPayables({ ...policy, loan }, [payable], grantedOn), grantedOn);
+    }
+    case 'PolicyLoanRepaid': {
+      const { paidOn, receiptNo, interestAccrued, toInterest, toPrincipal } = event.data;
+      if (policy.loan === null) return policy;
+      const loan = settled(policy.loan, { interestAccrued, toInterest, toPrincipal }, paidOn);
+      return withTransactionOn({ ...policy, loan: { ...loan, receipts: [...loan.receipts, receiptNo] } }, paidOn);
+    }
+    case 'PolicyLoanInterestCapitalized': {
+      const { capitalizedOn, capitalized, nextCapitalizationOn } = event.data;
+      if (policy.loan === null) return policy;
+      const loan = policy.loan;
+      return withTransactionOn(
+        {
+          ...policy,
+          loan: {
+            ...loan,
+            balance: { amount: loan.balance.amount + capitalized.amount, currency: policy.currency },
+            accruedInterest: { amount: 0, currency: policy.currency },
+            accruedThrough: capitalizedOn,
+            nextCapitalizationOn,
+          },
+        },
+        capitalizedOn,
       );
     }
     case 'PayoutMade': {

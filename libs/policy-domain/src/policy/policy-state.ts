@@ -9,6 +9,7 @@ import { type Money } from '../money';
 import { type Jurisdiction, type RuleProfile } from '../rule-profiles';
 import { attachedRiders, latestTerms, type RiderTerms, type TermsHistory } from './contract-terms';
 import { type PayableRecord } from './payables';
+import { type LoanAccount } from './policy-loans';
 import { premiumScheduleOf, type PremiumSchedule } from './premium-schedule';
 import {
   type Beneficiary,
@@ -166,6 +167,8 @@ export interface IssuedPolicy {
   readonly maturityDate: BusinessDate;
   readonly termination: TerminationRecord | null;
   readonly maturity: { readonly maturityDate: BusinessDate; readonly paidOn: BusinessDate } | null;
+  /** The policy loan account (DESIGN 2.10); null until the first loan. */
+  readonly loan: LoanAccount | null;
   /** What the insurer came to owe on the policy, in creation order (`{policyId}-P{n}`, DESIGN 2.9). */
   readonly payables: readonly PayableRecord[];
   /** The policy document's delivery (DESIGN 2.9); null until recorded. */

@@ -131,6 +131,7 @@ export interface Payee {
 
 /** What the insurer owes a customer (DESIGN 2.9); each has its legal deadline. */
 export const PAYABLE_KINDS = [
+  'LOAN',
   'FREE_LOOK_REFUND',
   'SURRENDER',
   'PARTIAL_SURRENDER',

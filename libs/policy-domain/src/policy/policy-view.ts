@@ -5,13 +5,14 @@
  */
 import { checkDate } from '../input-checks';
 import { type AgentSnapshot } from '../agent/agent-values';
-import { type BusinessDate } from '../dates';
+import { laterOf, type BusinessDate } from '../dates';
 import { DomainError } from '../errors';
 import { type Money } from '../money';
 import { type Jurisdiction } from '../rule-profiles';
 import { type ProductVersion } from '../product/product';
 import { contractOn } from './contract-on-date';
 import { cashValueOrZero, payableStatusOf, type PayableStatus } from './payables';
+import { loanDebtOn } from './policy-loans';
 import { type RiderTerms } from './contract-terms';
 import { installmentCount } from './premium-schedule';
 import { lapseEligibleFrom, nextOpenInstallment } from './premium-installments';
@@ -99,6 +100,15 @@ export interface PolicyView {
    * asked without the product.
    */
   readonly cashValue: Money | null;
+  /** The policy loan account (DESIGN 2.10), with the debt on `effectiveOn`; null when no loan was ever granted. */
+  readonly loan: {
+    readonly balance: Money;
+    readonly accruedInterest: Money;
+    readonly debt: Money;
+    readonly interestBasisPoints: number;
+    readonly nextCapitalizationOn: BusinessDate | null;
+    readonly loans: readonly { readonly loanNo: string; readonly amount: Money; readonly grantedOn: BusinessDate }[];
+  } | null;
   /** What the insurer owes or owed on the policy (DESIGN 2.9), oldest first. */
   readonly payables: readonly {
     readonly payableId: string;
@@ -205,6 +215,14 @@ export function policyView(state: PolicyState, options: PolicyViewOptions): Poli
       options.product.cashValuePpm.length === 0
         ? null
         : cashValueOrZero(state, options.product, effectiveOn),
+    loan: state.loan && {
+      balance: state.loan.balance,
+      accruedInterest: state.loan.accruedInterest,
+      debt: loanDebtOn(state, laterOf(effectiveOn, state.loan.accruedThrough)),
+      interestBasisPoints: state.loan.interestBasisPoints,
+      nextCapitalizationOn: state.loan.nextCapitalizationOn,
+      loans: state.loan.loans,
+    },
     payables: state.payables.map((payable) => {
       const status = payableStatusOf(payable);
       return {

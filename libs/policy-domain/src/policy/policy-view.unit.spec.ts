@@ -72,6 +72,7 @@ describe('policyView', () => {
       maturityDate: '2044-03-15',
       // Asked without the product: no cash value is computed.
       cashValue: null,
+      loan: null,
       payables: [],
     });
   });

@@ -14,6 +14,9 @@ import { type ContractChange } from '../policy/contract-changes';
 import { policyDecider } from '../policy/policy-decider';
 import {
   type CancelInFreeLook,
+  type CapitalizePolicyLoanInterest,
+  type GrantPolicyLoan,
+  type RepayPolicyLoan,
   type CancelScheduledChange,
   type ChangeBeneficiaries,
   type ChangeContract,
@@ -360,4 +363,27 @@ export function recordPayout(
 
 export function cancelScheduledChange(endorsementNo: string, today: BusinessDate): CancelScheduledChange {
   return { type: 'CancelScheduledChange', data: { endorsementNo }, context: { today } };
+}
+
+export function grantLoan(
+  amount: number,
+  grantedOn: BusinessDate,
+  options: { today?: BusinessDate; payee?: Payee; product?: ProductVersion | null } = {},
+): GrantPolicyLoan {
+  return {
+    type: 'GrantPolicyLoan',
+    data: { amount: cny(amount), grantedOn, payee: options.payee ?? POLICYHOLDER_PAYEE },
+    context: {
+      today: options.today ?? grantedOn,
+      product: options.product === undefined ? STANDARD_PRODUCT : options.product,
+    },
+  };
+}
+
+export function repayLoan(amount: number, paidOn: BusinessDate, receiptNo = `RL-${paidOn}`): RepayPolicyLoan {
+  return { type: 'RepayPolicyLoan', data: { amount: cny(amount), paidOn, receiptNo }, context: { today: paidOn } };
+}
+
+export function capitalizeLoanInterest(anniversary: BusinessDate, today = anniversary): CapitalizePolicyLoanInterest {
+  return { type: 'CapitalizePolicyLoanInterest', data: { anniversary }, context: { today } };
 }

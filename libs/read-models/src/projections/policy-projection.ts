@@ -244,7 +244,12 @@ function activityDateOf(event: PolicyEvent): BusinessDate {
     case 'PolicySurrendered':
       return event.data.requestedOn;
     case 'PayoutMade':
+    case 'PolicyLoanRepaid':
       return event.data.paidOn;
+    case 'PolicyLoanGranted':
+      return event.data.grantedOn;
+    case 'PolicyLoanInterestCapitalized':
+      return event.data.capitalizedOn;
     default: {
       const _exhaustive: never = event;
       throw new Error(`Unknown policy event ${JSON.stringify(_exhaustive)}`);
@@ -423,6 +428,9 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       }
       break;
     case 'PayoutMade':
+    case 'PolicyLoanGranted':
+    case 'PolicyLoanRepaid':
+    case 'PolicyLoanInterestCapitalized':
       break;
     default: {
       const _exhaustive: never = event;

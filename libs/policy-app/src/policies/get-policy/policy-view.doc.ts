@@ -107,6 +107,29 @@ class SurvivalBenefitViewDoc {
   @ApiProperty({ type: String, format: 'date', nullable: true }) paidOn!: string | null;
 }
 
+class LoanGrantDoc {
+  @ApiProperty({ description: '{policyId}-L{n}' }) loanNo!: string;
+  @ApiProperty({ type: () => MoneyDto }) amount!: MoneyDto;
+  @ApiProperty({ format: 'date' }) grantedOn!: string;
+}
+
+class LoanViewDoc {
+  @ApiProperty({ type: () => MoneyDto, description: 'Principal outstanding, capitalized interest included' })
+  balance!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto, description: 'Interest accrued to the last balance change, not capitalized' })
+  accruedInterest!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto, description: 'Balance + interest accrued up to effectiveOn' }) debt!: MoneyDto;
+  @ApiProperty({ example: 500 }) interestBasisPoints!: number;
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'The next anniversary capitalizing interest',
+  })
+  nextCapitalizationOn!: string | null;
+  @ApiProperty({ type: () => LoanGrantDoc, isArray: true }) loans!: LoanGrantDoc[];
+}
+
 class PayableViewDoc {
   @ApiProperty({ description: '{policyId}-P{n}' }) payableId!: string;
   @ApiProperty({ enum: PAYABLE_KINDS }) kind!: string;
@@ -173,6 +196,12 @@ export class PolicyViewDoc {
       'The cash value on effectiveOn (DESIGN 2.8); null once closed or when the product version has no cash value',
   })
   cashValue!: MoneyDto | null;
+  @ApiProperty({
+    type: () => LoanViewDoc,
+    nullable: true,
+    description: 'The policy loan account (DESIGN 2.10); null when no loan was ever granted',
+  })
+  loan!: LoanViewDoc | null;
   @ApiProperty({ type: () => PayableViewDoc, isArray: true, description: 'What the insurer owes or owed (2.9)' })
   payables!: PayableViewDoc[];
 }
@@ -255,4 +284,19 @@ export class SurrenderQuoteDoc {
   payout!: MoneyDto;
   @ApiProperty({ format: 'date', description: 'The last day to pay it: 30 days after the request (art. 47)' })
   dueBy!: string;
+}
+
+export class LoanQuoteDoc {
+  @ApiProperty() policyId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ format: 'date' }) onDate!: string;
+  @ApiProperty({ type: () => MoneyDto }) cashValue!: MoneyDto;
+  @ApiProperty({ example: 80 }) maxPercentOfCashValue!: number;
+  @ApiProperty({ example: 500 }) interestBasisPoints!: number;
+  @ApiProperty({ type: () => MoneyDto, description: 'Balance + interest accrued up to onDate' }) debt!: MoneyDto;
+  @ApiProperty({
+    type: () => MoneyDto,
+    description: 'floor(maxPercentOfCashValue × cashValue / 100) − debt, never below 0: the most a new loan may be',
+  })
+  available!: MoneyDto;
 }

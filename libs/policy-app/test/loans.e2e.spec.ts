@@ -1,0 +1,144 @@
+/**
+ * Policy loans through the API (DESIGN 2.10). The worked-example product lends 80 % of the cash value at 500 basis
+ * points; SA 10,000,000 at 120,000 a year from 2024-03-01, paid through installment 3. Today is 2026-06-15 (the test
+ * clock): CV = 300,000 + round_half_up(350,000 × 106 / 365) = 401,644, so at most floor(0.8 × 401,644) = 321,315.
+ */
+import { issuePolicyBody, money } from './support/fixtures';
+import { startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
+import { bearer, removeDataDir } from './support/test-api';
+
+const PAYEE = { name: '张三', accountRef: 'ACC-6222-0001' };
+
+describe('policy loans (DESIGN 2.10)', () => {
+  let api: GrpcTestApi;
+  const path = '/v1/policies/LN-0001';
+
+  beforeAll(async () => {
+    api = await startGrpcTestApi();
+    await api
+      .http()
+      .post('/v1/products/LN-ENDOW/versions')
+      .set('Authorization', bearer('product-manager'))
+      .send({
+        name: 'Worked-example endowment',
+        kind: 'ENDOWMENT',
+        jurisdiction: 'CN',
+        currency: 'CNY',
+        freeLook: { days: 15, costDeduction: money(1_000) },
+        grace: { noticeShortensGrace: false },
+        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
+        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
+        automaticPremiumLoan: false,
+        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+      })
+      .expect(201);
+    const policy = issuePolicyBody('LN-0001', {
+      productCode: 'LN-ENDOW',
+      sumAssured: money(10_000_000),
+      premium: {
+        modalPremium: money(120_000),
+        frequency: 'ANNUAL',
+        paymentTermYears: 10,
+        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
+      },
+      effectiveDate: '2024-03-01',
+      maturityDate: '2044-03-01',
+      survivalBenefits: [],
+    });
+    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
+    for (const [installmentNo, paidOn] of [
+      [2, '2025-03-01'],
+      [3, '2026-03-01'],
+    ] as const) {
+      await api
+        .http()
+        .post(`${path}/premium-payments`)
+        .set('Authorization', bearer('clerk'))
+        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R-${installmentNo}` })
+        .expect(201);
+    }
+  });
+  afterAll(async () => {
+    await api.close();
+    removeDataDir(api.dataDir);
+  });
+
+  it('quote, grant over the limit (422 naming it), grant, repay over gRPC; the view and quotes follow', async () => {
+    const quote = await api.http().get(`${path}/loan-quote`).set('Authorization', bearer('clerk')).expect(200);
+    expect(quote.body).toEqual({
+      policyId: 'LN-0001',
+      revision: 2,
+      onDate: '2026-06-15',
+      cashValue: money(401_644),
+      maxPercentOfCashValue: 80,
+      interestBasisPoints: 500,
+      debt: money(0),
+      available: money(321_315),
+    });
+
+    const tooMuch = await api
+      .http()
+      .post(`${path}/loans`)
+      .set('Authorization', bearer('supervisor'))
+      .send({ amount: money(321_316), grantedOn: '2026-06-15', payee: PAYEE })
+      .expect(422);
+    expect(tooMuch.body).toMatchObject({ code: 'LOAN_LIMIT_EXCEEDED', detail: expect.stringContaining('321315') });
+    const granted = await api
+      .http()
+      .post(`${path}/loans`)
+      .set('Authorization', bearer('supervisor'))
+      .send({ amount: money(300_000), grantedOn: '2026-06-15', payee: PAYEE })
+      .expect(201);
+    expect(granted.body.events).toEqual([expect.objectContaining({ type: 'PolicyLoanGranted', revision: 3 })]);
+
+    // Repaid the same day: no interest has accrued, so all 10,000 goes to principal.
+    const repaid = await unary(
+      api.commands,
+      'RepayPolicyLoan',
+      {
+        policy_id: 'LN-0001',
+        amount: { amount: 10_000, currency: 'CNY' },
+        paid_on: '2026-06-15',
+        receipt_no: 'RL-1',
+      },
+      { role: 'clerk' },
+    );
+    expect(repaid).toMatchObject({ ok: true, reply: { revision: 4 } });
+
+    const view = await api.http().get(path).set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body.loan).toEqual({
+      balance: money(290_000),
+      accruedInterest: money(0),
+      debt: money(290_000),
+      interestBasisPoints: 500,
+      nextCapitalizationOn: '2027-03-01',
+      loans: [{ loanNo: 'LN-0001-L1', amount: money(300_000), grantedOn: '2026-06-15' }],
+    });
+    expect(view.body.payables).toEqual([
+      expect.objectContaining({ payableId: 'LN-0001-P1', kind: 'LOAN', amount: money(300_000), status: 'DUE' }),
+    ]);
+    // 90 days on (2026-09-13): round_half_up(290,000 × 5 % × 90 / 365 = 3,575.34…) = 3,575 of interest.
+    const later = await api
+      .http()
+      .get(`${path}/loan-quote?on=2026-09-13`)
+      .set('Authorization', bearer('auditor'))
+      .expect(200);
+    expect(later.body.debt).toEqual(money(293_575));
+
+    const grpcQuote = await unary(api.queries, 'GetLoanQuote', { policy_id: 'LN-0001' }, { role: 'clerk' });
+    expect(grpcQuote).toMatchObject({ ok: true, reply: { available: { amount: 31_315 }, debt: { amount: 290_000 } } });
+    // The surrender pays the cash value less the debt: 401,644 − 290,000 = 111,644.
+    const surrender = await api.http().get(`${path}/surrender-quote`).set('Authorization', bearer('clerk')).expect(200);
+    expect(surrender.body).toMatchObject({ loanDebt: money(290_000), payout: money(111_644) });
+  });
+
+  it('the scheduler’s capitalization is refused before its anniversary: 422 CAPITALIZATION_NOT_DUE', async () => {
+    const early = await api
+      .http()
+      .post(`${path}/loan-interest-capitalizations`)
+      .set('Authorization', bearer('system'))
+      .send({ anniversary: '2027-03-01' })
+      .expect(422);
+    expect(early.body.code).toBe('CAPITALIZATION_NOT_DUE');
+  });
+});
