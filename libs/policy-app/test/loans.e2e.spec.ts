@@ -3,7 +3,9 @@
  * points; SA 10,000,000 at 120,000 a year from 2024-03-01, paid through installment 3. Today is 2026-06-15 (the test
  * clock): CV = 300,000 + round_half_up(350,000 × 106 / 365) = 401,644, so at most floor(0.8 × 401,644) = 321,315.
  */
+import { ServicingDay } from '../src/scheduler/servicing-day';
 import { issuePolicyBody, money } from './support/fixtures';
+import { waitUntilCaughtUp } from './support/report-scenario';
 import { startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
 import { bearer, removeDataDir } from './support/test-api';
 
@@ -140,5 +142,69 @@ describe('policy loans (DESIGN 2.10)', () => {
       .send({ anniversary: '2027-03-01' })
       .expect(422);
     expect(early.body.code).toBe('CAPITALIZATION_NOT_DUE');
+  });
+
+  it('the servicing day capitalizes the interest on the anniversary it fell due, once; the loans report follows', async () => {
+    // Effective 2024-06-01, paid through installment 2: on 2025-07-01 the cash value is
+    // 0 + round_half_up(300,000 × 30 / 365 = 24,657.5…) = 24,658 → at most floor(0.8 × 24,658) = 19,726; 10,000 lent.
+    // Anniversary 2026-06-01: round_half_up(10,000 × 5 % × 335 / 365 = 458.9…) = 459 of interest → 10,459.
+    const policy = issuePolicyBody('LN-0002', {
+      productCode: 'LN-ENDOW',
+      sumAssured: money(10_000_000),
+      premium: {
+        modalPremium: money(120_000),
+        frequency: 'ANNUAL',
+        paymentTermYears: 10,
+        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-2' },
+      },
+      effectiveDate: '2024-06-01',
+      maturityDate: '2044-06-01',
+      survivalBenefits: [],
+    });
+    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
+    await api
+      .http()
+      .post('/v1/policies/LN-0002/premium-payments')
+      .set('Authorization', bearer('clerk'))
+      .send({ installmentNo: 2, amount: money(120_000), paidOn: '2025-06-01', receiptNo: 'R-2' })
+      .expect(201);
+    await api
+      .http()
+      .post('/v1/policies/LN-0002/loans')
+      .set('Authorization', bearer('supervisor'))
+      .send({ amount: money(10_000), grantedOn: '2025-07-01', payee: PAYEE })
+      .expect(201);
+
+    const servicingDay = api.app.get(ServicingDay);
+    const first = await servicingDay.run('2026-06-15');
+    expect(first.actions.LOAN_INTEREST_CAPITALIZATION).toEqual({ sent: 1, replayed: 0, skipped: 0, failed: 0 });
+    const again = await servicingDay.run('2026-06-15');
+    expect(again.actions.LOAN_INTEREST_CAPITALIZATION).toEqual({ sent: 0, replayed: 0, skipped: 0, failed: 0 });
+    const view = await api.http().get('/v1/policies/LN-0002').set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body.loan).toMatchObject({
+      balance: money(10_459),
+      accruedInterest: money(0),
+      nextCapitalizationOn: '2027-06-01',
+    });
+
+    await waitUntilCaughtUp(api);
+    const report = await api
+      .http()
+      .get('/v1/reports/loans?asOf=2026-06-15')
+      .set('Authorization', bearer('reporter'))
+      .expect(200);
+    // LN-0001: 290,000 since 2026-06-15 (no interest yet); LN-0002: 10,459 since 2026-06-01, 14 days:
+    // round_half_up(10,459 × 5 % × 14 / 365 = 20.06…) = 20 → debt 10,479.
+    expect(report.body.items).toEqual([
+      expect.objectContaining({ policyId: 'LN-0001', balance: money(290_000), debt: money(290_000) }),
+      expect.objectContaining({
+        policyId: 'LN-0002',
+        balance: money(10_459),
+        accruedThrough: '2026-06-01',
+        debt: money(10_479),
+        nextCapitalizationOn: '2027-06-01',
+        loanCount: 1,
+      }),
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * breaks a rule is refused with every rule it breaks.
  */
 import { protoFields, startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
-import { bearer, removeDataDir, startTestApi } from './support/test-api';
+import { bearer, removeDataDir } from './support/test-api';
 
 const ENDOWMENT = {
   name: 'Golden Years Endowment (20 years)',
@@ -120,28 +120,6 @@ describe('product catalogue', () => {
         versions: [{ version: 1, jurisdiction: 'US', cash_value_ppm: ENDOWMENT.cashValuePpm }],
       },
     });
-  });
-
-  it('the sample catalogue (SAMPLE_CATALOGUE=true, the embedded default) is published once, on the first start', async () => {
-    const sampled = await startTestApi({ env: { SAMPLE_CATALOGUE: 'true' } });
-    try {
-      for (const code of ['CN-ENDOW-20', 'CN-WL-1', 'CN-TERM-20', 'US-WL-1']) {
-        const read = await sampled.http().get(`/v1/products/${code}`).set('Authorization', bearer('clerk')).expect(200);
-        expect(read.body.versions[0]).toMatchObject({ productCode: code, version: 1 });
-      }
-      const us = await sampled.http().get('/v1/products/US-WL-1').set('Authorization', bearer('clerk')).expect(200);
-      expect(us.body.versions[0].nonforfeiture).toMatchObject({ options: ['RPU', 'ETI'], default: 'ETI' });
-    } finally {
-      await sampled.close();
-    }
-    const restarted = await startTestApi({ dataDir: sampled.dataDir, env: { SAMPLE_CATALOGUE: 'true' } });
-    try {
-      const read = await restarted.http().get('/v1/products/CN-ENDOW-20').set('Authorization', bearer('clerk'));
-      expect(read.body.versions).toHaveLength(1);
-    } finally {
-      await restarted.close();
-      removeDataDir(restarted.dataDir);
-    }
   });
 
   /** The catalogue once the read model has applied every event of the log. */

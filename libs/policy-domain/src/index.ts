@@ -29,3 +29,4 @@ export * from './product/product';
 export { cashValueOn, type CashValueQuote } from './policy/cash-value';
 export { payableStatusOf, surrenderQuote, type PayableStatus, type SurrenderQuote } from './policy/payables';
 export { loanQuote, type LoanQuote } from './policy/policy-loans';
+export { periodInterest } from './policy/policy-loans';

@@ -189,6 +189,25 @@ export interface PayableRow {
   readonly paymentRef: string | null;
 }
 
+/**
+ * One row per policy that ever had a loan (DESIGN 2.10): the account after its last change. The debt on a later date
+ * adds the interest since `accruedThrough` (the report computes it for its `asOf`).
+ */
+export interface LoanRow {
+  readonly policyId: string;
+  readonly branchCode: string;
+  readonly currency: string;
+  readonly balance: number;
+  readonly accruedInterest: number;
+  readonly accruedThrough: BusinessDate;
+  readonly interestBasisPoints: number;
+  /** The anniversary the interest is capitalized next; null while nothing is owed. */
+  readonly nextCapitalizationOn: BusinessDate | null;
+  readonly loanCount: number;
+  /** OPEN while owed and the policy open; CLEARED when repaid; CLOSED with the policy (surrender settles it). */
+  readonly status: 'OPEN' | 'CLEARED' | 'CLOSED';
+}
+
 /** Table name → row type of every read-model table that projections write. */
 export interface ReadModelRows {
   readonly policy_summary: PolicySummaryRow;
@@ -199,6 +218,7 @@ export interface ReadModelRows {
   readonly agent_workload: AgentRow;
   readonly servicing_activity: ServicingActivityRow;
   readonly payables: PayableRow;
+  readonly loans: LoanRow;
   readonly products: ProductRow;
 }
 

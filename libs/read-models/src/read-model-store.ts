@@ -13,6 +13,7 @@ import {
   type LapseReinstatementRow,
   type PolicySummaryRow,
   type PremiumInstallmentRow,
+  type LoanRow,
   type PayableRow,
   type ProductRow,
   type ServicingActivityRow,
@@ -182,6 +183,11 @@ export interface PayableReportRow extends PayableRow {
   readonly overdue: boolean;
 }
 
+/** GET /v1/reports/loans?branchCode — the loan accounts that are owed, by policy (DESIGN 2.10). */
+export interface LoansQuery extends PageRequest {
+  readonly branchCode?: string;
+}
+
 /** GET /v1/products — every product's latest version, ordered by product code. */
 export type ProductsQuery = PageRequest;
 
@@ -240,6 +246,9 @@ export interface ReadModelReader {
   transfers(query: TransfersQuery): Promise<ReportPage<TransferRow>>;
   products(query: ProductsQuery): Promise<ReportPage<ProductRow>>;
   payables(query: PayablesQuery): Promise<ReportPage<PayableReportRow>>;
+  loans(query: LoansQuery): Promise<ReportPage<LoanRow>>;
+  /** Open loan accounts whose interest is due to be capitalized on or before `date` (the scheduler, DESIGN 6). */
+  loansDueForCapitalization(query: DateQuery): Promise<ReportPage<LoanRow>>;
 
   /** Open installments due in [from, to] (pre-due reminders: call with today + 30 and today + 7). */
   installmentsDueBetween(query: DateRange & PageRequest): Promise<ReportPage<OpenInstallmentRow>>;

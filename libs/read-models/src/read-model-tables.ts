@@ -251,6 +251,28 @@ const PAYABLES_TABLE: TableDefinition<ReadModelRows['payables']> = {
   ],
 };
 
+const LOANS_TABLE: TableDefinition<ReadModelRows['loans']> = {
+  name: 'loans',
+  columns: columns<ReadModelRows['loans']>({
+    policyId: 'text',
+    branchCode: 'text',
+    currency: 'text',
+    balance: 'bigint',
+    accruedInterest: 'bigint',
+    accruedThrough: 'date',
+    interestBasisPoints: 'integer',
+    nextCapitalizationOn: 'date?',
+    loanCount: 'integer',
+    status: 'text',
+  }),
+  primaryKey: ['policyId'],
+  indexes: [
+    { name: 'by_branch', columns: ['branch_code', 'policy_id'] },
+    // The scheduler's capitalizations due.
+    { name: 'open_by_capitalization', columns: ['next_capitalization_on'], where: `status = 'OPEN'` },
+  ],
+};
+
 export const READ_MODEL_TABLES: { readonly [Table in ReadModelTable]: TableDefinition<ReadModelRows[Table]> } = {
   policy_summary: POLICY_SUMMARY_TABLE,
   premium_installments: PREMIUM_INSTALLMENTS_TABLE,
@@ -260,6 +282,7 @@ export const READ_MODEL_TABLES: { readonly [Table in ReadModelTable]: TableDefin
   agent_workload: AGENT_WORKLOAD_TABLE,
   servicing_activity: SERVICING_ACTIVITY_TABLE,
   payables: PAYABLES_TABLE,
+  loans: LOANS_TABLE,
   products: PRODUCTS_TABLE,
 };
 

@@ -51,6 +51,7 @@ const WORK: Readonly<Record<ScheduledAction, string>> = {
   LAPSE: 'lapses',
   LAPSE_EXPIRED_TERMINATION: 'LAPSE_EXPIRED terminations',
   EXPIRY_TERMINATION: 'EXPIRY terminations',
+  LOAN_INTEREST_CAPITALIZATION: 'loan interest capitalizations',
 };
 const WORK_ORDER: readonly ScheduledAction[] = [
   'PRE_DUE_REMINDER',
@@ -58,6 +59,7 @@ const WORK_ORDER: readonly ScheduledAction[] = [
   'LAPSE',
   'LAPSE_EXPIRED_TERMINATION',
   'EXPIRY_TERMINATION',
+  'LOAN_INTEREST_CAPITALIZATION',
 ];
 
 function parseRunDayArgs(args: readonly string[]): DayRange | 'help' {

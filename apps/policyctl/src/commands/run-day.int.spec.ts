@@ -99,6 +99,7 @@ describe('policyctl run-day', () => {
         'LAPSE',
         'LAPSE_EXPIRED_TERMINATION',
         'EXPIRY_TERMINATION',
+        'LOAN_INTEREST_CAPITALIZATION',
         'SURVIVAL_BENEFIT_DUE',
       ]);
       expect(logs[0]).toMatchObject({

@@ -23,6 +23,7 @@ import {
   survivalBenefitItem,
   transferItem,
   payableItem,
+  loanItem,
   type ReportResult,
 } from './report-items';
 import type { ReportRequest } from './report-request';
@@ -139,6 +140,11 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery, ReportRes
         return itemsOf(await store.transfers({ from: request.from, to: request.to, ...page }), transferItem);
       case 'products':
         return itemsOf(await store.products(page), productItem);
+      case 'loans': {
+        const asOf = request.asOf ?? this.today();
+        const rows = await store.loans({ branchCode: request.branchCode, ...page });
+        return itemsOf(rows, (row) => loanItem(row, asOf));
+      }
       case 'payables': {
         const { from, to, status } = request;
         const asOf = request.asOf ?? this.today();

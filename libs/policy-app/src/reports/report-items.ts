@@ -3,7 +3,7 @@
  * `{ amount, currency }`), mapped field by field so the published contract does not move when the read-model tables
  * do.
  */
-import type { Money } from '@lib/policy-domain';
+import { daysBetween, periodInterest, type Money } from '@lib/policy-domain';
 import type {
   AgentWorkloadReportRow,
   LapseReportRow,
@@ -13,6 +13,7 @@ import type {
   SurvivalBenefitReportRow,
   TransferRow,
   PayableReportRow,
+  LoanRow,
 } from '@lib/read-models';
 import type { CaughtUp } from '../projections/catch-up';
 import type { ReportName } from './report-request';
@@ -142,6 +143,23 @@ export function payableItem(row: PayableReportRow) {
   };
 }
 
+/** GET /v1/reports/loans: a loan account with its debt on `asOf` (balance + interest accrued to that day). */
+export function loanItem(row: LoanRow, asOf: string) {
+  const days = asOf > row.accruedThrough ? daysBetween(row.accruedThrough, asOf) : 0;
+  const debt = row.balance + row.accruedInterest + periodInterest(row.balance, row.interestBasisPoints, days);
+  return {
+    policyId: row.policyId,
+    branchCode: row.branchCode,
+    balance: { amount: row.balance, currency: row.currency },
+    accruedInterest: { amount: row.accruedInterest, currency: row.currency },
+    accruedThrough: row.accruedThrough,
+    interestBasisPoints: row.interestBasisPoints,
+    debt: { amount: debt, currency: row.currency },
+    nextCapitalizationOn: row.nextCapitalizationOn,
+    loanCount: row.loanCount,
+  };
+}
+
 /** GET /v1/products: a product and the summary of its latest version (versions are numbered 1, 2, … without gaps). */
 export function productItem(row: ProductRow) {
   return {
@@ -165,6 +183,7 @@ interface ReportItems {
   readonly transfers: ReturnType<typeof transferItem>;
   readonly products: ReturnType<typeof productItem>;
   readonly payables: ReturnType<typeof payableItem>;
+  readonly loans: ReturnType<typeof loanItem>;
 }
 
 export type ReportResultOf<Name extends ReportName> = ReportResult<ReportItems[Name]>;

@@ -164,6 +164,24 @@ export class TransfersPageDoc extends PageDoc {
   @ApiProperty({ type: () => TransferItemDoc, isArray: true }) items!: TransferItemDoc[];
 }
 
+class LoanItemDoc {
+  @ApiProperty() policyId!: string;
+  @ApiProperty() branchCode!: string;
+  @ApiProperty({ type: () => MoneyDto, description: 'Principal outstanding, capitalized interest included' })
+  balance!: MoneyDto;
+  @ApiProperty({ type: () => MoneyDto }) accruedInterest!: MoneyDto;
+  @ApiProperty({ ...date, description: 'Interest accrued to this day (the last balance change)' })
+  accruedThrough!: string;
+  @ApiProperty({ example: 500 }) interestBasisPoints!: number;
+  @ApiProperty({ type: () => MoneyDto, description: 'Balance + interest accrued up to asOf' }) debt!: MoneyDto;
+  @ApiProperty(nullableDate) nextCapitalizationOn!: string | null;
+  @ApiProperty() loanCount!: number;
+}
+
+export class LoansPageDoc extends PageDoc {
+  @ApiProperty({ type: () => LoanItemDoc, isArray: true }) items!: LoanItemDoc[];
+}
+
 class PayableItemDoc {
   @ApiProperty({ description: '{policyId}-P{n}' }) payableId!: string;
   @ApiProperty() policyId!: string;

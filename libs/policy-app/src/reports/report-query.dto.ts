@@ -13,6 +13,7 @@ import type {
   SurvivalBenefitsRequest,
   TransfersRequest,
   PayablesRequest,
+  LoansRequest,
 } from './report-request';
 
 /**
@@ -126,6 +127,14 @@ export class PayablesQueryDto extends DateRangeReportQueryDto {
   asOf?: string;
 }
 
+export class LoansQueryDto extends ReportPageQueryDto {
+  @branchCodeField()
+  branchCode?: string;
+
+  @DateField({ optional: true, description: 'The day the debt is computed for (default today)' })
+  asOf?: string;
+}
+
 /** GET /v1/products (the product catalogue read model): paging only. */
 export class ProductsQueryDto extends ReportPageQueryDto {}
 
@@ -170,6 +179,12 @@ export const toReportRequest = {
   lapses: (dto: LapsesQueryDto): LapsesRequest => ({ report: 'lapses', ...range(dto), ...page(dto) }),
   transfers: (dto: TransfersQueryDto): TransfersRequest => ({ report: 'transfers', ...range(dto), ...page(dto) }),
   products: (dto: ProductsQueryDto): ProductsRequest => ({ report: 'products', ...page(dto) }),
+  loans: (dto: LoansQueryDto): LoansRequest => ({
+    report: 'loans',
+    branchCode: dto.branchCode,
+    asOf: dto.asOf,
+    ...page(dto),
+  }),
   payables: (dto: PayablesQueryDto): PayablesRequest => ({
     report: 'payables',
     ...range(dto),

@@ -10,7 +10,8 @@ export type ReportName =
   | 'lapses'
   | 'transfers'
   | 'products'
-  | 'payables';
+  | 'payables'
+  | 'loans';
 
 interface ReportPageRequest {
   /** 1–1000; the store's default (100) when absent. */
@@ -71,6 +72,14 @@ export interface PayablesRequest extends DateRangeRequest {
   readonly asOf?: string;
 }
 
+/** GET /v1/reports/loans: the loan accounts owed, with the debt on a date (DESIGN 2.10). */
+export interface LoansRequest extends ReportPageRequest {
+  readonly report: 'loans';
+  readonly branchCode?: string;
+  /** The day the debt is computed for; today when absent. */
+  readonly asOf?: string;
+}
+
 export type ReportRequest =
   | PremiumsDueRequest
   | ServicingActivityRequest
@@ -79,4 +88,5 @@ export type ReportRequest =
   | LapsesRequest
   | TransfersRequest
   | ProductsRequest
-  | PayablesRequest;
+  | PayablesRequest
+  | LoansRequest;

@@ -13,6 +13,7 @@ import {
   SurvivalBenefitsPageDoc,
   TransfersPageDoc,
   PayablesPageDoc,
+  LoansPageDoc,
 } from './report-page.doc';
 import {
   AgentWorkloadQueryDto,
@@ -22,6 +23,7 @@ import {
   SurvivalBenefitsQueryDto,
   TransfersQueryDto,
   PayablesQueryDto,
+  LoansQueryDto,
   toReportRequest,
 } from './report-query.dto';
 import type { ReportName, ReportRequest } from './report-request';
@@ -102,6 +104,17 @@ export class ReportsController {
   @ApiProblems(...REPORT_PROBLEMS)
   transfers(@Query() query: TransfersQueryDto): Promise<ReportResultOf<'transfers'>> {
     return this.run(toReportRequest.transfers(query));
+  }
+
+  @Get('loans')
+  @RequirePermission('report:read')
+  @ApiOperation({
+    summary: 'Loan accounts owed (DESIGN 2.10), with the debt on asOf (default today), by policy.' + CAUGHT_UP_NOTE,
+  })
+  @ApiOkResponse({ type: LoansPageDoc })
+  @ApiProblems(...REPORT_PROBLEMS)
+  loans(@Query() query: LoansQueryDto): Promise<ReportResultOf<'loans'>> {
+    return this.run(toReportRequest.loans(query));
   }
 
   @Get('payables')

@@ -40,6 +40,11 @@ export function lapseExpiredKey(policyId: string, lapseNo: number, terminatedOn:
   return `lapse-expired:${policyId}:${lapseNo}:${terminatedOn}`;
 }
 
+/** One capitalization per loan account and anniversary (DESIGN 2.10). */
+export function loanInterestCapitalizationKey(policyId: string, anniversary: BusinessDate): string {
+  return `loan-interest:${policyId}:${anniversary}`;
+}
+
 /** The termination date is part of the key because it is part of the request, as for lapses. */
 export function expiryKey(policyId: string, terminatedOn: BusinessDate): string {
   return `expiry:${policyId}:${terminatedOn}`;

@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ID_GENERATOR } from '../event-store/tokens';
 import { LOGGER } from '../logging/logger';
 import { runOperation, type OperationResult, type RunOperation } from '../operations/run-operation';
+import { capitalizePolicyLoanInterest } from '../policies/capitalize-policy-loan-interest/capitalize-policy-loan-interest.operation';
 import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
 import { sendPremiumReminder } from '../policies/send-premium-reminder/send-premium-reminder.operation';
 import { terminatePolicy } from '../policies/terminate-policy/terminate-policy.operation';
@@ -20,6 +21,7 @@ import {
   expiryKey,
   lapseExpiredKey,
   lapseKey,
+  loanInterestCapitalizationKey,
   overdueNoticeKey,
   PRE_DUE_REMINDER_DAYS,
   preDueReminderKey,
@@ -30,7 +32,12 @@ import {
 const SCHEDULER_ACTOR: Actor = { id: 'system', roles: ['system'] };
 
 export type ScheduledAction =
-  'LAPSE_EXPIRED_TERMINATION' | 'EXPIRY_TERMINATION' | 'LAPSE' | 'OVERDUE_NOTICE' | 'PRE_DUE_REMINDER';
+  | 'LAPSE_EXPIRED_TERMINATION'
+  | 'EXPIRY_TERMINATION'
+  | 'LAPSE'
+  | 'OVERDUE_NOTICE'
+  | 'PRE_DUE_REMINDER'
+  | 'LOAN_INTEREST_CAPITALIZATION';
 /**
  * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
  * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
@@ -85,6 +92,7 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
     LAPSE: counts(),
     OVERDUE_NOTICE: counts(),
     PRE_DUE_REMINDER: counts(),
+    LOAN_INTEREST_CAPITALIZATION: counts(),
   };
 }
 
@@ -125,11 +133,18 @@ export class ServicingDay {
     await this.send(await this.stateChanges(date), { correlationId, counts, log });
 
     await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
-    await this.send([...(await this.overdueNotices(date)), ...(await this.preDueReminders(date))], {
-      correlationId,
-      counts,
-      log,
-    });
+    await this.send(
+      [
+        ...(await this.overdueNotices(date)),
+        ...(await this.preDueReminders(date)),
+        ...(await this.loanInterestCapitalizations(date)),
+      ],
+      {
+        correlationId,
+        counts,
+        log,
+      },
+    );
     const readModels = await this.readModels.store();
     const survivalBenefitsDue = await allRows((cursor) =>
       readModels.survivalBenefitsDueOn({ date, cursor, limit: PAGE_LIMIT }),
@@ -194,6 +209,25 @@ export class ServicingDay {
         build: (context) => runOperation(lapsePolicy, { policyId: row.policyId }, { lapsedOn: date }, context),
       })),
     ];
+  }
+
+  /** Loan interest capitalized on each anniversary it fell due by D (DESIGN 2.10; a late run catches up, once). */
+  private async loanInterestCapitalizations(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const rows = await allRows((cursor) => readModels.loansDueForCapitalization({ date, cursor, limit: PAGE_LIMIT }));
+    return rows.flatMap((row): ScheduledCommand[] => {
+      const anniversary = row.nextCapitalizationOn;
+      if (anniversary === null) return [];
+      return [
+        {
+          action: 'LOAN_INTEREST_CAPITALIZATION',
+          policyId: row.policyId,
+          idempotencyKey: loanInterestCapitalizationKey(row.policyId, anniversary),
+          build: (context) =>
+            runOperation(capitalizePolicyLoanInterest, { policyId: row.policyId }, { anniversary }, context),
+        },
+      ];
+    });
   }
 
   private async overdueNotices(date: BusinessDate): Promise<ScheduledCommand[]> {

@@ -29,7 +29,7 @@ export interface LoanAccount {
 }
 
 /** round_half_up(balance × basis points × days / (365 × 10,000)): the interest of one period, in minor units. */
-function periodInterest(balance: number, basisPoints: number, days: number): number {
+export function periodInterest(balance: number, basisPoints: number, days: number): number {
   if (balance <= 0 || days <= 0) return 0;
   return Number(divideRoundHalfUp(BigInt(balance) * BigInt(basisPoints) * BigInt(days), 3_650_000n));
 }

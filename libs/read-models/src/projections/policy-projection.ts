@@ -27,6 +27,7 @@ import {
 } from '@lib/policy-domain';
 import {
   type LapseReinstatementRow,
+  type LoanRow,
   type PayableRow,
   type PolicySummaryRow,
   type PremiumInstallmentRow,
@@ -257,6 +258,24 @@ function activityDateOf(event: PolicyEvent): BusinessDate {
   }
 }
 
+/** The loans row of a policy that has (had) a loan. */
+function loanRow(policy: IssuedPolicy): LoanRow {
+  const loan = policy.loan!;
+  const owing = loan.balance.amount > 0 || loan.accruedInterest.amount > 0;
+  return {
+    policyId: policy.policyId,
+    branchCode: policy.servicing.branchCode,
+    currency: policy.currency,
+    balance: loan.balance.amount,
+    accruedInterest: loan.accruedInterest.amount,
+    accruedThrough: loan.accruedThrough,
+    interestBasisPoints: loan.interestBasisPoints,
+    nextCapitalizationOn: loan.nextCapitalizationOn,
+    loanCount: loan.loans.length,
+    status: isClosed(policy) ? 'CLOSED' : owing ? 'OPEN' : 'CLEARED',
+  };
+}
+
 /** The payables rows of the policy: one per payable it ever owed. */
 function payableRows(policy: IssuedPolicy): PayableRow[] {
   return policy.payables.map((payable) => ({
@@ -318,6 +337,9 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
     transactions: 1,
   };
   changes.push({ kind: 'increment', table: 'servicing_activity', row: activity });
+  if (after.loan !== null && (previous === null || previous.loan !== after.loan || previous.status !== after.status)) {
+    changes.push(upsert('loans', loanRow(after)));
+  }
   // Payables are few per policy: any event that creates, pays or withdraws one rewrites the policy's rows.
   if (previous === null || previous.payables !== after.payables) {
     for (const row of payableRows(after)) changes.push(upsert('payables', row));

@@ -15,6 +15,7 @@ import {
   type LapsesQuery,
   type PageRequest,
   type PremiumsDueQuery,
+  type LoansQuery,
   type PayablesQuery,
   type ProductsQuery,
   type ServicingActivityQuery,
@@ -373,6 +374,41 @@ export function payablesQuery(t: TableNamer, query: PayablesQuery): SqlQuery {
         ['p.payable_id', 'payableId', 'text'],
       ],
       booleanFields: ['overdue'],
+    },
+    query,
+  );
+}
+
+export function loansQuery(t: TableNamer, query: LoansQuery): SqlQuery {
+  const where = [`l.status = 'OPEN'`];
+  const params: Record<string, SqlValue> = {};
+  if (query.branchCode !== undefined) {
+    where.push('l.branch_code = :branchCode');
+    params.branchCode = query.branchCode;
+  }
+  return paged(
+    {
+      select: selectList('l', 'loans'),
+      from: `${t('loans')} l`,
+      where,
+      params,
+      orderBy: [['l.policy_id', 'policyId', 'text']],
+    },
+    query,
+  );
+}
+
+export function loansDueForCapitalizationQuery(t: TableNamer, query: DateQuery): SqlQuery {
+  return paged(
+    {
+      select: selectList('l', 'loans'),
+      from: `${t('loans')} l`,
+      where: [`l.status = 'OPEN'`, 'l.next_capitalization_on <= :date'],
+      params: { date: query.date },
+      orderBy: [
+        ['l.next_capitalization_on', 'nextCapitalizationOn', 'date'],
+        ['l.policy_id', 'policyId', 'text'],
+      ],
     },
     query,
   );

@@ -22,9 +22,10 @@ import {
   type SurvivalBenefitsQuery,
   type TransfersQuery,
   type PayablesQuery,
+  type LoansQuery,
   type PayableReportRow,
 } from '../read-model-store';
-import { type ProductRow, type ServicingActivityRow, type TransferRow } from '../read-model-rows';
+import { type LoanRow, type ProductRow, type ServicingActivityRow, type TransferRow } from '../read-model-rows';
 import * as queries from './report-queries';
 
 export abstract class SqlReportReader {
@@ -60,6 +61,14 @@ export abstract class SqlReportReader {
 
   payables(query: PayablesQuery): Promise<ReportPage<PayableReportRow>> {
     return this.page(queries.payablesQuery(this.table, query));
+  }
+
+  loans(query: LoansQuery): Promise<ReportPage<LoanRow>> {
+    return this.page(queries.loansQuery(this.table, query));
+  }
+
+  loansDueForCapitalization(query: DateQuery): Promise<ReportPage<LoanRow>> {
+    return this.page(queries.loansDueForCapitalizationQuery(this.table, query));
   }
 
   products(query: ProductsQuery): Promise<ReportPage<ProductRow>> {

@@ -697,6 +697,61 @@ export function describeReadModelStoreContract(
       });
     });
 
+    describe('loans (DESIGN 2.10)', () => {
+      let fixture: ReadModelStoreFixture;
+      let store: ReadModelStore;
+      const lending = { maxPercentOfCashValue: 80, interestBasisPoints: 500 };
+      const loans = new ScenarioLog()
+        // Effective 2024-03-15, paid through installment 3; on 2026-09-15 the cash value is 476,438 (80 %: 381,150).
+        .issue({ policyId: 'K-0001' }, CN_RULE_PROFILE, [0, 30_000, 65_000], lending)
+        .pay('K-0001', '2025-03-15')
+        .pay('K-0001', '2026-03-15')
+        .grantLoan('K-0001', 300_000, '2026-09-15')
+        .issue(
+          { policyId: 'K-0002', servicing: { branchCode: 'SH01', region: 'EAST', agentId: 'A-003' } },
+          CN_RULE_PROFILE,
+          [0, 30_000, 65_000],
+          lending,
+        )
+        .pay('K-0002', '2025-03-15')
+        .pay('K-0002', '2026-03-15')
+        .grantLoan('K-0002', 100_000, '2026-09-15')
+        // 30 days: round_half_up(100,000 × 5 % × 30 / 365 = 410.96…) = 411 of interest first, then all the principal.
+        .repayLoan('K-0002', 100_411, '2026-10-15');
+
+      beforeAll(async () => {
+        fixture = await createFixture();
+        store = fixture.store;
+        await applyAll(store, loans.events, 4);
+      });
+      afterAll(() => fixture?.dispose());
+
+      it('the accounts owed, by policy; a repaid one is CLEARED and left out; by branch', async () => {
+        const page = await store.loans({});
+        expect(page.rows).toEqual([
+          {
+            policyId: 'K-0001',
+            branchCode: 'BJ01',
+            currency: 'CNY',
+            balance: 300_000,
+            accruedInterest: 0,
+            accruedThrough: '2026-09-15',
+            interestBasisPoints: 500,
+            nextCapitalizationOn: '2027-03-15',
+            loanCount: 1,
+            status: 'OPEN',
+          },
+        ]);
+        expect((await store.loans({ branchCode: 'SH01' })).rows).toEqual([]);
+      });
+
+      it('scheduler: the accounts whose capitalization is due on or before a date', async () => {
+        expect((await store.loansDueForCapitalization({ date: '2027-03-14' })).rows).toEqual([]);
+        const due = await store.loansDueForCapitalization({ date: '2027-03-15' });
+        expect(due.rows.map((row) => [row.policyId, row.nextCapitalizationOn])).toEqual([['K-0001', '2027-03-15']]);
+      });
+    });
+
     describe('product catalogue (product streams)', () => {
       let fixture: ReadModelStoreFixture;
       let store: ReadModelStore;

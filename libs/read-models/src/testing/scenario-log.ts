@@ -162,6 +162,7 @@ export class ScenarioLog {
     overrides: Partial<IssuePolicyData> & { policyId: string },
     ruleProfile: RuleProfile = CN_RULE_PROFILE,
     cashValuePpm: readonly number[] = [],
+    loan: ProductVersion['loan'] = null,
   ): this {
     const data = issuePolicyData(overrides);
     const product: ProductVersion = {
@@ -175,7 +176,7 @@ export class ScenarioLog {
       freeLook: { days: 15, costDeduction: { amount: 0, currency: data.currency } },
       grace: { noticeShortensGrace: false },
       cashValuePpm,
-      loan: null,
+      loan,
       automaticPremiumLoan: false,
       nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
     };
@@ -305,6 +306,22 @@ export class ScenarioLog {
       type: 'CancelInFreeLook',
       data: { requestedOn, payee: { name: 'Li Wei', accountRef: 'ACC-1' } },
       context: { today: requestedOn, product: this.soldUnder(policyId) },
+    });
+  }
+
+  grantLoan(policyId: string, amount: number, grantedOn: BusinessDate): this {
+    return this.policyCommand(policyId, {
+      type: 'GrantPolicyLoan',
+      data: { amount: cny(amount), grantedOn, payee: { name: 'Li Wei', accountRef: 'ACC-1' } },
+      context: { today: grantedOn, product: this.soldUnder(policyId) },
+    });
+  }
+
+  repayLoan(policyId: string, amount: number, paidOn: BusinessDate): this {
+    return this.policyCommand(policyId, {
+      type: 'RepayPolicyLoan',
+      data: { amount: cny(amount), paidOn, receiptNo: `RL-${policyId}-${paidOn}` },
+      context: { today: paidOn },
     });
   }
 

@@ -16,6 +16,7 @@ import {
   SurvivalBenefitsQueryDto,
   TransfersQueryDto,
   PayablesQueryDto,
+  LoansQueryDto,
   toReportRequest,
 } from '../../reports/report-query.dto';
 import type { ReportRequest } from '../../reports/report-request';
@@ -113,6 +114,13 @@ export class ReportServiceController {
       toBody: limitAsText,
     });
     return this.report(call, 'LapsesPage', toReportRequest.lapses(dto));
+  }
+
+  @GrpcMethod(REPORT_SERVICE, 'GetLoans')
+  @RequirePermission('report:read')
+  getLoans(request: JsonObject, _metadata: unknown, call: GrpcCall): Promise<JsonObject> {
+    const { dto } = this.messages.decode(request, { message: 'GetLoansRequest', dto: LoansQueryDto });
+    return this.report(call, 'LoansPage', toReportRequest.loans(dto));
   }
 
   @GrpcMethod(REPORT_SERVICE, 'GetPayables')
