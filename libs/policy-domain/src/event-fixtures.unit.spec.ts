@@ -532,6 +532,12 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
   'premium-waived.v2.json': { ...fixture('PremiumWaived', 2).data, payable: null },
   'policy-terminated.v2.json': { ...fixture('PolicyTerminated', 2).data, payable: null },
   'scheduled-change-cancelled.v1.json': { ...fixture('ScheduledChangeCancelled', 1).data, withdrawnPayables: [] },
+  // Paid before policy loans existed: nothing deducted.
+  'survival-benefit-paid.v1.json': {
+    ...fixture('SurvivalBenefitPaid', 1).data,
+    loanDeduction: { amount: 0, currency: 'CNY' },
+    loanSettlement: null,
+  },
   'premium-reminder-sent.v1.json': {
     reminderId: 'P-2023-0042-R1',
     installmentNo: 2,

@@ -18,6 +18,8 @@
  *   PremiumWaived v3 and PolicyTerminated v3 added `payable` (the refund, tracked to its payout), and
  *   ScheduledChangeCancelled v2 added `withdrawnPayables`. Older events read with none: a refund recorded before
  *   payables existed keeps its amount (`refund`) but was settled outside the system, so no payable is made up for it.
+ * - SurvivalBenefitPaid v2 added `loanDeduction` and `loanSettlement` (DESIGN 2.10: the loan debt is deducted from a
+ *   benefit); v1 reads with nothing deducted.
  * - PolicyTransferred v2 added `awaitingAgent`: a transfer without a target agent now orphans the policy in the new
  *   branch. A v1 transfer without one kept the old agent — that is what happened then — so it reads as false.
  */
@@ -75,6 +77,12 @@ function upcastScheduledChangeCancelledV1(data: JsonObject): JsonObject {
   return { ...data, withdrawnPayables: [] };
 }
 
+/** SurvivalBenefitPaid v1 → v2: paid before policy loans existed, so nothing was deducted. */
+function upcastSurvivalBenefitPaidV1(data: JsonObject): JsonObject {
+  const amount = (data.amount ?? {}) as JsonObject;
+  return { ...data, loanDeduction: { amount: 0, currency: amount.currency ?? 'CNY' }, loanSettlement: null };
+}
+
 /** PolicyTransferred v1 → v2: the policy kept its agent (the rule when it was recorded). */
 function upcastPolicyTransferredV1(data: JsonObject): JsonObject {
   return { ...data, awaitingAgent: false };
@@ -96,7 +104,7 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PremiumWaived: { currentVersion: 3, upcasters: { 1: upcastPremiumWaivedV1, 2: upcastWithoutPayable } },
   PolicyReinstated: { currentVersion: 1 },
   PolicyTransferred: { currentVersion: 2, upcasters: { 1: upcastPolicyTransferredV1 } },
-  SurvivalBenefitPaid: { currentVersion: 1 },
+  SurvivalBenefitPaid: { currentVersion: 2, upcasters: { 1: upcastSurvivalBenefitPaidV1 } },
   PolicyMatured: { currentVersion: 1 },
   OrphanPolicyReassigned: { currentVersion: 1 },
   PolicyTerminated: { currentVersion: 3, upcasters: { 1: upcastPolicyTerminatedV1, 2: upcastWithoutPayable } },

@@ -646,6 +646,9 @@ function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: Issue
       'A survival benefit needs confirmation that the insured is alive.',
     );
   }
+  // The loan debt on the payment date is deducted from the benefit (DESIGN 2.10), interest first.
+  const debt = loanDebtOn(policy, data.paidOn);
+  const deduction = Math.min(debt.amount, benefit.amount.amount);
   const paid: PolicyEvent = {
     type: 'SurvivalBenefitPaid',
     data: {
@@ -653,6 +656,8 @@ function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: Issue
       kind: benefit.kind,
       dueDate: benefit.dueDate,
       amount: benefit.amount,
+      loanDeduction: { amount: deduction, currency: policy.currency },
+      loanSettlement: deduction === 0 ? null : settlementOf(policy, deduction, data.paidOn),
       paidOn: data.paidOn,
       payee: payeeData(data.payee),
       paymentRef: data.paymentRef,

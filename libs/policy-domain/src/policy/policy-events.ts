@@ -181,6 +181,11 @@ export interface PolicyTransferred {
   };
 }
 
+/**
+ * Schema v2 (current) added the loan debt deducted from the payment (DESIGN 2.10): `loanDeduction` (interest first,
+ * then principal, as `loanSettlement` says); `amount` stays the plan's amount, the payee receives the difference. v1
+ * was paid before policy loans existed and reads with nothing deducted.
+ */
 interface SurvivalBenefitPaid {
   readonly type: 'SurvivalBenefitPaid';
   readonly data: {
@@ -188,6 +193,12 @@ interface SurvivalBenefitPaid {
     readonly kind: SurvivalBenefitKind;
     readonly dueDate: BusinessDate;
     readonly amount: Money;
+    readonly loanDeduction: Money;
+    readonly loanSettlement: {
+      readonly interestAccrued: Money;
+      readonly toInterest: Money;
+      readonly toPrincipal: Money;
+    } | null;
     readonly paidOn: BusinessDate;
     readonly payee: Payee;
     readonly paymentRef: string;

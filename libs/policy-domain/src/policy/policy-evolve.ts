@@ -222,9 +222,11 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
       };
     }
     case 'SurvivalBenefitPaid': {
-      const { periodNo, paidOn, payee, paymentRef, lifeConfirmationRef } = event.data;
+      const { periodNo, paidOn, payee, paymentRef, lifeConfirmationRef, loanSettlement } = event.data;
       return {
         ...policy,
+        loan:
+          policy.loan !== null && loanSettlement !== null ? settled(policy.loan, loanSettlement, paidOn) : policy.loan,
         lastTransactionDate: laterOf(policy.lastTransactionDate, paidOn),
         survivalBenefits: policy.survivalBenefits.map((benefit) =>
           benefit.periodNo === periodNo

@@ -1,6 +1,8 @@
 import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-specification';
 import {
+  capitalizeLoanInterest,
   cny,
+  grantLoan,
   lapsePolicy,
   payPremium,
   paySurvivalBenefit,
@@ -37,6 +39,8 @@ describe('PaySurvivalBenefit', () => {
             kind: 'SURVIVAL',
             dueDate: '2029-03-15',
             amount: cny(500_000),
+            loanDeduction: cny(0),
+            loanSettlement: null,
             paidOn: '2029-03-15',
             payee: { name: POLICYHOLDER.name, accountRef: 'ACC-1' },
             paymentRef: 'PAY-1',
@@ -107,6 +111,8 @@ describe('PaySurvivalBenefit', () => {
             kind: 'MATURITY',
             dueDate: '2044-03-15',
             amount: cny(10_000_000),
+            loanDeduction: cny(0),
+            loanSettlement: null,
             paidOn: '2044-03-20',
             payee: { name: POLICYHOLDER.name, accountRef: 'ACC-1' },
             paymentRef: 'PAY-3',
@@ -118,5 +124,27 @@ describe('PaySurvivalBenefit', () => {
     const matured = [...earlierPaid, ...eventsOf([paySurvivalBenefit(3, '2044-03-20')], earlierPaid)];
     expect((policyStateAfter(matured) as IssuedPolicy).status).toBe('MATURED');
     givenPolicy(matured).when(paySurvivalBenefit(1, '2044-04-01')).thenThrows('POLICY_CLOSED');
+  });
+});
+
+describe('PaySurvivalBenefit with a policy loan (DESIGN 2.10)', () => {
+  it('deducts the debt, interest first, and the loan is repaid by it', () => {
+    // Paid through installment 5 (to 2029-03-15; installment 6 is in grace on the benefit's due date): on
+    // 2028-03-15 the cash value is CV_end(4) = 900,000, so 720,000 may be lent. 300,000 lent that day; on the next
+    // anniversary 2029-03-15 (365 days) round_half_up(300,000 × 5 % × 365 / 365) = 15,000 is capitalized.
+    const paidToBenefit = paidThrough(5);
+    const lent = [
+      ...paidToBenefit,
+      ...eventsOf([grantLoan(300_000, '2028-03-15'), capitalizeLoanInterest('2029-03-15')], paidToBenefit),
+    ];
+    // Benefit 500,000 on 2029-03-20: debt 315,000 + round_half_up(315,000 × 5 % × 5 / 365 = 215.75…) = 315,216.
+    const [paid] = givenPolicy(lent).when(paySurvivalBenefit(1, '2029-03-20')).events();
+    expect(paid!.data).toMatchObject({
+      amount: cny(500_000),
+      loanDeduction: cny(315_216),
+      loanSettlement: { interestAccrued: cny(216), toInterest: cny(216), toPrincipal: cny(315_000) },
+    });
+    const after = policyStateAfter([...lent, paid!]) as IssuedPolicy;
+    expect(after.loan).toMatchObject({ balance: cny(0), accruedInterest: cny(0), nextCapitalizationOn: null });
   });
 });
