@@ -214,7 +214,7 @@ describe('policyctl on an embedded data dir', () => {
         '#3',
         '#4',
       ]);
-      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v3`);
+      expect(run.stdout).toContain(`#0  ${recordedAt[0]}  PolicyIssued v4`);
       expect(run.stdout).toMatch(
         /actor clerk-key \[clerk\] {2}channel REST {2}correlation \S+ {2}causation \S+ {2}idempotency-key -/,
       );

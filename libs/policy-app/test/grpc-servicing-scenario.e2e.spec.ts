@@ -252,14 +252,14 @@ describe(`policy servicing over gRPC (${E2E_STORE.mode})`, () => {
     ]);
     expect(history.headers.etag).toBe('12');
     const [issued] = history.messages;
-    expect(issued).toMatchObject({ schema_version: 3, recorded_at: expect.stringMatching(/^2026-06-15T08:/) });
+    expect(issued).toMatchObject({ schema_version: 4, recorded_at: expect.stringMatching(/^2026-06-15T08:/) });
     expect(fromStruct(issued.metadata)).toMatchObject({
       eventId: issued.event_id,
       correlationId: 'grpc-scenario-issue-1',
       causationId: 'grpc-scenario-issue-1',
       actor: { id: 'clerk-key', roles: ['clerk'] },
       channel: 'GRPC',
-      schemaVersion: 3,
+      schemaVersion: 4,
     });
     expect(fromStruct(issued.data)).toMatchObject({
       policyId,

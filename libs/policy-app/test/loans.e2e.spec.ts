@@ -207,4 +207,77 @@ describe('policy loans (DESIGN 2.10)', () => {
       }),
     ]);
   });
+
+  it('automatic premium loan: elected at issue, the servicing day pays the unpaid installment by a loan, no lapse', async () => {
+    // Effective 2023-04-01, installments 1–3 paid; installment 4 (due 2026-04-01) unpaid → lapse date 2026-06-01.
+    // Paid to 2026-04-01: three years completed, CV_end(3) = 650,000 covers 120,000.
+    const policy = issuePolicyBody('LN-0003', {
+      productCode: 'LN-APL',
+      sumAssured: money(10_000_000),
+      premium: {
+        modalPremium: money(120_000),
+        frequency: 'ANNUAL',
+        paymentTermYears: 10,
+        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-3' },
+      },
+      effectiveDate: '2023-04-01',
+      maturityDate: '2043-04-01',
+      survivalBenefits: [],
+      automaticPremiumLoan: true,
+    });
+    // LN-ENDOW does not offer the automatic premium loan.
+    const refused = await api
+      .http()
+      .post('/v1/policies')
+      .set('Authorization', bearer('clerk'))
+      .send({ ...policy, productCode: 'LN-ENDOW' })
+      .expect(422);
+    expect(refused.body.code).toBe('APL_NOT_ALLOWED');
+    await api
+      .http()
+      .post('/v1/products/LN-APL/versions')
+      .set('Authorization', bearer('product-manager'))
+      .send({
+        name: 'Endowment with APL',
+        kind: 'ENDOWMENT',
+        jurisdiction: 'CN',
+        currency: 'CNY',
+        freeLook: { days: 15, costDeduction: money(1_000) },
+        grace: { noticeShortensGrace: false },
+        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
+        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
+        automaticPremiumLoan: true,
+        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
+      })
+      .expect(201);
+    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
+    for (const [installmentNo, paidOn] of [
+      [2, '2024-04-01'],
+      [3, '2025-04-01'],
+    ] as const) {
+      await api
+        .http()
+        .post('/v1/policies/LN-0003/premium-payments')
+        .set('Authorization', bearer('clerk'))
+        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R3-${installmentNo}` })
+        .expect(201);
+    }
+    const lapse = await api
+      .http()
+      .post('/v1/policies/LN-0003/lapses')
+      .set('Authorization', bearer('system'))
+      .send({ lapsedOn: '2026-06-01' })
+      .expect(422);
+    expect(lapse.body.code).toBe('APL_APPLIES');
+
+    const day = await api.app.get(ServicingDay).run('2026-06-15');
+    expect(day.actions.AUTOMATIC_PREMIUM_LOAN).toEqual({ sent: 1, replayed: 0, skipped: 0, failed: 0 });
+    expect(day.actions.LAPSE.sent).toBe(0);
+    const view = await api.http().get('/v1/policies/LN-0003').set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body).toMatchObject({
+      status: 'IN_FORCE',
+      premium: { paidInstallments: 4, nextInstallment: { installmentNo: 5, dueDate: '2027-04-01' } },
+      loan: { balance: money(120_000), loans: [{ loanNo: 'LN-0003-L1', grantedOn: '2026-06-15' }] },
+    });
+  });
 });

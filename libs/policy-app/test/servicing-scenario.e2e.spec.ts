@@ -335,14 +335,14 @@ describe(`policy servicing over REST (${E2E_STORE.mode})`, () => {
       'PolicyMatured',
     ]);
     const issued = all[0];
-    expect(issued.schemaVersion).toBe(3); // PolicyIssued v3 (with the product version it was sold under)
+    expect(issued.schemaVersion).toBe(4); // PolicyIssued v4 (product version, automatic premium loan election)
     expect(issued.metadata).toMatchObject({
       eventId: issued.eventId,
       correlationId: 'scenario-issue-1',
       causationId: 'scenario-issue-1',
       actor: { id: 'clerk-key', roles: ['clerk'] },
       channel: 'REST',
-      schemaVersion: 3,
+      schemaVersion: 4,
     });
     expect(issued.recordedAt).toMatch(/^2026-06-15T08:/);
     const lapse = all.find((event: { type: string }) => event.type === 'PolicyLapsed');

@@ -39,6 +39,7 @@ import {
   cancelInFreeLook,
   cancelScheduledChange,
   capitalizeLoanInterest,
+  STANDARD_PRODUCT,
   grantLoan,
   repayLoan,
   changeBeneficiaries,
@@ -170,6 +171,7 @@ const EVERY_CONTRACT_CHANGE: ContractChanged['data']['changes'] = [
     kind: 'RIDER_ADDED',
     rider: { code: 'CI', sumAssured: cny(5_000_000), modalPremium: cny(2_150), endDate: '2044-03-15' },
   },
+  { kind: 'APL_ELECTION', elected: true },
 ];
 
 const reminded = () => after(issued(), [sendReminder(2, 'OVERDUE_NOTICE', '2025-03-20', { channel: 'SMS' })]);
@@ -311,6 +313,26 @@ const policyEventsWrittenNow: { readonly [Type in PolicyEventType]: () => Extrac
       [capitalizeLoanInterest('2026-03-15')],
       after(paidTwo(), [grantLoan(100_000, '2025-09-15')]),
     ),
+  // APL elected at issue; installments 2 and 3 paid; installment 4 (due 2027-03-15, 123,000) unpaid: on its lapse
+  // date 2027-05-15 the net cash value CV_end(3) = 650,000 covers it.
+  AutomaticPremiumLoanApplied: () => {
+    const electing = policyDecider.decide(
+      issuePolicy({ riders: [ADB_RIDER], automaticPremiumLoan: true }),
+      policyDecider.initialState(),
+    );
+    const paid = after(electing, [pay(2, '2025-03-15', 'RCPT-2025-0002'), pay(3, '2026-03-15', 'RCPT-2026-0003')]);
+    return decided(
+      'AutomaticPremiumLoanApplied',
+      [
+        {
+          type: 'ApplyAutomaticPremiumLoan',
+          data: { appliedOn: '2027-05-15' },
+          context: { today: '2027-05-16', product: STANDARD_PRODUCT },
+        },
+      ],
+      paid,
+    );
+  },
   PayoutMade: () =>
     decided(
       'PayoutMade',
@@ -478,6 +500,13 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
     after: ['PolicyIssued', 'PremiumPaid', 'PolicyLoanGranted'],
     state: { loan: { balance: cny(102_479), accruedThrough: '2026-03-15', nextCapitalizationOn: '2027-03-15' } },
   },
+  AutomaticPremiumLoanApplied: {
+    after: ['PolicyIssued'],
+    state: {
+      premium: { paidInstallments: 4 },
+      loan: { balance: INSTALLMENT, accruedThrough: '2027-05-15', loans: [{ loanNo: 'P-2024-0001-L1' }] },
+    },
+  },
   PayoutMade: {
     after: ['PolicyIssued', 'PremiumPaid', 'PolicySurrendered'],
     state: {
@@ -508,12 +537,14 @@ const productFolds: { readonly [Type in ProductEventType]: Fold<ProductEventType
 
 const policyIssuedV1 = fixture('PolicyIssued', 1).data;
 const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
-  // Sold before the product catalogue: no recorded product version.
-  'policy-issued.v2.json': { ...fixture('PolicyIssued', 2).data, productVersion: null },
+  // Sold before the product catalogue: no recorded product version; no APL could be elected at issue before v4.
+  'policy-issued.v3.json': { ...fixture('PolicyIssued', 3).data, automaticPremiumLoan: false },
+  'policy-issued.v2.json': { ...fixture('PolicyIssued', 2).data, productVersion: null, automaticPremiumLoan: false },
   // The 30-day notice rule was never agreed; the rescission limits are those of CN law; no product version.
   'policy-issued.v1.json': {
     ...policyIssuedV1,
     productVersion: null,
+    automaticPremiumLoan: false,
     ruleProfile: {
       graceDays: 60,
       overdueNoticeDays: 30,
@@ -528,6 +559,7 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
   // Every v1 change is a valid v2 change (no riderPremiums: riders were not billed); no payables before v3.
   'contract-changed.v1.json': { ...fixture('ContractChanged', 1).data, payables: [] },
   'contract-changed.v2.json': { ...fixture('ContractChanged', 2).data, payables: [] },
+  'contract-changed.v3.json': fixture('ContractChanged', 3).data,
   // A refund recorded before payables existed keeps its amount; no payable is made up for it.
   'premium-waived.v2.json': { ...fixture('PremiumWaived', 2).data, payable: null },
   'policy-terminated.v2.json': { ...fixture('PolicyTerminated', 2).data, payable: null },

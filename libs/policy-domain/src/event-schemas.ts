@@ -20,6 +20,8 @@
  *   payables existed keeps its amount (`refund`) but was settled outside the system, so no payable is made up for it.
  * - SurvivalBenefitPaid v2 added `loanDeduction` and `loanSettlement` (DESIGN 2.10: the loan debt is deducted from a
  *   benefit); v1 reads with nothing deducted.
+ * - PolicyIssued v4 added `automaticPremiumLoan` (elected at issue, DESIGN 2.10); v3 reads as false. ContractChanged
+ *   v4 added the APL_ELECTION change kind (a v3 change is a valid v4 change).
  * - PolicyTransferred v2 added `awaitingAgent`: a transfer without a target agent now orphans the policy in the new
  *   branch. A v1 transfer without one kept the old agent — that is what happened then — so it reads as false.
  */
@@ -52,6 +54,16 @@ function upcastPolicyIssuedV1(data: JsonObject): JsonObject {
 /** PolicyIssued v2 → v3: sold before the product catalogue existed, so under no recorded version. */
 function upcastPolicyIssuedV2(data: JsonObject): JsonObject {
   return { ...data, productVersion: null };
+}
+
+/** PolicyIssued v3 → v4: sold before the automatic premium loan could be elected at issue. */
+function upcastPolicyIssuedV3(data: JsonObject): JsonObject {
+  return { ...data, automaticPremiumLoan: false };
+}
+
+/** ContractChanged v3 → v4: every v3 change is a valid v4 change (APL_ELECTION is a new kind). */
+function upcastContractChangedV3(data: JsonObject): JsonObject {
+  return data;
 }
 
 /** ContractChanged v1 → v2: the shape of every v1 change is a valid v2 change (riderPremiums is optional). */
@@ -94,8 +106,14 @@ function upcastPolicyTerminatedV1(data: JsonObject): JsonObject {
 }
 
 export const policyEventSchemas: EventSchemas<PolicyEventType> = {
-  PolicyIssued: { currentVersion: 3, upcasters: { 1: upcastPolicyIssuedV1, 2: upcastPolicyIssuedV2 } },
-  ContractChanged: { currentVersion: 3, upcasters: { 1: upcastContractChangedV1, 2: upcastWithoutPayables } },
+  PolicyIssued: {
+    currentVersion: 4,
+    upcasters: { 1: upcastPolicyIssuedV1, 2: upcastPolicyIssuedV2, 3: upcastPolicyIssuedV3 },
+  },
+  ContractChanged: {
+    currentVersion: 4,
+    upcasters: { 1: upcastContractChangedV1, 2: upcastWithoutPayables, 3: upcastContractChangedV3 },
+  },
   BeneficiariesChanged: { currentVersion: 1 },
   PremiumReminderSent: { currentVersion: 2, upcasters: { 1: upcastPremiumReminderSentV1 } },
   PremiumReminderDeliveryRecorded: { currentVersion: 1 },
@@ -116,6 +134,7 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PolicyLoanGranted: { currentVersion: 1 },
   PolicyLoanRepaid: { currentVersion: 1 },
   PolicyLoanInterestCapitalized: { currentVersion: 1 },
+  AutomaticPremiumLoanApplied: { currentVersion: 1 },
 };
 
 export const productEventSchemas: EventSchemas<ProductEventType> = {

@@ -7,6 +7,7 @@ import {
   type AgentStatus,
   type BusinessDate,
   type Jurisdiction,
+  type PaymentRecord,
   type PayableKind,
   type PayableStatus,
   type PolicyEventType,
@@ -54,6 +55,7 @@ export interface PolicySummaryRow {
   readonly terminatedOn: BusinessDate | null;
   readonly endorsementCount: number;
   readonly reinstatementCount: number;
+  readonly automaticPremiumLoan: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface PremiumInstallmentRow {
   readonly currency: string;
   readonly status: InstallmentStatus;
   readonly paidOn: BusinessDate | null;
-  readonly settledBy: 'AT_ISSUE' | 'PREMIUM_PAYMENT' | 'REINSTATEMENT' | null;
+  readonly settledBy: PaymentRecord['settledBy'] | null;
   readonly receiptNo: string | null;
   readonly preDueReminders: number;
   readonly overdueNotices: number;

@@ -207,6 +207,8 @@ export interface LapseCandidateRow {
   readonly lapseEligibleFrom: BusinessDate;
   readonly branchCode: string;
   readonly agentId: string;
+  /** The automatic premium loan is elected: on the lapse date it is offered first (DESIGN 6). */
+  readonly automaticPremiumLoan: boolean;
 }
 
 /** An open policy whose term has ended without a MATURITY benefit in its plan: EXPIRY is due (DESIGN 6). */

@@ -77,6 +77,7 @@ const POLICY_SUMMARY_TABLE: TableDefinition<ReadModelRows['policy_summary']> = {
     terminatedOn: 'date?',
     endorsementCount: 'integer',
     reinstatementCount: 'integer',
+    automaticPremiumLoan: 'boolean',
   }),
   primaryKey: ['policyId'],
   indexes: [

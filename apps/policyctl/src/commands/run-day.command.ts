@@ -52,6 +52,7 @@ const WORK: Readonly<Record<ScheduledAction, string>> = {
   LAPSE_EXPIRED_TERMINATION: 'LAPSE_EXPIRED terminations',
   EXPIRY_TERMINATION: 'EXPIRY terminations',
   LOAN_INTEREST_CAPITALIZATION: 'loan interest capitalizations',
+  AUTOMATIC_PREMIUM_LOAN: 'automatic premium loans',
 };
 const WORK_ORDER: readonly ScheduledAction[] = [
   'PRE_DUE_REMINDER',
@@ -60,6 +61,7 @@ const WORK_ORDER: readonly ScheduledAction[] = [
   'LAPSE_EXPIRED_TERMINATION',
   'EXPIRY_TERMINATION',
   'LOAN_INTEREST_CAPITALIZATION',
+  'AUTOMATIC_PREMIUM_LOAN',
 ];
 
 function parseRunDayArgs(args: readonly string[]): DayRange | 'help' {

@@ -100,6 +100,7 @@ describe('policyctl run-day', () => {
         'LAPSE_EXPIRED_TERMINATION',
         'EXPIRY_TERMINATION',
         'LOAN_INTEREST_CAPITALIZATION',
+        'AUTOMATIC_PREMIUM_LOAN',
         'SURVIVAL_BENEFIT_DUE',
       ]);
       expect(logs[0]).toMatchObject({

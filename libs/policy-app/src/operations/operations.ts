@@ -4,6 +4,7 @@ import { registerAgent } from '../agents/register-agent/register-agent.operation
 import { capitalizePolicyLoanInterest } from '../policies/capitalize-policy-loan-interest/capitalize-policy-loan-interest.operation';
 import { grantPolicyLoan } from '../policies/grant-policy-loan/grant-policy-loan.operation';
 import { repayPolicyLoan } from '../policies/repay-policy-loan/repay-policy-loan.operation';
+import { applyAutomaticPremiumLoan } from '../policies/apply-automatic-premium-loan/apply-automatic-premium-loan.operation';
 import { cancelInFreeLook } from '../policies/cancel-in-free-look/cancel-in-free-look.operation';
 import { cancelScheduledChange } from '../policies/cancel-scheduled-change/cancel-scheduled-change.operation';
 import { changeBeneficiaries } from '../policies/change-beneficiaries/change-beneficiaries.operation';
@@ -52,6 +53,7 @@ const POLICY_OPERATIONS = {
   GrantPolicyLoan: grantPolicyLoan,
   RepayPolicyLoan: repayPolicyLoan,
   CapitalizePolicyLoanInterest: capitalizePolicyLoanInterest,
+  ApplyAutomaticPremiumLoan: applyAutomaticPremiumLoan,
 } as const satisfies { readonly [Type in PolicyCommand['type']]: AnyOperation & { readonly name: Type } };
 
 const AGENT_OPERATIONS = {

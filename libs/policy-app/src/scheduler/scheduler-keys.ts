@@ -40,6 +40,11 @@ export function lapseExpiredKey(policyId: string, lapseNo: number, terminatedOn:
   return `lapse-expired:${policyId}:${lapseNo}:${terminatedOn}`;
 }
 
+/** One automatic premium loan per installment (DESIGN 2.10): it pays the installment, so it happens once. */
+export function automaticPremiumLoanKey(policyId: string, installmentNo: number, appliedOn: BusinessDate): string {
+  return `apl:${policyId}:${installmentNo}:${appliedOn}`;
+}
+
 /** One capitalization per loan account and anniversary (DESIGN 2.10). */
 export function loanInterestCapitalizationKey(policyId: string, anniversary: BusinessDate): string {
   return `loan-interest:${policyId}:${anniversary}`;

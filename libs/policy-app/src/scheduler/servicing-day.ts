@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ID_GENERATOR } from '../event-store/tokens';
 import { LOGGER } from '../logging/logger';
 import { runOperation, type OperationResult, type RunOperation } from '../operations/run-operation';
+import { applyAutomaticPremiumLoan } from '../policies/apply-automatic-premium-loan/apply-automatic-premium-loan.operation';
 import { capitalizePolicyLoanInterest } from '../policies/capitalize-policy-loan-interest/capitalize-policy-loan-interest.operation';
 import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
 import { sendPremiumReminder } from '../policies/send-premium-reminder/send-premium-reminder.operation';
@@ -20,6 +21,7 @@ import { oneStateChangePerPolicy, type DayStateChanges } from './state-changes-o
 import {
   expiryKey,
   lapseExpiredKey,
+  automaticPremiumLoanKey,
   lapseKey,
   loanInterestCapitalizationKey,
   overdueNoticeKey,
@@ -37,7 +39,8 @@ export type ScheduledAction =
   | 'LAPSE'
   | 'OVERDUE_NOTICE'
   | 'PRE_DUE_REMINDER'
-  | 'LOAN_INTEREST_CAPITALIZATION';
+  | 'LOAN_INTEREST_CAPITALIZATION'
+  | 'AUTOMATIC_PREMIUM_LOAN';
 /**
  * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
  * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
@@ -93,6 +96,7 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
     OVERDUE_NOTICE: counts(),
     PRE_DUE_REMINDER: counts(),
     LOAN_INTEREST_CAPITALIZATION: counts(),
+    AUTOMATIC_PREMIUM_LOAN: counts(),
   };
 }
 
@@ -129,6 +133,9 @@ export class ServicingDay {
     const log = this.logger.child({ component: 'scheduler', date, correlationId });
     const { catchUpTimeoutMs } = this.config.scheduler;
 
+    await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
+    // On a lapse date the automatic premium loan comes first (DESIGN 6): where it pays, nothing lapses.
+    await this.send(await this.automaticPremiumLoans(date), { correlationId, counts, log });
     await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
     await this.send(await this.stateChanges(date), { correlationId, counts, log });
 
@@ -209,6 +216,24 @@ export class ServicingDay {
         build: (context) => runOperation(lapsePolicy, { policyId: row.policyId }, { lapsedOn: date }, context),
       })),
     ];
+  }
+
+  /**
+   * The lapse candidates of the day that elected the automatic premium loan are offered it first: one whose net cash
+   * value does not cover the installment is refused (a logged skip) and lapses in the next phase.
+   */
+  private async automaticPremiumLoans(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const rows = await allRows((cursor) => readModels.policiesEligibleForLapse({ date, cursor, limit: PAGE_LIMIT }));
+    return rows
+      .filter((row) => row.automaticPremiumLoan)
+      .map((row): ScheduledCommand => ({
+        action: 'AUTOMATIC_PREMIUM_LOAN',
+        policyId: row.policyId,
+        idempotencyKey: automaticPremiumLoanKey(row.policyId, row.installmentNo, date),
+        build: (context) =>
+          runOperation(applyAutomaticPremiumLoan, { policyId: row.policyId }, { appliedOn: date }, context),
+      }));
   }
 
   /** Loan interest capitalized on each anniversary it fell due by D (DESIGN 2.10; a late run catches up, once). */

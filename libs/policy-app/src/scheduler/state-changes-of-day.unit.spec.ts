@@ -35,6 +35,7 @@ const lapse = (policyId: string, lapseEligibleFrom: string): LapseCandidateRow =
   lapseEligibleFrom,
   branchCode: 'SH-001',
   agentId: 'AG-1',
+  automaticPremiumLoan: false,
 });
 
 const ids = (rows: readonly { policyId: string }[]) => rows.map((row) => row.policyId);

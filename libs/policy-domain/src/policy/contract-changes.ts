@@ -32,6 +32,7 @@ export const CONTRACT_CHANGE_KINDS = [
   'RIDER_REMOVED',
   'BENEFIT_OPTION',
   'DISCLOSURE',
+  'APL_ELECTION',
 ] as const;
 type ContractChangeKind = (typeof CONTRACT_CHANGE_KINDS)[number];
 
@@ -118,6 +119,11 @@ interface BenefitOptionChange {
   readonly receivingMethod: BenefitReceivingMethod;
   readonly receivingAge?: number;
 }
+/** Elect or withdraw the automatic premium loan (DESIGN 2.10); the product must offer it. */
+interface AplElectionChange {
+  readonly kind: 'APL_ELECTION';
+  readonly elected: boolean;
+}
 interface DisclosureChange {
   readonly kind: 'DISCLOSURE';
   readonly text: string;
@@ -135,7 +141,8 @@ export type ContractChange =
   | RiderAddedChange
   | RiderRemovedChange
   | BenefitOptionChange
-  | DisclosureChange;
+  | DisclosureChange
+  | AplElectionChange;
 
 interface ContractChangeContext {
   readonly effectiveDate: BusinessDate;
@@ -370,6 +377,14 @@ export function checkContractChange(
       return;
     case 'DISCLOSURE':
       return;
+    case 'APL_ELECTION':
+      if (policy.automaticPremiumLoan === change.elected) {
+        throw new DomainError(
+          'NOTHING_TO_CHANGE',
+          `The automatic premium loan is already ${change.elected ? 'elected' : 'not elected'}.`,
+        );
+      }
+      return;
     case 'PERSONAL_DETAILS': {
       const { kind: _kind, party, ...details } = change;
       if (Object.keys(details).length === 0) {
@@ -512,6 +527,8 @@ export function applyContractChange(
         ...policy,
         benefitOption: { receivingMethod: change.receivingMethod, receivingAge: change.receivingAge ?? null },
       };
+    case 'APL_ELECTION':
+      return { ...policy, automaticPremiumLoan: change.elected };
     case 'DISCLOSURE':
       return {
         ...policy,

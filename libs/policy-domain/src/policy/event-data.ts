@@ -132,6 +132,8 @@ export function contractChangeData(change: ContractChange): ContractChange {
       return { kind: change.kind, rider: riderData(change.rider) };
     case 'RIDER_REMOVED':
       return { kind: change.kind, riderCode: change.riderCode };
+    case 'APL_ELECTION':
+      return { kind: change.kind, elected: change.elected };
     case 'BENEFIT_OPTION':
       return { kind: change.kind, receivingMethod: change.receivingMethod, receivingAge: change.receivingAge };
     case 'DISCLOSURE':

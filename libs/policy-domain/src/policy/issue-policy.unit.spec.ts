@@ -37,6 +37,7 @@ describe('IssuePolicy', () => {
               contestableYears: 2,
               rescissionKnowledgeDays: 30,
             },
+            automaticPremiumLoan: false,
             firstInstallment: { installmentNo: 1, dueDate: '2024-03-15', amount: cny(120_000) },
           },
         },

@@ -53,6 +53,8 @@ export interface IssuePolicyData {
   readonly riders?: readonly Rider[];
   readonly survivalBenefits?: readonly SurvivalBenefitPlanEntry[];
   readonly servicing: Servicing;
+  /** Elect the automatic premium loan (DESIGN 2.10); the product must offer it. Default false. */
+  readonly automaticPremiumLoan?: boolean;
 }
 export interface IssuePolicy {
   readonly type: 'IssuePolicy';
@@ -128,7 +130,8 @@ export interface RecordPremiumPayment {
 export interface LapsePolicy {
   readonly type: 'LapsePolicy';
   readonly data: { readonly lapsedOn: BusinessDate };
-  readonly context: PolicyCommandContext;
+  /** `product`: needed when the automatic premium loan is elected (a lapse is refused while it applies). */
+  readonly context: PolicyCommandContext & { readonly product?: ProductVersion | null };
 }
 
 export interface WaivePremium {
@@ -250,6 +253,13 @@ export interface CapitalizePolicyLoanInterest {
   readonly context: PolicyCommandContext;
 }
 
+/** DESIGN 2.10 and 6: on the lapse date, the unpaid installment is paid by a loan instead (system). */
+export interface ApplyAutomaticPremiumLoan {
+  readonly type: 'ApplyAutomaticPremiumLoan';
+  readonly data: { readonly appliedOn: BusinessDate };
+  readonly context: ValuingContext;
+}
+
 export type PolicyCommand =
   | IssuePolicy
   | ChangeContract
@@ -271,6 +281,7 @@ export type PolicyCommand =
   | RecordPayout
   | GrantPolicyLoan
   | RepayPolicyLoan
-  | CapitalizePolicyLoanInterest;
+  | CapitalizePolicyLoanInterest
+  | ApplyAutomaticPremiumLoan;
 
 export type PolicyCommandType = PolicyCommand['type'];

@@ -45,6 +45,7 @@ import {
 } from './payables';
 import {
   type CancelInFreeLook,
+  type ApplyAutomaticPremiumLoan,
   type CancelScheduledChange,
   type CapitalizePolicyLoanInterest,
   type GrantPolicyLoan,
@@ -72,6 +73,7 @@ import { evolvePolicy } from './policy-evolve';
 import {
   type BeneficiariesChanged,
   type ContractChanged,
+  type AutomaticPremiumLoanApplied,
   type OrphanPolicyReassigned,
   type PayoutMade,
   type PolicyLoanGranted,
@@ -97,6 +99,7 @@ import { scheduledInstallment, scheduledInstallments } from './premium-schedule'
 import { initialPolicyState, isClosed, isIssued, type IssuedPolicy, type PolicyState } from './policy-state';
 import { type Payable, type Payee, type SurvivalBenefitPlanEntry } from './policy-values';
 import { type Money } from '../money';
+import { type ProductVersion } from '../product/product';
 import { reinstatementQuote } from './reinstatement-quote';
 
 function requireInForce(policy: IssuedPolicy, action: string): void {
@@ -201,6 +204,12 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
   if (product === null || product.productCode !== data.productCode) {
     throw new DomainError('PRODUCT_NOT_PUBLISHED', `Product ${data.productCode} has no published version.`);
   }
+  if (data.automaticPremiumLoan === true && !product.automaticPremiumLoan) {
+    throw new DomainError(
+      'APL_NOT_ALLOWED',
+      `Product ${product.productCode} does not offer the automatic premium loan.`,
+    );
+  }
   if (product.currency !== data.currency || product.jurisdiction !== context.ruleProfile.jurisdiction) {
     throw new DomainError(
       'PRODUCT_MISMATCH',
@@ -244,6 +253,7 @@ function issuePolicy({ data, context }: IssuePolicy, state: PolicyState): Policy
       servicing: servicingData(data.servicing),
       jurisdiction: profile.jurisdiction,
       ruleProfile,
+      automaticPremiumLoan: data.automaticPremiumLoan === true,
       firstInstallment: {
         installmentNo: 1,
         dueDate: data.effectiveDate,
@@ -261,6 +271,13 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
     throw new DomainError('CONTRACT_CHANGE_EMPTY', 'A contract change needs at least one change.');
   const endorsement = endorsementNo(policy.policyId, policy.endorsementCount + 1);
   const changeContext = { effectiveDate: data.effectiveDate, endorsementNo: endorsement, today: context.today };
+  const electsApl = data.changes.some((change) => change.kind === 'APL_ELECTION' && change.elected);
+  if (electsApl && !(context.product?.automaticPremiumLoan ?? false)) {
+    throw new DomainError(
+      'APL_NOT_ALLOWED',
+      `Product ${policy.productCode} does not offer the automatic premium loan.`,
+    );
+  }
   checkNoScheduledChange(policy, data.changes, context.today);
   data.changes.reduce((amended, change) => {
     checkContractChange(amended, change, changeContext);
@@ -469,6 +486,17 @@ function lapsePolicy({ data, context }: LapsePolicy, policy: IssuedPolicy): Poli
       'GRACE_PERIOD_NOT_OVER',
       `Installment ${installment.installmentNo} (due ${installment.dueDate}) may lapse the policy from ${lapseDate}.`,
     );
+  }
+  if (policy.automaticPremiumLoan) {
+    if (context.product === undefined) throw new Error('LapsePolicy on an APL policy needs context.product');
+    const cover = aplCover(policy, context.product, installment.amount, data.lapsedOn);
+    if (cover.applies) {
+      throw new DomainError(
+        'APL_APPLIES',
+        `The automatic premium loan pays installment ${installment.installmentNo}: the net cash value ` +
+          `${cover.cashValue.amount - cover.debt.amount} covers ${installment.amount.amount}.`,
+      );
+    }
   }
   return {
     type: 'PolicyLapsed',
@@ -1098,6 +1126,78 @@ function checkNotBeforeLastTransaction(policy: IssuedPolicy, date: string, field
   }
 }
 
+/** Whether the net cash value (CV − debt) on `date` covers `amount` under a product that lends (DESIGN 2.10). */
+function aplCover(
+  policy: IssuedPolicy,
+  product: ProductVersion | null,
+  amount: Money,
+  date: string,
+): { readonly applies: boolean; readonly cashValue: Money; readonly debt: Money } {
+  const cashValue = cashValueOrZero(policy, product, date) ?? { amount: 0, currency: policy.currency };
+  const debt = loanDebtOn(policy, date);
+  const lends = product?.loan !== null && product?.loan !== undefined;
+  return { applies: lends && cashValue.amount - debt.amount >= amount.amount, cashValue, debt };
+}
+
+/**
+ * ApplyAutomaticPremiumLoan (DESIGN 2.10): on (or after) the lapse date of the earliest unpaid installment, when the
+ * APL is elected and the net cash value covers it, the installment is paid by a policy loan.
+ */
+function applyAutomaticPremiumLoan(
+  { data, context }: ApplyAutomaticPremiumLoan,
+  policy: IssuedPolicy,
+): AutomaticPremiumLoanApplied {
+  checkHappenedBy(data.appliedOn, 'appliedOn', context.today);
+  requireInForce(policy, 'An automatic premium loan');
+  if (!policy.automaticPremiumLoan) {
+    throw new DomainError('APL_NOT_ELECTED', `Policy ${policy.policyId} has not elected the automatic premium loan.`);
+  }
+  const installment = nextOpenInstallment(policy);
+  if (installment === null) {
+    throw new DomainError('NO_OVERDUE_INSTALLMENT', 'Every installment is paid or waived: there is nothing to pay.');
+  }
+  const lapseDate = lapseDateOf(policy, installment);
+  if (data.appliedOn < lapseDate) {
+    throw new DomainError(
+      'GRACE_PERIOD_NOT_OVER',
+      `Installment ${installment.installmentNo} (due ${installment.dueDate}) can be paid until ${addDays(lapseDate, -1)}; ` +
+        `the automatic premium loan applies from ${lapseDate}.`,
+    );
+  }
+  const product = context.product;
+  if (product?.loan === null || product?.loan === undefined) {
+    throw new DomainError('LOAN_NOT_ALLOWED', `Product ${policy.productCode} does not lend against its cash value.`);
+  }
+  const cover = aplCover(policy, product, installment.amount, data.appliedOn);
+  if (!cover.applies) {
+    throw new DomainError(
+      'APL_INSUFFICIENT_VALUE',
+      `The net cash value ${cover.cashValue.amount - cover.debt.amount} does not cover installment ` +
+        `${installment.installmentNo} (${installment.amount.amount}): the policy lapses instead.`,
+    );
+  }
+  const loan = policy.loan;
+  const owing = hasLoanDebt(loan);
+  return {
+    type: 'AutomaticPremiumLoanApplied',
+    data: {
+      installmentNo: installment.installmentNo,
+      dueDate: installment.dueDate,
+      amount: installment.amount,
+      appliedOn: data.appliedOn,
+      loanNo: loanNo(policy.policyId, (loan?.loans.length ?? 0) + 1),
+      interestBasisPoints: owing ? loan.interestBasisPoints : product.loan.interestBasisPoints,
+      cashValue: cover.cashValue,
+      debtBefore: cover.debt,
+      interestAccrued: { amount: interestSince(loan, data.appliedOn), currency: policy.currency },
+      nextCapitalizationOn:
+        owing && loan.nextCapitalizationOn !== null
+          ? loan.nextCapitalizationOn
+          : anniversaryAfter(policy.effectiveDate, data.appliedOn),
+    },
+  };
+}
+
 /** The existing policy a command acts on whatever its status: 404 before issue. */
 function existingPolicy(state: PolicyState): IssuedPolicy {
   if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
@@ -1146,6 +1246,7 @@ const DECISIONS: { readonly [Type in PolicyCommandType]: Decision<Type> } = {
   GrantPolicyLoan: (command, state) => [grantPolicyLoan(command, openPolicy(state))],
   RepayPolicyLoan: (command, state) => [repayPolicyLoan(command, openPolicy(state))],
   CapitalizePolicyLoanInterest: (command, state) => [capitalizePolicyLoanInterest(command, openPolicy(state))],
+  ApplyAutomaticPremiumLoan: (command, state) => [applyAutomaticPremiumLoan(command, openPolicy(state))],
 };
 
 /** Every policy command type, in the order of DESIGN 2.5 (then the later ones). */

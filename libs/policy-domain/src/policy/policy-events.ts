@@ -65,6 +65,8 @@ export interface PolicyIssued {
     readonly servicing: Servicing;
     readonly jurisdiction: Jurisdiction;
     readonly ruleProfile: RuleProfileSnapshot;
+    /** v4: the automatic premium loan was elected at issue (DESIGN 2.10); v3 reads as false. */
+    readonly automaticPremiumLoan: boolean;
     /** Issuing implies installment 1 (due on the effective date) was collected with the application. */
     readonly firstInstallment: { readonly installmentNo: 1; readonly dueDate: BusinessDate; readonly amount: Money };
   };
@@ -342,6 +344,24 @@ export interface PolicyLoanInterestCapitalized {
   };
 }
 
+/** DESIGN 2.10: on its lapse date the unpaid installment was paid by a policy loan; nothing lapses. */
+export interface AutomaticPremiumLoanApplied {
+  readonly type: 'AutomaticPremiumLoanApplied';
+  readonly data: {
+    readonly installmentNo: number;
+    readonly dueDate: BusinessDate;
+    readonly amount: Money;
+    readonly appliedOn: BusinessDate;
+    readonly loanNo: string;
+    readonly interestBasisPoints: number;
+    /** The cash value and the debt on appliedOn: CV − debt covered the installment. */
+    readonly cashValue: Money;
+    readonly debtBefore: Money;
+    readonly interestAccrued: Money;
+    readonly nextCapitalizationOn: BusinessDate;
+  };
+}
+
 export type PolicyEvent =
   | PolicyIssued
   | ContractChanged
@@ -364,6 +384,7 @@ export type PolicyEvent =
   | PayoutMade
   | PolicyLoanGranted
   | PolicyLoanRepaid
-  | PolicyLoanInterestCapitalized;
+  | PolicyLoanInterestCapitalized
+  | AutomaticPremiumLoanApplied;
 
 export type PolicyEventType = PolicyEvent['type'];

@@ -72,6 +72,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     disclosures: [],
     endorsementCount: 0,
     payables: [],
+    automaticPremiumLoan: data.automaticPremiumLoan,
     loan: null,
     delivery: null,
     effectiveDate: data.effectiveDate,
@@ -300,6 +301,46 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         receipts: before?.receipts ?? [],
       };
       return withTransactionOn(withPayables({ ...policy, loan }, [payable], grantedOn), grantedOn);
+    }
+    case 'AutomaticPremiumLoanApplied': {
+      const { installmentNo, dueDate, amount, appliedOn, loanNo, interestBasisPoints, interestAccrued } = event.data;
+      const before = policy.loan;
+      const owing = before !== null && (before.balance.amount > 0 || before.accruedInterest.amount > 0);
+      const payment: PaymentRecord = {
+        installmentNo,
+        dueDate,
+        amount,
+        paidOn: appliedOn,
+        settledBy: 'AUTOMATIC_PREMIUM_LOAN',
+        receiptNo: null,
+        method: null,
+      };
+      const loan = {
+        balance: { amount: (before?.balance.amount ?? 0) + amount.amount, currency: policy.currency },
+        accruedInterest: {
+          amount: (before?.accruedInterest.amount ?? 0) + interestAccrued.amount,
+          currency: policy.currency,
+        },
+        accruedThrough: appliedOn,
+        interestBasisPoints,
+        nextCapitalizationOn: owing
+          ? (before.nextCapitalizationOn ?? event.data.nextCapitalizationOn)
+          : event.data.nextCapitalizationOn,
+        loans: [...(before?.loans ?? []), { loanNo, amount, grantedOn: appliedOn }],
+        receipts: before?.receipts ?? [],
+      };
+      return withTransactionOn(
+        {
+          ...policy,
+          loan,
+          premium: {
+            ...policy.premium,
+            paidInstallments: Math.max(policy.premium.paidInstallments, installmentNo),
+            payments: [...policy.premium.payments, payment],
+          },
+        },
+        appliedOn,
+      );
     }
     case 'PolicyLoanRepaid': {
       const { paidOn, receiptNo, interestAccrued, toInterest, toPrincipal } = event.data;

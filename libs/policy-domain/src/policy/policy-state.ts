@@ -41,7 +41,7 @@ export interface PaymentRecord {
   readonly amount: Money;
   readonly paidOn: BusinessDate;
   /** AT_ISSUE: installment 1, collected with the application (no receipt of its own). */
-  readonly settledBy: 'AT_ISSUE' | 'PREMIUM_PAYMENT' | 'REINSTATEMENT';
+  readonly settledBy: 'AT_ISSUE' | 'PREMIUM_PAYMENT' | 'REINSTATEMENT' | 'AUTOMATIC_PREMIUM_LOAN';
   readonly receiptNo: string | null;
   readonly method: PaymentMethodType | null;
 }
@@ -167,6 +167,8 @@ export interface IssuedPolicy {
   readonly maturityDate: BusinessDate;
   readonly termination: TerminationRecord | null;
   readonly maturity: { readonly maturityDate: BusinessDate; readonly paidOn: BusinessDate } | null;
+  /** The automatic premium loan is elected (at issue or by APL_ELECTION, DESIGN 2.10). */
+  readonly automaticPremiumLoan: boolean;
   /** The policy loan account (DESIGN 2.10); null until the first loan. */
   readonly loan: LoanAccount | null;
   /** What the insurer came to owe on the policy, in creation order (`{policyId}-P{n}`, DESIGN 2.9). */

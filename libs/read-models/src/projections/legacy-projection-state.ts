@@ -325,6 +325,10 @@ export function decodeLegacyPolicy(stored: LegacyStoredPolicy): IssuedPolicy {
     delivery: null,
     // No row shows it; only TerminatePolicy checks it, on the policy's own events.
     lastTransactionDate: stored.ed,
+    // Stored before payables, loans and the automatic premium loan existed: there were none.
+    payables: NO_LIST,
+    loan: null,
+    automaticPremiumLoan: false,
   };
   // The fields of the state as the writing release knew it (see the file comment).
   return known as IssuedPolicy;

@@ -86,6 +86,7 @@ export function policySummaryRow(policy: IssuedPolicy): PolicySummaryRow {
     terminatedOn: policy.termination?.terminatedOn ?? null,
     endorsementCount: policy.endorsementCount,
     reinstatementCount: policy.reinstatementCount,
+    automaticPremiumLoan: policy.automaticPremiumLoan,
   };
 }
 
@@ -249,6 +250,8 @@ function activityDateOf(event: PolicyEvent): BusinessDate {
       return event.data.paidOn;
     case 'PolicyLoanGranted':
       return event.data.grantedOn;
+    case 'AutomaticPremiumLoanApplied':
+      return event.data.appliedOn;
     case 'PolicyLoanInterestCapitalized':
       return event.data.capitalizedOn;
     default: {
@@ -376,6 +379,7 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       break;
     case 'PremiumReminderSent':
     case 'PremiumPaid':
+    case 'AutomaticPremiumLoanApplied':
       installments([event.data.installmentNo]);
       break;
     case 'PolicyLapsed':

@@ -465,9 +465,11 @@ export function policiesEligibleForLapseQuery(t: TableNamer, query: DateQuery): 
     {
       select:
         `s.policy_id AS "policyId", s.next_installment_no AS "installmentNo", s.next_due_date AS "dueDate", ` +
-        `s.lapse_eligible_from AS "lapseEligibleFrom", s.branch_code AS "branchCode", s.agent_id AS "agentId"`,
+        `s.lapse_eligible_from AS "lapseEligibleFrom", s.branch_code AS "branchCode", s.agent_id AS "agentId", ` +
+        `s.automatic_premium_loan AS "automaticPremiumLoan"`,
       from: `${t('policy_summary')} s`,
       where: [`s.status = 'IN_FORCE'`, 's.lapse_eligible_from <= :date'],
+      booleanFields: ['automaticPremiumLoan'],
       params: { date: checkDate('date', query.date) },
       orderBy: [
         ['s.lapse_eligible_from', 'lapseEligibleFrom', 'date'],

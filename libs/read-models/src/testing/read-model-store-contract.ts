@@ -573,6 +573,7 @@ export function describeReadModelStoreContract(
             lapseEligibleFrom: '2025-07-20',
             branchCode: 'BJ01',
             agentId: 'A-001',
+            automaticPremiumLoan: false,
           },
         ]);
       });

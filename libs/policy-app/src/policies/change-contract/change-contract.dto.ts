@@ -159,6 +159,12 @@ class DisclosureChangeDto extends ContractChangeDto {
   documentRef?: string;
 }
 
+class AplElectionChangeDto extends ContractChangeDto {
+  declare kind: 'APL_ELECTION';
+  @BooleanField({ description: 'Elect (true) or withdraw (false) the automatic premium loan (DESIGN 2.10)' })
+  elected!: boolean;
+}
+
 const CHANGE_TYPES = [
   { name: 'CONTACT', value: ContactChangeDto },
   { name: 'POLICYHOLDER', value: PolicyholderChangeDto },
@@ -171,6 +177,7 @@ const CHANGE_TYPES = [
   { name: 'RIDER_REMOVED', value: RiderRemovedChangeDto },
   { name: 'BENEFIT_OPTION', value: BenefitOptionChangeDto },
   { name: 'DISCLOSURE', value: DisclosureChangeDto },
+  { name: 'APL_ELECTION', value: AplElectionChangeDto },
 ] satisfies { name: (typeof CONTRACT_CHANGE_KINDS)[number]; value: new () => ContractChangeDto }[];
 
 const CHANGE_CLASS_BY_KIND = new Map<unknown, new () => ContractChangeDto>(

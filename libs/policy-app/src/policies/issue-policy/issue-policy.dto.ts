@@ -1,5 +1,5 @@
 import { POLICY_ID_PATTERN } from '@lib/policy-domain';
-import { DateField, NestedArrayField, NestedField, TextField } from '../../common/dto/fields';
+import { BooleanField, DateField, NestedArrayField, NestedField, TextField } from '../../common/dto/fields';
 import { MoneyDto } from '../../common/dto/money.dto';
 import {
   BeneficiaryDto,
@@ -59,4 +59,10 @@ export class IssuePolicyDto {
 
   @NestedField(() => ServicingDto)
   servicing!: ServicingDto;
+
+  @BooleanField({
+    optional: true,
+    description: 'Elect the automatic premium loan (DESIGN 2.10); the product must offer it (422 APL_NOT_ALLOWED)',
+  })
+  automaticPremiumLoan?: boolean;
 }
