@@ -280,4 +280,76 @@ describe('policy loans (DESIGN 2.10)', () => {
       loan: { balance: money(120_000), loans: [{ loanNo: 'LN-0003-L1', grantedOn: '2026-06-15' }] },
     });
   });
+
+  it('nonforfeiture: the servicing day converts to the product default (RPU) instead of lapsing', async () => {
+    await api
+      .http()
+      .post('/v1/products/LN-RPU/versions')
+      .set('Authorization', bearer('product-manager'))
+      .send({
+        name: 'Endowment, reduced paid-up by default',
+        kind: 'ENDOWMENT',
+        jurisdiction: 'CN',
+        currency: 'CNY',
+        freeLook: { days: 15, costDeduction: money(1_000) },
+        grace: { noticeShortensGrace: false },
+        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
+        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
+        automaticPremiumLoan: false,
+        nonforfeiture: {
+          options: ['RPU', 'ETI'],
+          default: 'RPU',
+          netSinglePremiumPpm: [300_000, 350_000, 400_000],
+          termCostPpm: [1_000, 1_500, 2_000],
+        },
+      })
+      .expect(201);
+    // Effective 2023-04-01, installments 1–3 paid; installment 4 (due 2026-04-01) unpaid → lapse date 2026-06-01.
+    // Paid to 2026-04-01: CV_end(3) = 650,000; three years completed → the last NSP, 400,000:
+    // floor(650,000 × 10^6 / 400,000) = 1,625,000.
+    const policy = issuePolicyBody('LN-0004', {
+      productCode: 'LN-RPU',
+      sumAssured: money(10_000_000),
+      premium: {
+        modalPremium: money(120_000),
+        frequency: 'ANNUAL',
+        paymentTermYears: 10,
+        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-4' },
+      },
+      effectiveDate: '2023-04-01',
+      maturityDate: '2043-04-01',
+      survivalBenefits: [],
+    });
+    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
+    for (const [installmentNo, paidOn] of [
+      [2, '2024-04-01'],
+      [3, '2025-04-01'],
+    ] as const) {
+      await api
+        .http()
+        .post('/v1/policies/LN-0004/premium-payments')
+        .set('Authorization', bearer('clerk'))
+        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R4-${installmentNo}` })
+        .expect(201);
+    }
+    const day = await api.app.get(ServicingDay).run('2026-06-15');
+    expect(day.actions.NONFORFEITURE_CONVERSION).toEqual({ sent: 1, replayed: 0, skipped: 0, failed: 0 });
+    expect(day.actions.LAPSE.sent).toBe(0);
+    const view = await api.http().get('/v1/policies/LN-0004').set('Authorization', bearer('clerk')).expect(200);
+    expect(view.body).toMatchObject({
+      status: 'IN_FORCE',
+      sumAssured: money(1_625_000),
+      nonforfeiture: { option: 'RPU', effectiveOn: '2026-06-15', sumAssured: money(1_625_000), coverEndsOn: null },
+      premium: { nextInstallment: null },
+    });
+
+    // On request over gRPC: LN-ENDOW offers no option → FAILED_PRECONDITION NONFORFEITURE_NOT_OFFERED.
+    const refused = await unary(
+      api.commands,
+      'ElectNonforfeitureOption',
+      { policy_id: 'LN-0001', option: 'ETI', effective_on: '2026-06-15' },
+      { role: 'supervisor' },
+    );
+    expect(!refused.ok && refused.status.errorInfo?.reason).toBe('NONFORFEITURE_NOT_OFFERED');
+  });
 });

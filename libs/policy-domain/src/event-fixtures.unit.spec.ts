@@ -26,7 +26,7 @@ import {
   productEventSchemas,
 } from './event-schemas';
 import { productDecider, type ProductEvent, type ProductEventType, type ProductState } from './product/product';
-import { SAMPLE_ENDOWMENT_TERMS } from './testing/product-fixtures';
+import { publishedProduct, SAMPLE_ENDOWMENT_TERMS } from './testing/product-fixtures';
 import { CONTRACT_CHANGE_KINDS } from './policy/contract-changes';
 import { policyDecider } from './policy/policy-decider';
 import { type PolicyCommand } from './policy/policy-commands';
@@ -115,6 +115,18 @@ function decided<Type extends PolicyEventType>(
   const events = eventsOf(commands, history).filter((event) => event.type === type);
   expect(events).toHaveLength(1);
   return events[0] as Extract<PolicyEvent, { type: Type }>;
+}
+
+function nonforfeiture(option: 'RPU' | 'ETI', effectiveOn: string): PolicyCommand {
+  const product = publishedProduct('ENDOW-20', 'CNY', 'CN', {
+    nonforfeiture: {
+      options: ['RPU', 'ETI'],
+      default: 'NONE',
+      netSinglePremiumPpm: [300_000, 350_000, 400_000],
+      termCostPpm: [1_000, 1_500, 2_000],
+    },
+  });
+  return { type: 'ElectNonforfeitureOption', data: { option, effectiveOn }, context: { today: effectiveOn, product } };
 }
 
 function deliver(): PolicyCommand {
@@ -333,6 +345,13 @@ const policyEventsWrittenNow: { readonly [Type in PolicyEventType]: () => Extrac
       paid,
     );
   },
+  // Paid through installment 2; on 2025-09-15 the cash value is 151,233 (see PolicySurrendered), y = 1: NSP[1] =
+  // 350,000 → floor(151,233 × 10^6 / 350,000) = 432,094; term cost[1] = 1,500 → floor(151,233 × 365 × 10^6 /
+  // (10^7 × 1,500)) = 3,680 days → 2035-10-13. The ADB rider ends with either.
+  PolicyConvertedToReducedPaidUp: () =>
+    decided('PolicyConvertedToReducedPaidUp', [nonforfeiture('RPU', '2025-09-15')], paidTwo()),
+  PolicyConvertedToExtendedTerm: () =>
+    decided('PolicyConvertedToExtendedTerm', [nonforfeiture('ETI', '2025-09-15')], paidTwo()),
   PayoutMade: () =>
     decided(
       'PayoutMade',
@@ -505,6 +524,21 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
     state: {
       premium: { paidInstallments: 4 },
       loan: { balance: INSTALLMENT, accruedThrough: '2027-05-15', loans: [{ loanNo: 'P-2024-0001-L1' }] },
+    },
+  },
+  PolicyConvertedToReducedPaidUp: {
+    after: ['PolicyIssued', 'PremiumPaid'],
+    state: {
+      sumAssured: cny(432_094),
+      endorsementCount: 1,
+      nonforfeiture: { option: 'RPU', effectiveOn: '2025-09-15', coverEndsOn: null },
+    },
+  },
+  PolicyConvertedToExtendedTerm: {
+    after: ['PolicyIssued', 'PremiumPaid'],
+    state: {
+      sumAssured: cny(10_000_000),
+      nonforfeiture: { option: 'ETI', effectiveOn: '2025-09-15', coverEndsOn: '2035-10-13' },
     },
   },
   PayoutMade: {

@@ -135,6 +135,8 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PolicyLoanRepaid: { currentVersion: 1 },
   PolicyLoanInterestCapitalized: { currentVersion: 1 },
   AutomaticPremiumLoanApplied: { currentVersion: 1 },
+  PolicyConvertedToReducedPaidUp: { currentVersion: 1 },
+  PolicyConvertedToExtendedTerm: { currentVersion: 1 },
 };
 
 export const productEventSchemas: EventSchemas<ProductEventType> = {

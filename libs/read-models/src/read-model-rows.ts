@@ -56,6 +56,10 @@ export interface PolicySummaryRow {
   readonly endorsementCount: number;
   readonly reinstatementCount: number;
   readonly automaticPremiumLoan: boolean;
+  /** RPU or ETI once converted (DESIGN 2.10); null otherwise. */
+  readonly nonforfeiture: 'RPU' | 'ETI' | null;
+  /** Extended term insurance ends here (the scheduler's EXPIRY); null otherwise. */
+  readonly coverEndsOn: BusinessDate | null;
 }
 
 /**

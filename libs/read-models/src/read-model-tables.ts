@@ -78,6 +78,8 @@ const POLICY_SUMMARY_TABLE: TableDefinition<ReadModelRows['policy_summary']> = {
     endorsementCount: 'integer',
     reinstatementCount: 'integer',
     automaticPremiumLoan: 'boolean',
+    nonforfeiture: 'text?',
+    coverEndsOn: 'date?',
   }),
   primaryKey: ['policyId'],
   indexes: [

@@ -53,6 +53,7 @@ const WORK: Readonly<Record<ScheduledAction, string>> = {
   EXPIRY_TERMINATION: 'EXPIRY terminations',
   LOAN_INTEREST_CAPITALIZATION: 'loan interest capitalizations',
   AUTOMATIC_PREMIUM_LOAN: 'automatic premium loans',
+  NONFORFEITURE_CONVERSION: 'nonforfeiture conversions',
 };
 const WORK_ORDER: readonly ScheduledAction[] = [
   'PRE_DUE_REMINDER',
@@ -62,6 +63,7 @@ const WORK_ORDER: readonly ScheduledAction[] = [
   'EXPIRY_TERMINATION',
   'LOAN_INTEREST_CAPITALIZATION',
   'AUTOMATIC_PREMIUM_LOAN',
+  'NONFORFEITURE_CONVERSION',
 ];
 
 function parseRunDayArgs(args: readonly string[]): DayRange | 'help' {

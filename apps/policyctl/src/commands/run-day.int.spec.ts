@@ -101,6 +101,7 @@ describe('policyctl run-day', () => {
         'EXPIRY_TERMINATION',
         'LOAN_INTEREST_CAPITALIZATION',
         'AUTOMATIC_PREMIUM_LOAN',
+        'NONFORFEITURE_CONVERSION',
         'SURVIVAL_BENEFIT_DUE',
       ]);
       expect(logs[0]).toMatchObject({

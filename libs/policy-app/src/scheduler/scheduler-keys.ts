@@ -45,6 +45,11 @@ export function automaticPremiumLoanKey(policyId: string, installmentNo: number,
   return `apl:${policyId}:${installmentNo}:${appliedOn}`;
 }
 
+/** One conversion per policy: a nonforfeiture option ends the premiums for good (DESIGN 2.10). */
+export function nonforfeitureKey(policyId: string, installmentNo: number, effectiveOn: BusinessDate): string {
+  return `nonforfeiture:${policyId}:${installmentNo}:${effectiveOn}`;
+}
+
 /** One capitalization per loan account and anniversary (DESIGN 2.10). */
 export function loanInterestCapitalizationKey(policyId: string, anniversary: BusinessDate): string {
   return `loan-interest:${policyId}:${anniversary}`;

@@ -10,6 +10,7 @@ import { ID_GENERATOR } from '../event-store/tokens';
 import { LOGGER } from '../logging/logger';
 import { runOperation, type OperationResult, type RunOperation } from '../operations/run-operation';
 import { applyAutomaticPremiumLoan } from '../policies/apply-automatic-premium-loan/apply-automatic-premium-loan.operation';
+import { electNonforfeitureOption } from '../policies/elect-nonforfeiture-option/elect-nonforfeiture-option.operation';
 import { capitalizePolicyLoanInterest } from '../policies/capitalize-policy-loan-interest/capitalize-policy-loan-interest.operation';
 import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
 import { sendPremiumReminder } from '../policies/send-premium-reminder/send-premium-reminder.operation';
@@ -24,6 +25,7 @@ import {
   automaticPremiumLoanKey,
   lapseKey,
   loanInterestCapitalizationKey,
+  nonforfeitureKey,
   overdueNoticeKey,
   PRE_DUE_REMINDER_DAYS,
   preDueReminderKey,
@@ -40,7 +42,8 @@ export type ScheduledAction =
   | 'OVERDUE_NOTICE'
   | 'PRE_DUE_REMINDER'
   | 'LOAN_INTEREST_CAPITALIZATION'
-  | 'AUTOMATIC_PREMIUM_LOAN';
+  | 'AUTOMATIC_PREMIUM_LOAN'
+  | 'NONFORFEITURE_CONVERSION';
 /**
  * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
  * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
@@ -97,6 +100,7 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
     PRE_DUE_REMINDER: counts(),
     LOAN_INTEREST_CAPITALIZATION: counts(),
     AUTOMATIC_PREMIUM_LOAN: counts(),
+    NONFORFEITURE_CONVERSION: counts(),
   };
 }
 
@@ -136,6 +140,9 @@ export class ServicingDay {
     await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
     // On a lapse date the automatic premium loan comes first (DESIGN 6): where it pays, nothing lapses.
     await this.send(await this.automaticPremiumLoans(date), { correlationId, counts, log });
+    await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
+    // Then the product's default nonforfeiture option (refused where the product has none or nothing is left).
+    await this.send(await this.nonforfeitureConversions(date), { correlationId, counts, log });
     await this.catchUp.waitUntilCaughtUp(catchUpTimeoutMs);
     await this.send(await this.stateChanges(date), { correlationId, counts, log });
 
@@ -234,6 +241,22 @@ export class ServicingDay {
         build: (context) =>
           runOperation(applyAutomaticPremiumLoan, { policyId: row.policyId }, { appliedOn: date }, context),
       }));
+  }
+
+  /**
+   * The remaining lapse candidates are offered their product's default nonforfeiture option: a product without one,
+   * or a policy without net cash value, refuses it (a logged skip) and the policy lapses in the next phase.
+   */
+  private async nonforfeitureConversions(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const rows = await allRows((cursor) => readModels.policiesEligibleForLapse({ date, cursor, limit: PAGE_LIMIT }));
+    return rows.map((row): ScheduledCommand => ({
+      action: 'NONFORFEITURE_CONVERSION',
+      policyId: row.policyId,
+      idempotencyKey: nonforfeitureKey(row.policyId, row.installmentNo, date),
+      build: (context) =>
+        runOperation(electNonforfeitureOption, { policyId: row.policyId }, { effectiveOn: date }, context),
+    }));
   }
 
   /** Loan interest capitalized on each anniversary it fell due by D (DESIGN 2.10; a late run catches up, once). */

@@ -50,7 +50,7 @@ export function paidToDateOf(policy: IssuedPolicy): BusinessDate {
 }
 
 /** Whole policy years from `effectiveDate` to `date` (the anniversary on `date` counts). */
-function policyYearsCompleted(effectiveDate: BusinessDate, date: BusinessDate): number {
+export function policyYearsCompleted(effectiveDate: BusinessDate, date: BusinessDate): number {
   let years = Math.max(0, parseBusinessDate(date).year - parseBusinessDate(effectiveDate).year);
   while (years > 0 && addYearsClamped(effectiveDate, years) > date) years--;
   return years;
@@ -91,6 +91,12 @@ export function cashValueOn(
   }
   if (cashValuePpm.length === 0) {
     throw new DomainError('NO_CASH_VALUE', `Product ${policy.productCode} has no cash value.`);
+  }
+  if (policy.nonforfeiture?.option === 'ETI') {
+    throw new DomainError(
+      'NO_CASH_VALUE',
+      `Policy ${policy.policyId} is extended term insurance since ${policy.nonforfeiture.effectiveOn}: no cash value.`,
+    );
   }
   if (date < policy.effectiveDate) {
     throw new DomainError(

@@ -130,7 +130,7 @@ export function cashValueOrZero(
 ): Money | null {
   const table = cashValueTableOf(policy, product);
   if (table === null) return null;
-  if (table.length === 0) return { amount: 0, currency: policy.currency };
+  if (table.length === 0 || policy.nonforfeiture?.option === 'ETI') return { amount: 0, currency: policy.currency };
   return cashValueOn(policy, table, date).cashValue;
 }
 

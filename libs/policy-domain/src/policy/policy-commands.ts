@@ -260,6 +260,16 @@ export interface ApplyAutomaticPremiumLoan {
   readonly context: ValuingContext;
 }
 
+/**
+ * DESIGN 2.10: convert to a nonforfeiture option — on request (supervisor) or, with no `option`, to the product's
+ * default on the lapse date (the scheduler, system).
+ */
+export interface ElectNonforfeitureOption {
+  readonly type: 'ElectNonforfeitureOption';
+  readonly data: { readonly option?: 'RPU' | 'ETI'; readonly effectiveOn: BusinessDate };
+  readonly context: ValuingContext;
+}
+
 export type PolicyCommand =
   | IssuePolicy
   | ChangeContract
@@ -282,6 +292,7 @@ export type PolicyCommand =
   | GrantPolicyLoan
   | RepayPolicyLoan
   | CapitalizePolicyLoanInterest
-  | ApplyAutomaticPremiumLoan;
+  | ApplyAutomaticPremiumLoan
+  | ElectNonforfeitureOption;
 
 export type PolicyCommandType = PolicyCommand['type'];

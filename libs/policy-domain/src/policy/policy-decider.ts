@@ -4,7 +4,7 @@
  * `data`); cross-aggregate facts (agents) come from the context, loaded by the handler.
  */
 import { type Decider } from '@lib/event-sourcing';
-import { addDays, addYearsClamped } from '../dates';
+import { addDays, addYearsClamped, earlierOf } from '../dates';
 import { DomainError } from '../errors';
 import { endorsementNo, isValidAgentId, isValidPolicyId, loanNo, reminderId } from '../ids';
 import { anniversaryAfter, hasLoanDebt, interestSince, loanDebtOn, loanQuote, settlementOf } from './policy-loans';
@@ -48,6 +48,7 @@ import {
   type ApplyAutomaticPremiumLoan,
   type CancelScheduledChange,
   type CapitalizePolicyLoanInterest,
+  type ElectNonforfeitureOption,
   type GrantPolicyLoan,
   type RepayPolicyLoan,
   type ChangeBeneficiaries,
@@ -70,12 +71,16 @@ import {
   type WaivePremium,
 } from './policy-commands';
 import { evolvePolicy } from './policy-evolve';
+import { policyYearsCompleted } from './cash-value';
+import { ridersInForceOn, termsOn } from './contract-terms';
 import {
   type BeneficiariesChanged,
   type ContractChanged,
   type AutomaticPremiumLoanApplied,
   type OrphanPolicyReassigned,
   type PayoutMade,
+  type PolicyConvertedToExtendedTerm,
+  type PolicyConvertedToReducedPaidUp,
   type PolicyLoanGranted,
   type PolicyLoanInterestCapitalized,
   type PolicyLoanRepaid,
@@ -498,6 +503,17 @@ function lapsePolicy({ data, context }: LapsePolicy, policy: IssuedPolicy): Poli
       );
     }
   }
+  // Where the product converts by default and there is value to convert, the policy converts instead (DESIGN 2.10).
+  const defaultOption = context.product?.nonforfeiture.default ?? 'NONE';
+  if (defaultOption !== 'NONE' && policy.nonforfeiture === null) {
+    const net = netCashValue(policy, context.product ?? null, data.lapsedOn);
+    if (net > 0) {
+      throw new DomainError(
+        'NONFORFEITURE_APPLIES',
+        `The product converts to ${defaultOption} on the lapse date: the net cash value ${net} is not forfeited.`,
+      );
+    }
+  }
   return {
     type: 'PolicyLapsed',
     data: {
@@ -657,6 +673,12 @@ function paySurvivalBenefit({ data, context }: PaySurvivalBenefit, policy: Issue
   }
   // Owed only if the contract was in force on the due date: nothing is due for a date while it was suspended.
   requireInForceByLaw(policy, benefit.dueDate, `Survival benefit period ${data.periodNo}`);
+  if (policy.nonforfeiture?.option === 'ETI') {
+    throw new DomainError(
+      'BENEFIT_NOT_COVERED',
+      `The policy is extended term insurance since ${policy.nonforfeiture.effectiveOn}: it pays no survival benefits.`,
+    );
+  }
   if (benefit.kind === 'MATURITY') {
     const unpaid = policy.survivalBenefits.filter(
       (earlier) => earlier.periodNo !== benefit.periodNo && earlier.payment === null,
@@ -851,14 +873,18 @@ function terminatePolicy(command: TerminatePolicy, policy: IssuedPolicy): Policy
               );
         return { type: 'PolicyTerminated', data: { ...plain, refund, payable } };
       }
-    case 'EXPIRY':
-      if (policy.survivalBenefits.some((benefit) => benefit.kind === 'MATURITY')) {
+    case 'EXPIRY': {
+      // Extended term insurance ends at its cover end (DESIGN 2.10), whatever the plan paid at maturity.
+      const extendedTo = policy.nonforfeiture?.coverEndsOn ?? null;
+      if (extendedTo === null && policy.survivalBenefits.some((benefit) => benefit.kind === 'MATURITY')) {
         throw new DomainError('EXPIRY_NOT_DUE', 'The plan pays a MATURITY benefit: the policy matures by paying it.');
       }
-      if (data.terminatedOn < policy.maturityDate) {
-        throw new DomainError('EXPIRY_NOT_DUE', `The policy's term ends on ${policy.maturityDate}.`);
+      const termEnds = extendedTo ?? policy.maturityDate;
+      if (data.terminatedOn < termEnds) {
+        throw new DomainError('EXPIRY_NOT_DUE', `The policy's cover ends on ${termEnds}.`);
       }
       return { type: 'PolicyTerminated', data: plain };
+    }
     case 'DEATH':
       return { type: 'PolicyTerminated', data: plain };
     default: {
@@ -1198,6 +1224,113 @@ function applyAutomaticPremiumLoan(
   };
 }
 
+/** CV − debt on `date` (0 without a product version). */
+function netCashValue(policy: IssuedPolicy, product: ProductVersion | null, date: string): number {
+  const cashValue = cashValueOrZero(policy, product, date);
+  return cashValue === null ? 0 : cashValue.amount - loanDebtOn(policy, date).amount;
+}
+
+/** The entry of a nonforfeiture table for policy year y (the last entry holds beyond the table); null when empty. */
+function tableEntry(table: readonly number[], years: number): number | null {
+  if (table.length === 0) return null;
+  return table[Math.min(years, table.length - 1)]!;
+}
+
+/**
+ * ElectNonforfeitureOption (DESIGN 2.10): on request (an option, in force by law on the day) or, without one, the
+ * product's default on the lapse date of the unpaid installment when the automatic premium loan does not pay it. The
+ * loan is repaid from the cash value first; RPU = min(SA, floor(netCV × 10^6 / NSP[y])), ETI cover days =
+ * floor(netCV × 365 × 10^6 / (SA × termCost[y])), capped at maturity.
+ */
+function electNonforfeitureOption(
+  { data, context }: ElectNonforfeitureOption,
+  policy: IssuedPolicy,
+): PolicyConvertedToReducedPaidUp | PolicyConvertedToExtendedTerm {
+  checkHappenedBy(data.effectiveOn, 'effectiveOn', context.today);
+  checkNotBeforePolicy(policy, data.effectiveOn, 'effectiveOn');
+  checkNotBeforeLastTransaction(policy, data.effectiveOn, 'effectiveOn');
+  requireInForce(policy, 'A nonforfeiture option');
+  if (policy.nonforfeiture !== null) {
+    throw new DomainError(
+      'NONFORFEITURE_ALREADY_APPLIED',
+      `The policy was converted to ${policy.nonforfeiture.option} on ${policy.nonforfeiture.effectiveOn}.`,
+    );
+  }
+  const product = context.product;
+  const terms = product?.nonforfeiture;
+  const option = data.option ?? (terms?.default === 'NONE' ? undefined : terms?.default);
+  if (product === null || terms === undefined || option === undefined || !terms.options.includes(option)) {
+    throw new DomainError(
+      'NONFORFEITURE_NOT_OFFERED',
+      data.option === undefined
+        ? `Product ${policy.productCode} converts to no nonforfeiture option by default.`
+        : `Product ${policy.productCode} does not offer ${data.option}.`,
+    );
+  }
+  if (data.option === undefined) {
+    // The automatic conversion takes the place of the lapse: on or after the lapse date, when no APL pays.
+    const installment = nextOpenInstallment(policy);
+    if (installment === null || data.effectiveOn < lapseDateOf(policy, installment)) {
+      throw new DomainError(
+        'GRACE_PERIOD_NOT_OVER',
+        'The automatic conversion happens on the lapse date of an unpaid installment.',
+      );
+    }
+    if (policy.automaticPremiumLoan && aplCover(policy, product, installment.amount, data.effectiveOn).applies) {
+      throw new DomainError('APL_APPLIES', 'The automatic premium loan pays the installment: nothing converts.');
+    }
+  } else {
+    requireInForceByLaw(policy, data.effectiveOn, 'A nonforfeiture option');
+  }
+  const cashValue = cashValueOrZero(policy, product, data.effectiveOn) ?? { amount: 0, currency: policy.currency };
+  const loanDebt = loanDebtOn(policy, data.effectiveOn);
+  const net = cashValue.amount - loanDebt.amount;
+  if (net <= 0) {
+    throw new DomainError(
+      'NONFORFEITURE_NO_VALUE',
+      `The net cash value on ${data.effectiveOn} is ${net}: there is nothing to convert.`,
+    );
+  }
+  const money = (amount: number): Money => ({ amount, currency: policy.currency });
+  const policyYears = policyYearsCompleted(policy.effectiveDate, data.effectiveOn);
+  const sumAssured = termsOn(policy.terms, data.effectiveOn).sumAssured;
+  const valuation = {
+    endorsementNo: endorsementNo(policy.policyId, policy.endorsementCount + 1),
+    effectiveOn: data.effectiveOn,
+    cashValue,
+    loanDebt,
+    netCashValue: money(net),
+    policyYears,
+    ridersEnded: ridersInForceOn(termsOn(policy.terms, data.effectiveOn), data.effectiveOn).map((r) => r.code),
+  };
+  if (option === 'RPU') {
+    const nsp = tableEntry(terms.netSinglePremiumPpm, policyYears);
+    if (nsp === null || nsp === 0) {
+      throw new DomainError('NONFORFEITURE_NOT_OFFERED', `Product ${policy.productCode} has no net single premiums.`);
+    }
+    const newSumAssured = Math.min(sumAssured.amount, Number((BigInt(net) * 1_000_000n) / BigInt(nsp)));
+    return {
+      type: 'PolicyConvertedToReducedPaidUp',
+      data: {
+        ...valuation,
+        netSinglePremiumPpm: nsp,
+        previousSumAssured: sumAssured,
+        newSumAssured: money(newSumAssured),
+      },
+    };
+  }
+  const cost = tableEntry(terms.termCostPpm, policyYears);
+  if (cost === null || cost === 0) {
+    throw new DomainError('NONFORFEITURE_NOT_OFFERED', `Product ${policy.productCode} has no term costs.`);
+  }
+  const coverDays = Number((BigInt(net) * 365n * 1_000_000n) / (BigInt(sumAssured.amount) * BigInt(cost)));
+  const coverEndsOn = earlierOf(addDays(data.effectiveOn, coverDays), policy.maturityDate);
+  return {
+    type: 'PolicyConvertedToExtendedTerm',
+    data: { ...valuation, termCostPpm: cost, sumAssured, coverDays, coverEndsOn },
+  };
+}
+
 /** The existing policy a command acts on whatever its status: 404 before issue. */
 function existingPolicy(state: PolicyState): IssuedPolicy {
   if (!isIssued(state)) throw new DomainError('POLICY_NOT_FOUND', 'The policy does not exist.');
@@ -1247,6 +1380,7 @@ const DECISIONS: { readonly [Type in PolicyCommandType]: Decision<Type> } = {
   RepayPolicyLoan: (command, state) => [repayPolicyLoan(command, openPolicy(state))],
   CapitalizePolicyLoanInterest: (command, state) => [capitalizePolicyLoanInterest(command, openPolicy(state))],
   ApplyAutomaticPremiumLoan: (command, state) => [applyAutomaticPremiumLoan(command, openPolicy(state))],
+  ElectNonforfeitureOption: (command, state) => [electNonforfeitureOption(command, openPolicy(state))],
 };
 
 /** Every policy command type, in the order of DESIGN 2.5 (then the later ones). */

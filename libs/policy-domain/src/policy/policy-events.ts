@@ -362,6 +362,41 @@ export interface AutomaticPremiumLoanApplied {
   };
 }
 
+/** What a nonforfeiture conversion was valued on (DESIGN 2.10). */
+interface NonforfeitureValuation {
+  readonly endorsementNo: string;
+  readonly effectiveOn: BusinessDate;
+  /** CV on effectiveOn, the loan debt repaid from it, and what is left. */
+  readonly cashValue: Money;
+  readonly loanDebt: Money;
+  readonly netCashValue: Money;
+  /** y: completed policy years on effectiveOn (the index into the product's table). */
+  readonly policyYears: number;
+  /** The riders that end with the conversion. */
+  readonly ridersEnded: readonly string[];
+}
+
+/** DESIGN 2.10: reduced paid-up — no more premiums, sum assured min(SA, floor(netCV × 10^6 / NSP[y])). */
+export interface PolicyConvertedToReducedPaidUp {
+  readonly type: 'PolicyConvertedToReducedPaidUp';
+  readonly data: NonforfeitureValuation & {
+    readonly netSinglePremiumPpm: number;
+    readonly previousSumAssured: Money;
+    readonly newSumAssured: Money;
+  };
+}
+
+/** DESIGN 2.10: extended term — no more premiums, the sum assured until coverEndsOn, no cash value. */
+export interface PolicyConvertedToExtendedTerm {
+  readonly type: 'PolicyConvertedToExtendedTerm';
+  readonly data: NonforfeitureValuation & {
+    readonly termCostPpm: number;
+    readonly sumAssured: Money;
+    readonly coverDays: number;
+    readonly coverEndsOn: BusinessDate;
+  };
+}
+
 export type PolicyEvent =
   | PolicyIssued
   | ContractChanged
@@ -385,6 +420,8 @@ export type PolicyEvent =
   | PolicyLoanGranted
   | PolicyLoanRepaid
   | PolicyLoanInterestCapitalized
-  | AutomaticPremiumLoanApplied;
+  | AutomaticPremiumLoanApplied
+  | PolicyConvertedToReducedPaidUp
+  | PolicyConvertedToExtendedTerm;
 
 export type PolicyEventType = PolicyEvent['type'];

@@ -73,6 +73,7 @@ function issued(event: Extract<PolicyEvent, { type: 'PolicyIssued' }>): IssuedPo
     endorsementCount: 0,
     payables: [],
     automaticPremiumLoan: data.automaticPremiumLoan,
+    nonforfeiture: null,
     loan: null,
     delivery: null,
     effectiveDate: data.effectiveDate,
@@ -340,6 +341,47 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
           },
         },
         appliedOn,
+      );
+    }
+    case 'PolicyConvertedToReducedPaidUp':
+    case 'PolicyConvertedToExtendedTerm': {
+      const { endorsementNo, effectiveOn, ridersEnded } = event.data;
+      const rpu = event.type === 'PolicyConvertedToReducedPaidUp';
+      const converted = withTermsHistory(policy, {
+        atIssue: policy.terms.atIssue,
+        amendments: [
+          ...policy.terms.amendments,
+          {
+            endorsementNo,
+            effectiveDate: effectiveOn,
+            premiumAffecting: false,
+            kinds: [rpu ? 'RPU' : 'ETI'],
+            ...(rpu ? { sumAssured: event.data.newSumAssured } : {}),
+            ridersRemoved: ridersEnded,
+          },
+        ],
+      });
+      // The loan is repaid from the cash value first.
+      const loan =
+        policy.loan === null
+          ? null
+          : {
+              ...policy.loan,
+              balance: { amount: 0, currency: policy.currency },
+              accruedInterest: { amount: 0, currency: policy.currency },
+              accruedThrough: effectiveOn,
+              nextCapitalizationOn: null,
+            };
+      return withTransactionOn(
+        {
+          ...converted,
+          loan,
+          endorsementCount: policy.endorsementCount + 1,
+          nonforfeiture: rpu
+            ? { option: 'RPU', effectiveOn, sumAssured: event.data.newSumAssured, coverEndsOn: null }
+            : { option: 'ETI', effectiveOn, sumAssured: event.data.sumAssured, coverEndsOn: event.data.coverEndsOn },
+        },
+        effectiveOn,
       );
     }
     case 'PolicyLoanRepaid': {

@@ -167,6 +167,16 @@ export interface IssuedPolicy {
   readonly maturityDate: BusinessDate;
   readonly termination: TerminationRecord | null;
   readonly maturity: { readonly maturityDate: BusinessDate; readonly paidOn: BusinessDate } | null;
+  /**
+   * The nonforfeiture option the policy was converted to (DESIGN 2.10): no premium is due any more; RPU insures a
+   * reduced sum assured with cash value, ETI the full sum assured until `coverEndsOn` with none. Null otherwise.
+   */
+  readonly nonforfeiture: {
+    readonly option: 'RPU' | 'ETI';
+    readonly effectiveOn: BusinessDate;
+    readonly sumAssured: Money;
+    readonly coverEndsOn: BusinessDate | null;
+  } | null;
   /** The automatic premium loan is elected (at issue or by APL_ELECTION, DESIGN 2.10). */
   readonly automaticPremiumLoan: boolean;
   /** The policy loan account (DESIGN 2.10); null until the first loan. */

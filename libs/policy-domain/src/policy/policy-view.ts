@@ -100,6 +100,15 @@ export interface PolicyView {
    * asked without the product.
    */
   readonly cashValue: Money | null;
+  /** The automatic premium loan is elected (DESIGN 2.10). */
+  readonly automaticPremiumLoan: boolean;
+  /** The nonforfeiture option the policy was converted to (DESIGN 2.10); null otherwise. */
+  readonly nonforfeiture: {
+    readonly option: 'RPU' | 'ETI';
+    readonly effectiveOn: BusinessDate;
+    readonly sumAssured: Money;
+    readonly coverEndsOn: BusinessDate | null;
+  } | null;
   /** The policy loan account (DESIGN 2.10), with the debt on `effectiveOn`; null when no loan was ever granted. */
   readonly loan: {
     readonly balance: Money;
@@ -215,6 +224,8 @@ export function policyView(state: PolicyState, options: PolicyViewOptions): Poli
       options.product.cashValuePpm.length === 0
         ? null
         : cashValueOrZero(state, options.product, effectiveOn),
+    automaticPremiumLoan: state.automaticPremiumLoan,
+    nonforfeiture: state.nonforfeiture,
     loan: state.loan && {
       balance: state.loan.balance,
       accruedInterest: state.loan.accruedInterest,

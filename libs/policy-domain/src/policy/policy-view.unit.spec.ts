@@ -72,6 +72,8 @@ describe('policyView', () => {
       maturityDate: '2044-03-15',
       // Asked without the product: no cash value is computed.
       cashValue: null,
+      automaticPremiumLoan: false,
+      nonforfeiture: null,
       loan: null,
       payables: [],
     });

@@ -21,9 +21,10 @@ export function isPaid(policy: IssuedPolicy, installmentNo: number): boolean {
 
 /** Waived installments need no payment, get no reminders and never lapse the policy. */
 export function isWaived(policy: IssuedPolicy, installmentNo: number): boolean {
-  return (
-    policy.waiver !== null && installmentNo >= policy.waiver.waivedFromInstallment && !isPaid(policy, installmentNo)
-  );
+  if (isPaid(policy, installmentNo)) return false;
+  // A nonforfeiture option ends the premiums: nothing unpaid is owed any more (DESIGN 2.10).
+  if (policy.nonforfeiture !== null) return true;
+  return policy.waiver !== null && installmentNo >= policy.waiver.waivedFromInstallment;
 }
 
 /** The next installment that is neither paid nor waived (the only one a payment may settle), or null. */

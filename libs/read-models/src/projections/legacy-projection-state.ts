@@ -329,6 +329,7 @@ export function decodeLegacyPolicy(stored: LegacyStoredPolicy): IssuedPolicy {
     payables: NO_LIST,
     loan: null,
     automaticPremiumLoan: false,
+    nonforfeiture: null,
   };
   // The fields of the state as the writing release knew it (see the file comment).
   return known as IssuedPolicy;

@@ -87,6 +87,8 @@ export function policySummaryRow(policy: IssuedPolicy): PolicySummaryRow {
     endorsementCount: policy.endorsementCount,
     reinstatementCount: policy.reinstatementCount,
     automaticPremiumLoan: policy.automaticPremiumLoan,
+    nonforfeiture: policy.nonforfeiture?.option ?? null,
+    coverEndsOn: policy.nonforfeiture?.coverEndsOn ?? null,
   };
 }
 
@@ -114,15 +116,17 @@ function installmentRow(
   const lapsedHere = lapse !== null && lapse.installmentNo === installmentNo && lapse.dueDate === dueDate;
   const status = paid
     ? 'PAID'
-    : isWaived(policy, installmentNo)
-      ? 'WAIVED'
-      : lapsedHere
-        ? 'LAPSED'
-        : isClosed(policy)
-          ? 'CANCELLED'
-          : reminders.length > 0
-            ? 'REMINDED'
-            : 'DUE';
+    : policy.nonforfeiture !== null
+      ? 'CANCELLED'
+      : isWaived(policy, installmentNo)
+        ? 'WAIVED'
+        : lapsedHere
+          ? 'LAPSED'
+          : isClosed(policy)
+            ? 'CANCELLED'
+            : reminders.length > 0
+              ? 'REMINDED'
+              : 'DUE';
   const settled = paid && payment !== undefined;
   let preDueReminders = 0;
   let overdueNotices = 0;
@@ -252,6 +256,9 @@ function activityDateOf(event: PolicyEvent): BusinessDate {
       return event.data.grantedOn;
     case 'AutomaticPremiumLoanApplied':
       return event.data.appliedOn;
+    case 'PolicyConvertedToReducedPaidUp':
+    case 'PolicyConvertedToExtendedTerm':
+      return event.data.effectiveOn;
     case 'PolicyLoanInterestCapitalized':
       return event.data.capitalizedOn;
     default: {
@@ -452,6 +459,11 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
           }),
         );
       }
+      break;
+    case 'PolicyConvertedToReducedPaidUp':
+    case 'PolicyConvertedToExtendedTerm':
+      // No premium is due any more: the unpaid installments are cancelled.
+      installments(unpaidInstallmentNos(after));
       break;
     case 'PayoutMade':
     case 'PolicyLoanGranted':

@@ -494,21 +494,26 @@ export function lapsedWithDeadlineBeforeQuery(t: TableNamer, query: DateQuery): 
 }
 
 /** Index policy_summary_open_by_maturity; the plan's entries are the survival_benefits rows (primary key prefix). */
+/** Where the cover ends: the ETI cover end, else the maturity date. */
+const TERM_END = 'COALESCE(s.cover_ends_on, s.maturity_date)';
+
 export function policiesExpiringByQuery(t: TableNamer, query: DateQuery): SqlQuery {
   return paged(
     {
       select:
-        `s.policy_id AS "policyId", s.status AS "status", s.maturity_date AS "maturityDate", ` +
+        `s.policy_id AS "policyId", s.status AS "status", ${TERM_END} AS "maturityDate", ` +
         `s.branch_code AS "branchCode", s.agent_id AS "agentId"`,
       from: `${t('policy_summary')} s`,
       where: [
         `s.status IN ${NOT_CLOSED}`,
-        's.maturity_date <= :date',
-        `NOT EXISTS (SELECT 1 FROM ${t('survival_benefits')} b WHERE b.policy_id = s.policy_id AND b.kind = 'MATURITY')`,
+        `${TERM_END} <= :date`,
+        // Extended term insurance ends at its cover end whatever the plan paid at maturity (DESIGN 2.10).
+        `s.cover_ends_on IS NOT NULL OR NOT EXISTS (SELECT 1 FROM ${t('survival_benefits')} b ` +
+          `WHERE b.policy_id = s.policy_id AND b.kind = 'MATURITY')`,
       ],
       params: { date: checkDate('date', query.date) },
       orderBy: [
-        ['s.maturity_date', 'maturityDate', 'date'],
+        [TERM_END, 'maturityDate', 'date'],
         ['s.policy_id', 'policyId', 'text'],
       ],
     },

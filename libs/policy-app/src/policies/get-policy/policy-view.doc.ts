@@ -107,6 +107,15 @@ class SurvivalBenefitViewDoc {
   @ApiProperty({ type: String, format: 'date', nullable: true }) paidOn!: string | null;
 }
 
+class NonforfeitureViewDoc {
+  @ApiProperty({ enum: ['RPU', 'ETI'] }) option!: string;
+  @ApiProperty({ format: 'date' }) effectiveOn!: string;
+  @ApiProperty({ type: () => MoneyDto, description: 'RPU: the reduced sum assured; ETI: the sum assured' })
+  sumAssured!: MoneyDto;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'ETI: the last day of cover' })
+  coverEndsOn!: string | null;
+}
+
 class LoanGrantDoc {
   @ApiProperty({ description: '{policyId}-L{n}' }) loanNo!: string;
   @ApiProperty({ type: () => MoneyDto }) amount!: MoneyDto;
@@ -196,6 +205,13 @@ export class PolicyViewDoc {
       'The cash value on effectiveOn (DESIGN 2.8); null once closed or when the product version has no cash value',
   })
   cashValue!: MoneyDto | null;
+  @ApiProperty({ description: 'The automatic premium loan is elected (DESIGN 2.10)' }) automaticPremiumLoan!: boolean;
+  @ApiProperty({
+    type: () => NonforfeitureViewDoc,
+    nullable: true,
+    description: 'The nonforfeiture option the policy was converted to (DESIGN 2.10); null otherwise',
+  })
+  nonforfeiture!: NonforfeitureViewDoc | null;
   @ApiProperty({
     type: () => LoanViewDoc,
     nullable: true,
