@@ -147,6 +147,24 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImports] }] },
   },
   {
+    // The feed runtime is generic: it knows the event-store port, no driver, framework or read model.
+    files: ['libs/feed-runtime/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepLibImports,
+            frameworksAndDrivers[0],
+            frameworksAndDrivers[2],
+            { group: ['@lib/*', '!@lib/event-sourcing'], message: 'The feed runtime depends on the kernel only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Nest resolves constructor parameters through decorator metadata: those imports must stay value imports.
     files: ['apps/**/*.ts', 'libs/policy-app/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },

@@ -45,6 +45,15 @@ import {
   type KafkaClient as Kafka,
   type PublishableEvent,
 } from '@lib/kafka';
+import {
+  DEFAULT_RETRY_POLICY,
+  lingerBatches,
+  pause,
+  retry,
+  retryDelayMs,
+  RetryStopped,
+  type RetryPolicy,
+} from '@lib/feed-runtime';
 import { createCheckpointStore, type CheckpointStore } from '@lib/read-models';
 import {
   counterReading,
@@ -53,7 +62,6 @@ import {
   startWorkerHttp,
   type WorkerHttpServer,
 } from '@lib/worker-runtime';
-import { EventBatcher } from './event-batcher';
 import { type RelayConfig } from './relay-config';
 
 type RelayState = 'running' | 'waiting-for-kafka' | 'stopping' | 'stopped' | 'failed';
@@ -99,8 +107,8 @@ export interface RelayHandle {
 }
 
 const PUBLISHED_PREFIXES = STREAM_CATEGORIES.map((category) => `${category}-`);
-const MIN_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
+/** The feed runtime's policy, from 0.1 s: a relay is the head of the feed, and Kafka blips are short. */
+const RELAY_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, initialDelayMs: 100 };
 /** Failed publish attempts in a row after which the producer is replaced (a new producer id). */
 const FAILURES_BEFORE_NEW_PRODUCER = 3;
 
@@ -188,7 +196,7 @@ class Relay implements RelayHandle {
   private topicsReady = false;
   private progressTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
-  private wakeBackoff: (() => void) | undefined;
+  private readonly stopSignal = new AbortController();
   private saving: Promise<void> = Promise.resolve();
   private saveRunning = false;
   private saveRequested = false;
@@ -289,7 +297,7 @@ class Relay implements RelayHandle {
   private async shutdown(): Promise<void> {
     this.stopRequested = true;
     if (this.state !== 'failed') this.state = 'stopping';
-    this.wakeBackoff?.();
+    this.stopSignal.abort();
     await this.closeSubscription?.();
     if (this.running) {
       const timeoutMs = this.options.stopTimeoutMs ?? 10_000;
@@ -333,23 +341,22 @@ class Relay implements RelayHandle {
           : subscribeFromCheckpoint(eventStore, this.position);
       this.closeSubscription = () => subscription.close();
       try {
-        const batcher = new EventBatcher(
-          subscription[Symbol.asyncIterator](),
-          this.config.batchSize,
-          this.config.lingerMs,
-        );
+        const batches = lingerBatches(subscription, {
+          maxBatchSize: this.config.batchSize,
+          maxWaitMs: this.config.lingerMs,
+        });
         // The next batch is read (and decoded) while Kafka acknowledges the current one; publishing itself stays
         // strictly one batch at a time, which keeps every stream's events in order on its partition.
         // A read that fails while the previous batch is being published is handled when awaited, not reported as
         // an unhandled rejection meanwhile (which would end the process).
-        let next = batcher.next();
+        let next = batches.next();
         void next.catch(() => undefined);
         for (;;) {
           const batch = await next;
-          if (batch.length === 0) break;
-          next = batcher.next();
+          if (batch.done) break;
+          next = batches.next();
           void next.catch(() => undefined);
-          if (!(await this.relayBatch(batch))) break;
+          if (!(await this.relayBatch(batch.value))) break;
           failures = 0;
         }
         // A batch read ahead but not published is read again after the checkpoint by the next subscription.
@@ -391,40 +398,51 @@ class Relay implements RelayHandle {
 
   /** @returns how many messages Kafka acknowledged, or false when stopping made it give up. */
   private async publishUntilAcknowledged(events: readonly PublishableEvent[]): Promise<number | false> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!this.topicsReady) await this.ensureTopics();
-        const receipt = await this.publisher.publishBatch(events, {
-          onUnpublishable: (event, error) => this.leftOut(event, error),
-        });
-        // Reported once per batch however often it was retried; the batch is done now.
-        this.unpublishableIds.clear();
-        if (this.state === 'waiting-for-kafka') {
-          this.state = 'running';
-          this.logger.info({ attempts: attempt }, 'Kafka is reachable again: relaying');
-        }
-        return receipt.messageCount;
-      } catch (error) {
-        if (error instanceof TopicPartitionMismatchError) throw error;
-        this.publishFailures++;
-        this.lastError = describe(error);
-        if (this.stopRequested) return false;
-        if (attempt % FAILURES_BEFORE_NEW_PRODUCER === 0) await this.replacePublisher();
-        if (this.state === 'running') this.state = 'waiting-for-kafka';
-        // The producer keeps its own retries inside publishBatch; an error here means it gave up for now.
-        this.logger.warn(
-          {
-            err: error,
-            attempt,
-            batch: events.length,
-            checkpoint: this.savedCheckpoint,
-            lagMs: this.currentLag(events[0]),
+    try {
+      return await retry(
+        async (attempt) => {
+          // Every third failed attempt in a row: the producer keeps failing, so a new one (a new producer id).
+          if (attempt > 1 && (attempt - 1) % FAILURES_BEFORE_NEW_PRODUCER === 0) await this.replacePublisher();
+          if (!this.topicsReady) await this.ensureTopics();
+          const receipt = await this.publisher.publishBatch(events, {
+            onUnpublishable: (event, error) => this.leftOut(event, error),
+          });
+          // Reported once per batch however often it was retried; the batch is done now.
+          this.unpublishableIds.clear();
+          if (this.state === 'waiting-for-kafka') {
+            this.state = 'running';
+            this.logger.info({ attempts: attempt }, 'Kafka is reachable again: relaying');
+          }
+          return receipt.messageCount;
+        },
+        {
+          policy: RELAY_RETRY,
+          signal: this.stopSignal.signal,
+          shouldRetry: (error) => {
+            if (error instanceof TopicPartitionMismatchError) return false;
+            this.publishFailures++;
+            this.lastError = describe(error);
+            return true;
           },
-          'Kafka did not acknowledge the batch: retrying',
-        );
-        await this.backoff(attempt);
-        if (this.stopRequested) return false;
-      }
+          // The producer keeps its own retries inside publishBatch; an error here means it gave up for now.
+          onRetry: (error, attempt) => {
+            if (this.state === 'running') this.state = 'waiting-for-kafka';
+            this.logger.warn(
+              {
+                err: error,
+                attempt,
+                batch: events.length,
+                checkpoint: this.savedCheckpoint,
+                lagMs: this.currentLag(events[0]),
+              },
+              'Kafka did not acknowledge the batch: retrying',
+            );
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof RetryStopped) return false;
+      throw error;
     }
   }
 
@@ -505,19 +523,17 @@ class Relay implements RelayHandle {
   }
 
   private async saveCheckpointWithRetry(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.saveCheckpoint();
-        return;
-      } catch (error) {
+    await retry(() => this.saveCheckpoint(), {
+      policy: RELAY_RETRY,
+      signal: this.stopSignal.signal,
+      onRetry: (error, attempt) => {
         this.lastError = describe(error);
         this.logger.warn({ err: error, attempt }, 'saving the checkpoint failed: retrying');
-        if (this.stopRequested) return;
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(MIN_BACKOFF_MS * 2 ** (attempt - 1), MAX_BACKOFF_MS)),
-        );
-      }
-    }
+      },
+    }).catch((error: unknown) => {
+      // Stopping: shutdown() saves the final checkpoint itself.
+      if (!(error instanceof RetryStopped)) throw error;
+    });
   }
 
   private async saveCheckpoint(): Promise<void> {
@@ -528,17 +544,8 @@ class Relay implements RelayHandle {
   }
 
   /** Waits before the next attempt; `stop()` cuts the wait short. */
-  private backoff(attempt: number): Promise<void> {
-    const delay = Math.min(MIN_BACKOFF_MS * 2 ** Math.min(attempt - 1, 10), MAX_BACKOFF_MS);
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wakeBackoff = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, delay);
-      this.wakeBackoff = finish;
-    });
+  private async backoff(attempt: number): Promise<void> {
+    await pause(retryDelayMs(RELAY_RETRY, attempt), this.stopSignal.signal);
   }
 
   private currentLag(oldest: PublishableEvent): number | null {

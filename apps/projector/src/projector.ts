@@ -17,13 +17,14 @@
  *
  * Graceful stop: the chunk in hand finishes, processed offsets are committed, the member leaves the group.
  *
- * The consumer mechanics (chunking, offsets, retries, isolation, the DLQ) are libs/kafka's ConsumerRunner in batch
- * mode; this file decides what a chunk does and which errors are the events' fault, and counts.
+ * The consumer mechanics (chunking, offsets, the DLQ) are libs/kafka's ConsumerRunner in batch mode, which runs the
+ * feed runtime's pipeline (libs/feed-runtime: retries, isolation, quarantine); this file decides what a chunk does
+ * and which errors are the events' fault, and counts.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import { Histogram, type Registry } from 'prom-client';
 import { type RecordedEvent } from '@lib/event-sourcing';
+import { DEFAULT_RETRY_POLICY, retry } from '@lib/feed-runtime';
 import { ConsumerRunner, createKafka, MalformedCloudEventError, type ParsedMessage } from '@lib/kafka';
 import {
   createReadModelStore,
@@ -168,7 +169,7 @@ class Projector implements ProjectorHandle {
       maxWaitTimeMs: 500,
       // A fetched partition batch of up to ~4 MB (thousands of events) is cut into read-model transactions.
       maxBytesPerPartition: 4 * 1024 * 1024,
-      onHandlerError: ({ error, kind, transientFailures, batch }) => {
+      onHandlerError: ({ error, kind, failures, batch }) => {
         if (kind === 'poison') {
           if (batch.length === 1)
             this.logger.warn({ err: error, eventId: batch[0].event.id }, 'event cannot be projected');
@@ -176,10 +177,7 @@ class Projector implements ProjectorHandle {
         }
         this.transientFailures++;
         this.lastError = describe(error);
-        this.logger.warn(
-          { err: error, failures: transientFailures, events: batch.length },
-          'read-model transaction failed: retrying',
-        );
+        this.logger.warn({ err: error, failures, events: batch.length }, 'read-model transaction failed: retrying');
       },
       onDeadLetter: async ({ message, event, deadLetterTopic, reason, attempts, error }) => {
         this.deadLettered++;
@@ -298,16 +296,13 @@ class Projector implements ProjectorHandle {
    * does not send the message to the DLQ again through a redelivery.
    */
   private async quarantine(event: RecordedEvent, error: ProjectionError): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!(await this.store.quarantineStream(event, error.reason))) return;
-        break;
-      } catch (failure) {
-        if (attempt >= QUARANTINE_ATTEMPTS) throw failure;
-        this.logger.warn({ err: failure, streamId: event.streamId, attempt }, 'quarantining a stream failed; retrying');
-        await sleep(this.config.retryBackoffMs * 2 ** (attempt - 1));
-      }
-    }
+    const quarantined = await retry(() => this.store.quarantineStream(event, error.reason), {
+      policy: { initialDelayMs: this.config.retryBackoffMs, maxDelayMs: DEFAULT_RETRY_POLICY.maxDelayMs },
+      shouldRetry: (_failure, failures) => failures < QUARANTINE_ATTEMPTS,
+      onRetry: (failure, attempt) =>
+        this.logger.warn({ err: failure, streamId: event.streamId, attempt }, 'quarantining a stream failed; retrying'),
+    });
+    if (!quarantined) return;
     this.streamsQuarantined++;
     this.logger.error(
       { streamId: event.streamId, revision: event.revision, eventType: event.type, reason: error.reason },

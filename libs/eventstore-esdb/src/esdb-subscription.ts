@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   START,
   UnavailableError,
@@ -8,6 +7,7 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import { SubscriptionError, type AllSubscription, type RecordedEvent } from '@lib/event-sourcing';
+import { pause, retryDelayMs } from '@lib/feed-runtime';
 import {
   compareEsdbPositions,
   describeEsdbError,
@@ -136,8 +136,7 @@ export class ResubscribingAllSubscription implements AllSubscription {
           throw new EsdbSubscriptionError(transient, attempts, last && encodePosition(last), dropped);
         }
         this.options.onDropped?.(dropped, failures);
-        const delayMs = Math.min(maxDelayMs, initialDelayMs * 2 ** (failures - 1));
-        await sleep(delayMs, undefined, { signal: this.#stop.signal }).catch(() => undefined);
+        await pause(retryDelayMs({ initialDelayMs, maxDelayMs }, failures), this.#stop.signal);
       }
     } finally {
       this.#closed = true;

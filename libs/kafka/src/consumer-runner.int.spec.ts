@@ -329,7 +329,7 @@ describeWithKafka('ConsumerRunner against a real broker', () => {
     await waitFor(() => handled.length === 3, 'the messages once the database is back');
 
     expect(handled).toEqual([0, 1, 2]);
-    expect(failures.map(({ kind, transientFailures }) => [kind, transientFailures])).toEqual([
+    expect(failures.map((failure) => [failure.kind, failure.failures])).toEqual([
       ['transient', 1],
       ['transient', 2],
       ['transient', 3],

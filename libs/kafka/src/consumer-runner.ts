@@ -1,16 +1,18 @@
 /**
- * A consumer-group runner for the projection feed (DESIGN 5). At-least-once: a message's offset is resolved, and so
- * committed, only after its handler succeeded or after it was written to `<topic>.dlq`. Handlers therefore see a
- * message again after a crash or rebalance and must be idempotent (the projector skips revisions it applied).
+ * A consumer-group runner for the projection feed (DESIGN 5): the Kafka source of the feed runtime
+ * (libs/feed-runtime). At-least-once: a message's offset is resolved, and so committed, only after the pipeline
+ * settled it (handled, or written to `<topic>.dlq`). Handlers therefore see a message again after a crash or
+ * rebalance and must be idempotent (the projector skips revisions it applied).
  *
  * Two modes, one engine: `handle` gets one message at a time; `handleBatch` gets each fetched partition batch cut
  * into even chunks of at most `batchSize` messages (one database transaction per chunk, say).
  * - A value that is not one of our CloudEvents goes to `<topic>.dlq` at once: retrying cannot fix the bytes.
- * - A handler error that `isPoison` calls the messages' fault: a chunk of several is handed over again one message
- *   at a time to find the culprit(s); a single message gets `maxAttempts` attempts, then goes to the DLQ with the
- *   error in its headers, and the group moves on.
- * - Any other handler error (the database is unreachable) is retried with backoff until it works, or until the
- *   runner stops or loses the partition (the chunk is then left unresolved for the next owner); never dead-lettered.
+ * - The rest is the runtime's pipeline: a handler error that `isPoison` calls the messages' fault isolates the
+ *   culprit(s) of a chunk one message at a time; a single message gets `maxAttempts` attempts, then goes to the DLQ
+ *   (the pipeline's quarantine) with the error in its headers, and the group moves on.
+ * - Any other handler error (the database is unreachable) is retried with the runtime's backoff until it works, or
+ *   until the runner stops or loses the partition (the chunk is then left unresolved for the next owner); never
+ *   dead-lettered.
  */
 import {
   Partitioners,
@@ -21,6 +23,15 @@ import {
   type KafkaMessage,
   type Producer,
 } from 'kafkajs';
+import {
+  DEFAULT_RETRY_POLICY,
+  evenChunks,
+  FeedPipeline,
+  runFeed,
+  type FeedControl,
+  type FeedFailure,
+  type SourceBatch,
+} from '@lib/feed-runtime';
 import { MalformedCloudEventError, parseCloudEvent, type PolicyServicingCloudEvent } from './cloud-events';
 import { deadLetterTopicFor, ensureTopics } from './kafka-client';
 
@@ -58,22 +69,15 @@ export interface DeadLetter {
   readonly attempts: number;
 }
 
-/** A failed handler call, reported before the runner retries, isolates or dead-letters. */
-export interface HandlerFailure {
-  readonly error: Error;
-  /** `poison`: the messages' fault (isPoison): isolated, then bounded. `transient`: retried until it works. */
-  readonly kind: 'poison' | 'transient';
-  /** Consecutive transient failures of this handler call so far (1, 2, …); 0 for a poison failure. */
-  readonly transientFailures: number;
-  readonly batch: readonly ParsedMessage[];
-}
+/** A failed handler call, reported before the runner retries, isolates or dead-letters (the runtime's FeedFailure). */
+export type HandlerFailure = FeedFailure<ParsedMessage>;
 
 interface CommonOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
   /** Attempts for a message failing with a poison error before it is dead-lettered; default 3. */
   readonly maxAttempts?: number;
-  /** Wait before the second attempt, doubled before each further one (at most 5 s); default 200 ms. */
+  /** Wait before the second attempt, doubled before each further one (the runtime's policy, at most 5 s); default 200 ms. */
   readonly retryBackoffMs?: number;
   /**
    * Whether a handler error is the messages' fault (bounded attempts, then the DLQ) rather than the
@@ -139,27 +143,18 @@ export const DEAD_LETTER_HEADERS = {
   originalTimestamp: 'dlq.original.timestamp',
 } as const;
 
-const MAX_BACKOFF_MS = 5_000;
 const MAX_ERROR_HEADER_LENGTH = 4_096;
 
-/** Each handler call of a chunk ends handled, poisoned (the error), or abandoned (stopping or rebalancing). */
-type Settled = 'handled' | 'abandoned' | Error;
-
-interface Chunk {
-  readonly topic: string;
-  readonly partition: number;
-  readonly heartbeat: () => Promise<void>;
-  readonly shouldContinue: () => boolean;
+/** A parsed message with its raw form, which a dead letter copies as it was. */
+interface InFlight extends ParsedMessage {
+  readonly raw: KafkaMessage;
 }
 
 export class ConsumerRunner {
   private readonly consumer: Consumer;
   private readonly deadLetterProducer: Producer;
-  private readonly handleBatch: CloudEventBatchHandler;
+  private readonly pipeline: FeedPipeline<InFlight>;
   private readonly batchSize: number;
-  private readonly maxAttempts: number;
-  private readonly retryBackoffMs: number;
-  private readonly isPoison: (error: Error) => boolean;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   private stopped: Promise<void> | undefined;
 
@@ -168,23 +163,37 @@ export class ConsumerRunner {
     private readonly options: ConsumerRunnerOptions,
   ) {
     if (options.topics.length === 0) throw new RangeError('ConsumerRunner needs at least one topic');
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.retryBackoffMs = options.retryBackoffMs ?? 200;
-    this.isPoison = options.isPoison ?? (() => true);
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
+    const maxAttempts = options.maxAttempts ?? 3;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       throw new RangeError('maxAttempts must be a positive integer');
     }
+    let handleBatch: CloudEventBatchHandler;
     if (options.handleBatch !== undefined) {
-      this.handleBatch = options.handleBatch;
+      handleBatch = options.handleBatch;
       this.batchSize = options.batchSize ?? 1000;
       if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
         throw new RangeError('batchSize must be a positive integer');
       }
     } else {
       const handle = options.handle;
-      this.handleBatch = ([{ event, message }]) => handle(event, message);
+      handleBatch = ([{ event, message }]) => handle(event, message);
       this.batchSize = 1;
     }
+    const isPoison = options.isPoison ?? (() => true);
+    this.pipeline = new FeedPipeline<InFlight>({
+      sink: {
+        handle: (batch) => handleBatch(batch),
+        isPoison,
+        quarantine: ({ raw, message, event }, error, attempts) =>
+          this.deadLetter(raw, message, 'handler-failed', error, attempts, event),
+      },
+      retryPolicy: {
+        initialDelayMs: options.retryBackoffMs ?? DEFAULT_RETRY_POLICY.initialDelayMs,
+        maxDelayMs: DEFAULT_RETRY_POLICY.maxDelayMs,
+      },
+      poisonAttempts: maxAttempts,
+      onFailure: options.onHandlerError,
+    });
     const sessionTimeout = options.sessionTimeoutMs;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
@@ -258,6 +267,7 @@ export class ConsumerRunner {
     }
   }
 
+  /** One fetched partition batch: the source of the runtime's pipeline, chunk by chunk, resolving offsets as it goes. */
   private async consumeBatch({
     batch,
     resolveOffset,
@@ -266,112 +276,48 @@ export class ConsumerRunner {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const chunk: Chunk = {
-      topic: batch.topic,
-      partition: batch.partition,
-      heartbeat,
-      shouldContinue: () => this.state === 'running' && isRunning() && !isStale(),
+    const control: FeedControl = {
+      continueIf: () => this.state === 'running' && isRunning() && !isStale(),
+      beforeRetry: heartbeat,
     };
-    const { messages } = batch;
-    if (messages.length === 0) return;
-    // Even chunks (1 100 messages → 550 + 550, not 1 000 + 100): fewer, fuller handler calls.
-    const chunkSize = Math.ceil(messages.length / Math.ceil(messages.length / this.batchSize));
-    for (let start = 0; start < messages.length; start += chunkSize) {
-      if (!chunk.shouldContinue()) return;
-      const slice = messages.slice(start, start + chunkSize);
-      // Abandoned (stopping or rebalancing while the handler kept failing): not resolved, so redelivered.
-      if (!(await this.consumeChunk(chunk, slice))) return;
-      resolveOffset(slice[slice.length - 1].offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-    }
+    const { topic, partition } = batch;
+    const chunks = evenChunks(batch.messages, this.batchSize);
+    const source = async function* (this: ConsumerRunner): AsyncGenerator<SourceBatch<InFlight>> {
+      for (const chunk of chunks) {
+        // Checked before the chunk's malformed messages are dead-lettered, not only before it is handled.
+        if (!control.continueIf?.()) return;
+        yield {
+          items: await this.parseOrDeadLetter(topic, partition, chunk),
+          // Resolved once every message of the chunk was handled or dead-lettered; never for an abandoned chunk
+          // (stopping or rebalancing while the handler kept failing), which is then redelivered.
+          acknowledge: async () => {
+            resolveOffset(chunk[chunk.length - 1].offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
+          },
+        };
+      }
+    };
+    await runFeed(source.call(this), this.pipeline, control);
   }
 
-  /** True once every message of the chunk was handled or dead-lettered. */
-  private async consumeChunk(chunk: Chunk, messages: readonly KafkaMessage[]): Promise<boolean> {
-    const parsed: ParsedMessage[] = [];
-    const raw: KafkaMessage[] = [];
-    for (const message of messages) {
-      const consumed = toConsumedMessage(chunk.topic, chunk.partition, message);
-      let event: PolicyServicingCloudEvent;
+  /** The chunk's CloudEvents; a malformed value goes to the dead-letter topic at once (retrying cannot fix it). */
+  private async parseOrDeadLetter(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<InFlight[]> {
+    const parsed: InFlight[] = [];
+    for (const raw of messages) {
+      const message = toConsumedMessage(topic, partition, raw);
       try {
-        event = parseCloudEvent(message.value);
+        parsed.push({ event: parseCloudEvent(raw.value), message, raw });
       } catch (error) {
         if (!(error instanceof MalformedCloudEventError)) throw error;
-        await this.deadLetter(message, consumed, 'malformed', error, 0);
-        continue;
-      }
-      parsed.push({ event, message: consumed });
-      raw.push(message);
-    }
-    if (parsed.length === 0) return true;
-
-    if (parsed.length > 1) {
-      const settled = await this.handleUntilSettled(chunk, parsed);
-      if (settled === 'handled') return true;
-      if (settled === 'abandoned') return false;
-      // Some message of the chunk is poison: one by one, so that only the culprit(s) go to the DLQ.
-    }
-    return this.isolate(chunk, parsed, raw);
-  }
-
-  private async isolate(
-    chunk: Chunk,
-    parsed: readonly ParsedMessage[],
-    raw: readonly KafkaMessage[],
-  ): Promise<boolean> {
-    for (let index = 0; index < parsed.length; index++) {
-      for (let attempt = 1; ; attempt++) {
-        const settled = await this.handleUntilSettled(chunk, [parsed[index]]);
-        if (settled === 'handled') break;
-        if (settled === 'abandoned') return false;
-        if (attempt >= this.maxAttempts) {
-          // A consumer that lost the partition meanwhile leaves the verdict to its new owner.
-          if (!chunk.shouldContinue()) return false;
-          await this.deadLetter(
-            raw[index],
-            parsed[index].message,
-            'handler-failed',
-            settled,
-            attempt,
-            parsed[index].event,
-          );
-          break;
-        }
-        await sleep(this.backoffMs(attempt));
-        // Stopping or rebalancing: leave the message unresolved; whoever owns the partition next retries it.
-        if (!chunk.shouldContinue()) return false;
-        await chunk.heartbeat();
+        await this.deadLetter(raw, message, 'malformed', error, 0);
       }
     }
-    return true;
-  }
-
-  /** One handler call, repeated with backoff while it fails with a transient error. */
-  private async handleUntilSettled(chunk: Chunk, batch: readonly ParsedMessage[]): Promise<Settled> {
-    for (let transientFailures = 0; ;) {
-      try {
-        await this.handleBatch(batch);
-        return 'handled';
-      } catch (caught) {
-        const error = asError(caught);
-        if (this.isPoison(error)) {
-          this.options.onHandlerError?.({ error, kind: 'poison', transientFailures: 0, batch });
-          return error;
-        }
-        transientFailures++;
-        this.options.onHandlerError?.({ error, kind: 'transient', transientFailures, batch });
-        if (!chunk.shouldContinue()) return 'abandoned';
-        await sleep(this.backoffMs(transientFailures));
-        if (!chunk.shouldContinue()) return 'abandoned';
-        // The broker may be the thing that is down: a failed heartbeat must not end the retries.
-        await chunk.heartbeat().catch(() => undefined);
-      }
-    }
-  }
-
-  private backoffMs(attempt: number): number {
-    return Math.min(this.retryBackoffMs * 2 ** Math.min(attempt - 1, 10), MAX_BACKOFF_MS);
+    return parsed;
   }
 
   /** Resolves once the dead-letter topic acknowledged; if that fails the batch fails and is fetched again. */
@@ -459,14 +405,6 @@ function decodeHeaders(raw: IHeaders | undefined): Record<string, string> {
   return headers;
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 function truncate(text: string, maxLength: number): string {
   return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -7,4 +7,5 @@ export { PostgresReadModelStore } from './postgres/postgres-read-model-store';
 export { SqliteReadModelStore, SQLITE_READ_MODELS_FILE } from './sqlite/sqlite-read-model-store';
 export * from './create-read-model-store';
 export { rebuildFromLog } from './rebuild-from-log';
+export { readModelPipeline } from './read-model-feed';
 export * from './checkpoints';

@@ -1,11 +1,13 @@
 /**
  * A rebuild of every read model from the event log (DESIGN 5): fresh tables (`beginRebuild`, stamped with the current
  * layout), every event of `$all` applied page by page, then swapped in (`completeRebuild`). `policyctl rebuild` runs
- * it, and the embedded API when it finds the read models in an older layout.
+ * it, and the embedded API when it finds the read models in an older layout. It is the feed runtime with a bounded
+ * scan of `$all` as its source and the fresh tables as its sink.
  */
 import { type EventStore, type Position, type RecordedEvent } from '@lib/event-sourcing';
-import { ProjectionError } from './projections/projection-event';
-import { RebuildBehindLiveError, type ReadModelStore, type RebuildingReadModelStore } from './read-model-store';
+import { logScanSource, retry, runFeed } from '@lib/feed-runtime';
+import { readModelPipeline } from './read-model-feed';
+import { RebuildBehindLiveError, type ReadModelStore } from './read-model-store';
 
 interface RebuildFromLogOptions {
   /** Events read and applied per page; default 1000. */
@@ -23,34 +25,15 @@ interface RebuildFromLogOptions {
   readonly onQuarantine?: (event: RecordedEvent, reason: string) => void;
 }
 
-/** Applies a page; an event that cannot be projected is found by applying the page event by event and quarantined. */
-async function applyPage(
-  rebuild: RebuildingReadModelStore,
-  page: readonly RecordedEvent[],
-  onQuarantine: RebuildFromLogOptions['onQuarantine'],
-): Promise<void> {
-  try {
-    await rebuild.applyBatch(page);
-    return;
-  } catch (error) {
-    if (!(error instanceof ProjectionError)) throw error;
-  }
-  for (const event of page) {
-    try {
-      await rebuild.applyBatch([event]);
-    } catch (error) {
-      if (!(error instanceof ProjectionError)) throw error;
-      await rebuild.quarantineStream(event, error.reason, { moveCheckpoint: true });
-      onQuarantine?.(event, error.reason);
-    }
-  }
-}
+/** Reading on after a failed swap starts at once: the live tables are only a few events ahead. */
+const SWAP_RETRY = { initialDelayMs: 0, maxDelayMs: 0 } as const;
 
 /**
  * Rebuilds the read models of `store` from `events` and swaps them in.
  * @returns the events read from the log.
  * @throws RebuildBehindLiveError when the live read models kept moving on through every swap attempt (the live
- * tables stay); whatever `checkStop` throws. Either way the fresh tables are dropped.
+ * tables stay); whatever `checkStop` throws; a failed transaction (an operator command fails fast, and is run
+ * again). Either way the fresh tables are dropped.
  */
 export async function rebuildFromLog(
   events: EventStore,
@@ -59,27 +42,37 @@ export async function rebuildFromLog(
 ): Promise<{ readonly events: number }> {
   const { batchSize = 1000, maxSwapAttempts = 10, checkStop, onProgress, onQuarantine } = options;
   const rebuild = await store.beginRebuild();
+  // The log is read in order, once: an event that fails to project fails again, so it is quarantined at once.
+  const pipeline = readModelPipeline(rebuild, {
+    poisonAttempts: 1,
+    transientAttempts: 1,
+    onQuarantine: (event, error) => onQuarantine?.(event, error.reason),
+  });
   let swapped = false;
   let after: Position | undefined;
   let read = 0;
   try {
-    for (let attempt = 1; !swapped; attempt++) {
-      for (;;) {
-        checkStop?.();
-        const page = await events.readAll({ ...(after === undefined ? {} : { after }), maxCount: batchSize });
-        if (page.length === 0) break;
-        await applyPage(rebuild, page, onQuarantine);
-        after = page[page.length - 1].position;
-        read += page.length;
-        onProgress?.(read);
-      }
-      try {
+    await retry(
+      async () => {
+        const scan = logScanSource(events, {
+          after,
+          pageSize: batchSize,
+          beforePage: checkStop,
+          onPage: (last, pageEvents) => {
+            after = last;
+            read += pageEvents;
+            onProgress?.(read);
+          },
+        });
+        await runFeed(scan, pipeline);
         await rebuild.completeRebuild();
         swapped = true;
-      } catch (error) {
-        if (!(error instanceof RebuildBehindLiveError) || attempt >= maxSwapAttempts) throw error;
-      }
-    }
+      },
+      {
+        policy: SWAP_RETRY,
+        shouldRetry: (error, attempts) => error instanceof RebuildBehindLiveError && attempts < maxSwapAttempts,
+      },
+    );
     return { events: read };
   } finally {
     if (!swapped) await rebuild.abandonRebuild().catch(() => undefined);

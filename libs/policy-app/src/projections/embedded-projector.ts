@@ -1,38 +1,33 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   isPermanentSubscriptionError,
-  subscribeFromCheckpoint,
-  type AllSubscription,
   type EventStore,
   type Position,
-  type RecordedEvent,
   type SubscriptionError,
 } from '@lib/event-sourcing';
-import { ProjectionError, rebuildFromLog, type ReadModelStore } from '@lib/read-models';
+import {
+  DEFAULT_RETRY_POLICY,
+  retry,
+  RetryStopped,
+  runFeed,
+  subscriptionSource,
+  type SubscriptionSource,
+} from '@lib/feed-runtime';
+import { ProjectionError, readModelPipeline, rebuildFromLog, type ReadModelStore } from '@lib/read-models';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE } from '../event-store/tokens';
 import { FeedHealth } from '../health/feed-health';
 import { LOGGER } from '../logging/logger';
-import { batchEvents } from './event-batches';
 import { ReadModelConnection } from './read-model-connection';
 
 /** Events per applyBatch (one read-model transaction) and how long a live batch waits for more. */
 const PROJECTION_BATCH = { maxBatchSize: 500, maxWaitMs: 5 } as const;
-/** Retry delays: 0.5 s, doubling, at most 30 s. */
-const BACKOFF_MS = { first: 500, max: 30_000 } as const;
-/** Attempts for an event the projections cannot apply before its stream is quarantined (0.5 s and 1 s apart). */
-const POISON_ATTEMPTS = 3;
 
 /** `failed`: stopped for good, the event store refuses the subscription (see run). */
 export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped' | 'failed';
 
 class ProjectorStopped extends Error {}
-
-function backoffMs(attempt: number): number {
-  return Math.min(BACKOFF_MS.max, BACKOFF_MS.first * 2 ** Math.max(0, attempt - 1));
-}
 
 /**
  * The embedded projection feed (DESIGN 1 and 5): in the API process, a catch-up subscription on the event store's
@@ -46,12 +41,12 @@ function backoffMs(attempt: number): number {
  * Read models found in an older layout (an earlier release's tables) are first rebuilt from the log into fresh
  * tables and swapped in (`upgradeLayout`); the feed then carries on from the rebuilt checkpoint.
  *
- * Failures never reach the API: the feed logs them and retries with backoff (0.5 s … 30 s). Except one that retrying
+ * Failures never reach the API: the feed logs them and retries with the feed runtime's backoff (0.2 s … 5 s). Except one that retrying
  * cannot mend: the event store refuses the subscription itself (a permanent SubscriptionError, e.g. a checkpoint that
  * is not an event boundary, or that belongs to another store). Then the feed stops (state `failed`) with one error
  * line, and readiness and the ReportService's gRPC health say why; commands and queries are served on. An event the
  * projections cannot apply (ProjectionError) is isolated by applying its batch event by event; the events around it
- * are applied, and after POISON_ATTEMPTS attempts its stream is quarantined (logged as an error): that stream's
+ * are applied, and after three attempts its stream is quarantined (logged as an error): that stream's
  * later events are passed over, since applying them without it would corrupt its rows, and every other stream
  * carries on. Every report's `caughtUp` counts the quarantined streams until `policyctl rebuild` (after a fix).
  */
@@ -59,7 +54,7 @@ function backoffMs(attempt: number): number {
 export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly stopSignal = new AbortController();
   private running: Promise<void> | undefined;
-  private subscription: AllSubscription | undefined;
+  private subscription: SubscriptionSource | undefined;
   private currentState: EmbeddedProjectorState;
 
   constructor(
@@ -93,42 +88,86 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
     return this.stopSignal.signal.aborted;
   }
 
+  /**
+   * Subscribes from the read models' checkpoint and runs the feed; a failure resubscribes after a pause (the retry
+   * policy's, counted afresh once a batch applied), except a permanent refusal of the subscription.
+   */
   private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      let checkpoint: Position | null = null;
-      try {
-        const store = await this.readModels.storeOfAnyLayout();
-        await this.upgradeLayout(store);
-        const { position } = await store.checkpoint();
-        checkpoint = position;
-        this.subscription = subscribeFromCheckpoint(this.events, position);
-        if (this.stopped) break;
-        this.currentState = 'running';
-        this.logger.info({ after: position }, 'embedded projection subscribed to $all');
-        for await (const batch of batchEvents(this.subscription, PROJECTION_BATCH)) {
-          await this.applyWithRetry(store, batch);
-          failures = 0;
-        }
-        if (!this.stopped) throw new Error('the $all subscription ended');
-      } catch (error) {
-        if (this.stopped || error instanceof ProjectorStopped) break;
-        if (isPermanentSubscriptionError(error)) {
-          this.fail(error, checkpoint);
-          break;
-        }
-        failures++;
-        this.currentState = 'retrying';
-        this.logger.warn(
-          { err: error, attempt: failures, retryInMs: backoffMs(failures) },
-          'embedded projection failed; resubscribing after a pause',
-        );
-        await this.pause(backoffMs(failures)).catch(() => undefined);
-      } finally {
-        await this.subscription?.close().catch(() => undefined);
-        this.subscription = undefined;
-      }
+    let checkpoint: Position | null = null;
+    try {
+      await retry(
+        async (_attempt, progressed) => {
+          try {
+            const store = await this.readModels.storeOfAnyLayout();
+            await this.upgradeLayout(store);
+            checkpoint = (await store.checkpoint()).position;
+            this.subscription = subscriptionSource(this.events, checkpoint, PROJECTION_BATCH);
+            if (this.stopped) return;
+            this.currentState = 'running';
+            this.logger.info({ after: checkpoint }, 'embedded projection subscribed to $all');
+            const pipeline = this.pipeline(store, progressed);
+            if ((await runFeed(this.subscription, pipeline, { signal: this.stopSignal.signal })) === 'ended') {
+              throw new Error('the $all subscription ended');
+            }
+          } finally {
+            await this.subscription?.close().catch(() => undefined);
+            this.subscription = undefined;
+          }
+        },
+        {
+          policy: DEFAULT_RETRY_POLICY,
+          signal: this.stopSignal.signal,
+          shouldRetry: (error) =>
+            !this.stopped && !(error instanceof ProjectorStopped) && !isPermanentSubscriptionError(error),
+          onRetry: (error, attempt, retryInMs) => {
+            this.currentState = 'retrying';
+            this.logger.warn(
+              { err: error, attempt, retryInMs },
+              'embedded projection failed; resubscribing after a pause',
+            );
+          },
+        },
+      );
+    } catch (error) {
+      if (this.stopped || error instanceof ProjectorStopped || error instanceof RetryStopped) return;
+      if (isPermanentSubscriptionError(error)) this.fail(error, checkpoint);
     }
+  }
+
+  /**
+   * The read models as the feed's sink: a batch that fails is retried until it applies or the feed stops; an event
+   * the projections cannot apply is quarantined after its attempts (and logged as an error).
+   */
+  private pipeline(store: ReadModelStore, progressed: () => void) {
+    return readModelPipeline(store, {
+      retryPolicy: DEFAULT_RETRY_POLICY,
+      onApplied: () => {
+        progressed();
+        if (this.currentState === 'retrying') this.currentState = 'running';
+      },
+      onFailure: ({ error, failures, batch, retryInMs }) => {
+        if (retryInMs === null) return;
+        this.currentState = 'retrying';
+        const context = { err: error, attempt: failures, retryInMs, events: batch.length };
+        if (error instanceof ProjectionError) {
+          this.logger.error(
+            { ...context, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
+            'embedded projection cannot apply an event; retrying it before quarantining its stream',
+          );
+        } else {
+          this.logger.warn(context, 'embedded projection could not apply a batch; retrying');
+        }
+      },
+      onQuarantine: (_event, error, quarantined) => {
+        this.logger.error(
+          { err: error, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
+          quarantined
+            ? 'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)'
+            : 'embedded projection cannot apply an event of a stream quarantined before (or applied meanwhile): passed over',
+        );
+        if (this.currentState === 'retrying') this.currentState = 'running';
+      },
+    });
   }
 
   /**
@@ -172,55 +211,5 @@ export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicat
         'they are (reports not ready) until the cause is fixed and the API restarted (a checkpoint the store does ' +
         'not know: `policyctl rebuild`)',
     );
-  }
-
-  /** Applies the batch, retrying with backoff until it is applied or the feed stops. */
-  private async applyWithRetry(store: ReadModelStore, batch: readonly RecordedEvent[]): Promise<void> {
-    // Only ProjectionErrors count towards the quarantine: a database blip says nothing about the event.
-    let projectionFailures = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await store.applyBatch(batch);
-        if (this.currentState === 'retrying') this.currentState = 'running';
-        return;
-      } catch (error) {
-        if (this.stopped) throw new ProjectorStopped();
-        if (error instanceof ProjectionError && batch.length > 1) {
-          for (const event of batch) await this.applyWithRetry(store, [event]);
-          return;
-        }
-        if (error instanceof ProjectionError && ++projectionFailures >= POISON_ATTEMPTS) {
-          const quarantined = await store.quarantineStream(batch[0], error.reason, { moveCheckpoint: true });
-          this.logger.error(
-            { err: error, streamId: error.streamId, revision: error.revision, eventType: error.eventType, attempt },
-            quarantined
-              ? 'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)'
-              : 'embedded projection cannot apply an event of a stream quarantined before (or applied meanwhile): passed over',
-          );
-          if (this.currentState === 'retrying') this.currentState = 'running';
-          return;
-        }
-        this.currentState = 'retrying';
-        const context = { err: error, attempt, retryInMs: backoffMs(attempt), events: batch.length };
-        if (error instanceof ProjectionError) {
-          this.logger.error(
-            { ...context, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
-            'embedded projection cannot apply an event; retrying it before quarantining its stream',
-          );
-        } else {
-          this.logger.warn(context, 'embedded projection could not apply a batch; retrying');
-        }
-        await this.pause(backoffMs(attempt));
-      }
-    }
-  }
-
-  /** @throws ProjectorStopped when the feed is stopped during the pause. */
-  private async pause(ms: number): Promise<void> {
-    try {
-      await sleep(ms, undefined, { signal: this.stopSignal.signal });
-    } catch {
-      throw new ProjectorStopped();
-    }
   }
 }

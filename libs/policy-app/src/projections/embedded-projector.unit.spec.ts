@@ -71,7 +71,7 @@ describe('EmbeddedProjector, when the event store ends its subscription', () => 
 
     feed.onApplicationBootstrap();
     await until(() => feed.state === 'failed');
-    // Longer than the first retry pause (0.5 s): no second subscription.
+    // Longer than the first retry pause (0.2 s): no second subscription.
     await new Promise((resolve) => setTimeout(resolve, 700));
 
     expect(events.subscribedAfter).toEqual([CHECKPOINT]);

@@ -1,11 +1,12 @@
 import { comparePositions, type EventStore, type Position } from '@lib/event-sourcing';
+import { pause, retryDelayMs, type RetryPolicy } from '@lib/feed-runtime';
 import { isProjectedStream, type ReadModelReader } from '@lib/read-models';
 
 const SCAN_PAGE = 1000;
 /** Streams asked about per `streamRevisions` call. */
 const REVISIONS_CHUNK = 1000;
-const FIRST_POLL_MS = 2;
-const MAX_POLL_MS = 100;
+/** Polls of the read models while they catch up: 2 ms, doubling, at most 0.1 s apart. */
+const POLL_BACKOFF: RetryPolicy = { initialDelayMs: 2, maxDelayMs: 100 };
 /** Streams named in the timeout message. */
 const STREAMS_NAMED = 5;
 
@@ -74,8 +75,7 @@ export class ReadModelCatchUp {
     const tail = await this.scan(await this.verifiedPosition(reader));
     if (tail.lastProjected === null) return;
     let behind = [...tail.revisions];
-    let pause = FIRST_POLL_MS;
-    for (;;) {
+    for (let polls = 1; ; polls++) {
       behind = await this.stillBehind(reader, behind);
       if (behind.length > 0) behind = await this.withoutQuarantined(reader, behind);
       if (behind.length === 0) break;
@@ -88,8 +88,7 @@ export class ReadModelCatchUp {
           behind.map(([streamId]) => streamId),
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      pause = Math.min(pause * 2, MAX_POLL_MS);
+      await pause(retryDelayMs(POLL_BACKOFF, polls));
     }
     if (this.verified === null || comparePositions(tail.lastProjected, this.verified) > 0) {
       this.verified = tail.lastProjected;
