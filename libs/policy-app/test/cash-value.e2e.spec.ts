@@ -6,6 +6,7 @@
 import { issuePolicyBody, money } from './support/fixtures';
 import { startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
 import { bearer, removeDataDir } from './support/test-api';
+import { issueWorkedExamplePolicy, publishWorkedExampleProduct } from './support/worked-example';
 
 describe('cash value (DESIGN 2.8)', () => {
   let api: GrpcTestApi;
@@ -13,48 +14,8 @@ describe('cash value (DESIGN 2.8)', () => {
 
   beforeAll(async () => {
     api = await startGrpcTestApi();
-    await api
-      .http()
-      .post('/v1/products/CV-ENDOW/versions')
-      .set('Authorization', bearer('product-manager'))
-      .send({
-        name: 'Worked-example endowment',
-        kind: 'ENDOWMENT',
-        jurisdiction: 'CN',
-        currency: 'CNY',
-        freeLook: { days: 15, costDeduction: money(1_000) },
-        grace: { noticeShortensGrace: false },
-        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
-        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
-        automaticPremiumLoan: false,
-        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
-      })
-      .expect(201);
-    const policy = issuePolicyBody('CV-0001', {
-      productCode: 'CV-ENDOW',
-      sumAssured: money(10_000_000),
-      premium: {
-        modalPremium: money(120_000),
-        frequency: 'ANNUAL',
-        paymentTermYears: 10,
-        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
-      },
-      effectiveDate: '2024-03-01',
-      maturityDate: '2044-03-01',
-      survivalBenefits: [],
-    });
-    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
-    for (const [installmentNo, paidOn] of [
-      [2, '2025-03-01'],
-      [3, '2026-03-01'],
-    ] as const) {
-      await api
-        .http()
-        .post(`${path}/premium-payments`)
-        .set('Authorization', bearer('clerk'))
-        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R-${installmentNo}` })
-        .expect(201);
-    }
+    await publishWorkedExampleProduct(api, 'CV-ENDOW');
+    await issueWorkedExamplePolicy(api, 'CV-0001', 'CV-ENDOW', '2024-03-01', 3);
   });
   afterAll(async () => {
     await api.close();

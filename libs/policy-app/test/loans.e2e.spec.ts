@@ -4,10 +4,15 @@
  * clock): CV = 300,000 + round_half_up(350,000 × 106 / 365) = 401,644, so at most floor(0.8 × 401,644) = 321,315.
  */
 import { ServicingDay } from '../src/scheduler/servicing-day';
-import { issuePolicyBody, money } from './support/fixtures';
+import { money } from './support/fixtures';
 import { waitUntilCaughtUp } from './support/report-scenario';
 import { startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
 import { bearer, removeDataDir } from './support/test-api';
+import {
+  issueWorkedExamplePolicy,
+  publishWorkedExampleProduct,
+  workedExamplePolicyBody,
+} from './support/worked-example';
 
 const PAYEE = { name: '张三', accountRef: 'ACC-6222-0001' };
 
@@ -17,48 +22,8 @@ describe('policy loans (DESIGN 2.10)', () => {
 
   beforeAll(async () => {
     api = await startGrpcTestApi();
-    await api
-      .http()
-      .post('/v1/products/LN-ENDOW/versions')
-      .set('Authorization', bearer('product-manager'))
-      .send({
-        name: 'Worked-example endowment',
-        kind: 'ENDOWMENT',
-        jurisdiction: 'CN',
-        currency: 'CNY',
-        freeLook: { days: 15, costDeduction: money(1_000) },
-        grace: { noticeShortensGrace: false },
-        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
-        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
-        automaticPremiumLoan: false,
-        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
-      })
-      .expect(201);
-    const policy = issuePolicyBody('LN-0001', {
-      productCode: 'LN-ENDOW',
-      sumAssured: money(10_000_000),
-      premium: {
-        modalPremium: money(120_000),
-        frequency: 'ANNUAL',
-        paymentTermYears: 10,
-        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
-      },
-      effectiveDate: '2024-03-01',
-      maturityDate: '2044-03-01',
-      survivalBenefits: [],
-    });
-    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
-    for (const [installmentNo, paidOn] of [
-      [2, '2025-03-01'],
-      [3, '2026-03-01'],
-    ] as const) {
-      await api
-        .http()
-        .post(`${path}/premium-payments`)
-        .set('Authorization', bearer('clerk'))
-        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R-${installmentNo}` })
-        .expect(201);
-    }
+    await publishWorkedExampleProduct(api, 'LN-ENDOW');
+    await issueWorkedExamplePolicy(api, 'LN-0001', 'LN-ENDOW', '2024-03-01', 3);
   });
   afterAll(async () => {
     await api.close();
@@ -148,26 +113,7 @@ describe('policy loans (DESIGN 2.10)', () => {
     // Effective 2024-06-01, paid through installment 2: on 2025-07-01 the cash value is
     // 0 + round_half_up(300,000 × 30 / 365 = 24,657.5…) = 24,658 → at most floor(0.8 × 24,658) = 19,726; 10,000 lent.
     // Anniversary 2026-06-01: round_half_up(10,000 × 5 % × 335 / 365 = 458.9…) = 459 of interest → 10,459.
-    const policy = issuePolicyBody('LN-0002', {
-      productCode: 'LN-ENDOW',
-      sumAssured: money(10_000_000),
-      premium: {
-        modalPremium: money(120_000),
-        frequency: 'ANNUAL',
-        paymentTermYears: 10,
-        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-2' },
-      },
-      effectiveDate: '2024-06-01',
-      maturityDate: '2044-06-01',
-      survivalBenefits: [],
-    });
-    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
-    await api
-      .http()
-      .post('/v1/policies/LN-0002/premium-payments')
-      .set('Authorization', bearer('clerk'))
-      .send({ installmentNo: 2, amount: money(120_000), paidOn: '2025-06-01', receiptNo: 'R-2' })
-      .expect(201);
+    await issueWorkedExamplePolicy(api, 'LN-0002', 'LN-ENDOW', '2024-06-01', 2);
     await api
       .http()
       .post('/v1/policies/LN-0002/loans')
@@ -211,57 +157,17 @@ describe('policy loans (DESIGN 2.10)', () => {
   it('automatic premium loan: elected at issue, the servicing day pays the unpaid installment by a loan, no lapse', async () => {
     // Effective 2023-04-01, installments 1–3 paid; installment 4 (due 2026-04-01) unpaid → lapse date 2026-06-01.
     // Paid to 2026-04-01: three years completed, CV_end(3) = 650,000 covers 120,000.
-    const policy = issuePolicyBody('LN-0003', {
-      productCode: 'LN-APL',
-      sumAssured: money(10_000_000),
-      premium: {
-        modalPremium: money(120_000),
-        frequency: 'ANNUAL',
-        paymentTermYears: 10,
-        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-3' },
-      },
-      effectiveDate: '2023-04-01',
-      maturityDate: '2043-04-01',
-      survivalBenefits: [],
-      automaticPremiumLoan: true,
-    });
+    const policy = workedExamplePolicyBody('LN-0003', 'LN-ENDOW', '2023-04-01', { automaticPremiumLoan: true });
     // LN-ENDOW does not offer the automatic premium loan.
     const refused = await api
       .http()
       .post('/v1/policies')
       .set('Authorization', bearer('clerk'))
-      .send({ ...policy, productCode: 'LN-ENDOW' })
+      .send(policy)
       .expect(422);
     expect(refused.body.code).toBe('APL_NOT_ALLOWED');
-    await api
-      .http()
-      .post('/v1/products/LN-APL/versions')
-      .set('Authorization', bearer('product-manager'))
-      .send({
-        name: 'Endowment with APL',
-        kind: 'ENDOWMENT',
-        jurisdiction: 'CN',
-        currency: 'CNY',
-        freeLook: { days: 15, costDeduction: money(1_000) },
-        grace: { noticeShortensGrace: false },
-        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
-        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
-        automaticPremiumLoan: true,
-        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
-      })
-      .expect(201);
-    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
-    for (const [installmentNo, paidOn] of [
-      [2, '2024-04-01'],
-      [3, '2025-04-01'],
-    ] as const) {
-      await api
-        .http()
-        .post('/v1/policies/LN-0003/premium-payments')
-        .set('Authorization', bearer('clerk'))
-        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R3-${installmentNo}` })
-        .expect(201);
-    }
+    await publishWorkedExampleProduct(api, 'LN-APL', { name: 'Endowment with APL', automaticPremiumLoan: true });
+    await issueWorkedExamplePolicy(api, 'LN-0003', 'LN-APL', '2023-04-01', 3, { automaticPremiumLoan: true });
     const lapse = await api
       .http()
       .post('/v1/policies/LN-0003/lapses')
@@ -282,56 +188,19 @@ describe('policy loans (DESIGN 2.10)', () => {
   });
 
   it('nonforfeiture: the servicing day converts to the product default (RPU) instead of lapsing', async () => {
-    await api
-      .http()
-      .post('/v1/products/LN-RPU/versions')
-      .set('Authorization', bearer('product-manager'))
-      .send({
-        name: 'Endowment, reduced paid-up by default',
-        kind: 'ENDOWMENT',
-        jurisdiction: 'CN',
-        currency: 'CNY',
-        freeLook: { days: 15, costDeduction: money(1_000) },
-        grace: { noticeShortensGrace: false },
-        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
-        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
-        automaticPremiumLoan: false,
-        nonforfeiture: {
-          options: ['RPU', 'ETI'],
-          default: 'RPU',
-          netSinglePremiumPpm: [300_000, 350_000, 400_000],
-          termCostPpm: [1_000, 1_500, 2_000],
-        },
-      })
-      .expect(201);
+    await publishWorkedExampleProduct(api, 'LN-RPU', {
+      name: 'Endowment, reduced paid-up by default',
+      nonforfeiture: {
+        options: ['RPU', 'ETI'],
+        default: 'RPU',
+        netSinglePremiumPpm: [300_000, 350_000, 400_000],
+        termCostPpm: [1_000, 1_500, 2_000],
+      },
+    });
     // Effective 2023-04-01, installments 1–3 paid; installment 4 (due 2026-04-01) unpaid → lapse date 2026-06-01.
     // Paid to 2026-04-01: CV_end(3) = 650,000; three years completed → the last NSP, 400,000:
     // floor(650,000 × 10^6 / 400,000) = 1,625,000.
-    const policy = issuePolicyBody('LN-0004', {
-      productCode: 'LN-RPU',
-      sumAssured: money(10_000_000),
-      premium: {
-        modalPremium: money(120_000),
-        frequency: 'ANNUAL',
-        paymentTermYears: 10,
-        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-4' },
-      },
-      effectiveDate: '2023-04-01',
-      maturityDate: '2043-04-01',
-      survivalBenefits: [],
-    });
-    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
-    for (const [installmentNo, paidOn] of [
-      [2, '2024-04-01'],
-      [3, '2025-04-01'],
-    ] as const) {
-      await api
-        .http()
-        .post('/v1/policies/LN-0004/premium-payments')
-        .set('Authorization', bearer('clerk'))
-        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R4-${installmentNo}` })
-        .expect(201);
-    }
+    await issueWorkedExamplePolicy(api, 'LN-0004', 'LN-RPU', '2023-04-01', 3);
     const day = await api.app.get(ServicingDay).run('2026-06-15');
     expect(day.actions.NONFORFEITURE_CONVERSION).toEqual({ sent: 1, replayed: 0, skipped: 0, failed: 0 });
     expect(day.actions.LAPSE.sent).toBe(0);

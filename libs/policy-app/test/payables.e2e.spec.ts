@@ -9,64 +9,24 @@
 import { loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoRoot } from '../src/grpc/proto-files';
-import { issuePolicyBody, money } from './support/fixtures';
+import { money } from './support/fixtures';
 import { startGrpcTestApi, unary, type GrpcTestApi } from './support/grpc-client';
 import { waitUntilCaughtUp } from './support/report-scenario';
 import { bearer, removeDataDir } from './support/test-api';
+import { issueWorkedExamplePolicy, publishWorkedExampleProduct } from './support/worked-example';
 
 const PAYEE = { name: '张三', accountRef: 'ACC-6222-0001' };
 
 describe('payables: surrender, free look, payouts (DESIGN 2.9)', () => {
   let api: GrpcTestApi;
 
-  async function issue(policyId: string, effectiveDate: string): Promise<void> {
-    const policy = issuePolicyBody(policyId, {
-      productCode: 'PAY-ENDOW',
-      sumAssured: money(10_000_000),
-      premium: {
-        modalPremium: money(120_000),
-        frequency: 'ANNUAL',
-        paymentTermYears: 10,
-        paymentMethod: { type: 'BANK_DEBIT', accountRef: 'ACC-1' },
-      },
-      effectiveDate,
-      maturityDate: `${Number(effectiveDate.slice(0, 4)) + 20}${effectiveDate.slice(4)}`,
-      survivalBenefits: [],
-    });
-    await api.http().post('/v1/policies').set('Authorization', bearer('clerk')).send(policy).expect(201);
-  }
+  const issue = (policyId: string, effectiveDate: string, paidThrough = 1) =>
+    issueWorkedExamplePolicy(api, policyId, 'PAY-ENDOW', effectiveDate, paidThrough);
 
   beforeAll(async () => {
     api = await startGrpcTestApi();
-    await api
-      .http()
-      .post('/v1/products/PAY-ENDOW/versions')
-      .set('Authorization', bearer('product-manager'))
-      .send({
-        name: 'Worked-example endowment',
-        kind: 'ENDOWMENT',
-        jurisdiction: 'CN',
-        currency: 'CNY',
-        freeLook: { days: 15, costDeduction: money(1_000) },
-        grace: { noticeShortensGrace: false },
-        cashValuePpm: [0, 30_000, 65_000, 90_000, 120_000],
-        loan: { maxPercentOfCashValue: 80, interestBasisPoints: 500 },
-        automaticPremiumLoan: false,
-        nonforfeiture: { options: [], default: 'NONE', netSinglePremiumPpm: [], termCostPpm: [] },
-      })
-      .expect(201);
-    await issue('PAY-0001', '2024-03-01');
-    for (const [installmentNo, paidOn] of [
-      [2, '2025-03-01'],
-      [3, '2026-03-01'],
-    ] as const) {
-      await api
-        .http()
-        .post('/v1/policies/PAY-0001/premium-payments')
-        .set('Authorization', bearer('clerk'))
-        .send({ installmentNo, amount: money(120_000), paidOn, receiptNo: `R-${installmentNo}` })
-        .expect(201);
-    }
+    await publishWorkedExampleProduct(api, 'PAY-ENDOW');
+    await issue('PAY-0001', '2024-03-01', 3);
   });
   afterAll(async () => {
     await api.close();

@@ -8,7 +8,7 @@ export async function loadLatestProductVersion(store: EventStore, productCode: s
 }
 
 /** One published version of a product; null when it does not exist. */
-export async function loadProductVersion(
+async function loadProductVersion(
   store: EventStore,
   productCode: string,
   version: number,

@@ -1,9 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { loadAggregate } from '@lib/event-sourcing';
-import { cashValueOn, isIssued, policyAggregate, policyStreamId } from '@lib/policy-domain';
+import { cashValueOn } from '@lib/policy-domain';
 import { CommandRunner } from '../../common/command-runner';
-import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
-import { loadProductVersion } from '../../products/load-product';
+import { PolicyWithProductReader } from '../shared/policy-with-product';
 import { GetCashValueQuery, type CashValueResult } from './get-cash-value.query';
 
 /**
@@ -12,20 +10,17 @@ import { GetCashValueQuery, type CashValueResult } from './get-cash-value.query'
  */
 @QueryHandler(GetCashValueQuery)
 export class GetCashValueHandler implements IQueryHandler<GetCashValueQuery, CashValueResult> {
-  constructor(private readonly runner: CommandRunner) {}
+  private readonly policies: PolicyWithProductReader;
+
+  constructor(private readonly runner: CommandRunner) {
+    this.policies = new PolicyWithProductReader(runner.store);
+  }
 
   async execute({ policyId, on }: GetCashValueQuery): Promise<CashValueResult> {
-    const loaded = await loadAggregate(this.runner.store, policyAggregate, policyStreamId(policyId));
-    if (loaded.revision === 'no_stream' || !isIssued(loaded.state)) {
-      throw new ApiProblem('NOT_FOUND', PROBLEM_CODES.POLICY_NOT_FOUND, `Policy ${policyId} does not exist`);
-    }
-    const policy = loaded.state;
-    const { productCode, productVersion } = policy;
-    const product =
-      productVersion === null ? null : await loadProductVersion(this.runner.store, productCode, productVersion);
+    const { policy, revision, product } = await this.policies.load(policyId);
     // The rule (no version, or no table: NO_CASH_VALUE) is the domain's.
     const quote = cashValueOn(policy, product?.cashValuePpm ?? null, on ?? this.runner.today());
     // cashValueOn refused a policy without a version, so productVersion is a number here.
-    return { policyId, productCode, productVersion: productVersion!, revision: loaded.revision, ...quote };
+    return { policyId, productCode: policy.productCode, productVersion: policy.productVersion!, revision, ...quote };
   }
 }

@@ -1,18 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { loadAggregate } from '@lib/event-sourcing';
-import {
-  DomainError,
-  isClosed,
-  isIssued,
-  policyAggregate,
-  policyStreamId,
-  surrenderQuote,
-  type SurrenderQuote,
-} from '@lib/policy-domain';
+import { DomainError, isClosed, surrenderQuote, type SurrenderQuote } from '@lib/policy-domain';
 import { CommandRunner } from '../../common/command-runner';
 import { DateField } from '../../common/dto/fields';
-import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
-import { ProductVersionCache } from '../../products/load-product';
+import { PolicyWithProductReader } from '../shared/policy-with-product';
 
 export class GetSurrenderQuoteQueryDto {
   @DateField({ optional: true, description: 'The date the surrender would be requested on (default today)' })
@@ -40,26 +30,17 @@ export class GetSurrenderQuoteQuery extends Query<SurrenderQuoteResult> {
  */
 @QueryHandler(GetSurrenderQuoteQuery)
 export class GetSurrenderQuoteHandler implements IQueryHandler<GetSurrenderQuoteQuery, SurrenderQuoteResult> {
-  private readonly productVersions: ProductVersionCache;
+  private readonly policies: PolicyWithProductReader;
 
   constructor(private readonly runner: CommandRunner) {
-    this.productVersions = new ProductVersionCache(runner.store);
+    this.policies = new PolicyWithProductReader(runner.store);
   }
 
   async execute({ policyId, on }: GetSurrenderQuoteQuery): Promise<SurrenderQuoteResult> {
-    const loaded = await loadAggregate(this.runner.store, policyAggregate, policyStreamId(policyId));
-    if (loaded.revision === 'no_stream' || !isIssued(loaded.state)) {
-      throw new ApiProblem('NOT_FOUND', PROBLEM_CODES.POLICY_NOT_FOUND, `Policy ${policyId} does not exist`);
-    }
-    const policy = loaded.state;
+    const { policy, revision, product } = await this.policies.load(policyId);
     if (isClosed(policy)) {
       throw new DomainError('POLICY_CLOSED', `The policy is ${policy.status}: there is nothing left to surrender.`);
     }
-    const product =
-      policy.productVersion === null
-        ? null
-        : await this.productVersions.load(policy.productCode, policy.productVersion);
-    const quote = surrenderQuote(policy, product, on ?? this.runner.today());
-    return { policyId, revision: loaded.revision, ...quote };
+    return { policyId, revision, ...surrenderQuote(policy, product, on ?? this.runner.today()) };
   }
 }
