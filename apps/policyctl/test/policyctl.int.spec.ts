@@ -219,7 +219,7 @@ describe('policyctl on an embedded data dir', () => {
         /actor clerk-key \[clerk\] {2}channel REST {2}correlation \S+ {2}causation \S+ {2}idempotency-key -/,
       );
       expect(run.stdout).toContain('actor system-key [system]');
-      expect(run.stdout).toMatch(/#2 .+PolicyLapsed v1\n.+\n {4}lapsedOn=2024-04-01 installmentNo=3/);
+      expect(run.stdout).toMatch(/#2 .+PolicyLapsed v2\n.+\n {4}lapsedOn=2024-04-01 installmentNo=3/);
       expect(run.stdout).toMatch(/amount=500000 CNY paidOn=2023-01-10 receiptNo=R-2/);
       expect(run.stdout).toContain('Resulting state (revision 4): IN_FORCE');
       expect(run.stdout).toContain('"branchCode": "BJ-002"');

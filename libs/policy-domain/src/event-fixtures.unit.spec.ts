@@ -352,6 +352,23 @@ const policyEventsWrittenNow: { readonly [Type in PolicyEventType]: () => Extrac
     decided('PolicyConvertedToReducedPaidUp', [nonforfeiture('RPU', '2025-09-15')], paidTwo()),
   PolicyConvertedToExtendedTerm: () =>
     decided('PolicyConvertedToExtendedTerm', [nonforfeiture('ETI', '2025-09-15')], paidTwo()),
+  // 100,000 lent on 2025-09-15 (see PolicyLoanGranted); valued here with a table of 1.1 % of the sum assured at the end
+  // of year 2: on 2025-09-16 CV = round_half_up(110,000 × 185 / 365) = 55,753 and the debt 100,000 + 14 is above 90 %.
+  LoanWarningSent: () =>
+    decided(
+      'LoanWarningSent',
+      [
+        {
+          type: 'SendLoanWarning',
+          data: { sentOn: '2025-09-16', channel: 'LETTER' },
+          context: {
+            today: '2025-09-16',
+            product: publishedProduct('ENDOW-20', 'CNY', 'CN', { cashValuePpm: [0, 11_000] }),
+          },
+        },
+      ],
+      after(paidTwo(), [grantLoan(100_000, '2025-09-15')]),
+    ),
   PayoutMade: () =>
     decided(
       'PayoutMade',
@@ -541,6 +558,10 @@ const policyFolds: { readonly [Type in PolicyEventType]: Fold<PolicyEventType> }
       nonforfeiture: { option: 'ETI', effectiveOn: '2025-09-15', coverEndsOn: '2035-10-13' },
     },
   },
+  LoanWarningSent: {
+    after: ['PolicyIssued', 'PremiumPaid', 'PolicyLoanGranted'],
+    state: { loan: { balance: cny(100_000), warnedOn: '2025-09-16' } },
+  },
   PayoutMade: {
     after: ['PolicyIssued', 'PremiumPaid', 'PolicySurrendered'],
     state: {
@@ -598,6 +619,8 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
   'premium-waived.v2.json': { ...fixture('PremiumWaived', 2).data, payable: null },
   'policy-terminated.v2.json': { ...fixture('PolicyTerminated', 2).data, payable: null },
   'scheduled-change-cancelled.v1.json': { ...fixture('ScheduledChangeCancelled', 1).data, withdrawnPayables: [] },
+  // Every v1 lapse was for an unpaid premium.
+  'policy-lapsed.v1.json': { ...fixture('PolicyLapsed', 1).data, cause: 'PREMIUM_UNPAID' },
   // Paid before policy loans existed: nothing deducted.
   'survival-benefit-paid.v1.json': {
     ...fixture('SurvivalBenefitPaid', 1).data,

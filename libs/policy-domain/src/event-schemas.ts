@@ -22,6 +22,8 @@
  *   benefit); v1 reads with nothing deducted.
  * - PolicyIssued v4 added `automaticPremiumLoan` (elected at issue, DESIGN 2.10); v3 reads as false. ContractChanged
  *   v4 added the APL_ELECTION change kind (a v3 change is a valid v4 change).
+ * - PolicyLapsed v2 added `cause` (PREMIUM_UNPAID or LOAN_EXCEEDS_CASH_VALUE, DESIGN 2.10; a loan lapse has no
+ *   installment); v1 reads as PREMIUM_UNPAID.
  * - PolicyTransferred v2 added `awaitingAgent`: a transfer without a target agent now orphans the policy in the new
  *   branch. A v1 transfer without one kept the old agent — that is what happened then — so it reads as false.
  */
@@ -95,6 +97,11 @@ function upcastSurvivalBenefitPaidV1(data: JsonObject): JsonObject {
   return { ...data, loanDeduction: { amount: 0, currency: amount.currency ?? 'CNY' }, loanSettlement: null };
 }
 
+/** PolicyLapsed v1 → v2: every v1 lapse was for an unpaid premium. */
+function upcastPolicyLapsedV1(data: JsonObject): JsonObject {
+  return { ...data, cause: 'PREMIUM_UNPAID' };
+}
+
 /** PolicyTransferred v1 → v2: the policy kept its agent (the rule when it was recorded). */
 function upcastPolicyTransferredV1(data: JsonObject): JsonObject {
   return { ...data, awaitingAgent: false };
@@ -118,7 +125,7 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   PremiumReminderSent: { currentVersion: 2, upcasters: { 1: upcastPremiumReminderSentV1 } },
   PremiumReminderDeliveryRecorded: { currentVersion: 1 },
   PremiumPaid: { currentVersion: 1 },
-  PolicyLapsed: { currentVersion: 1 },
+  PolicyLapsed: { currentVersion: 2, upcasters: { 1: upcastPolicyLapsedV1 } },
   PremiumWaived: { currentVersion: 3, upcasters: { 1: upcastPremiumWaivedV1, 2: upcastWithoutPayable } },
   PolicyReinstated: { currentVersion: 1 },
   PolicyTransferred: { currentVersion: 2, upcasters: { 1: upcastPolicyTransferredV1 } },
@@ -137,6 +144,7 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
   AutomaticPremiumLoanApplied: { currentVersion: 1 },
   PolicyConvertedToReducedPaidUp: { currentVersion: 1 },
   PolicyConvertedToExtendedTerm: { currentVersion: 1 },
+  LoanWarningSent: { currentVersion: 1 },
 };
 
 export const productEventSchemas: EventSchemas<ProductEventType> = {

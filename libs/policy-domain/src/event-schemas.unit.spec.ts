@@ -74,7 +74,7 @@ describe('event schemas', () => {
     expect(() => policyEventCodec.decode({ type: 'PolicyUpdated', data: {}, schemaVersion: 1 })).toThrow(
       UnknownEventTypeError,
     );
-    expect(() => policyEventCodec.decode({ type: 'PolicyLapsed', data: {}, schemaVersion: 2 })).toThrow(
+    expect(() => policyEventCodec.decode({ type: 'PolicyLapsed', data: {}, schemaVersion: 3 })).toThrow(
       UnsupportedSchemaVersionError,
     );
     expect(() => agentEventCodec.decode({ type: 'PolicyLapsed', data: {}, schemaVersion: 1 })).toThrow(

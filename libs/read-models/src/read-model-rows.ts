@@ -7,6 +7,7 @@ import {
   type AgentStatus,
   type BusinessDate,
   type Jurisdiction,
+  type LapseCause,
   type PaymentRecord,
   type PayableKind,
   type PayableStatus,
@@ -109,9 +110,11 @@ export interface LapseReinstatementRow {
   readonly policyId: string;
   readonly lapseNo: number;
   readonly lapsedOn: BusinessDate;
-  readonly installmentNo: number;
-  readonly dueDate: BusinessDate;
+  /** The unpaid installment that lapsed the policy; null for a loan lapse (DESIGN 2.10). */
+  readonly installmentNo: number | null;
+  readonly dueDate: BusinessDate | null;
   readonly reinstatementDeadline: BusinessDate;
+  readonly cause: LapseCause;
   /** LAPSED while the lapse is open; REINSTATED or TERMINATED once it ended. */
   readonly status: LapseOutcome;
   readonly reinstatedOn: BusinessDate | null;

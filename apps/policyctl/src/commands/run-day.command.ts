@@ -54,6 +54,8 @@ const WORK: Readonly<Record<ScheduledAction, string>> = {
   LOAN_INTEREST_CAPITALIZATION: 'loan interest capitalizations',
   AUTOMATIC_PREMIUM_LOAN: 'automatic premium loans',
   NONFORFEITURE_CONVERSION: 'nonforfeiture conversions',
+  LOAN_WARNING: 'loan warnings',
+  LOAN_LAPSE: 'loan lapses',
 };
 const WORK_ORDER: readonly ScheduledAction[] = [
   'PRE_DUE_REMINDER',
@@ -64,6 +66,8 @@ const WORK_ORDER: readonly ScheduledAction[] = [
   'LOAN_INTEREST_CAPITALIZATION',
   'AUTOMATIC_PREMIUM_LOAN',
   'NONFORFEITURE_CONVERSION',
+  'LOAN_WARNING',
+  'LOAN_LAPSE',
 ];
 
 function parseRunDayArgs(args: readonly string[]): DayRange | 'help' {

@@ -102,6 +102,8 @@ describe('policyctl run-day', () => {
         'LOAN_INTEREST_CAPITALIZATION',
         'AUTOMATIC_PREMIUM_LOAN',
         'NONFORFEITURE_CONVERSION',
+        'LOAN_WARNING',
+        'LOAN_LAPSE',
         'SURVIVAL_BENEFIT_DUE',
       ]);
       expect(logs[0]).toMatchObject({

@@ -6,6 +6,7 @@ import { grantPolicyLoan } from '../policies/grant-policy-loan/grant-policy-loan
 import { repayPolicyLoan } from '../policies/repay-policy-loan/repay-policy-loan.operation';
 import { applyAutomaticPremiumLoan } from '../policies/apply-automatic-premium-loan/apply-automatic-premium-loan.operation';
 import { electNonforfeitureOption } from '../policies/elect-nonforfeiture-option/elect-nonforfeiture-option.operation';
+import { sendLoanWarning } from '../policies/send-loan-warning/send-loan-warning.operation';
 import { cancelInFreeLook } from '../policies/cancel-in-free-look/cancel-in-free-look.operation';
 import { cancelScheduledChange } from '../policies/cancel-scheduled-change/cancel-scheduled-change.operation';
 import { changeBeneficiaries } from '../policies/change-beneficiaries/change-beneficiaries.operation';
@@ -56,6 +57,7 @@ const POLICY_OPERATIONS = {
   CapitalizePolicyLoanInterest: capitalizePolicyLoanInterest,
   ApplyAutomaticPremiumLoan: applyAutomaticPremiumLoan,
   ElectNonforfeitureOption: electNonforfeitureOption,
+  SendLoanWarning: sendLoanWarning,
 } as const satisfies { readonly [Type in PolicyCommand['type']]: AnyOperation & { readonly name: Type } };
 
 const AGENT_OPERATIONS = {

@@ -50,6 +50,14 @@ export function nonforfeitureKey(policyId: string, installmentNo: number, effect
   return `nonforfeiture:${policyId}:${installmentNo}:${effectiveOn}`;
 }
 
+/** The loan warning and the loan lapse of a day (DESIGN 2.10); the domain refuses a second warning until a repayment. */
+export function loanWarningKey(policyId: string, sentOn: BusinessDate): string {
+  return `loan-warning:${policyId}:${sentOn}`;
+}
+export function loanLapseKey(policyId: string, lapsedOn: BusinessDate): string {
+  return `loan-lapse:${policyId}:${lapsedOn}`;
+}
+
 /** One capitalization per loan account and anniversary (DESIGN 2.10). */
 export function loanInterestCapitalizationKey(policyId: string, anniversary: BusinessDate): string {
   return `loan-interest:${policyId}:${anniversary}`;

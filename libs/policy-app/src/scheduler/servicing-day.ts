@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Actor, IdGenerator } from '@lib/event-sourcing';
 import { addDays, isRealDate, type BusinessDate, type ReminderChannel } from '@lib/policy-domain';
 import type { ReportPage, SurvivalBenefitReportRow } from '@lib/read-models';
@@ -12,7 +12,9 @@ import { runOperation, type OperationResult, type RunOperation } from '../operat
 import { applyAutomaticPremiumLoan } from '../policies/apply-automatic-premium-loan/apply-automatic-premium-loan.operation';
 import { electNonforfeitureOption } from '../policies/elect-nonforfeiture-option/elect-nonforfeiture-option.operation';
 import { capitalizePolicyLoanInterest } from '../policies/capitalize-policy-loan-interest/capitalize-policy-loan-interest.operation';
+import { GetLoanQuoteQuery, type LoanQuoteResult } from '../policies/get-loan-quote/get-loan-quote.query';
 import { lapsePolicy } from '../policies/lapse-policy/lapse-policy.operation';
+import { sendLoanWarning } from '../policies/send-loan-warning/send-loan-warning.operation';
 import { sendPremiumReminder } from '../policies/send-premium-reminder/send-premium-reminder.operation';
 import { terminatePolicy } from '../policies/terminate-policy/terminate-policy.operation';
 import { ReadModelConnection } from '../projections/read-model-connection';
@@ -25,6 +27,8 @@ import {
   automaticPremiumLoanKey,
   lapseKey,
   loanInterestCapitalizationKey,
+  loanLapseKey,
+  loanWarningKey,
   nonforfeitureKey,
   overdueNoticeKey,
   PRE_DUE_REMINDER_DAYS,
@@ -43,7 +47,9 @@ export type ScheduledAction =
   | 'PRE_DUE_REMINDER'
   | 'LOAN_INTEREST_CAPITALIZATION'
   | 'AUTOMATIC_PREMIUM_LOAN'
-  | 'NONFORFEITURE_CONVERSION';
+  | 'NONFORFEITURE_CONVERSION'
+  | 'LOAN_WARNING'
+  | 'LOAN_LAPSE';
 /**
  * sent: events written · replayed: done before (same key) · skipped: a business rule rejected it, or the policy does
  * not exist · failed: anything else, concurrency conflicts included (running the day again retries it).
@@ -101,6 +107,8 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
     LOAN_INTEREST_CAPITALIZATION: counts(),
     AUTOMATIC_PREMIUM_LOAN: counts(),
     NONFORFEITURE_CONVERSION: counts(),
+    LOAN_WARNING: counts(),
+    LOAN_LAPSE: counts(),
   };
 }
 
@@ -122,6 +130,7 @@ function emptyCounts(): Record<ScheduledAction, ActionCounts> {
 export class ServicingDay {
   constructor(
     private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
     private readonly catchUp: ReadModelCatchUp,
     private readonly readModels: ReadModelConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -152,6 +161,7 @@ export class ServicingDay {
         ...(await this.overdueNotices(date)),
         ...(await this.preDueReminders(date)),
         ...(await this.loanInterestCapitalizations(date)),
+        ...(await this.loanWarningsAndLapses(date)),
       ],
       {
         correlationId,
@@ -257,6 +267,49 @@ export class ServicingDay {
       build: (context) =>
         runOperation(electNonforfeitureOption, { policyId: row.policyId }, { effectiveOn: date }, context),
     }));
+  }
+
+  /**
+   * Open loan accounts whose debt on D reached the cash value lapse (LOAN_EXCEEDS_CASH_VALUE); those at 90 % or more
+   * are warned first (DESIGN 2.10). The quote decides which; the command re-checks on the policy's own events.
+   */
+  private async loanWarningsAndLapses(date: BusinessDate): Promise<ScheduledCommand[]> {
+    const readModels = await this.readModels.store();
+    const rows = await allRows((cursor) => readModels.loans({ cursor, limit: PAGE_LIMIT }));
+    const commands: ScheduledCommand[] = [];
+    for (const row of rows) {
+      let quote: LoanQuoteResult;
+      try {
+        quote = await this.queryBus.execute(new GetLoanQuoteQuery(row.policyId, date));
+      } catch (error) {
+        if (ruleRejectionCode(error) !== null) continue;
+        throw error;
+      }
+      const { debt, cashValue } = quote;
+      if (debt.amount >= cashValue.amount) {
+        commands.push({
+          action: 'LOAN_LAPSE',
+          policyId: row.policyId,
+          idempotencyKey: loanLapseKey(row.policyId, date),
+          build: (context) =>
+            runOperation(
+              lapsePolicy,
+              { policyId: row.policyId },
+              { lapsedOn: date, cause: 'LOAN_EXCEEDS_CASH_VALUE' },
+              context,
+            ),
+        });
+      } else if (debt.amount * 10 >= cashValue.amount * 9) {
+        commands.push({
+          action: 'LOAN_WARNING',
+          policyId: row.policyId,
+          idempotencyKey: loanWarningKey(row.policyId, date),
+          build: (context) =>
+            runOperation(sendLoanWarning, { policyId: row.policyId }, { sentOn: date, channel: 'LETTER' }, context),
+        });
+      }
+    }
+    return commands;
   }
 
   /** Loan interest capitalized on each anniversary it fell due by D (DESIGN 2.10; a late run catches up, once). */

@@ -16,6 +16,7 @@ const lapseExpired = (policyId: string, reinstatementDeadline: string): LapseRep
   installmentNo: 2,
   dueDate: '2023-01-10',
   reinstatementDeadline,
+  cause: 'PREMIUM_UNPAID',
   status: 'LAPSED',
   reinstatedOn: null,
   installmentsCovered: null,

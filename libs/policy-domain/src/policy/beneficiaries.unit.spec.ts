@@ -136,7 +136,13 @@ describe('ChangeBeneficiaries', () => {
       policyIssued(),
       {
         type: 'PolicyLapsed',
-        data: { lapsedOn: '2025-05-15', installmentNo: 2, dueDate: '2025-03-15', reinstatementDeadline: '2027-05-15' },
+        data: {
+          lapsedOn: '2025-05-15',
+          installmentNo: 2,
+          dueDate: '2025-03-15',
+          reinstatementDeadline: '2027-05-15',
+          cause: 'PREMIUM_UNPAID',
+        },
       },
     ])
       .when(changeBeneficiaries())

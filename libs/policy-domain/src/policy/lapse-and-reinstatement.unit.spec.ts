@@ -35,6 +35,7 @@ describe('LapsePolicy', () => {
             installmentNo: 2,
             dueDate: '2025-03-15',
             reinstatementDeadline: '2027-05-15',
+            cause: 'PREMIUM_UNPAID',
           },
         },
       ]);

@@ -129,7 +129,8 @@ export interface RecordPremiumPayment {
 
 export interface LapsePolicy {
   readonly type: 'LapsePolicy';
-  readonly data: { readonly lapsedOn: BusinessDate };
+  /** `cause` LOAN_EXCEEDS_CASH_VALUE: the loan lapse (DESIGN 2.10); absent: an unpaid premium. */
+  readonly data: { readonly lapsedOn: BusinessDate; readonly cause?: 'LOAN_EXCEEDS_CASH_VALUE' };
   /** `product`: needed when the automatic premium loan is elected (a lapse is refused while it applies). */
   readonly context: PolicyCommandContext & { readonly product?: ProductVersion | null };
 }
@@ -147,7 +148,8 @@ export interface ReinstatePolicy {
     readonly arrearsPaid: Money;
     readonly healthDeclarationRef: string;
   };
-  readonly context: PolicyCommandContext;
+  /** `product`: needed to reinstate after a loan lapse (the debt must be below the cash value again). */
+  readonly context: PolicyCommandContext & { readonly product?: ProductVersion | null };
 }
 
 export interface TransferPolicy {
@@ -270,6 +272,13 @@ export interface ElectNonforfeitureOption {
   readonly context: ValuingContext;
 }
 
+/** DESIGN 2.10: the LOAN_WARNING when the debt first reaches 90 % of the cash value (system). */
+export interface SendLoanWarning {
+  readonly type: 'SendLoanWarning';
+  readonly data: { readonly sentOn: BusinessDate; readonly channel: ReminderChannel };
+  readonly context: ValuingContext;
+}
+
 export type PolicyCommand =
   | IssuePolicy
   | ChangeContract
@@ -293,6 +302,7 @@ export type PolicyCommand =
   | RepayPolicyLoan
   | CapitalizePolicyLoanInterest
   | ApplyAutomaticPremiumLoan
-  | ElectNonforfeitureOption;
+  | ElectNonforfeitureOption
+  | SendLoanWarning;
 
 export type PolicyCommandType = PolicyCommand['type'];

@@ -49,6 +49,7 @@ import {
   type CancelScheduledChange,
   type CapitalizePolicyLoanInterest,
   type ElectNonforfeitureOption,
+  type SendLoanWarning,
   type GrantPolicyLoan,
   type RepayPolicyLoan,
   type ChangeBeneficiaries,
@@ -77,6 +78,7 @@ import {
   type BeneficiariesChanged,
   type ContractChanged,
   type AutomaticPremiumLoanApplied,
+  type LoanWarningSent,
   type OrphanPolicyReassigned,
   type PayoutMade,
   type PolicyConvertedToExtendedTerm,
@@ -478,9 +480,62 @@ function recordPremiumPayment({ data, context }: RecordPremiumPayment, policy: I
   };
 }
 
-function lapsePolicy({ data, context }: LapsePolicy, policy: IssuedPolicy): PolicyLapsed {
+/**
+ * The loan lapse (DESIGN 2.10, CN practice 效力中止): the debt on the day reached the cash value. The reinstatement
+ * window runs from that day.
+ */
+function loanLapse({ data, context }: LapsePolicy, policy: IssuedPolicy): PolicyLapsed {
+  const cashValue = cashValueOrZero(policy, context.product ?? null, data.lapsedOn);
+  if (cashValue === null) {
+    throw new DomainError('NO_CASH_VALUE', `Policy ${policy.policyId} has no product version: no loan lapse.`);
+  }
+  const debt = loanDebtOn(policy, data.lapsedOn);
+  if (!hasLoanDebt(policy.loan) || debt.amount < cashValue.amount) {
+    throw new DomainError(
+      'LOAN_WITHIN_CASH_VALUE',
+      `On ${data.lapsedOn} the loan debt ${debt.amount} is below the cash value ${cashValue.amount}.`,
+    );
+  }
+  return {
+    type: 'PolicyLapsed',
+    data: {
+      lapsedOn: data.lapsedOn,
+      installmentNo: null,
+      dueDate: null,
+      reinstatementDeadline: addYearsClamped(data.lapsedOn, policy.ruleProfile.reinstatementWindowYears),
+      cause: 'LOAN_EXCEEDS_CASH_VALUE',
+    },
+  };
+}
+
+/** SendLoanWarning (DESIGN 2.10): once the debt reaches 90 % of the cash value, once until a repayment. */
+function sendLoanWarning({ data, context }: SendLoanWarning, policy: IssuedPolicy): LoanWarningSent {
+  checkHappenedBy(data.sentOn, 'sentOn', context.today);
+  checkNotBeforeLastTransaction(policy, data.sentOn, 'sentOn');
+  requireInForce(policy, 'A loan warning');
+  if (!hasLoanDebt(policy.loan)) throw new DomainError('NO_LOAN', `Policy ${policy.policyId} owes nothing on a loan.`);
+  if ((policy.loan.warnedOn ?? null) !== null) {
+    throw new DomainError(
+      'LOAN_WARNING_ALREADY_SENT',
+      `The policyholder was warned on ${policy.loan.warnedOn}; no repayment since.`,
+    );
+  }
+  const cashValue = cashValueOrZero(policy, context.product, data.sentOn) ?? { amount: 0, currency: policy.currency };
+  const debt = loanDebtOn(policy, data.sentOn);
+  if (debt.amount * 10 < cashValue.amount * 9) {
+    throw new DomainError(
+      'LOAN_BELOW_WARNING',
+      `The debt ${debt.amount} is below 90 % of the cash value ${cashValue.amount} on ${data.sentOn}.`,
+    );
+  }
+  return { type: 'LoanWarningSent', data: { sentOn: data.sentOn, channel: data.channel, debt, cashValue } };
+}
+
+function lapsePolicy(command: LapsePolicy, policy: IssuedPolicy): PolicyLapsed {
+  const { data, context } = command;
   checkHappenedBy(data.lapsedOn, 'lapsedOn', context.today);
   requireInForce(policy, 'A lapse');
+  if (data.cause === 'LOAN_EXCEEDS_CASH_VALUE') return loanLapse(command, policy);
   const installment = nextOpenInstallment(policy);
   if (installment === null) {
     throw new DomainError('NO_OVERDUE_INSTALLMENT', 'Every installment is paid or waived: the policy cannot lapse.');
@@ -523,6 +578,7 @@ function lapsePolicy({ data, context }: LapsePolicy, policy: IssuedPolicy): Poli
       // The window runs from the day the law lapses the policy (DESIGN 2.4, art. 37), not from the day the lapse
       // was recorded: a late LapsePolicy must not lengthen it.
       reinstatementDeadline: addYearsClamped(lapseDate, policy.ruleProfile.reinstatementWindowYears),
+      cause: 'PREMIUM_UNPAID',
     },
   };
 }
@@ -598,6 +654,17 @@ function reinstatePolicy({ data, context }: ReinstatePolicy, policy: IssuedPolic
     throw new DomainError('REINSTATEMENT_BEFORE_LAPSE', `The policy lapsed on ${policy.lapse.lapsedOn}.`);
   }
   const quote = reinstatementQuote(policy, data.reinstatedOn);
+  // A loan lapse is cured by repaying (allowed while lapsed): the debt must be below the cash value again.
+  if (policy.lapse.cause === 'LOAN_EXCEEDS_CASH_VALUE' && hasLoanDebt(policy.loan)) {
+    const cashValue = cashValueOrZero(policy, context.product ?? null, data.reinstatedOn);
+    const debt = loanDebtOn(policy, data.reinstatedOn);
+    if (cashValue === null || debt.amount >= cashValue.amount) {
+      throw new DomainError(
+        'LOAN_EXCEEDS_CASH_VALUE',
+        `The loan debt ${debt.amount} still reaches the cash value ${cashValue?.amount ?? 0}: repay it first.`,
+      );
+    }
+  }
   if (isBlank(data.healthDeclarationRef)) {
     throw new DomainError('HEALTH_DECLARATION_REQUIRED', 'Reinstatement needs a health declaration.');
   }
@@ -1381,6 +1448,7 @@ const DECISIONS: { readonly [Type in PolicyCommandType]: Decision<Type> } = {
   CapitalizePolicyLoanInterest: (command, state) => [capitalizePolicyLoanInterest(command, openPolicy(state))],
   ApplyAutomaticPremiumLoan: (command, state) => [applyAutomaticPremiumLoan(command, openPolicy(state))],
   ElectNonforfeitureOption: (command, state) => [electNonforfeitureOption(command, openPolicy(state))],
+  SendLoanWarning: (command, state) => [sendLoanWarning(command, openPolicy(state))],
 };
 
 /** Every policy command type, in the order of DESIGN 2.5 (then the later ones). */

@@ -125,13 +125,18 @@ export interface PremiumPaid {
   };
 }
 
+/**
+ * Schema v2 (current) added `cause`: a loan debt that reached the cash value lapses the policy too (DESIGN 2.10), with
+ * no installment (null). v1 lapses were for an unpaid premium.
+ */
 export interface PolicyLapsed {
   readonly type: 'PolicyLapsed';
   readonly data: {
     readonly lapsedOn: BusinessDate;
-    readonly installmentNo: number;
-    readonly dueDate: BusinessDate;
+    readonly installmentNo: number | null;
+    readonly dueDate: BusinessDate | null;
     readonly reinstatementDeadline: BusinessDate;
+    readonly cause: 'PREMIUM_UNPAID' | 'LOAN_EXCEEDS_CASH_VALUE';
   };
 }
 
@@ -397,6 +402,17 @@ export interface PolicyConvertedToExtendedTerm {
   };
 }
 
+/** DESIGN 2.10: the loan debt reached 90 % of the cash value; the policyholder is warned before the loan lapse. */
+export interface LoanWarningSent {
+  readonly type: 'LoanWarningSent';
+  readonly data: {
+    readonly sentOn: BusinessDate;
+    readonly channel: ReminderChannel;
+    readonly debt: Money;
+    readonly cashValue: Money;
+  };
+}
+
 export type PolicyEvent =
   | PolicyIssued
   | ContractChanged
@@ -422,6 +438,7 @@ export type PolicyEvent =
   | PolicyLoanInterestCapitalized
   | AutomaticPremiumLoanApplied
   | PolicyConvertedToReducedPaidUp
-  | PolicyConvertedToExtendedTerm;
+  | PolicyConvertedToExtendedTerm
+  | LoanWarningSent;
 
 export type PolicyEventType = PolicyEvent['type'];

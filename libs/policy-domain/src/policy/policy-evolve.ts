@@ -169,6 +169,11 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
         },
       };
     }
+    case 'LoanWarningSent':
+      return withTransactionOn(
+        { ...policy, loan: policy.loan && { ...policy.loan, warnedOn: event.data.sentOn } },
+        event.data.sentOn,
+      );
     case 'PolicyLapsed':
       return {
         ...policy,
@@ -388,7 +393,10 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
       const { paidOn, receiptNo, interestAccrued, toInterest, toPrincipal } = event.data;
       if (policy.loan === null) return policy;
       const loan = settled(policy.loan, { interestAccrued, toInterest, toPrincipal }, paidOn);
-      return withTransactionOn({ ...policy, loan: { ...loan, receipts: [...loan.receipts, receiptNo] } }, paidOn);
+      return withTransactionOn(
+        { ...policy, loan: { ...loan, receipts: [...loan.receipts, receiptNo], warnedOn: null } },
+        paidOn,
+      );
     }
     case 'PolicyLoanInterestCapitalized': {
       const { capitalizedOn, capitalized, nextCapitalizationOn } = event.data;

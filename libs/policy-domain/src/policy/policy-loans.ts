@@ -26,6 +26,8 @@ export interface LoanAccount {
   readonly loans: readonly { readonly loanNo: string; readonly amount: Money; readonly grantedOn: BusinessDate }[];
   /** Receipts of the repayments, unique per policy. */
   readonly receipts: readonly string[];
+  /** The LOAN_WARNING sent since the debt last fell (a repayment clears it); null when none. */
+  readonly warnedOn?: BusinessDate | null;
 }
 
 /** round_half_up(balance × basis points × days / (365 × 10,000)): the interest of one period, in minor units. */

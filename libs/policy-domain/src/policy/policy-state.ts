@@ -69,10 +69,15 @@ export interface WaiverRecord {
 
 export interface LapseRecord {
   readonly lapsedOn: BusinessDate;
-  readonly installmentNo: number;
-  readonly dueDate: BusinessDate;
+  /** The unpaid installment that lapsed the policy; null for a loan lapse. */
+  readonly installmentNo: number | null;
+  readonly dueDate: BusinessDate | null;
   readonly reinstatementDeadline: BusinessDate;
+  readonly cause: LapseCause;
 }
+
+/** Why a policy lapsed: an unpaid premium (DESIGN 2.4) or a loan debt that reached the cash value (2.10). */
+export type LapseCause = 'PREMIUM_UNPAID' | 'LOAN_EXCEEDS_CASH_VALUE';
 
 interface SurvivalBenefitRecord extends SurvivalBenefitPlanEntry {
   readonly payment: {

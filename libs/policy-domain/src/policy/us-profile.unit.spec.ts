@@ -27,6 +27,7 @@ describe('US rule profile', () => {
             installmentNo: 2,
             dueDate: '2025-03-15',
             reinstatementDeadline: '2028-04-16',
+            cause: 'PREMIUM_UNPAID',
           },
         },
       ]);

@@ -289,7 +289,8 @@ export function decodeLegacyPolicy(stored: LegacyStoredPolicy): IssuedPolicy {
             delivery: outcome === null ? null : { outcome, recordedOn: recordedOn! },
           })),
     waiver: stored.wv === null ? null : { ...stored.wv, refund: stored.wv.refund ?? null },
-    lapse: stored.lp,
+    // Every lapse before loans could lapse a policy was for an unpaid premium.
+    lapse: stored.lp === null ? null : { ...stored.lp, cause: 'PREMIUM_UNPAID' },
     // No row shows the suspension history (the status by law is a query of the policy's own events).
     recordedLapses: NO_LIST,
     reinstatementCount: stored.rc,

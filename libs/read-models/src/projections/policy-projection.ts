@@ -205,6 +205,7 @@ function openLapseRow(policyId: string, currency: string, lapseNo: number, lapse
     installmentNo: lapse.installmentNo,
     dueDate: lapse.dueDate,
     reinstatementDeadline: lapse.reinstatementDeadline,
+    cause: lapse.cause,
     status: 'LAPSED',
     reinstatedOn: null,
     installmentsCovered: null,
@@ -246,6 +247,8 @@ function activityDateOf(event: PolicyEvent): BusinessDate {
       return event.data.cancelledOn;
     case 'PolicyDelivered':
       return event.data.deliveredOn;
+    case 'LoanWarningSent':
+      return event.data.sentOn;
     case 'PolicyCancelledInFreeLook':
     case 'PolicySurrendered':
       return event.data.requestedOn;
@@ -390,7 +393,7 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       installments([event.data.installmentNo]);
       break;
     case 'PolicyLapsed':
-      installments([event.data.installmentNo]);
+      if (event.data.installmentNo !== null) installments([event.data.installmentNo]);
       changes.push(
         upsert(
           'lapses_reinstatements',
@@ -404,7 +407,11 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       break;
     case 'PolicyReinstated': {
       const lapse = previous?.lapse ?? null;
-      installments(lapse ? [...event.data.installmentsCovered, lapse.installmentNo] : event.data.installmentsCovered);
+      installments(
+        lapse?.installmentNo != null
+          ? [...event.data.installmentsCovered, lapse.installmentNo]
+          : event.data.installmentsCovered,
+      );
       if (previous !== null && lapse !== null) {
         const { reinstatedOn, installmentsCovered, premiums, interest, total } = event.data;
         changes.push(
@@ -466,6 +473,7 @@ export function projectPolicyEvent(projected: PolicyProjectionEvent, before: Pol
       installments(unpaidInstallmentNos(after));
       break;
     case 'PayoutMade':
+    case 'LoanWarningSent':
     case 'PolicyLoanGranted':
     case 'PolicyLoanRepaid':
     case 'PolicyLoanInterestCapitalized':

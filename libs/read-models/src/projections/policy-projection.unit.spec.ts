@@ -158,6 +158,7 @@ describe('policy projection', () => {
         installmentNo: 2,
         dueDate: '2025-03-15',
         reinstatementDeadline: '2027-05-15',
+        cause: 'PREMIUM_UNPAID',
         status: 'LAPSED',
         reinstatedOn: null,
         installmentsCovered: null,

@@ -18,7 +18,7 @@ export const lapsePolicy: PolicyOperation<'LapsePolicy', LapsePolicyDto> = {
   readsState: true,
   command: async ({ dto, env }, loaded) => ({
     type: 'LapsePolicy',
-    data: { lapsedOn: dto.lapsedOn },
+    data: { lapsedOn: dto.lapsedOn, ...(dto.cause === undefined ? {} : { cause: dto.cause }) },
     context: { today: env.today, product: await env.loadSoldUnder(policyStateOf(loaded)) },
   }),
 };

@@ -1,5 +1,5 @@
 import { moneyOf } from '../../common/dto/money.dto';
-import { exampleCny, POLICY_ID, type PolicyOperation } from '../../operations/operation';
+import { exampleCny, POLICY_ID, policyStateOf, type PolicyOperation } from '../../operations/operation';
 import { ReinstatePolicyDto } from './reinstate-policy.dto';
 
 export const reinstatePolicy: PolicyOperation<'ReinstatePolicy', ReinstatePolicyDto> = {
@@ -12,13 +12,15 @@ export const reinstatePolicy: PolicyOperation<'ReinstatePolicy', ReinstatePolicy
   example: { reinstatedOn: '2027-05-01', arrearsPaid: exampleCny(1_031_234), healthDeclarationRef: 'HD-2027-0007' },
   rest: { path: ':id/reinstatements', ids: { policyId: POLICY_ID } },
   targetId: ({ ids }) => ids.policyId,
-  command: ({ dto, env }) => ({
+  // After a loan lapse the debt must be below the cash value of the product version the policy was sold under.
+  readsState: true,
+  command: async ({ dto, env }, loaded) => ({
     type: 'ReinstatePolicy',
     data: {
       reinstatedOn: dto.reinstatedOn,
       arrearsPaid: moneyOf(dto.arrearsPaid),
       healthDeclarationRef: dto.healthDeclarationRef,
     },
-    context: { today: env.today },
+    context: { today: env.today, product: await env.loadSoldUnder(policyStateOf(loaded)) },
   }),
 };

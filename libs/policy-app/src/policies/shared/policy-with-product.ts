@@ -4,7 +4,7 @@ import { ApiProblem, PROBLEM_CODES } from '../../problem/api-problem';
 import { ProductVersionCache } from '../../products/load-product';
 
 /** A policy as it stands, with the product version it was sold under (null when it records none). */
-export interface PolicyWithProduct {
+interface PolicyWithProduct {
   readonly policy: IssuedPolicy;
   readonly revision: number;
   readonly product: ProductVersion | null;
