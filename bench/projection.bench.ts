@@ -5,15 +5,18 @@
  *
  * 1. BENCH_EVENTS (200 000) domain events (policy histories made by the deciders) go into a fresh embedded store.
  * 2. Relay stage: the built event-relay (dist, a child process) publishes the backlog to fresh topics: events/s.
- * 3. Projector stage: the built projector then projects the topic backlog into PostgreSQL: events/s.
+ * 3. Projector stage: the built projector then projects the topic backlog into PostgreSQL: events/s. Beside it, the
+ *    raw PostgreSQL ceiling (postgres-ceiling): the same row changes with the same statement shapes replayed straight
+ *    through `pg`, in transactions of PROJECTOR_BATCH_SIZE events, PROJECTOR_PARTITIONS_CONCURRENTLY at once; and the
+ *    projector's ratio to it.
  * 4. End-to-end lag: with both running, BENCH_LIVE_EVENTS (20 000) more events are appended at BENCH_LIVE_RATE
  *    (2 000/s) with recordedAt = now; p50/p99 of recordedAt → read-model commit, from the projector's histogram.
  * 5. Rebuild: the built `policyctl rebuild` (a child process) rebuilds the projector's schema from the event store
  *    and swaps it in: events/s by its own timing (count, read, project, write, index, swap), and the process's wall
  *    time. `npm run bench:rebuild` measures it alone, on a quiet PostgreSQL.
  * Env: KAFKA_BROKERS (127.0.0.1:9092), READ_MODEL_URL (postgres://postgres@127.0.0.1:5432/test),
- * KAFKA_TOPIC_PARTITIONS (6), PROJECTOR_PARTITIONS_CONCURRENTLY (2), BENCH_PROFILE_DIR (CPU
- * profiles of the workers).
+ * KAFKA_TOPIC_PARTITIONS (6), PROJECTOR_PARTITIONS_CONCURRENTLY (2), PROJECTOR_BATCH_SIZE (1000), BENCH_PROFILE_DIR
+ * (CPU profiles of the workers).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +29,7 @@ import { SqliteEventStore } from '@lib/eventstore-sqlite';
 import { createKafka } from '@lib/kafka';
 import { runPolicyctlRebuild } from './policyctl-rebuild';
 import { dropSchemas } from './bench-postgres';
+import { postgresCeiling } from './postgres-ceiling';
 import { appendHistories, backlogOf, policyHistory, type PolicyHistory } from './projection-events';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -34,6 +38,8 @@ const LIVE_RATE = Number(process.env.BENCH_LIVE_RATE ?? 2_000);
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const READ_MODEL_URL = process.env.READ_MODEL_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const PARTITIONS = process.env.KAFKA_TOPIC_PARTITIONS ?? '6';
+const PARTITIONS_CONCURRENTLY = process.env.PROJECTOR_PARTITIONS_CONCURRENTLY ?? '2';
+const BATCH_SIZE = process.env.PROJECTOR_BATCH_SIZE ?? '1000';
 const DIST = path.resolve(__dirname, '..');
 
 const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString('en-US');
@@ -195,7 +201,8 @@ async function main(): Promise<void> {
       READ_MODEL_URL,
       READ_MODEL_SCHEMA: `${schemaPrefix}_live`,
       PROJECTOR_GROUP_ID: `bench-${suffix}.reporting-projector`,
-      PROJECTOR_PARTITIONS_CONCURRENTLY: process.env.PROJECTOR_PARTITIONS_CONCURRENTLY ?? '2',
+      PROJECTOR_PARTITIONS_CONCURRENTLY: PARTITIONS_CONCURRENTLY,
+      PROJECTOR_BATCH_SIZE: BATCH_SIZE,
     });
     workers.push(projector);
     const projectorCpu = projector.cpuSeconds();
@@ -203,6 +210,21 @@ async function main(): Promise<void> {
     log(
       `projector  → PostgreSQL: ${rate(total, projectorSeconds)} events/s (${projectorSeconds.toFixed(1)} s; ` +
         `${rate(total, projector.cpuSeconds() - projectorCpu)} events per CPU-second of the projector)`,
+    );
+    // The ceiling runs while the projector idles (caught up).
+    const ceiling = await postgresCeiling({
+      url: READ_MODEL_URL,
+      schema: `${schemaPrefix}_ceiling`,
+      events: await store.readAll(),
+      partitions: Number(PARTITIONS),
+      batchSize: Number(BATCH_SIZE),
+      concurrency: Number(PARTITIONS_CONCURRENTLY),
+    });
+    log(
+      `raw PostgreSQL ceiling:  ${rate(ceiling.events, ceiling.seconds)} events/s (${ceiling.seconds.toFixed(1)} s; the same ` +
+        `row changes in ${ceiling.transactions.toLocaleString('en-US')} transactions, ${PARTITIONS_CONCURRENTLY} at once, ` +
+        `${ceiling.deadlocks} deadlocks); ` +
+        `projector = ${(ceiling.seconds / projectorSeconds).toFixed(2)}× the ceiling`,
     );
 
     // 4. Live: steady appends, lag from recordedAt to the read-model commit.

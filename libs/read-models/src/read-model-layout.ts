@@ -16,7 +16,7 @@ import { READ_MODEL_TABLES, type TableDefinition } from './read-model-tables';
  * the same events, when the table definitions stay the same: a field derived differently, a counter, a new event
  * handled, a bookkeeping column. Changes to READ_MODEL_TABLES change the layout version by themselves.
  */
-export const PROJECTION_VERSION = 1;
+export const PROJECTION_VERSION = 2;
 
 /**
  * What of a table the layout is made of: its name, columns (name, type, nullability), primary key and secondary

@@ -7,6 +7,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
+import { comparePositions, type RecordedEvent } from '@lib/event-sourcing';
+import { RebuildBehindLiveError } from '../read-model-store';
 import {
   describeReadModelStoreContract,
   reportSnapshot,
@@ -234,9 +236,130 @@ function describePostgresRebuild(): void {
   });
 }
 
+/** Events of a stream stay in one partition, in log order (as the Kafka topics keep them). */
+function twoPartitions(events: readonly RecordedEvent[]): [RecordedEvent[], RecordedEvent[]] {
+  const streams = [...new Set(events.map((event) => event.streamId))];
+  const first = new Set(streams.filter((_, index) => index % 2 === 0));
+  return [events.filter((event) => first.has(event.streamId)), events.filter((event) => !first.has(event.streamId))];
+}
+
+function describeCheckpointLanes(): void {
+  describe('PostgreSQL checkpoint lanes (batches applied at once)', () => {
+    const history = servicingHistory();
+    let schema: string;
+    let store: PostgresReadModelStore;
+
+    beforeEach(async () => {
+      schema = `rm_test_${process.pid}_${Date.now().toString(36)}_${fixtureCount++}`;
+      store = await PostgresReadModelStore.connect({ url, schema, poolSize: 2 });
+    });
+    afterEach(async () => {
+      await store.close();
+      await dropSchemas(schema);
+    });
+
+    async function lanes(): Promise<{ id: number; position: string | null; eventsApplied: number }[]> {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ id: number; position: string | null; events_applied: string }>(
+          `SELECT id, position, events_applied FROM "${schema}".projection_checkpoint ORDER BY id`,
+        );
+        return rows.map((row) => ({ id: row.id, position: row.position, eventsApplied: Number(row.events_applied) }));
+      } finally {
+        await client.end();
+      }
+    }
+
+    /** Applies both partitions side by side, `size` events of each at a time, as the projector's partitions do. */
+    async function applySideBySide(size: number): Promise<void> {
+      const [left, right] = twoPartitions(history.events);
+      for (let start = 0; start < Math.max(left.length, right.length); start += size) {
+        await Promise.all(
+          [left, right]
+            .map((partition) => partition.slice(start, start + size))
+            .filter((chunk) => chunk.length > 0)
+            .map((chunk) => store.applyBatch(chunk)),
+        );
+      }
+    }
+
+    it('one writer at a time keeps one lane', async () => {
+      for (let start = 0; start < history.events.length; start += 6) {
+        await store.applyBatch(history.events.slice(start, start + 6));
+      }
+
+      expect(await lanes()).toEqual([
+        { id: 1, position: history.events[history.events.length - 1]!.position, eventsApplied: history.events.length },
+      ]);
+    });
+
+    it('batches applied at once advance their own lanes; the checkpoint is the greatest position and the sum of the counts', async () => {
+      const reference = await PostgresReadModelStore.connect({ url, schema: `${schema}__ref`, poolSize: 2 });
+      try {
+        await reference.applyBatch(history.events);
+
+        await applySideBySide(4);
+
+        const used = await lanes();
+        expect(used.map((lane) => lane.id)).toEqual([1, 2]);
+        expect(used.every((lane) => lane.eventsApplied > 0)).toBe(true);
+        const last = history.events[history.events.length - 1]!;
+        expect(await store.checkpoint()).toEqual({
+          position: last.position,
+          lastRecordedAt: last.metadata.recordedAt,
+          eventsApplied: history.events.length,
+          quarantinedStreams: 0,
+        });
+        expect(await reportSnapshot(store)).toEqual(await reportSnapshot(reference));
+      } finally {
+        await reference.close();
+      }
+    });
+
+    it('what a batch returns is the checkpoint of every lane, its own included', async () => {
+      const [left, right] = twoPartitions(history.events);
+      await Promise.all([store.applyBatch(left.slice(0, 3)), store.applyBatch(right.slice(0, 3))]);
+
+      const result = await store.applyBatch(left.slice(3, 4));
+
+      const applied = [...left.slice(0, 4), ...right.slice(0, 3)];
+      const greatest = applied.reduce((a, b) => (comparePositions(a.position, b.position) > 0 ? a : b));
+      expect(result.checkpoint).toEqual({
+        position: greatest.position,
+        lastRecordedAt: greatest.metadata.recordedAt,
+        eventsApplied: 7,
+        quarantinedStreams: 0,
+      });
+    });
+
+    it('a rebuild is caught up only once it reaches the greatest position of all lanes', async () => {
+      const last = history.events[history.events.length - 1]!;
+      await store.applyBatch(history.events.slice(0, -1));
+      // A redelivery holds lane 1 meanwhile: the last event goes to lane 2.
+      await Promise.all([store.applyBatch(history.events.slice(0, 1)), store.applyBatch([last])]);
+      const [lane1, lane2] = await lanes();
+      expect(lane2!.position).toBe(last.position);
+      expect(comparePositions(lane1!.position!, last.position)).toBeLessThan(0);
+      const rebuild = await store.beginRebuild();
+
+      // Lane 1's position and more, but not the last event: lane 2 is further.
+      await rebuild.applyBatch(history.events.slice(0, -1));
+      await expect(rebuild.completeRebuild()).rejects.toThrow(RebuildBehindLiveError);
+
+      await rebuild.applyBatch([last]);
+      await rebuild.completeRebuild();
+
+      expect(await lanes()).toEqual([{ id: 1, position: last.position, eventsApplied: history.events.length }]);
+      expect((await store.checkpoint()).position).toBe(last.position);
+    });
+  });
+}
+
 if (reason === null) {
   describeReadModelStoreContract('PostgreSQL', createFixture);
   describePostgresRebuild();
+  describeCheckpointLanes();
 } else if (required) {
   describe('PostgreSQL read-model store', () => {
     it('needs a reachable PostgreSQL (CI or READ_MODEL_URL is set)', () => {

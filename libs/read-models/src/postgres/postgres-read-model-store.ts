@@ -8,6 +8,10 @@
  * and is retried on the newer state), their reads (postgres-reports), and rebuilds into a fresh schema that is
  * swapped in (postgres-rebuild).
  *
+ * Round trips: a batch costs three (its reads, its writes, COMMIT: postgres-table-writer), whatever its size and its
+ * number of tables. Batches applied at once (the Kafka projector's partitions) each advance their own checkpoint lane,
+ * so they do not queue on one checkpoint row.
+ *
  * Layout: a new schema's tables, and a rebuild's, are stamped with the current layout version in the checkpoint row
  * (layout_version); connecting leaves an existing schema's stamp as it is (`layout()` tells an older one).
  */
@@ -63,6 +67,9 @@ export class PostgresReadModelStore extends SqlReportReader implements ReadModel
   private readonly writer: PostgresTableWriter;
   private readonly reports: PostgresReports;
   private readonly stateCache: StateCache;
+  /** Checkpoint lanes no transaction of this store is writing (postgres-table-writer). */
+  private readonly freeLanes: number[] = [];
+  private lanes = 0;
   private closed = false;
 
   private constructor(
@@ -109,8 +116,10 @@ export class PostgresReadModelStore extends SqlReportReader implements ReadModel
   async applyBatch(events: readonly RecordedEvent[]): Promise<ApplyBatchResult> {
     this.assertOpen();
     const batch = decodeBatch(events);
-    const { projection, checkpoint } = await retryingConflicts(() =>
-      inTransaction(this.pool, (client) => this.writer.applyBatch(client, batch, this.stateCache)),
+    const { projection, checkpoint } = await this.inLane((lane) =>
+      retryingConflicts(() =>
+        inTransaction(this.pool, (client) => this.writer.applyBatch(client, batch, this.stateCache, lane)),
+      ),
     );
     for (const [streamId, advanced] of projection.advanced) this.stateCache.set(streamId, advanced);
     const { applied, skipped, ignored } = projection;
@@ -119,9 +128,25 @@ export class PostgresReadModelStore extends SqlReportReader implements ReadModel
 
   async quarantineStream(event: QuarantinedEvent, reason: string, options: QuarantineOptions = {}): Promise<boolean> {
     this.assertOpen();
-    return retryingConflicts(() =>
-      inTransaction(this.pool, (client) => this.writer.quarantineStream(client, event, reason, options)),
+    return this.inLane((lane) =>
+      retryingConflicts(() =>
+        inTransaction(this.pool, (client) => this.writer.quarantineStream(client, event, reason, options, lane)),
+      ),
     );
+  }
+
+  /**
+   * Runs `write` with a checkpoint lane no other write of this store holds meanwhile: as many lanes as writes ever ran
+   * at once (the projector's partitions applied concurrently). Another process's store numbers its lanes the same
+   * way: its writes may wait for this one's on a shared lane row, as they would on one checkpoint row.
+   */
+  private async inLane<Result>(write: (lane: number) => Promise<Result>): Promise<Result> {
+    const lane = this.freeLanes.pop() ?? ++this.lanes;
+    try {
+      return await write(lane);
+    } finally {
+      this.freeLanes.push(lane);
+    }
   }
 
   async checkpoint(): Promise<ReadModelCheckpoint> {

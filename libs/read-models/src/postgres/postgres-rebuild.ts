@@ -37,7 +37,7 @@ import {
 } from '../read-model-store';
 import { type PolicySummaryRow } from '../read-model-rows';
 import { ALL_TABLE_NAMES, CHECKPOINT_TABLE, STREAM_REVISIONS_TABLE } from '../read-model-tables';
-import { assertRebuildCaughtUp, toCheckpoint, type CheckpointRow } from '../sql/read-model-bookkeeping';
+import { assertRebuildCaughtUp } from '../sql/read-model-bookkeeping';
 import { type SqlQuery } from '../sql/report-queries';
 import { SqlReportReader } from '../sql/sql-report-reader';
 import { createSchema, dropSchema, secondaryIndexDdl, tablesOf } from './postgres-schema';
@@ -342,11 +342,12 @@ export class PostgresRebuild extends SqlReportReader implements RebuildingReadMo
       );
     }
     if (!options.allowBehindLive && names.has(CHECKPOINT_TABLE)) {
-      const { rows } = await client.query<CheckpointRow>(
-        `SELECT position, last_recorded_at, events_applied FROM ${live(CHECKPOINT_TABLE)}`,
+      // The greatest position of the live checkpoint's lanes (tables of an older layout have one row).
+      const { rows } = await client.query<{ position: string | null }>(
+        `SELECT max(position COLLATE "C") AS position FROM ${live(CHECKPOINT_TABLE)}`,
       );
       const rebuilt = await readCheckpoint(client, this.table);
-      assertRebuildCaughtUp(rebuilt.position, toCheckpoint(rows[0]).position);
+      assertRebuildCaughtUp(rebuilt.position, rows[0]?.position ?? null);
     }
     const { rowCount } = await client.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [this.liveSchema]);
     const liveExists = (rowCount ?? 0) > 0;

@@ -69,7 +69,8 @@ function schemaDdl(schema: string, layout: SchemaLayout): string[] {
       `stream_id text COLLATE "C" PRIMARY KEY, revision integer NOT NULL, folded_state text NOT NULL) ` +
       `WITH (toast_tuple_target = 8160, fillfactor = 80)`,
     `ALTER TABLE ${q(STREAM_REVISIONS_TABLE)} ALTER COLUMN folded_state SET STORAGE EXTERNAL`,
-    `${create} ${q(CHECKPOINT_TABLE)} (id integer PRIMARY KEY CHECK (id = 1), ` +
+    // One row per checkpoint lane (postgres-table-writer); lane 1 always exists and carries the layout stamp.
+    `${create} ${q(CHECKPOINT_TABLE)} (id integer PRIMARY KEY CHECK (id >= 1), ` +
       `position text COLLATE "C", last_recorded_at text, events_applied bigint NOT NULL DEFAULT 0, layout_version text)`,
     `INSERT INTO ${q(CHECKPOINT_TABLE)} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`,
     `${create} ${q(QUARANTINE_TABLE)} (stream_id text COLLATE "C" PRIMARY KEY, revision integer NOT NULL, ` +

@@ -1,7 +1,15 @@
 /**
  * Writes one generation of the read-model tables (one schema): a batch's row changes with multi-row statements, and
  * the bookkeeping beside them — each stream's last applied revision and folded state, the checkpoint, the quarantine.
- * Every method runs on the connection it is given, inside the caller's transaction.
+ * Every method runs on the connection it is given, inside the caller's transaction. A method issues all its
+ * statements before it awaits any (the connection pipelines them: postgres-transaction), so a caller that starts
+ * several methods at once sends their statements together, in the order it started them.
+ *
+ * The checkpoint is kept in lanes: rows of projection_checkpoint that each hold the greatest position and the count
+ * of the batches written through them. Transactions that run at once write different lanes (the caller picks them),
+ * so partitions applied concurrently do not queue on one row until the other commits. The checkpoint is the
+ * greatest position of all lanes, with its recordedAt, and the sum of their counts: the same figures one row would
+ * hold, since both are the same whatever the order of the batches. Lane 1 also carries the layout stamp.
  */
 import { type Clock } from '@lib/event-sourcing';
 import { type Pool, type PoolClient } from 'pg';
@@ -14,16 +22,22 @@ import {
 } from '../projections/project-batch';
 import { recordedAtOf } from '../projections/projection-event';
 import { decodeProjectedState, encodeProjectedState } from '../projections/stream-progress';
-import { type ChangeSet } from '../projections/row-changes';
-import { type ReadModelTable } from '../read-model-rows';
+import { isCounterTable, type ChangeSet } from '../projections/row-changes';
+import { type ReadModelRows, type ReadModelTable } from '../read-model-rows';
 import { type QuarantinedEvent, type QuarantineOptions, type ReadModelCheckpoint } from '../read-model-store';
-import { CHECKPOINT_TABLE, QUARANTINE_TABLE, STREAM_REVISIONS_TABLE, type TableDefinition } from '../read-model-tables';
+import {
+  CHECKPOINT_TABLE,
+  QUARANTINE_TABLE,
+  rowKey,
+  STREAM_REVISIONS_TABLE,
+  type TableDefinition,
+} from '../read-model-tables';
 import { toCheckpoint, type CheckpointRow } from '../sql/read-model-bookkeeping';
 import { definitionOf, keyColumnsOf, upsertAssignments, type ColumnTypes } from '../sql/table-sql';
 import { type StateCache } from '../state-cache';
 import { chunks, columnArrays, joinStates, ROWS_PER_STATEMENT, statesParameter } from './postgres-array-parameters';
 import { tablesOf, type QualifiedTable } from './postgres-schema';
-import { ConcurrentStreamWriteError } from './postgres-transaction';
+import { ConcurrentStreamWriteError, sentTogether } from './postgres-transaction';
 
 type Connection = Pool | PoolClient;
 
@@ -79,13 +93,26 @@ function rowStatements(table: QualifiedTable, definition: TableDefinition<unknow
 const quarantinedCount = (table: QualifiedTable) =>
   `(SELECT count(*) FROM ${table(QUARANTINE_TABLE)}) AS quarantined_streams`;
 
-/** The checkpoint of the generation whose tables `table` names, with its count of quarantined streams. */
+/**
+ * The checkpoint of the generation whose tables `table` names (its lanes summed up), with its count of quarantined
+ * streams.
+ */
 export async function readCheckpoint(connection: Connection, table: QualifiedTable): Promise<ReadModelCheckpoint> {
+  const lanes = table(CHECKPOINT_TABLE);
   const { rows } = await connection.query<CheckpointRow>(
-    `SELECT position, last_recorded_at, events_applied, ${quarantinedCount(table)} ` +
-      `FROM ${table(CHECKPOINT_TABLE)} WHERE id = 1`,
+    `SELECT latest.position, latest.last_recorded_at, totals.events_applied, ${quarantinedCount(table)} ` +
+      `FROM (SELECT sum(events_applied) AS events_applied FROM ${lanes}) totals LEFT JOIN LATERAL (` +
+      `SELECT position, last_recorded_at FROM ${lanes} WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1` +
+      `) latest ON true`,
   );
   return toCheckpoint(rows[0]);
+}
+
+function inKeyOrder<Table extends ReadModelTable>(table: Table, rows: readonly ReadModelRows[Table][]) {
+  return rows
+    .map((row) => ({ key: rowKey(table, row), row }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ row }) => row);
 }
 
 /** What a batch did, once its transaction commits. */
@@ -106,26 +133,34 @@ export class PostgresTableWriter {
   }
 
   /**
-   * Reads the batch's rows of projection_stream_revisions, projects the events newer than each stream's last applied
-   * revision, records the streams' new revisions and states (only where the stored revision is still the one read:
-   * else ConcurrentStreamWriteError), writes every table's changes and advances the checkpoint. The caller puts the
-   * advanced states into `cache` once the transaction has committed.
+   * Reads the batch's rows of projection_stream_revisions and quarantine, projects the events newer than each
+   * stream's last applied revision, records the streams' new revisions and states (only where the stored revision is
+   * still the one read: else ConcurrentStreamWriteError), writes every table's changes and advances the checkpoint
+   * lane `lane` (one no other transaction writes meanwhile). Two round trips (with the caller's BEGIN pipelined
+   * before the reads, and its COMMIT a third): the reads together, then every write together, in the lock order of
+   * quarantineStream and of the rebuild's swap (progress rows first). The caller puts the advanced states into
+   * `cache` once the transaction has committed.
    */
-  async applyBatch(client: PoolClient, batch: DecodedBatch, cache: StateCache): Promise<AppliedBatch> {
-    const progress = await this.readProgress(client, batch.streamIds, cache);
-    const quarantined = await this.quarantinedAmong(client, batch.streamIds);
+  async applyBatch(client: PoolClient, batch: DecodedBatch, cache: StateCache, lane: number): Promise<AppliedBatch> {
+    const [progress, quarantined] = await Promise.all([
+      this.readProgress(client, batch.streamIds, cache),
+      this.quarantinedAmong(client, batch.streamIds),
+    ]);
     const projection = projectBatch(
       batch,
       (streamId) => progress.get(streamId),
       (streamId) => quarantined.get(streamId),
     );
-    await this.release(client, projection.released);
-    await this.writeProgress(client, projection, progress);
-    await this.writeChanges(client, projection.changes);
-    const checkpoint =
-      projection.checkpoint === null
-        ? await readCheckpoint(client, this.table)
-        : await this.advanceCheckpoint(client, projection.checkpoint, projection.applied);
+    const [, , , checkpoint] = await sentTogether(client, () =>
+      Promise.all([
+        this.release(client, projection.released),
+        this.writeProgress(client, projection, progress),
+        this.writeChanges(client, projection.changes),
+        projection.checkpoint === null
+          ? readCheckpoint(client, this.table)
+          : this.advanceCheckpoint(client, lane, projection.checkpoint, projection.applied),
+      ]),
+    );
     return { projection, checkpoint };
   }
 
@@ -135,6 +170,7 @@ export class PostgresTableWriter {
     event: QuarantinedEvent,
     reason: string,
     options: QuarantineOptions,
+    lane: number,
   ): Promise<boolean> {
     // The stream's progress row first, locked: the lock order of applyBatch and of the rebuild's swap (no
     // deadlock), and a writer applying this revision right now is waited for and then seen.
@@ -145,7 +181,7 @@ export class PostgresTableWriter {
     if (rows.length > 0 && rows[0].revision >= event.revision) return false;
     const quarantined = await this.insertQuarantine(client, event, reason);
     if (options.moveCheckpoint) {
-      await this.advanceCheckpoint(client, { position: event.position, recordedAt: recordedAtOf(event) }, 0);
+      await this.advanceCheckpoint(client, lane, { position: event.position, recordedAt: recordedAtOf(event) }, 0);
     }
     return quarantined;
   }
@@ -173,6 +209,7 @@ export class PostgresTableWriter {
 
   /** Every table's merged changes. */
   async writeChanges(client: PoolClient, changes: ChangeSet): Promise<void> {
+    const written: Promise<unknown>[] = [];
     for (const table of changes.tables()) {
       let statements = this.statements.get(table);
       if (!statements) {
@@ -180,18 +217,23 @@ export class PostgresTableWriter {
         this.statements.set(table, statements);
       }
       const { upserts, deletes } = changes.changesOf(table);
+      // Counter rows are shared by streams of every partition: batches applied at once lock them in key order, so
+      // that one waits for the other instead of both deadlocking (detected after a second, then retried).
+      const rows = isCounterTable(table) ? inKeyOrder(table, upserts) : upserts;
       // A key is in one list only (the ChangeSet merged them), so the order of the statements does not matter.
-      for (const statement of [...statements.deletes(deletes), ...statements.upserts(upserts)]) {
-        await client.query(statement.text, statement.values);
+      for (const statement of [...statements.deletes(deletes), ...statements.upserts(rows)]) {
+        written.push(client.query(statement.text, statement.values));
       }
     }
+    await Promise.all(written);
   }
 
   /** The streams' states as they are, unchecked (for the tables' only writer: a rebuild). */
   async writeStates(client: PoolClient, states: readonly (readonly [string, StreamProgress])[]): Promise<void> {
+    const written: Promise<unknown>[] = [];
     for (let start = 0; start < states.length; start += ROWS_PER_STATEMENT) {
       const chunk = states.slice(start, start + ROWS_PER_STATEMENT);
-      await client.query(
+      const statement = client.query(
         `INSERT INTO ${this.table(STREAM_REVISIONS_TABLE)} (stream_id, revision, folded_state) ` +
           `SELECT * FROM unnest($1::text[], $2::integer[], ${statesParameter('$3')}) ` +
           `ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, folded_state = EXCLUDED.folded_state`,
@@ -201,7 +243,9 @@ export class PostgresTableWriter {
           joinStates(chunk.map(([, progress]) => encodeProjectedState(progress.folded))),
         ],
       );
+      written.push(statement);
     }
+    await Promise.all(written);
   }
 
   /** The stored states of the streams (absent: nothing applied). */
@@ -215,7 +259,7 @@ export class PostgresTableWriter {
     );
   }
 
-  /** Sets the checkpoint as it is (for the tables' only writer: a rebuild). */
+  /** Sets the checkpoint as it is, in lane 1 (for the tables' only writer, a rebuild: its tables have no other lane). */
   async writeCheckpoint(client: PoolClient, checkpoint: ReadModelCheckpoint): Promise<void> {
     await client.query(
       `UPDATE ${this.table(CHECKPOINT_TABLE)} SET position = $1, last_recorded_at = $2, events_applied = $3 WHERE id = 1`,
@@ -293,42 +337,49 @@ export class PostgresTableWriter {
       }
     }
     const table = this.table(STREAM_REVISIONS_TABLE);
-    if (created[0].length > 0) {
-      const { rowCount } = await client.query(
-        `INSERT INTO ${table} (stream_id, revision, folded_state) ` +
-          `SELECT * FROM unnest($1::text[], $2::integer[], ${statesParameter('$3')}) ON CONFLICT (stream_id) DO NOTHING`,
-        [created[0], created[1], joinStates(created[2])],
-      );
-      if (rowCount !== created[0].length) {
-        throw new ConcurrentStreamWriteError('Another writer created the progress of a stream in this batch');
-      }
+    const creation =
+      created[0].length === 0
+        ? undefined
+        : client.query(
+            `INSERT INTO ${table} (stream_id, revision, folded_state) ` +
+              `SELECT * FROM unnest($1::text[], $2::integer[], ${statesParameter('$3')}) ON CONFLICT (stream_id) DO NOTHING`,
+            [created[0], created[1], joinStates(created[2])],
+          );
+    const update =
+      updated[0].length === 0
+        ? undefined
+        : client.query(
+            `UPDATE ${table} AS r SET revision = x.revision, folded_state = x.state ` +
+              `FROM unnest($1::text[], $2::integer[], $3::integer[], ${statesParameter('$4')}) AS x(stream_id, revision, expected, state) ` +
+              `WHERE r.stream_id = x.stream_id COLLATE "C" AND r.revision = x.expected`,
+            [updated[0], updated[1], updated[2], joinStates(updated[3])],
+          );
+    const [createdRows, updatedRows] = await Promise.all([creation, update]);
+    if (createdRows !== undefined && createdRows.rowCount !== created[0].length) {
+      throw new ConcurrentStreamWriteError('Another writer created the progress of a stream in this batch');
     }
-    if (updated[0].length > 0) {
-      const { rowCount } = await client.query(
-        `UPDATE ${table} AS r SET revision = x.revision, folded_state = x.state ` +
-          `FROM unnest($1::text[], $2::integer[], $3::integer[], ${statesParameter('$4')}) AS x(stream_id, revision, expected, state) ` +
-          `WHERE r.stream_id = x.stream_id COLLATE "C" AND r.revision = x.expected`,
-        [updated[0], updated[1], updated[2], joinStates(updated[3])],
-      );
-      if (rowCount !== updated[0].length) {
-        throw new ConcurrentStreamWriteError('Another writer advanced a stream of this batch');
-      }
+    if (updatedRows !== undefined && updatedRows.rowCount !== updated[0].length) {
+      throw new ConcurrentStreamWriteError('Another writer advanced a stream of this batch');
     }
   }
 
+  /** Moves lane `lane` to `to` (unless it is further already) and counts `applied` there; returns the checkpoint. */
   private async advanceCheckpoint(
     client: PoolClient,
+    lane: number,
     to: CheckpointAdvance,
     applied: number,
   ): Promise<ReadModelCheckpoint> {
-    const { rows } = await client.query<CheckpointRow>(
-      `UPDATE ${this.table(CHECKPOINT_TABLE)} SET ` +
-        `position = CASE WHEN position IS NULL OR $1::text COLLATE "C" > position THEN $1::text ELSE position END, ` +
-        `last_recorded_at = CASE WHEN position IS NULL OR $1::text COLLATE "C" > position THEN $2::text ELSE last_recorded_at END, ` +
-        `events_applied = events_applied + $3 WHERE id = 1 ` +
-        `RETURNING position, last_recorded_at, events_applied, ${quarantinedCount(this.table)}`,
-      [to.position, to.recordedAt, applied],
+    const further = `lane.position IS NULL OR EXCLUDED.position > lane.position`;
+    const advanced = client.query(
+      `INSERT INTO ${this.table(CHECKPOINT_TABLE)} AS lane (id, position, last_recorded_at, events_applied) ` +
+        `VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET ` +
+        `position = CASE WHEN ${further} THEN EXCLUDED.position ELSE lane.position END, ` +
+        `last_recorded_at = CASE WHEN ${further} THEN EXCLUDED.last_recorded_at ELSE lane.last_recorded_at END, ` +
+        `events_applied = lane.events_applied + EXCLUDED.events_applied`,
+      [lane, to.position, to.recordedAt, applied],
     );
-    return toCheckpoint(rows[0]);
+    const [, checkpoint] = await Promise.all([advanced, readCheckpoint(client, this.table)]);
+    return checkpoint;
   }
 }
