@@ -80,7 +80,7 @@ export interface Operation<
 /** The policy, agent and product of the OpenAPI examples. */
 export const EXAMPLE_POLICY_ID = 'P2026000001';
 export const EXAMPLE_AGENT_ID = 'AG-1001';
-export const EXAMPLE_PRODUCT_CODE = 'ENDOW-20';
+export const EXAMPLE_PRODUCT_CODE = 'CN-ENDOW-20';
 
 /** Money in the currency's minor unit (fen) for examples: 1,000,000 = CNY 10,000.00. */
 export const exampleCny = (amount: number) => ({ amount, currency: 'CNY' });
