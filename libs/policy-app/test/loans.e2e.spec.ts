@@ -221,4 +221,44 @@ describe('policy loans (DESIGN 2.10)', () => {
     );
     expect(!refused.ok && refused.status.errorInfo?.reason).toBe('NONFORFEITURE_NOT_OFFERED');
   });
+
+  it('the servicing day warns at 90 % of the cash value and lapses at 100 % (LOAN_EXCEEDS_CASH_VALUE)', async () => {
+    // A product lending 95 % whose value falls in year 4 (6.5 % → 2 % of the SA). Policies from 2023-04-01, paid
+    // through installment 4 (2026-04-01), lent on 2026-04-01 when CV = CV_end(3) = 650,000. On 2026-06-15 (75 days
+    // into year 4, 365 days long) CV = 650,000 + round_half_up(−450,000 × 75 / 365 = −92,465.75…) = 557,534.
+    await publishWorkedExampleProduct(api, 'LN-FALL', {
+      name: 'Endowment with a falling value',
+      cashValuePpm: [0, 30_000, 65_000, 20_000],
+      loan: { maxPercentOfCashValue: 95, interestBasisPoints: 500 },
+    });
+    for (const [policyId, amount] of [
+      ['LN-0005', 600_000],
+      ['LN-0006', 520_000],
+    ] as const) {
+      await issueWorkedExamplePolicy(api, policyId, 'LN-FALL', '2023-04-01', 4);
+      await api
+        .http()
+        .post(`/v1/policies/${policyId}/loans`)
+        .set('Authorization', bearer('supervisor'))
+        .send({ amount: money(amount), grantedOn: '2026-04-01', payee: PAYEE })
+        .expect(201);
+    }
+    // LN-0005: 600,000 + round_half_up(600,000 × 5 % × 75 / 365 = 6,164.38…) = 606,164 ≥ 557,534 → lapse.
+    // LN-0006: 520,000 + round_half_up(520,000 × 5 % × 75 / 365 = 5,342.47…) = 525,342 ≥ 90 % of 557,534 → warning.
+    const day = await api.app.get(ServicingDay).run('2026-06-15');
+    expect(day.actions.LOAN_LAPSE).toEqual({ sent: 1, replayed: 0, skipped: 0, failed: 0 });
+    expect(day.actions.LOAN_WARNING).toEqual({ sent: 1, replayed: 0, skipped: 0, failed: 0 });
+    const lapsed = await api.http().get('/v1/policies/LN-0005').set('Authorization', bearer('clerk')).expect(200);
+    expect(lapsed.body).toMatchObject({
+      status: 'LAPSED',
+      lapse: { lapsedOn: '2026-06-15', reinstatementDeadline: '2028-06-15' },
+    });
+    const events = await api
+      .http()
+      .get('/v1/policies/LN-0006/events?fromRevision=5')
+      .set('Authorization', bearer('auditor'))
+      .expect(200);
+    expect(events.body.events.map((event: { type: string }) => event.type)).toEqual(['LoanWarningSent']);
+    expect(events.body.events[0].data).toMatchObject({ debt: money(525_342), cashValue: money(557_534) });
+  });
 });
