@@ -612,9 +612,10 @@ const UPCAST_TO_CURRENT: Readonly<Record<string, JsonObject>> = {
     },
   },
   // Every v1 change is a valid v2 change (no riderPremiums: riders were not billed); no payables before v3.
-  'contract-changed.v1.json': { ...fixture('ContractChanged', 1).data, payables: [] },
-  'contract-changed.v2.json': { ...fixture('ContractChanged', 2).data, payables: [] },
-  'contract-changed.v3.json': fixture('ContractChanged', 3).data,
+  'contract-changed.v1.json': { ...fixture('ContractChanged', 1).data, payables: [], loanSettlement: null },
+  'contract-changed.v2.json': { ...fixture('ContractChanged', 2).data, payables: [], loanSettlement: null },
+  'contract-changed.v3.json': { ...fixture('ContractChanged', 3).data, loanSettlement: null },
+  'contract-changed.v4.json': { ...fixture('ContractChanged', 4).data, loanSettlement: null },
   // A refund recorded before payables existed keeps its amount; no payable is made up for it.
   'premium-waived.v2.json': { ...fixture('PremiumWaived', 2).data, payable: null },
   'policy-terminated.v2.json': { ...fixture('PolicyTerminated', 2).data, payable: null },

@@ -21,7 +21,8 @@
  * - SurvivalBenefitPaid v2 added `loanDeduction` and `loanSettlement` (DESIGN 2.10: the loan debt is deducted from a
  *   benefit); v1 reads with nothing deducted.
  * - PolicyIssued v4 added `automaticPremiumLoan` (elected at issue, DESIGN 2.10); v3 reads as false. ContractChanged
- *   v4 added the APL_ELECTION change kind (a v3 change is a valid v4 change).
+ *   v4 added the APL_ELECTION change kind (a v3 change is a valid v4 change). ContractChanged v5 added `loanSettlement`
+ *   (a partial surrender repays its share of the loan); v4 reads with none.
  * - PolicyLapsed v2 added `cause` (PREMIUM_UNPAID or LOAN_EXCEEDS_CASH_VALUE, DESIGN 2.10; a loan lapse has no
  *   installment); v1 reads as PREMIUM_UNPAID.
  * - PolicyTransferred v2 added `awaitingAgent`: a transfer without a target agent now orphans the policy in the new
@@ -66,6 +67,11 @@ function upcastPolicyIssuedV3(data: JsonObject): JsonObject {
 /** ContractChanged v3 → v4: every v3 change is a valid v4 change (APL_ELECTION is a new kind). */
 function upcastContractChangedV3(data: JsonObject): JsonObject {
   return data;
+}
+
+/** ContractChanged v4 → v5: no partial surrender repaid a loan before loans were netted (DESIGN 2.10). */
+function upcastContractChangedV4(data: JsonObject): JsonObject {
+  return { ...data, loanSettlement: null };
 }
 
 /** ContractChanged v1 → v2: the shape of every v1 change is a valid v2 change (riderPremiums is optional). */
@@ -118,8 +124,13 @@ export const policyEventSchemas: EventSchemas<PolicyEventType> = {
     upcasters: { 1: upcastPolicyIssuedV1, 2: upcastPolicyIssuedV2, 3: upcastPolicyIssuedV3 },
   },
   ContractChanged: {
-    currentVersion: 4,
-    upcasters: { 1: upcastContractChangedV1, 2: upcastWithoutPayables, 3: upcastContractChangedV3 },
+    currentVersion: 5,
+    upcasters: {
+      1: upcastContractChangedV1,
+      2: upcastWithoutPayables,
+      3: upcastContractChangedV3,
+      4: upcastContractChangedV4,
+    },
   },
   BeneficiariesChanged: { currentVersion: 1 },
   PremiumReminderSent: { currentVersion: 2, upcasters: { 1: upcastPremiumReminderSentV1 } },

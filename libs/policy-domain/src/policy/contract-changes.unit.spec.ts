@@ -36,7 +36,13 @@ describe('ChangeContract', () => {
       .then([
         {
           type: 'ContractChanged',
-          data: { endorsementNo: 'P-2024-0001-E1', effectiveDate: '2025-01-10', changes, payables: [] },
+          data: {
+            endorsementNo: 'P-2024-0001-E1',
+            effectiveDate: '2025-01-10',
+            changes,
+            payables: [],
+            loanSettlement: null,
+          },
         },
       ]);
   });

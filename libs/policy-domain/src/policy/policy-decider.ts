@@ -105,7 +105,7 @@ import { isPaid, isWaived, lapseDateOf, nextOpenInstallment, openInstallment } f
 import { scheduledInstallment, scheduledInstallments } from './premium-schedule';
 import { initialPolicyState, isClosed, isIssued, type IssuedPolicy, type PolicyState } from './policy-state';
 import { type Payable, type Payee, type SurvivalBenefitPlanEntry } from './policy-values';
-import { type Money } from '../money';
+import { divideRoundHalfUp, type Money } from '../money';
 import { type ProductVersion } from '../product/product';
 import { reinstatementQuote } from './reinstatement-quote';
 
@@ -296,14 +296,39 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
     const judgedOn = data.effectiveDate < context.today ? data.effectiveDate : context.today;
     requireInForceByLaw(policy, judgedOn, 'A premium-affecting change');
   }
-  // A sum-assured decrease gives up that share of the cash value on its effective date (partial surrender, 2.9).
+  // A sum-assured decrease gives up that share of the cash value on its effective date (partial surrender, 2.9), less
+  // the same share of the loan debt, which it repays (interest first) on the day it is decided.
   const numbering = new PayableNumbering(policy);
+  let loanSettlement: ContractChanged['data']['loanSettlement'] = null;
   const payables = data.changes.flatMap((change): Payable[] => {
     if (change.kind !== 'SUM_ASSURED') return [];
     const value = partialSurrenderValue(policy, context.product, data.effectiveDate, change.sumAssured);
     if (value === null) return [];
+    let net = value.amount;
+    if (hasLoanDebt(policy.loan) && loanSettlement === null) {
+      if (data.effectiveDate > context.today) {
+        throw new DomainError(
+          'LOAN_OUTSTANDING',
+          'A sum-assured decrease repays its share of the loan when it is decided: with a loan owed it cannot be ' +
+            `scheduled for ${data.effectiveDate}; repay the loan or make it effective by ${context.today}.`,
+        );
+      }
+      const oldSumAssured = termsOn(policy.terms, data.effectiveDate).sumAssured.amount;
+      const debt = loanDebtOn(policy, context.today).amount;
+      const debtShare = Number(
+        divideRoundHalfUp(BigInt(debt) * BigInt(oldSumAssured - change.sumAssured.amount), BigInt(oldSumAssured)),
+      );
+      const repaid = Math.min(debtShare, value.amount);
+      net = value.amount - repaid;
+      loanSettlement = { settledOn: context.today, ...settlementOf(policy, repaid, context.today) };
+    }
     const dueBy = payoutDeadline(policy, owedFrom(data.effectiveDate, context.today));
-    const payable = numbering.create('PARTIAL_SURRENDER', value, refundPayee(policy), dueBy);
+    const payable = numbering.create(
+      'PARTIAL_SURRENDER',
+      { amount: net, currency: policy.currency },
+      refundPayee(policy),
+      dueBy,
+    );
     return payable === null ? [] : [payable];
   });
   return {
@@ -313,6 +338,7 @@ function changeContract({ data, context }: ChangeContract, policy: IssuedPolicy)
       effectiveDate: data.effectiveDate,
       changes: data.changes.map(contractChangeData),
       payables,
+      loanSettlement,
     },
   };
 }

@@ -72,7 +72,10 @@ export interface PolicyIssued {
   };
 }
 
-/** Schema v3 (current) added `payables`: the partial surrender of a sum-assured decrease (DESIGN 2.9). */
+/**
+ * v3 added `payables` (the partial surrender of a sum-assured decrease, DESIGN 2.9), v4 the APL_ELECTION kind; v5
+ * (current) `loanSettlement`: the share of the loan debt the partial surrender repays (DESIGN 2.10), null otherwise.
+ */
 export interface ContractChanged {
   readonly type: 'ContractChanged';
   readonly data: {
@@ -80,6 +83,12 @@ export interface ContractChanged {
     readonly effectiveDate: BusinessDate;
     readonly changes: readonly ContractChange[];
     readonly payables: readonly Payable[];
+    readonly loanSettlement: {
+      readonly settledOn: BusinessDate;
+      readonly interestAccrued: Money;
+      readonly toInterest: Money;
+      readonly toPrincipal: Money;
+    } | null;
   };
 }
 

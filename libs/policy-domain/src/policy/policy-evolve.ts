@@ -89,13 +89,17 @@ function evolveIssued(policy: IssuedPolicy, event: PolicyEvent): IssuedPolicy {
     case 'PolicyIssued':
       return policy; // a stream has one PolicyIssued; decide rejects a second with POLICY_ALREADY_EXISTS
     case 'ContractChanged': {
-      const { endorsementNo, effectiveDate, changes, payables } = event.data;
+      const { endorsementNo, effectiveDate, changes, payables, loanSettlement } = event.data;
       const changed = changes.reduce(
         (current, change) => applyContractChange(current, change, { endorsementNo, effectiveDate }),
         policy,
       );
+      const loan =
+        loanSettlement !== null && changed.loan !== null
+          ? settled(changed.loan, loanSettlement, loanSettlement.settledOn)
+          : changed.loan;
       return withPayables(
-        { ...changed, endorsementCount: policy.endorsementCount + 1 },
+        { ...changed, loan, endorsementCount: policy.endorsementCount + 1 },
         payables,
         effectiveDate,
         endorsementNo,

@@ -7,6 +7,7 @@ import { eventsOf, givenPolicy, policyStateAfter } from '../testing/decider-spec
 import { publishedProduct } from '../testing/product-fixtures';
 import {
   cancelInFreeLook,
+  changeContract,
   capitalizeLoanInterest,
   cny,
   grantLoan,
@@ -208,5 +209,36 @@ describe('the debt is deducted from a surrender', () => {
       payable: { kind: 'SURRENDER', amount: cny(351_256) },
     });
     expect(state(after(repaid, surrenderPolicy('2027-04-01'))).loan).toMatchObject({ balance: cny(0) });
+  });
+});
+
+describe('a partial surrender repays its share of the loan (DESIGN 2.9, 2.10)', () => {
+  const lent = after(paidThrough3, grant(300_000, '2026-09-01'));
+  // 10,000,000 → 6,000,000 on 2027-03-01 (installment 4's due date), decided that day: CV_end(3) = 650,000 → share
+  // 650,000 × 4/10 = 260,000; debt 300,000 + round_half_up(300,000 × 5 % × 181 / 365 = 7,438.3…) = 307,438 → share
+  // round_half_up(307,438 × 4/10 = 122,975.2) = 122,975 repaid (7,438 interest, 115,537 principal); 137,025 paid out.
+  const decrease = (today: string) =>
+    changeContract(
+      '2027-03-01',
+      [{ kind: 'SUM_ASSURED', sumAssured: cny(6_000_000), modalPremium: cny(72_000) }],
+      today,
+    );
+
+  it('the payable is the value less the loan share, and the loan is repaid by it', () => {
+    const [event] = givenPolicy(lent).when(decrease('2027-03-01')).events();
+    expect(event!.data).toMatchObject({
+      payables: [{ kind: 'PARTIAL_SURRENDER', amount: cny(137_025) }],
+      loanSettlement: {
+        settledOn: '2027-03-01',
+        interestAccrued: cny(7_438),
+        toInterest: cny(7_438),
+        toPrincipal: cny(115_537),
+      },
+    });
+    expect(state([...lent, event!]).loan).toMatchObject({ balance: cny(184_463), accruedInterest: cny(0) });
+  });
+
+  it('scheduled for later while a loan is owed → LOAN_OUTSTANDING', () => {
+    givenPolicy(lent).when(decrease('2026-10-01')).thenThrows('LOAN_OUTSTANDING');
   });
 });

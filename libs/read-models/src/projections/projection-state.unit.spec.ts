@@ -226,6 +226,7 @@ describe('compact projection state', () => {
         effectiveDate: '2027-01-31',
         changes: [{ kind: 'SUM_ASSURED', sumAssured: cny(6_000_000), modalPremium: cny(80_000) }],
         payables: [],
+        loanSettlement: null,
       },
     } as PolicyEvent;
     const after = evolvePolicy(decoded, change) as IssuedPolicy;
