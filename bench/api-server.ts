@@ -11,12 +11,18 @@ interface ApiServer {
   readonly pid: number;
   /** CPU seconds (user + system) the server process has used so far (Linux /proc; NaN elsewhere). */
   cpuSeconds(): number;
+  /** CPU seconds of its main thread alone (the event loop serving the requests); NaN off Linux. */
+  mainThreadCpuSeconds(): number;
   stop(): Promise<void>;
 }
 
-function processCpuSeconds(pid: number): number {
+/** CPU seconds of the process (all its threads), or of one thread of it with `thread` (Linux /proc; NaN elsewhere). */
+function processCpuSeconds(pid: number, thread?: number): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of proc(5) (utime, stime), counted after the command name: indexes 11 and 12 here.
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -77,6 +83,8 @@ export async function startApiServer(options: {
     dataDir,
     pid: child.pid!,
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    // The main thread's task id is the process id.
+    mainThreadCpuSeconds: () => processCpuSeconds(child.pid!, child.pid!),
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

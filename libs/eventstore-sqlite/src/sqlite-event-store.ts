@@ -115,6 +115,8 @@ export class SqliteEventStore implements EventStore {
     private readonly commits: CommitSignal,
     private readonly options: SqliteEventStoreOptions,
     startRefusal: EventStoreUnavailableError | undefined,
+    /** Opened by openForReading: no writer, now or later. */
+    private readonly readOnly = false,
   ) {
     this.maxPageCount = options.maxPageCount;
     const columns = 'position, stream_id, revision, event_id, type, data, metadata';
@@ -166,6 +168,21 @@ export class SqliteEventStore implements EventStore {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Opens an existing file for reading only — readAll, readStream, subscriptions; appends are refused — with its own
+   * connection: for a reader in another thread than the writer's process-side store (the embedded projection's
+   * worker). Its live subscriptions learn of new events by polling every `pollIntervalMs`, the commits being
+   * another store's.
+   */
+  static openForReading(options: Pick<SqliteEventStoreOptions, 'path' | 'pollIntervalMs'>): SqliteEventStore {
+    return new SqliteEventStore(undefined, openReader(options.path), new CommitSignal(), options, undefined, true);
+  }
+
+  /** The database file. */
+  get file(): string {
+    return this.options.path;
   }
 
   async append(
@@ -338,6 +355,7 @@ export class SqliteEventStore implements EventStore {
   /** The writer, started again when it stopped (at most once per RESTART_INTERVAL_MS). */
   private runningWriter(): Promise<SqliteWriter> {
     if (this.closing) return Promise.reject(new Error('The event store is closed'));
+    if (this.readOnly) return Promise.reject(new Error('The event store was opened for reading only'));
     if (this.writer !== undefined && !this.writer.stopped) return Promise.resolve(this.writer);
     this.restarting ??= this.restartWriter().finally(() => {
       this.restarting = undefined;

@@ -6,3 +6,4 @@
 export * from './metrics';
 export * from './worker-http';
 export * from './signals';
+export * from './worker-thread';

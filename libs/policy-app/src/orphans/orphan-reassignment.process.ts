@@ -53,6 +53,8 @@ export const ORPHAN_REASSIGNMENT_CHECKPOINT_STREAM = 'checkpoint-orphanreassignm
 const CHECKPOINT_STORED = 'ProcessCheckpointStored';
 /** Events read past the last stored checkpoint before it is stored again while nothing needs doing. */
 const CHECKPOINT_EVERY = 5_000;
+/** The only events the process acts on (departureOf, orphaningTransferOf): a subscription may deliver just these. */
+const TRIGGER_EVENT_TYPES = ['AgentDeparted', 'PolicyTransferred'] as const;
 
 function orphanReassignmentKey(departedAgentId: string, policyId: string): string {
   return `orphan:${departedAgentId}:${policyId}`;
@@ -74,6 +76,12 @@ export interface OrphanReassignmentDeps {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly catchUpTimeoutMs: number;
+  /**
+   * Subscribes to `$all` after the checkpoint; a subscription may pass over every event not of `eventTypes` (the
+   * embedded projection's worker reads the log for it, so that this thread never parses the events it would skip).
+   * Default: the store's subscription.
+   */
+  readonly subscribe?: (checkpoint: Position | null, eventTypes: readonly string[]) => AllSubscription;
   /** Pause before the subscription restarts from its checkpoint after a failure. Default 5 s. */
   readonly retryDelayMs?: number;
   /**
@@ -114,7 +122,8 @@ interface TransferOutcome {
  * Durability, in three parts:
  * - Trigger: a catch-up subscription on $all from a checkpoint kept in the event store
  *   (`checkpoint-orphanreassignment`). The checkpoint is stored only after a departure or transfer is fully handled
- *   (and, while nothing is to be done, every few thousand events), so a crash mid-way replays that event.
+ *   (and, while nothing is to be done, every few thousand events delivered), so a crash mid-way replays that event.
+ *   In embedded mode the projection's worker thread reads the log and delivers only the trigger events.
  * - Decision: the mapping is computed once, from the open receivables as of the departure date, and recorded as
  *   `OrphanReassignmentPlanned` on `orphanreassignment-{agentId}` with expected revision no_stream. After a crash
  *   (or in a second instance) the recorded plan is reused, so the remaining policies follow exactly the rule the first
@@ -378,7 +387,8 @@ export class OrphanReassignmentProcess {
       let checkpoint = await this.readCheckpoint();
       resumedAfter = checkpoint;
       let sinceStored = 0;
-      this.subscription = subscribeFromCheckpoint(this.deps.store, checkpoint);
+      this.subscription =
+        this.deps.subscribe?.(checkpoint, TRIGGER_EVENT_TYPES) ?? subscribeFromCheckpoint(this.deps.store, checkpoint);
       if (this.stopped) await this.subscription.close();
       for await (const recorded of this.subscription) {
         try {

@@ -7,6 +7,7 @@ import { CLOCK, EVENT_STORE, ID_GENERATOR } from '../event-store/tokens';
 import { FeedHealth } from '../health/feed-health';
 import { LOGGER } from '../logging/logger';
 import { ReadModelCatchUp } from '../scheduler/read-model-catch-up';
+import { EmbeddedProjector } from '../projections/embedded-projector';
 import { ReadModelConnection } from '../projections/read-model-connection';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { OrphanReassignmentProcess, type OrphanReassignmentDeps } from './orphan-reassignment.process';
@@ -23,11 +24,14 @@ export class OrphanReassignmentDependencies {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly projector: EmbeddedProjector,
   ) {}
 
   deps(): OrphanReassignmentDeps {
     return {
       store: this.store,
+      // With the embedded projection in its worker thread, that thread searches the log for the trigger events.
+      subscribe: this.projector.workerSubscriptions,
       send: (command) => this.commandBus.execute(command),
       readModels: () => this.readModels.store(),
       catchUp: this.catchUp,

@@ -1,215 +1,108 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  isPermanentSubscriptionError,
-  type EventStore,
-  type Position,
-  type SubscriptionError,
-} from '@lib/event-sourcing';
-import {
-  DEFAULT_RETRY_POLICY,
-  retry,
-  RetryStopped,
-  runFeed,
-  subscriptionSource,
-  type SubscriptionSource,
-} from '@lib/feed-runtime';
-import { ProjectionError, readModelPipeline, rebuildFromLog, type ReadModelStore } from '@lib/read-models';
+import type { AllSubscription, EventStore, Position } from '@lib/event-sourcing';
+import { SqliteEventStore } from '@lib/eventstore-sqlite';
+import type { LingerOptions } from '@lib/feed-runtime';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE } from '../event-store/tokens';
 import { FeedHealth } from '../health/feed-health';
 import { LOGGER } from '../logging/logger';
+import { EmbeddedFeed, type EmbeddedProjectorState } from './embedded-feed';
+import { ProjectionThread } from './projection-thread';
 import { ReadModelConnection } from './read-model-connection';
 
-/** Events per applyBatch (one read-model transaction) and how long a live batch waits for more. */
-const PROJECTION_BATCH = { maxBatchSize: 500, maxWaitMs: 5 } as const;
-
-/** `failed`: stopped for good, the event store refuses the subscription (see run). */
-export type EmbeddedProjectorState = 'disabled' | 'starting' | 'running' | 'retrying' | 'stopped' | 'failed';
-
-class ProjectorStopped extends Error {}
+export type { EmbeddedProjectorState } from './embedded-feed';
 
 /**
- * The embedded projection feed (DESIGN 1 and 5): in the API process, a catch-up subscription on the event store's
- * `$all` from the read models' own checkpoint, applied in batches with `applyBatch` (exactly once per stream
- * revision, so a restart or a retry re-applies nothing). Runs only when KAFKA_BROKERS is unset; with Kafka the
+ * In the API's thread: events per applyBatch (one read-model transaction) and how long a live batch waits for more.
+ * Small, so that one batch never holds the event loop for long.
+ */
+const IN_PROCESS_BATCH: LingerOptions = { maxBatchSize: 500, maxWaitMs: 5 };
+/**
+ * In the worker thread the transactions can be bigger (cheaper per event) without holding up a request; measured
+ * with `npm run bench:api` (DESIGN 7), the lag staying far below a second under the command mix.
+ */
+const WORKER_BATCH: LingerOptions = { maxBatchSize: 2000, maxWaitMs: 20 };
+/** How often the worker's idle subscription looks for new events (the writer's commits are this thread's). */
+const WORKER_POLL_INTERVAL_MS = 10;
+
+/**
+ * The embedded projection feed (DESIGN 1 and 5; EmbeddedFeed): runs only when KAFKA_BROKERS is unset; with Kafka the
  * projector app feeds the read models and the API only reads them.
  *
- * Every event goes to the store, the other streams' too (idempotency index streams): the store ignores them but
- * moves its checkpoint past them, so "caught up" means caught up with the whole log.
+ * On the embedded SQLite stores (events and read models) the feed runs in a worker thread with its own connections
+ * (ProjectionThread), so the projection uses the second core and the API's event loop serves requests; the reports
+ * read the same file through ReadModelConnection (WAL: they see each committed batch). With EventStoreDB or
+ * PostgreSQL read models (I/O bound, asynchronous drivers) it runs in the API's thread.
  *
- * Read models found in an older layout (an earlier release's tables) are first rebuilt from the log into fresh
- * tables and swapped in (`upgradeLayout`); the feed then carries on from the rebuilt checkpoint.
- *
- * Failures never reach the API: the feed logs them and retries with the feed runtime's backoff (0.2 s … 5 s). Except one that retrying
- * cannot mend: the event store refuses the subscription itself (a permanent SubscriptionError, e.g. a checkpoint that
- * is not an event boundary, or that belongs to another store). Then the feed stops (state `failed`) with one error
- * line, and readiness and the ReportService's gRPC health say why; commands and queries are served on. An event the
- * projections cannot apply (ProjectionError) is isolated by applying its batch event by event; the events around it
- * are applied, and after three attempts its stream is quarantined (logged as an error): that stream's
- * later events are passed over, since applying them without it would corrupt its rows, and every other stream
- * carries on. Every report's `caughtUp` counts the quarantined streams until `policyctl rebuild` (after a fix).
+ * Its state shows in readiness, the gRPC health of the ReportService and /metrics; a permanent failure of its
+ * subscription is told to FeedHealth.
  */
 @Injectable()
 export class EmbeddedProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly stopSignal = new AbortController();
-  private running: Promise<void> | undefined;
-  private subscription: SubscriptionSource | undefined;
+  private readonly feed: EmbeddedFeed | ProjectionThread | undefined;
   private currentState: EmbeddedProjectorState;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly readModels: ReadModelConnection,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(EVENT_STORE) events: EventStore,
+    readModels: ReadModelConnection,
+    @Inject(LOGGER) logger: Logger,
     private readonly feedHealth: FeedHealth,
   ) {
     this.currentState = config.embeddedProjection ? 'starting' : 'disabled';
+    if (!config.embeddedProjection) return;
+    const onState = (state: EmbeddedProjectorState) => {
+      if (this.currentState !== 'failed') this.currentState = state;
+    };
+    const onFailed = (reason: string) => {
+      this.currentState = 'failed';
+      this.feedHealth.failed('embeddedProjection', reason);
+    };
+    this.feed =
+      events instanceof SqliteEventStore && readModels.kind === 'sqlite'
+        ? new ProjectionThread({
+            eventsFile: events.file,
+            dataDir: config.dataDir,
+            batching: WORKER_BATCH,
+            pollIntervalMs: WORKER_POLL_INTERVAL_MS,
+            logger,
+            onState,
+            onFailed,
+          })
+        : new EmbeddedFeed({
+            events,
+            readModels: () => readModels.storeOfAnyLayout(),
+            logger,
+            batching: IN_PROCESS_BATCH,
+            onState,
+            onFailed,
+          });
   }
 
   get state(): EmbeddedProjectorState {
     return this.currentState;
   }
 
+  /**
+   * When the feed runs in a worker thread: `$all` read there, delivering only the events of the given types (see
+   * ProjectionThread.subscribeToAll), for a reader of a few rare events (the orphan process manager). Undefined
+   * otherwise: such a reader subscribes to the event store itself.
+   */
+  get workerSubscriptions():
+    ((checkpoint: Position | null, eventTypes: readonly string[]) => AllSubscription) | undefined {
+    const feed = this.feed;
+    if (!(feed instanceof ProjectionThread)) return undefined;
+    return (checkpoint, eventTypes) => feed.subscribeToAll(checkpoint, eventTypes);
+  }
+
   onApplicationBootstrap(): void {
-    if (!this.config.embeddedProjection || this.running !== undefined) return;
-    this.running = this.run();
+    this.feed?.start();
   }
 
-  /** Stops the feed before the stores close (they close in onApplicationShutdown). */
+  /** Stops the feed (and its worker) before the stores close (they close in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopSignal.abort();
-    await this.subscription?.close();
-    await this.running;
+    await this.feed?.stop();
     if (this.currentState !== 'disabled' && this.currentState !== 'failed') this.currentState = 'stopped';
-  }
-
-  private get stopped(): boolean {
-    return this.stopSignal.signal.aborted;
-  }
-
-  /**
-   * Subscribes from the read models' checkpoint and runs the feed; a failure resubscribes after a pause (the retry
-   * policy's, counted afresh once a batch applied), except a permanent refusal of the subscription.
-   */
-  private async run(): Promise<void> {
-    let checkpoint: Position | null = null;
-    try {
-      await retry(
-        async (_attempt, progressed) => {
-          try {
-            const store = await this.readModels.storeOfAnyLayout();
-            await this.upgradeLayout(store);
-            checkpoint = (await store.checkpoint()).position;
-            this.subscription = subscriptionSource(this.events, checkpoint, PROJECTION_BATCH);
-            if (this.stopped) return;
-            this.currentState = 'running';
-            this.logger.info({ after: checkpoint }, 'embedded projection subscribed to $all');
-            const pipeline = this.pipeline(store, progressed);
-            if ((await runFeed(this.subscription, pipeline, { signal: this.stopSignal.signal })) === 'ended') {
-              throw new Error('the $all subscription ended');
-            }
-          } finally {
-            await this.subscription?.close().catch(() => undefined);
-            this.subscription = undefined;
-          }
-        },
-        {
-          policy: DEFAULT_RETRY_POLICY,
-          signal: this.stopSignal.signal,
-          shouldRetry: (error) =>
-            !this.stopped && !(error instanceof ProjectorStopped) && !isPermanentSubscriptionError(error),
-          onRetry: (error, attempt, retryInMs) => {
-            this.currentState = 'retrying';
-            this.logger.warn(
-              { err: error, attempt, retryInMs },
-              'embedded projection failed; resubscribing after a pause',
-            );
-          },
-        },
-      );
-    } catch (error) {
-      if (this.stopped || error instanceof ProjectorStopped || error instanceof RetryStopped) return;
-      if (isPermanentSubscriptionError(error)) this.fail(error, checkpoint);
-    }
-  }
-
-  /**
-   * The read models as the feed's sink: a batch that fails is retried until it applies or the feed stops; an event
-   * the projections cannot apply is quarantined after its attempts (and logged as an error).
-   */
-  private pipeline(store: ReadModelStore, progressed: () => void) {
-    return readModelPipeline(store, {
-      retryPolicy: DEFAULT_RETRY_POLICY,
-      onApplied: () => {
-        progressed();
-        if (this.currentState === 'retrying') this.currentState = 'running';
-      },
-      onFailure: ({ error, failures, batch, retryInMs }) => {
-        if (retryInMs === null) return;
-        this.currentState = 'retrying';
-        const context = { err: error, attempt: failures, retryInMs, events: batch.length };
-        if (error instanceof ProjectionError) {
-          this.logger.error(
-            { ...context, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
-            'embedded projection cannot apply an event; retrying it before quarantining its stream',
-          );
-        } else {
-          this.logger.warn(context, 'embedded projection could not apply a batch; retrying');
-        }
-      },
-      onQuarantine: (_event, error, quarantined) => {
-        this.logger.error(
-          { err: error, streamId: error.streamId, revision: error.revision, eventType: error.eventType },
-          quarantined
-            ? 'embedded projection cannot apply an event: its stream is quarantined (its later events are passed over until the read models are rebuilt)'
-            : 'embedded projection cannot apply an event of a stream quarantined before (or applied meanwhile): passed over',
-        );
-        if (this.currentState === 'retrying') this.currentState = 'running';
-      },
-    });
-  }
-
-  /**
-   * Read models of another layout (an older release's tables, or tables from before layout versions) are rebuilt
-   * from the event log into fresh tables of this release's layout and swapped in before the feed subscribes (state
-   * `starting` meanwhile; reports answer 503 until the swap, see ReadModelConnection). A failed rebuild drops its
-   * tables and is retried like any other failure of the feed.
-   */
-  private async upgradeLayout(store: ReadModelStore): Promise<void> {
-    const layout = await store.layout();
-    if (layout.upToDate) return;
-    const startedAt = performance.now();
-    this.logger.warn(
-      { storedLayout: layout.stored, layout: layout.current },
-      'read models have an older layout: rebuilding them from the event log into fresh tables, swapped in when ' +
-        'done (reports answer 503 until then)',
-    );
-    const { events } = await rebuildFromLog(this.events, store, {
-      checkStop: () => {
-        if (this.stopped) throw new ProjectorStopped();
-      },
-      onQuarantine: (event, reason) =>
-        this.logger.error(
-          { streamId: event.streamId, revision: event.revision, eventType: event.type, reason },
-          'read-model rebuild cannot apply an event: its stream is quarantined in the rebuilt read models',
-        ),
-    });
-    this.logger.info(
-      { events, layout: layout.current, seconds: Math.round(performance.now() - startedAt) / 1000 },
-      'read models rebuilt in the current layout and swapped in',
-    );
-  }
-
-  /** The event store will refuse the subscription again: stop, and say so once (log, readiness, gRPC health). */
-  private fail(error: SubscriptionError, checkpoint: Position | null): void {
-    this.currentState = 'failed';
-    this.feedHealth.failed('embeddedProjection', error.message);
-    this.logger.error(
-      { checkpoint, reason: error.message },
-      'embedded projection stopped: the event store refuses its $all subscription, so the read models stay where ' +
-        'they are (reports not ready) until the cause is fixed and the API restarted (a checkpoint the store does ' +
-        'not know: `policyctl rebuild`)',
-    );
   }
 }

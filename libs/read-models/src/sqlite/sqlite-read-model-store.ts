@@ -71,13 +71,15 @@ interface SqliteReadModelStoreOptions {
  * WAL lets report readers run beside the projector. synchronous=NORMAL: a read model is derived data; a commit lost
  * to a power cut is re-applied from the checkpoint, which is lost with it. auto_vacuum=INCREMENTAL takes effect only
  * in a new file (it must precede journal_mode, which writes the header): it lets `reclaimFreePages` release free
- * pages in short steps; an older file keeps NONE until its first reclaim converts it.
+ * pages in short steps; an older file keeps NONE until its first reclaim converts it. busy_timeout comes first: the
+ * file may be open in another connection already (the embedded projection's worker thread), whose write transaction
+ * would otherwise fail the pragmas after it at once with "database is locked".
  */
 const PRAGMAS = `
+  PRAGMA busy_timeout = 10000;
   PRAGMA auto_vacuum = INCREMENTAL;
   PRAGMA journal_mode = WAL;
   PRAGMA synchronous = NORMAL;
-  PRAGMA busy_timeout = 10000;
   PRAGMA cache_size = -32000;
 `;
 
