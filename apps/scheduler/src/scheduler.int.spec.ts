@@ -61,9 +61,17 @@ describe('scheduler process: health, metrics, shutdown', () => {
   });
 
   it('GET /metrics: Prometheus text; anything else 404, other methods 405', async () => {
-    const metrics = await fetch(`${scheduler.httpUrl}/metrics`);
+    // The embedded projection runs in a worker thread that reports its state once it has subscribed: wait for it.
+    const deadline = Date.now() + 10_000;
+    let metrics = await fetch(`${scheduler.httpUrl}/metrics`);
+    let text = await metrics.text();
+    while (!/policy_api_embedded_projection_state\{state="running"\} 1/.test(text) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      metrics = await fetch(`${scheduler.httpUrl}/metrics`);
+      text = await metrics.text();
+    }
     expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const parsed = parseExposition(await metrics.text());
+    const parsed = parseExposition(text);
     // The application's families (the scheduler sends its commands through the same bus) and the process's.
     expect(parsed.value('policy_api_event_store_ready', { mode: 'embedded-sqlite' })).toBe(1);
     expect(parsed.value('policy_api_event_store_foreign_events_total', { mode: 'embedded-sqlite' })).toBe(0);
